@@ -1,0 +1,68 @@
+/* Prometheus HTTP API: URLs to ask, and responses parsed into series. No curses. */
+#ifndef ICN_PROM_H
+#define ICN_PROM_H
+#include <stddef.h>
+#include "model/series.h"
+
+typedef enum { PROM_VECTOR, PROM_MATRIX, PROM_SCALAR, PROM_STRING } prom_type_t;
+
+typedef struct {
+	prom_type_t type;
+	series_set_t set;      /* vector: one sample per series; scalar: one series, no labels;
+	                          string: empty set, text in `string` */
+	char *string;
+	char **warnings;       /* the envelope's "warnings" and "infos" */
+	size_t n_warnings;
+} prom_result_t;
+
+/*
+ * Parse a /api/v1/query or /api/v1/query_range response. `http_status` is the
+ * HTTP status (0 if unknown). Returns 0 on status "success"; otherwise -1 and a
+ * malloc'd human message in *err that says what went wrong, e.g.
+ * "bad_data: 1:5: parse error: unexpected ..." for an error envelope (errorType:
+ * error), "HTTP 502: <first line of a non-JSON body, made printable, cut to 200
+ * chars>" for a proxy page, "invalid JSON: ..." for garbage. Values: "NaN",
+ * "+Inf", "-Inf", exponent forms; native histograms ("histogram"/"histograms")
+ * are taken as their count. Never crashes on any input.
+ */
+int prom_parse_query(const char *body, size_t len, long http_status, prom_result_t *out,
+		     char **err);
+void prom_result_free(prom_result_t *r);
+
+/* URLs (base may end in '/'; a path prefix such as http://h/prom is kept):
+ *   base/api/v1/query?query=Q&time=T
+ *   base/api/v1/query_range?query=Q&start=S&end=E&step=STEP
+ * Times are unix seconds printed with up to 3 decimals. */
+char *prom_url_query(const char *base, const char *promql, double time);
+char *prom_url_query_range(const char *base, const char *promql, double start, double end,
+			   double step);
+char *prom_url_targets(const char *base); /* base/api/v1/targets?state=active */
+
+typedef struct {
+	char *job, *instance;  /* from labels */
+	char *scrape_pool, *scrape_url;
+	char *health;          /* "up", "down", "unknown" */
+	char *last_error;      /* "" when none */
+	double last_scrape;    /* unix seconds (from RFC3339Nano); 0 when never */
+	double last_scrape_duration; /* seconds */
+	char *scrape_interval;
+} prom_target_t;
+
+typedef struct {
+	prom_target_t *v;
+	size_t n;
+	size_t n_dropped;
+} prom_targets_t;
+
+int prom_parse_targets(const char *body, size_t len, long http_status, prom_targets_t *out,
+		       char **err);
+void prom_targets_free(prom_targets_t *t);
+
+/* RFC3339 / RFC3339Nano with Z or +hh:mm -> unix seconds; -1 on error. */
+int rfc3339_parse(const char *s, double *out);
+
+/* Step for a range: about `points` points over [start,end], rounded to a whole
+ * second, at least 1 s. */
+double prom_step_for(double start, double end, int points);
+
+#endif

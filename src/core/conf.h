@@ -1,0 +1,91 @@
+/* The console's configuration: YAML contexts, environment and flag overrides. */
+#ifndef ICN_CONF_H
+#define ICN_CONF_H
+#include <stddef.h>
+
+#define CONF_MAX_AM 8
+
+/* One cluster: where its backends are. Every string may be NULL (not set). */
+typedef struct {
+	char *name;
+	char *color;          /* header colour of this context: a theme colour name, may be NULL */
+	char *prometheus;
+	char *alertmanager[CONF_MAX_AM];
+	size_t n_alertmanager;
+	char *loki;
+	char *loki_org_id;    /* X-Scope-OrgID */
+	char *loki_bearer_token;
+	char *jaeger;
+} conf_context_t;
+
+typedef struct {
+	char *path;            /* file loaded, NULL when none */
+	char *current_context; /* from the file's current-context, may be NULL */
+	char *theme;           /* theme name, may be NULL */
+	char *dashboard;       /* panel file name or path, may be NULL */
+	long long refresh_ms;  /* 0 = not set */
+	long long timeout_ms;  /* per-request timeout, 0 = not set */
+	conf_context_t *contexts;
+	size_t n_contexts;
+} conf_t;
+
+/*
+ * File format (all keys optional; unknown keys are errors, so typos show):
+ *
+ *   current-context: demo
+ *   theme: dark
+ *   dashboard: icn-overview
+ *   refresh: 5s
+ *   timeout: 3s
+ *   contexts:
+ *     demo:
+ *       color: green
+ *       prometheus: http://127.0.0.1:9090
+ *       alertmanager: http://127.0.0.1:9093      # or a list of URLs (HA cluster)
+ *       loki: http://127.0.0.1:3100
+ *       loki-org-id: tenant1
+ *       loki-bearer-token: ...
+ *       jaeger: http://127.0.0.1:16686
+ *
+ * Returns 0, or -1 with err set to "PATH:LINE:COLUMN: message" (1-based line and
+ * column of the offending node, e.g. "config.yaml:7:5: unknown key 'promethues'
+ * in context 'demo' (expected one of: color, prometheus, alertmanager, loki,
+ * loki-org-id, loki-bearer-token, jaeger)"). A missing file is an error too
+ * ("PATH: No such file or directory").
+ */
+int conf_load_file(const char *path, conf_t *out, char *err, size_t errlen);
+/* Same, from a string; `name` is used in messages in place of PATH. */
+int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out,
+		     char *err, size_t errlen);
+void conf_free(conf_t *c);
+
+/* Where the default config file is: $XDG_CONFIG_HOME/icn-console/config.yaml,
+ * else ~/.config/icn-console/config.yaml; if that does not exist,
+ * SYSCONFDIR/icn-console/config.yaml. Returns a path that exists, or NULL. */
+char *conf_default_path(void);
+
+/* What the command line says, layered over the environment and the file. */
+typedef struct {
+	const char *context;     /* --context */
+	const char *prometheus;  /* --prometheus */
+	const char *alertmanager[CONF_MAX_AM]; /* --alertmanager (repeatable) */
+	size_t n_alertmanager;
+	const char *loki;        /* --loki */
+	const char *jaeger;      /* --jaeger */
+} conf_overrides_t;
+
+/* Resolve the effective context: pick --context, else current-context, else the
+ * only context, else none (an empty context named "default"); then apply the
+ * environment (PROMETHEUS_URL, ALERTMANAGER_URL (comma-separated list), LOKI_ADDR,
+ * LOKI_ORG_ID, LOKI_BEARER_TOKEN, JAEGER_URL) and then the flags. `getenv_fn`
+ * may be NULL for getenv (tests pass their own). Returns 0, or -1 with err
+ * (e.g. "no context 'prod' in config.yaml (have: demo, staging)"). The result
+ * is a deep copy owned by the caller (conf_context_free). */
+int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
+		 const char *(*getenv_fn)(const char *name), conf_context_t *out,
+		 char *err, size_t errlen);
+void conf_context_free(conf_context_t *ctx);
+/* Deep copy. */
+void conf_context_copy(conf_context_t *dst, const conf_context_t *src);
+
+#endif

@@ -1,0 +1,61 @@
+/* Non-blocking HTTP on the libuv loop: curl multi in socket-action style. */
+#ifndef ICN_HTTP_H
+#define ICN_HTTP_H
+#include <stddef.h>
+#include <uv.h>
+
+typedef struct http_client http_client_t;
+typedef struct http_req http_req_t;
+
+typedef struct {
+	int ok;               /* 1: a response arrived (any HTTP status); 0: transport failure */
+	long status;          /* HTTP status, 0 when no response */
+	const char *body;     /* NUL-terminated (body[len] == 0), never NULL */
+	size_t len;
+	const char *content_type; /* may be NULL */
+	const char *error;    /* transport failure in words ("timed out after 2000 ms",
+	                         "connection refused", ...), NULL when ok */
+	int timed_out;        /* 1 when the per-request timeout fired */
+	double elapsed_ms;    /* request start to completion */
+	const char *url;      /* the URL requested */
+} http_response_t;
+
+/* Called exactly once per request, on the loop thread, unless the request was
+ * cancelled. The response and its strings are valid only during the call. */
+typedef void (*http_cb)(const http_response_t *resp, void *ud);
+
+typedef struct {
+	long timeout_ms;          /* whole-request timeout; 0 = the client default */
+	const char *method;       /* NULL = GET; "POST", "DELETE", ... */
+	const char *body;         /* request body for POST/PUT (copied), may be NULL */
+	size_t body_len;
+	const char *content_type; /* for the body, e.g. "application/json" */
+	const char *const *headers; /* NULL-terminated extra header lines, "Name: value" */
+	size_t max_body;          /* refuse responses larger than this; 0 = 64 MiB */
+} http_opts_t;
+
+http_client_t *http_client_new(uv_loop_t *loop);
+/* Cancels every request still under way (their callbacks do not run). */
+void http_client_free(http_client_t *c);
+void http_client_set_default_timeout(http_client_t *c, long timeout_ms);
+/* Requests in flight. */
+size_t http_client_pending(const http_client_t *c);
+
+/* Start a request; returns at once. opts may be NULL. Accept-Encoding is set
+ * to every encoding curl supports (gzip, deflate). */
+http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *opts,
+			 http_cb cb, void *ud);
+static inline http_req_t *http_get(http_client_t *c, const char *url, long timeout_ms,
+				   http_cb cb, void *ud)
+{
+	http_opts_t o = {0};
+	o.timeout_ms = timeout_ms;
+	return http_request(c, url, &o, cb, ud);
+}
+/* Abort a request under way; its callback will not run. */
+void http_cancel(http_req_t *r);
+
+/* Percent-encode s for a URL query component (RFC 3986 unreserved kept). */
+char *http_escape(const char *s);
+
+#endif

@@ -1,0 +1,31 @@
+/* Allocation that never returns NULL (one place handles exhaustion), and a growable string. */
+#ifndef ICN_XALLOC_H
+#define ICN_XALLOC_H
+#include <stddef.h>
+#include <stdarg.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array of `size`-byte elements to hold at least `need`, doubling. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable NUL-terminated byte buffer. */
+typedef struct {
+	char *s;
+	size_t len, cap;
+} strbuf_t;
+
+void sb_init(strbuf_t *b);
+void sb_add(strbuf_t *b, const char *s, size_t n);
+void sb_puts(strbuf_t *b, const char *s);
+void sb_printf(strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(strbuf_t *b, const char *fmt, va_list ap);
+/* Hand the string over to the caller (never NULL); the buffer is left empty. */
+char *sb_steal(strbuf_t *b);
+void sb_free(strbuf_t *b);
+
+#endif
