@@ -1,1 +1,516 @@
-int main(void){return 0;}
+/* icn-console: options, subcommands, and the start-up and shutdown order. */
+#include "config.h"
+#include "app/dash.h"
+#include "app/datadir.h"
+#include "app/targets.h"
+#include "core/conf.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "core/panels.h"
+#include "core/theme.h"
+#include "core/units.h"
+#include "core/xalloc.h"
+#include "ui/tui.h"
+#include <curl/curl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { EXIT_OK = 0, EXIT_BACKEND = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+	"Usage: icn-console [OPTIONS]                      the live dashboard\n"
+	"       icn-console --once [--output text|json]    print every panel once and exit\n"
+	"       icn-console targets [--output text|json]   Prometheus scrape targets\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config FILE        config file (default $XDG_CONFIG_HOME/icn-console/config.yaml,\n"
+	"                           then " SYSCONFDIR "/icn-console/config.yaml)\n"
+	"  -x, --context NAME       context to use (default: the file's current-context)\n"
+	"      --prometheus URL     Prometheus URL (overrides PROMETHEUS_URL and the file)\n"
+	"      --alertmanager URL   Alertmanager URL; repeat for an HA cluster\n"
+	"                           (overrides ALERTMANAGER_URL, a comma-separated list)\n"
+	"      --loki URL           Loki URL (overrides LOKI_ADDR)\n"
+	"      --jaeger URL         Jaeger URL (overrides JAEGER_URL)\n"
+	"  -d, --dashboard NAME     panel file: a name under panels/ or a path (default icn-overview)\n"
+	"  -t, --theme NAME         dark (default), light, high-contrast, monochrome, or a path\n"
+	"      --no-color           no colours (also when NO_COLOR is set)\n"
+	"      --ascii              draw with ASCII characters only\n"
+	"  -r, --refresh DUR        refresh interval (default 5s)\n"
+	"      --range DUR          time range of graphs (default 1h)\n"
+	"      --timeout DUR        per-request timeout (default 3s)\n"
+	"      --once               query every panel once, print, and exit\n"
+	"  -o, --output FORMAT      text (default) or json, for --once and targets\n"
+	"      --log FILE           write a debug log to FILE\n"
+	"  -h, --help               this help\n"
+	"  -V, --version            the version\n"
+	"\n"
+	"Environment: PROMETHEUS_URL, ALERTMANAGER_URL, LOKI_ADDR, LOKI_ORG_ID,\n"
+	"LOKI_BEARER_TOKEN, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME, ICN_CONSOLE_DATADIR.\n"
+	"Flags override the environment, which overrides the config file.\n"
+	"\n"
+	"Exit status: 0 all went well; 1 a backend failed or a query failed (the message\n"
+	"names it); 2 usage or configuration error.\n"
+	"In the dashboard press ? for the keys. See icn-console(1).\n";
+
+typedef struct {
+	const char *config;
+	conf_overrides_t ov;
+	const char *dashboard;
+	const char *theme;
+	const char *output;
+	const char *log;
+	const char *refresh, *range, *timeout;
+	int no_color, ascii, once;
+	const char *command;
+} opts_t;
+
+static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "icn-console: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'icn-console --help'.\n");
+	exit(EXIT_USAGE);
+}
+
+static void parse_args(int argc, char **argv, opts_t *o)
+{
+	enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
+	       O_ONCE, O_LOG };
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "context", required_argument, NULL, 'x' },
+		{ "prometheus", required_argument, NULL, O_PROM },
+		{ "alertmanager", required_argument, NULL, O_AM },
+		{ "loki", required_argument, NULL, O_LOKI },
+		{ "jaeger", required_argument, NULL, O_JAEGER },
+		{ "dashboard", required_argument, NULL, 'd' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "no-color", no_argument, NULL, O_NOCOLOR },
+		{ "no-colour", no_argument, NULL, O_NOCOLOR },
+		{ "ascii", no_argument, NULL, O_ASCII },
+		{ "refresh", required_argument, NULL, 'r' },
+		{ "range", required_argument, NULL, O_RANGE },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "once", no_argument, NULL, O_ONCE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "log", required_argument, NULL, O_LOG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:x:d:t:r:o:hV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'x': o->ov.context = optarg; break;
+		case O_PROM: o->ov.prometheus = optarg; break;
+		case O_AM:
+			if (o->ov.n_alertmanager >= CONF_MAX_AM)
+				die_usage("at most %s --alertmanager URLs", "8");
+			o->ov.alertmanager[o->ov.n_alertmanager++] = optarg;
+			break;
+		case O_LOKI: o->ov.loki = optarg; break;
+		case O_JAEGER: o->ov.jaeger = optarg; break;
+		case 'd': o->dashboard = optarg; break;
+		case 't': o->theme = optarg; break;
+		case O_NOCOLOR: o->no_color = 1; break;
+		case O_ASCII: o->ascii = 1; break;
+		case 'r': o->refresh = optarg; break;
+		case O_RANGE: o->range = optarg; break;
+		case O_TIMEOUT: o->timeout = optarg; break;
+		case O_ONCE: o->once = 1; break;
+		case 'o': o->output = optarg; break;
+		case O_LOG: o->log = optarg; break;
+		case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
+		case 'V':
+			printf("icn-console %s\n%s\n", PACKAGE_VERSION, curl_version());
+			exit(EXIT_OK);
+		case ':': die_usage("option '%s' needs a value", argv[optind - 1]);
+		default: die_usage("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		o->command = argv[optind++];
+		if (strcmp(o->command, "targets") != 0)
+			die_usage("unknown command '%s' (commands: targets)", o->command);
+		if (optind < argc)
+			die_usage("unexpected argument '%s'", argv[optind]);
+	}
+	if (o->output && strcmp(o->output, "text") != 0 && strcmp(o->output, "json") != 0)
+		die_usage("--output must be text or json, not '%s'", o->output);
+	if (o->output && !o->once && !o->command)
+		die_usage("%s", "--output goes with --once or a command such as 'targets'");
+	if (o->once && o->command)
+		die_usage("%s", "--once is for the dashboard; 'targets' prints once anyway");
+}
+
+static long long duration_arg(const char *what, const char *s, long long dflt, long long min)
+{
+	long long ms;
+	if (!s)
+		return dflt;
+	if (duration_parse_ms(s, &ms) != 0 || ms < min) {
+		char b[16];
+		fprintf(stderr, "icn-console: %s: '%s' is not a duration of at least %s (e.g. 5s, 1m, 6h)\n",
+			what, s, duration_format(min, b, sizeof b));
+		exit(EXIT_USAGE);
+	}
+	return ms;
+}
+
+static const char *env_get(const char *name)
+{
+	return getenv(name);
+}
+
+/* ---- one-shot output --------------------------------------------------- */
+
+static json_t *labels_json(const labels_t *l)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < l->n; i++)
+		json_object_set_new(o, l->v[i].name, json_string(l->v[i].value));
+	return o;
+}
+
+static json_t *number_json(double v)
+{
+	/* JSON has no NaN or infinity: those are null */
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *backend_json(const backend_t *b)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(b->kind));
+	json_object_set_new(o, "url", json_string(b->url));
+	json_object_set_new(o, "health", json_string(bk_health_name(b->health)));
+	json_object_set_new(o, "error", b->error ? json_string(b->error) : json_null());
+	return o;
+}
+
+static void once_json(const dash_t *d, const dashboard_t *board)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "context", json_string(d->ctx.name ? d->ctx.name : "default"));
+	json_object_set_new(root, "dashboard", json_string(board->title ? board->title : ""));
+	json_t *panels = json_array();
+	for (size_t i = 0; i < d->n; i++) {
+		const panel_rt_t *p = &d->p[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "title", json_string(p->def->title));
+		json_object_set_new(o, "type", json_string(panel_type_name(p->def->type)));
+		json_object_set_new(o, "unit", json_string(unit_name(&p->def->unit)));
+		json_object_set_new(o, "state", json_string(pstate_name(p->state)));
+		json_object_set_new(o, "query", json_string(p->def->query));
+		json_object_set_new(o, "time", json_real(p->eval_time));
+		json_object_set_new(o, "value", number_json(p->value));
+		if (p->def->type == PANEL_BARS)
+			json_object_set_new(o, "total", number_json(p->total));
+		json_t *vals = json_array();
+		for (size_t j = 0; j < p->now.n; j++) {
+			json_t *v = json_object();
+			json_object_set_new(v, "labels", labels_json(&p->now.v[j].labels));
+			json_object_set_new(v, "value", number_json(series_last(&p->now.v[j])));
+			json_array_append_new(vals, v);
+		}
+		json_object_set_new(o, "values", vals);
+		json_object_set_new(o, "error", p->error ? json_string(p->error) : json_null());
+		if (p->n_warnings) {
+			json_t *w = json_array();
+			for (size_t j = 0; j < p->n_warnings; j++)
+				json_array_append_new(w, json_string(p->warnings[j]));
+			json_object_set_new(o, "warnings", w);
+		}
+		json_array_append_new(panels, o);
+	}
+	json_object_set_new(root, "panels", panels);
+	json_t *bk = json_array();
+	if (d->prom.url)
+		json_array_append_new(bk, backend_json(&d->prom));
+	for (size_t i = 0; i < d->n_am; i++)
+		json_array_append_new(bk, backend_json(&d->am[i]));
+	json_object_set_new(root, "backends", bk);
+	json_object_set_new(root, "firing", d->firing >= 0 ? json_integer(d->firing) : json_null());
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+static void once_text(const dash_t *d, const dashboard_t *board)
+{
+	char tb[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", &tm);
+	printf("%s - context %s - %s\n", board->title ? board->title : "dashboard",
+	       d->ctx.name ? d->ctx.name : "default", tb);
+	for (size_t i = 0; i < d->n; i++) {
+		const panel_rt_t *p = &d->p[i];
+		char vb[64];
+		if (p->error)
+			snprintf(vb, sizeof vb, "-");
+		else if (p->no_data)
+			snprintf(vb, sizeof vb, "no data");
+		else if (p->def->type == PANEL_BARS)
+			snprintf(vb, sizeof vb, "%zu bars", p->now.n);
+		else
+			unit_format(&p->def->unit, p->value, vb, sizeof vb);
+		printf("  %-26s %-14s %-5s", p->def->title, vb, pstate_name(p->state));
+		if (p->value_from)
+			printf("  (%s)", p->value_from);
+		if (p->error)
+			printf("  %s", p->error);
+		putchar('\n');
+		if (p->def->type == PANEL_BARS && p->total > 0) {
+			for (size_t j = 0; j < p->now.n; j++) {
+				const char *nm = p->def->legend ? labels_get(&p->now.v[j].labels, p->def->legend) : NULL;
+				char *lf = nm ? NULL : labels_format(&p->now.v[j].labels);
+				double v = series_last(&p->now.v[j]);
+				unit_t pct = { UNIT_PERCENT, "" };
+				char pb[32], ab[32];
+				unit_format(&pct, v / p->total, pb, sizeof pb);
+				unit_format(&p->def->unit, v, ab, sizeof ab);
+				printf("      %-22s %10s %8s  %s\n", nm ? nm : lf, ab, pb,
+				       pstate_name(panel_eval(p->def, v / p->total)));
+				free(lf);
+			}
+		}
+	}
+}
+
+static int run_once(dash_t *d, const dashboard_t *board, const char *output)
+{
+	uv_loop_t *loop = d->loop;
+	dash_refresh(d, now_unix(), 0);
+	while (dash_pending(d))
+		uv_run(loop, UV_RUN_ONCE);
+	dash_tick(d, now_unix());
+	int rc = EXIT_OK;
+	if (d->prom.health == BK_DOWN || !d->prom.url) {
+		fprintf(stderr, "icn-console: prometheus%s%s: %s\n", d->prom.url ? " at " : "",
+			d->prom.url ? d->prom.url : "", d->prom.error ? d->prom.error : "no URL configured");
+		rc = EXIT_BACKEND;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		if (d->p[i].error) {
+			if (rc == EXIT_OK)
+				fprintf(stderr, "icn-console: panel '%s': %s\n", d->p[i].def->title, d->p[i].error);
+			rc = EXIT_BACKEND;
+		}
+	if (output && strcmp(output, "json") == 0)
+		once_json(d, board);
+	else
+		once_text(d, board);
+	return rc;
+}
+
+static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_t *ctx,
+		       long timeout_ms, const char *output)
+{
+	targets_t tg;
+	targets_init(&tg, http, ctx->prometheus);
+	targets_refresh(&tg, timeout_ms);
+	while (tg.req)
+		uv_run(loop, UV_RUN_ONCE);
+	int rc = EXIT_OK;
+	if (tg.error) {
+		fprintf(stderr, "icn-console: %s%s%s\n", tg.error, ctx->prometheus ? " at " : "",
+			ctx->prometheus ? ctx->prometheus : "");
+		rc = EXIT_BACKEND;
+	}
+	if (tg.have && output && strcmp(output, "json") == 0) {
+		json_t *root = json_object(), *arr = json_array();
+		json_object_set_new(root, "context", json_string(ctx->name ? ctx->name : "default"));
+		for (size_t i = 0; i < tg.t.n; i++) {
+			const prom_target_t *t = &tg.t.v[i];
+			json_t *o = json_object();
+			json_object_set_new(o, "job", json_string(t->job ? t->job : ""));
+			json_object_set_new(o, "instance", json_string(t->instance ? t->instance : ""));
+			json_object_set_new(o, "health", json_string(t->health ? t->health : ""));
+			json_object_set_new(o, "last_scrape", json_real(t->last_scrape));
+			json_object_set_new(o, "last_scrape_duration", json_real(t->last_scrape_duration));
+			json_object_set_new(o, "last_error", json_string(t->last_error ? t->last_error : ""));
+			json_object_set_new(o, "scrape_url", json_string(t->scrape_url ? t->scrape_url : ""));
+			json_object_set_new(o, "scrape_pool", json_string(t->scrape_pool ? t->scrape_pool : ""));
+			json_array_append_new(arr, o);
+		}
+		json_object_set_new(root, "targets", arr);
+		json_object_set_new(root, "dropped", json_integer((json_int_t)tg.t.n_dropped));
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(root);
+	} else if (tg.have) {
+		printf("%-7s %-16s %-24s %-22s %10s  %s\n", "HEALTH", "JOB", "INSTANCE", "LAST SCRAPE",
+		       "DURATION", "ERROR");
+		for (size_t i = 0; i < tg.t.n; i++) {
+			const prom_target_t *t = &tg.t.v[i];
+			char when[32] = "never", dur[32];
+			unit_t sec = { UNIT_SECONDS, "" };
+			if (t->last_scrape > 0) {
+				time_t tt = (time_t)t->last_scrape;
+				struct tm tm;
+				localtime_r(&tt, &tm);
+				strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+			}
+			unit_format(&sec, t->last_scrape_duration, dur, sizeof dur);
+			printf("%-7s %-16s %-24s %-22s %10s  %s\n", t->health ? t->health : "?",
+			       t->job ? t->job : "", t->instance ? t->instance : "", when, dur,
+			       t->last_error ? t->last_error : "");
+		}
+		printf("%zu active, %zu dropped\n", tg.t.n, tg.t.n_dropped);
+	}
+	targets_free(&tg);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	double started = now_unix();
+	setlocale(LC_ALL, "");
+	opts_t o;
+	memset(&o, 0, sizeof o);
+	parse_args(argc, argv, &o);
+	if (o.log && log_open(o.log) != 0) {
+		fprintf(stderr, "icn-console: cannot open log file '%s'\n", o.log);
+		return EXIT_USAGE;
+	}
+	log_msg("icn-console %s starting", PACKAGE_VERSION);
+
+	/* configuration: an explicit --config must load; the default file is optional */
+	conf_t conf;
+	memset(&conf, 0, sizeof conf);
+	char err[1024];
+	char *cpath = o.config ? xstrdup(o.config) : conf_default_path();
+	if (cpath && conf_load_file(cpath, &conf, err, sizeof err) != 0) {
+		fprintf(stderr, "icn-console: %s\n", err);
+		return EXIT_USAGE;
+	}
+	free(cpath);
+	conf_context_t ctx;
+	if (conf_resolve(&conf, &o.ov, env_get, &ctx, err, sizeof err) != 0) {
+		fprintf(stderr, "icn-console: %s\n", err);
+		conf_free(&conf);
+		return EXIT_USAGE;
+	}
+	long long refresh = duration_arg("--refresh", o.refresh, conf.refresh_ms ? conf.refresh_ms : 5000, 1000);
+	long long range = duration_arg("--range", o.range, 3600000, 60000);
+	long long timeout = duration_arg("--timeout", o.timeout, conf.timeout_ms ? conf.timeout_ms : 3000, 100);
+
+	if (!ctx.prometheus) {
+		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
+				"PROMETHEUS_URL, or --prometheus\n",
+			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
+		conf_context_free(&ctx);
+		conf_free(&conf);
+		return EXIT_USAGE;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	uv_loop_t *loop = uv_default_loop();
+	http_client_t *http = http_client_new(loop);
+	int rc = EXIT_OK;
+
+	if (o.command) {
+		rc = run_targets(http, loop, &ctx, (long)timeout, o.output);
+		goto out;
+	}
+
+	const char *dname = o.dashboard ? o.dashboard : conf.dashboard ? conf.dashboard : "icn-overview";
+	char *searched = NULL;
+	char *dpath = datadir_find("panels", dname, &searched);
+	if (!dpath) {
+		fprintf(stderr, "icn-console: no dashboard '%s' (looked in %s)\n", dname, searched ? searched : "");
+		free(searched);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	dashboard_t board;
+	if (dashboard_load_file(dpath, &board, err, sizeof err) != 0) {
+		fprintf(stderr, "icn-console: %s\n", err);
+		free(dpath);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	free(dpath);
+
+	if (o.once) {
+		dash_t d;
+		dash_init(&d, loop, http, &ctx, &board);
+		d.timeout_ms = (long)timeout;
+		d.refresh_ms = refresh;
+		rc = run_once(&d, &board, o.output);
+		dash_free(&d);
+		dashboard_free(&board);
+		goto out;
+	}
+
+	/* the theme: NO_COLOR wins; a named theme must load; the default may be built in */
+	const char *nc = getenv("NO_COLOR");
+	int no_color = o.no_color || (nc && *nc);
+	const char *tname = o.theme ? o.theme : conf.theme ? conf.theme : "dark";
+	theme_t theme;
+	int have_theme = 0;
+	if (!no_color) {
+		char *tpath = datadir_find("themes", tname, &searched);
+		if (tpath) {
+			if (theme_load_file(tpath, &theme, err, sizeof err) != 0) {
+				fprintf(stderr, "icn-console: %s\n", err);
+				free(tpath);
+				dashboard_free(&board);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			have_theme = 1;
+			free(tpath);
+		} else if (o.theme || conf.theme) {
+			fprintf(stderr, "icn-console: no theme '%s' (looked in %s)\n", tname, searched ? searched : "");
+			free(searched);
+			dashboard_free(&board);
+			rc = EXIT_USAGE;
+			goto out;
+		} else {
+			free(searched);
+		}
+	}
+	/* the TUI owns its own loop and client */
+	http_client_free(http);
+	http = NULL;
+	uv_run(loop, UV_RUN_NOWAIT);
+	tui_opts_t to = {
+		.conf = &conf, .ov = &o.ov, .ctx = &ctx, .board = &board,
+		.theme = have_theme ? &theme : NULL, .refresh_ms = refresh, .range_ms = range,
+		.timeout_ms = (long)timeout, .no_color = no_color, .ascii = o.ascii,
+		.started = started,
+	};
+	rc = tui_run(&to);
+	if (rc == 2)
+		fprintf(stderr, "icn-console: the dashboard needs a terminal on stdin and stdout "
+				"(use --once for a one-shot print)\n");
+	if (have_theme)
+		theme_free(&theme);
+	dashboard_free(&board);
+out:
+	if (http) {
+		http_client_free(http);
+		uv_run(loop, UV_RUN_DEFAULT);
+		uv_loop_close(loop);
+	}
+	conf_context_free(&ctx);
+	conf_free(&conf);
+	curl_global_cleanup();
+	log_close();
+	return rc;
+}

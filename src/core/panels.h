@@ -1,4 +1,4 @@
-/* Dashboards: panel definitions loaded from YAML (panels/*.yaml). No curses, no HTTP. */
+/* Dashboards: panel definitions loaded from YAML (panels/NAME.yaml). No curses, no HTTP. */
 #ifndef ICN_PANELS_H
 #define ICN_PANELS_H
 #include <stddef.h>

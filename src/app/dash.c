@@ -1,0 +1,419 @@
+/* Dashboard data: asks Prometheus for every panel, keeps the answers and each backend's health. */
+#include "config.h"
+#include "app/dash.h"
+#include "backend/am.h"
+#include "backend/prom.h"
+#include "core/xalloc.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double now_unix(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *bk_health_name(bk_health_t h)
+{
+	switch (h) {
+	case BK_OK: return "ok";
+	case BK_SLOW: return "slow";
+	case BK_DOWN: return "down";
+	default: return "unknown";
+	}
+}
+
+static void set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? xstrdup(s) : NULL;
+}
+
+static void backend_set(dash_t *d, backend_t *b, size_t index, const char *kind,
+			const char *url)
+{
+	free(b->url);
+	free(b->error);
+	memset(b, 0, sizeof *b);
+	b->owner = d;
+	b->index = index;
+	b->kind = kind;
+	b->url = url ? xstrdup(url) : NULL;
+}
+
+static void free_warnings(panel_rt_t *p)
+{
+	for (size_t i = 0; i < p->n_warnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
+	p->warnings = NULL;
+	p->n_warnings = 0;
+}
+
+static void panel_clear(panel_rt_t *p)
+{
+	series_set_free(&p->now);
+	series_set_free(&p->range);
+	free(p->value_from);
+	free(p->error);
+	free_warnings(p);
+	const panel_def_t *def = p->def;
+	dash_t *owner = p->owner;
+	memset(p, 0, sizeof *p);
+	p->def = def;
+	p->owner = owner;
+	p->value = NAN;
+	p->state = PSTATE_STALE;
+}
+
+static void cancel_all(dash_t *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->p[i].req_now)
+			http_cancel(d->p[i].req_now);
+		if (d->p[i].req_range)
+			http_cancel(d->p[i].req_range);
+		d->p[i].req_now = d->p[i].req_range = NULL;
+	}
+	for (size_t i = 0; i < d->n_am; i++) {
+		if (d->am_req[i])
+			http_cancel(d->am_req[i]);
+		d->am_req[i] = NULL;
+	}
+}
+
+static void setup_backends(dash_t *d)
+{
+	backend_set(d, &d->prom, 0, "prometheus", d->ctx.prometheus);
+	for (size_t i = 0; i < CONF_MAX_AM; i++) {
+		am_strv_free(d->am_fp[i], d->am_nfp[i]);
+		d->am_fp[i] = NULL;
+		d->am_nfp[i] = 0;
+		backend_set(d, &d->am[i], i, "alertmanager",
+			    i < d->ctx.n_alertmanager ? d->ctx.alertmanager[i] : NULL);
+	}
+	d->n_am = d->ctx.n_alertmanager;
+	d->firing = -1;
+}
+
+void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, const conf_context_t *ctx,
+	       const dashboard_t *board)
+{
+	memset(d, 0, sizeof *d);
+	d->loop = loop;
+	d->http = http;
+	d->board = board;
+	conf_context_copy(&d->ctx, ctx);
+	d->n = board->n_panels;
+	d->p = xcalloc(d->n ? d->n : 1, sizeof *d->p);
+	for (size_t i = 0; i < d->n; i++) {
+		d->p[i].def = &board->panels[i];
+		d->p[i].owner = d;
+		panel_clear(&d->p[i]);
+	}
+	d->range_ms = 60LL * 60 * 1000;
+	d->timeout_ms = 3000;
+	d->refresh_ms = 5000;
+	d->slow_ms = 1000;
+	setup_backends(d);
+}
+
+void dash_set_context(dash_t *d, const conf_context_t *ctx)
+{
+	cancel_all(d);
+	conf_context_free(&d->ctx);
+	conf_context_copy(&d->ctx, ctx);
+	for (size_t i = 0; i < d->n; i++)
+		panel_clear(&d->p[i]);
+	setup_backends(d);
+}
+
+static void changed(dash_t *d)
+{
+	if (d->on_change)
+		d->on_change(d, d->ud);
+}
+
+/* Learn a backend's health from one answer. A query error (bad PromQL) is not
+ * the server's fault; a transport failure or a non-JSON 5xx is. */
+static void backend_note(dash_t *d, backend_t *b, const http_response_t *r)
+{
+	b->latency_ms = r->elapsed_ms;
+	if (!r->ok) {
+		b->health = BK_DOWN;
+		set_str(&b->error, r->error ? r->error : "no answer");
+		return;
+	}
+	int json = r->content_type && strstr(r->content_type, "json");
+	if (r->status >= 500 && !json) {
+		char *e = xasprintf("HTTP %ld", r->status);
+		b->health = BK_DOWN;
+		free(b->error);
+		b->error = e;
+		return;
+	}
+	b->health = r->elapsed_ms > d->slow_ms ? BK_SLOW : BK_OK;
+	set_str(&b->error, NULL);
+	b->last_ok = now_unix();
+}
+
+static double stale_after(const dash_t *d)
+{
+	return (3.0 * (double)d->refresh_ms + (double)d->timeout_ms) / 1000.0;
+}
+
+/* The state a panel shows, from its data, its error and its age. */
+static void panel_state(dash_t *d, panel_rt_t *p, double now)
+{
+	if (!p->have_data) {
+		p->state = p->error ? PSTATE_ERROR : PSTATE_STALE;
+		return;
+	}
+	if (p->error || p->no_data || now - p->last_ok > stale_after(d)) {
+		p->state = PSTATE_STALE;
+		return;
+	}
+	if (p->def->type == PANEL_BARS) {
+		pstate_t worst = PSTATE_OK;
+		for (size_t i = 0; i < p->now.n && p->total > 0; i++) {
+			pstate_t s = panel_eval(p->def, series_last(&p->now.v[i]) / p->total);
+			if (s > worst)
+				worst = s;
+		}
+		p->state = worst;
+		return;
+	}
+	p->state = panel_eval(p->def, p->value);
+}
+
+static const char *legend_of(const panel_def_t *def, const series_t *s)
+{
+	if (def->legend) {
+		const char *v = labels_get(&s->labels, def->legend);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+static void panel_compute(panel_rt_t *p)
+{
+	size_t n = p->now.n;
+	double *v = xcalloc(n ? n : 1, sizeof *v);
+	p->total = 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = series_last(&p->now.v[i]);
+		if (isfinite(v[i]))
+			p->total += v[i];
+	}
+	free(p->value_from);
+	p->value_from = NULL;
+	if (p->def->type == PANEL_BARS) {
+		double m = NAN;
+		for (size_t i = 0; i < n; i++)
+			if (p->total > 0 && (isnan(m) || v[i] / p->total > m))
+				m = v[i] / p->total;
+		p->value = m;
+	} else {
+		p->value = reduce_values(p->def->reduce, v, n);
+		if ((p->def->reduce == REDUCE_MIN || p->def->reduce == REDUCE_MAX) && n > 1) {
+			for (size_t i = 0; i < n; i++) {
+				const char *l = legend_of(p->def, &p->now.v[i]);
+				if (l && v[i] == p->value) {
+					p->value_from = xstrdup(l);
+					break;
+				}
+			}
+		}
+	}
+	free(v);
+}
+
+static void on_now(const http_response_t *r, void *ud)
+{
+	panel_rt_t *p = ud;
+	dash_t *d = p->owner;
+	p->req_now = NULL;
+	backend_note(d, &d->prom, r);
+	if (!r->ok) {
+		char *e = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
+		free(p->error);
+		p->error = e;
+	} else {
+		prom_result_t res;
+		char *err = NULL;
+		if (prom_parse_query(r->body, r->len, r->status, &res, &err) != 0) {
+			free(p->error);
+			p->error = err;
+		} else {
+			series_set_free(&p->now);
+			p->now = res.set;
+			memset(&res.set, 0, sizeof res.set);
+			free_warnings(p);
+			p->warnings = res.warnings;
+			p->n_warnings = res.n_warnings;
+			res.warnings = NULL;
+			res.n_warnings = 0;
+			prom_result_free(&res);
+			free(p->error);
+			p->error = NULL;
+			p->have_data = 1;
+			p->no_data = p->now.n == 0;
+			p->last_ok = now_unix();
+			panel_compute(p);
+		}
+	}
+	panel_state(d, p, now_unix());
+	changed(d);
+}
+
+static void on_range(const http_response_t *r, void *ud)
+{
+	panel_rt_t *p = ud;
+	dash_t *d = p->owner;
+	p->req_range = NULL;
+	backend_note(d, &d->prom, r);
+	if (r->ok) {
+		prom_result_t res;
+		char *err = NULL;
+		if (prom_parse_query(r->body, r->len, r->status, &res, &err) == 0) {
+			series_set_free(&p->range);
+			p->range = res.set;
+			memset(&res.set, 0, sizeof res.set);
+			prom_result_free(&res);
+		} else {
+			/* The instant query reports errors; a failed range only keeps the old curve. */
+			free(err);
+		}
+	}
+	changed(d);
+}
+
+static int has_fp(char **v, size_t n, const char *fp)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], fp) == 0)
+			return 1;
+	return 0;
+}
+
+/* Firing alerts over all Alertmanagers that answered, each alert once (HA replicas
+ * hold the same alerts). -1 when none answered. */
+static void count_firing(dash_t *d)
+{
+	int any = 0, count = 0;
+	for (size_t i = 0; i < d->n_am; i++) {
+		if (d->am[i].health != BK_OK && d->am[i].health != BK_SLOW)
+			continue;
+		any = 1;
+		for (size_t j = 0; j < d->am_nfp[i]; j++) {
+			int seen = 0;
+			for (size_t k = 0; k < i && !seen; k++)
+				if (d->am[k].health == BK_OK || d->am[k].health == BK_SLOW)
+					seen = has_fp(d->am_fp[k], d->am_nfp[k], d->am_fp[i][j]);
+			if (!seen && !has_fp(d->am_fp[i], j, d->am_fp[i][j]))
+				count++;
+		}
+	}
+	d->firing = any ? count : -1;
+}
+
+static void on_am(const http_response_t *r, void *ud)
+{
+	backend_t *b = ud;
+	dash_t *d = b->owner;
+	size_t i = b->index;
+	d->am_req[i] = NULL;
+	backend_note(d, b, r);
+	if (r->ok && b->health != BK_DOWN) {
+		char **fps = NULL, *err = NULL;
+		size_t n = 0;
+		if (am_parse_firing(r->body, r->len, r->status, &fps, &n, &err) == 0) {
+			am_strv_free(d->am_fp[i], d->am_nfp[i]);
+			d->am_fp[i] = fps;
+			d->am_nfp[i] = n;
+		} else {
+			b->health = BK_DOWN;
+			free(b->error);
+			b->error = err;
+		}
+	}
+	count_firing(d);
+	changed(d);
+}
+
+void dash_refresh(dash_t *d, double now, int with_ranges)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		panel_rt_t *p = &d->p[i];
+		if (!d->prom.url) {
+			set_str(&p->error, "no Prometheus URL: set 'prometheus:' in the context, "
+					   "PROMETHEUS_URL or --prometheus");
+			panel_state(d, p, now);
+			continue;
+		}
+		if (!p->req_now) {
+			char *url = prom_url_query(d->prom.url, p->def->query, now);
+			p->eval_time = now;
+			p->req_now = http_get(d->http, url, d->timeout_ms, on_now, p);
+			free(url);
+		}
+		/* every panel keeps its history: sparklines, graphs, and the zoomed view */
+		if (with_ranges && !p->req_range) {
+			double start = now - (double)d->range_ms / 1000.0;
+			double step = prom_step_for(start, now, 240);
+			char *url = prom_url_query_range(d->prom.url, p->def->query, start, now, step);
+			p->range_start = start;
+			p->range_end = now;
+			p->req_range = http_get(d->http, url, d->timeout_ms, on_range, p);
+			free(url);
+		}
+	}
+	for (size_t i = 0; i < d->n_am; i++) {
+		if (d->am_req[i] || !d->am[i].url)
+			continue;
+		char *url = am_url_firing(d->am[i].url);
+		d->am_req[i] = http_get(d->http, url, d->timeout_ms, on_am, &d->am[i]);
+		free(url);
+	}
+	changed(d);
+}
+
+int dash_tick(dash_t *d, double now)
+{
+	int any = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		pstate_t old = d->p[i].state;
+		panel_state(d, &d->p[i], now);
+		any |= old != d->p[i].state;
+	}
+	return any;
+}
+
+size_t dash_pending(const dash_t *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		n += (d->p[i].req_now != NULL) + (d->p[i].req_range != NULL);
+	for (size_t i = 0; i < d->n_am; i++)
+		n += d->am_req[i] != NULL;
+	return n;
+}
+
+void dash_free(dash_t *d)
+{
+	cancel_all(d);
+	for (size_t i = 0; i < d->n; i++)
+		panel_clear(&d->p[i]);
+	free(d->p);
+	backend_set(d, &d->prom, 0, "prometheus", NULL);
+	for (size_t i = 0; i < CONF_MAX_AM; i++) {
+		backend_set(d, &d->am[i], i, "alertmanager", NULL);
+		am_strv_free(d->am_fp[i], d->am_nfp[i]);
+	}
+	conf_context_free(&d->ctx);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,86 @@
+/* Dashboard data: panel definitions + live Prometheus results + backend health. No curses. */
+#ifndef ICN_DASH_H
+#define ICN_DASH_H
+#include <stddef.h>
+#include <uv.h>
+#include "core/conf.h"
+#include "core/http.h"
+#include "core/panels.h"
+#include "model/series.h"
+
+typedef enum { BK_UNKNOWN, BK_OK, BK_SLOW, BK_DOWN } bk_health_t;
+
+struct dash;
+
+/* What the console knows of one backend server. */
+typedef struct {
+	struct dash *owner;
+	size_t index;         /* position among backends of its kind */
+	const char *kind;     /* "prometheus", "alertmanager" */
+	char *url;
+	bk_health_t health;
+	char *error;          /* last transport/HTTP failure, NULL when fine */
+	double latency_ms;    /* of the last answer */
+	double last_ok;       /* unix time of the last good answer, 0 never */
+} backend_t;
+
+typedef struct {
+	struct dash *owner;   /* so request callbacks need no allocation of their own */
+	const panel_def_t *def;
+	series_set_t now;     /* instant vector at eval_time (one sample per series) */
+	double value;         /* the reduced value (stat, gauge); NaN when none */
+	char *value_from;     /* legend of the series that gave a min/max, may be NULL */
+	double total;         /* bars: sum of all bars */
+	series_set_t range;   /* range data for sparkline/graph */
+	double range_start, range_end;
+	pstate_t state;
+	char *error;          /* why the last query failed; NULL when it did not */
+	char **warnings;
+	size_t n_warnings;
+	double eval_time;     /* evaluation time of `now` */
+	double last_ok;       /* unix time of the last good answer, 0 never */
+	int have_data;        /* an instant answer was ever received */
+	int no_data;          /* the last answer held no series */
+	http_req_t *req_now, *req_range;
+} panel_rt_t;
+
+typedef struct dash {
+	uv_loop_t *loop;
+	http_client_t *http;
+	conf_context_t ctx;
+	const dashboard_t *board;
+	panel_rt_t *p;
+	size_t n;
+	backend_t prom;
+	backend_t am[CONF_MAX_AM];
+	size_t n_am;
+	http_req_t *am_req[CONF_MAX_AM];
+	int firing;           /* firing alerts (unique over Alertmanagers), -1 unknown */
+	char **am_fp[CONF_MAX_AM]; /* fingerprints of each Alertmanager's firing alerts */
+	size_t am_nfp[CONF_MAX_AM];
+	long long range_ms;   /* graph/sparkline window */
+	long timeout_ms;
+	long long refresh_ms;
+	double slow_ms;       /* an answer slower than this marks the backend slow */
+	void (*on_change)(struct dash *d, void *ud);
+	void *ud;
+} dash_t;
+
+void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, const conf_context_t *ctx,
+	       const dashboard_t *board);
+/* Change the context (new URLs): cancels requests, clears data. */
+void dash_set_context(dash_t *d, const conf_context_t *ctx);
+/* Ask every panel's query at time `now` (and, with ranges, its range data);
+ * a panel whose previous request is still under way is not asked again. */
+void dash_refresh(dash_t *d, double now, int with_ranges);
+/* Re-evaluate states that depend on time (stale). Returns 1 if any changed. */
+int dash_tick(dash_t *d, double now);
+/* Requests still under way. */
+size_t dash_pending(const dash_t *d);
+void dash_free(dash_t *d);
+
+const char *bk_health_name(bk_health_t h);
+/* Wall-clock unix seconds. */
+double now_unix(void);
+
+#endif

@@ -1,0 +1,424 @@
+/* Console configuration: the YAML file of contexts, and its layering under environment and flags. */
+#include "config.h"
+#include "core/conf.h"
+#include "core/theme.h"
+#include "core/units.h"
+#include "core/xalloc.h"
+#include "core/yamldoc.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const top_keys[] = {
+	"current-context", "theme", "dashboard", "refresh", "timeout", "contexts", NULL,
+};
+static const char *const ctx_keys[] = {
+	"color", "prometheus", "alertmanager", "loki", "loki-org-id", "loki-bearer-token",
+	"jaeger", NULL,
+};
+
+/* Why a URL is unusable, or NULL. Backends append API paths to it, so it must
+ * name a scheme and a host, and carry no blanks a shell paste can bring. */
+static const char *url_problem(const char *s)
+{
+	const char *host;
+	if (!strncmp(s, "http://", 7))
+		host = s + 7;
+	else if (!strncmp(s, "https://", 8))
+		host = s + 8;
+	else
+		return "must start with http:// or https://";
+	if (!*host || *host == '/')
+		return "has no host";
+	for (const char *p = s; *p; p++)
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+			return "contains a blank or control character";
+	return NULL;
+}
+
+/* A trailing slash would double up with the API paths backends append. */
+static char *url_dup(const char *s)
+{
+	size_t len = strlen(s);
+	while (len > 0 && s[len - 1] == '/')
+		len--;
+	return xstrndup(s, len);
+}
+
+static int get_url(yd_ctx_t *cx, const yd_node_t *n, const char *key, char **out)
+{
+	const char *why;
+	if (yd_is_null(n))
+		return 0;
+	if (n->kind != YD_SCALAR)
+		return yd_fail(cx, n, "expected a string (a URL) for %s", key);
+	if ((why = url_problem(n->str)))
+		return yd_fail(cx, n, "invalid URL '%s' for %s (%s)", n->str, key, why);
+	free(*out);
+	*out = url_dup(n->str);
+	return 0;
+}
+
+static int get_alertmanagers(yd_ctx_t *cx, const yd_node_t *n, conf_context_t *ctx)
+{
+	if (yd_is_null(n))
+		return 0;
+	if (n->kind == YD_SCALAR) {
+		if (get_url(cx, n, "alertmanager", &ctx->alertmanager[0]))
+			return -1;
+		ctx->n_alertmanager = 1;
+		return 0;
+	}
+	if (n->kind != YD_SEQ)
+		return yd_fail(cx, n, "expected a URL or a list of URLs for alertmanager");
+	for (size_t i = 0; i < n->n; i++) {
+		const yd_node_t *it = n->kids[i];
+		if (ctx->n_alertmanager >= CONF_MAX_AM)
+			return yd_fail(cx, it, "too many alertmanager URLs (at most %d)",
+				       CONF_MAX_AM);
+		if (yd_is_null(it))
+			return yd_fail(cx, it, "expected a URL for alertmanager");
+		if (get_url(cx, it, "alertmanager", &ctx->alertmanager[ctx->n_alertmanager]))
+			return -1;
+		ctx->n_alertmanager++;
+	}
+	return 0;
+}
+
+static int get_str(yd_ctx_t *cx, const yd_node_t *n, char **out)
+{
+	free(*out);
+	return yd_string(cx, n, out);
+}
+
+static int parse_context(yd_ctx_t *cx, const yd_node_t *key, const yd_node_t *n,
+			 conf_context_t *ctx)
+{
+	char *where = xasprintf(" in context '%s'", key->str);
+	const yd_node_t *v;
+	int rc = -1;
+
+	ctx->name = xstrdup(key->str);
+	if (yd_check_map(cx, n, ctx_keys, where))
+		goto out;
+	if ((v = yd_get(n, "color"))) {
+		if (get_str(cx, v, &ctx->color))
+			goto out;
+		if (ctx->color && theme_color_parse(ctx->color) == -2) {
+			yd_fail(cx, v,
+				"unknown colour '%s' for color (expected a colour name, 0..255 or #rrggbb)",
+				ctx->color);
+			goto out;
+		}
+	}
+	if (get_url(cx, yd_get(n, "prometheus"), "prometheus", &ctx->prometheus) ||
+	    get_alertmanagers(cx, yd_get(n, "alertmanager"), ctx) ||
+	    get_url(cx, yd_get(n, "loki"), "loki", &ctx->loki) ||
+	    get_str(cx, yd_get(n, "loki-org-id"), &ctx->loki_org_id) ||
+	    get_str(cx, yd_get(n, "loki-bearer-token"), &ctx->loki_bearer_token) ||
+	    get_url(cx, yd_get(n, "jaeger"), "jaeger", &ctx->jaeger))
+		goto out;
+	rc = 0;
+out:
+	free(where);
+	return rc;
+}
+
+static int get_duration(yd_ctx_t *cx, const yd_node_t *n, const char *key, long long *ms)
+{
+	if (yd_is_null(n))
+		return 0;
+	if (n->kind != YD_SCALAR)
+		return yd_fail(cx, n, "expected a duration for %s", key);
+	if (duration_parse_ms(n->str, ms))
+		return yd_fail(cx, n, "invalid duration '%s' for %s (expected e.g. 500ms, 5s, 1m30s)",
+			       n->str, key);
+	if (*ms <= 0)
+		return yd_fail(cx, n, "%s must be longer than 0", key);
+	return 0;
+}
+
+int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out, char *err,
+		     size_t errlen)
+{
+	yd_ctx_t cx = { name, err, errlen };
+	yd_node_t *root;
+	const yd_node_t *ctxs;
+
+	memset(out, 0, sizeof *out);
+	if (yd_parse(&cx, yaml, len, &root))
+		return -1;
+	if (yd_check_map(&cx, root, top_keys, NULL) ||
+	    yd_string(&cx, yd_get(root, "current-context"), &out->current_context) ||
+	    yd_string(&cx, yd_get(root, "theme"), &out->theme) ||
+	    yd_string(&cx, yd_get(root, "dashboard"), &out->dashboard) ||
+	    get_duration(&cx, yd_get(root, "refresh"), "refresh", &out->refresh_ms) ||
+	    get_duration(&cx, yd_get(root, "timeout"), "timeout", &out->timeout_ms))
+		goto fail;
+	ctxs = yd_get(root, "contexts");
+	if (yd_check_map(&cx, ctxs, NULL, NULL))
+		goto fail;
+	out->n_contexts = yd_map_size(ctxs);
+	if (out->n_contexts)
+		out->contexts = xcalloc(out->n_contexts, sizeof *out->contexts);
+	for (size_t i = 0; i < out->n_contexts; i++) {
+		const yd_node_t *k = yd_map_key(ctxs, i);
+		if (!k->len) {
+			yd_fail(&cx, k, "empty context name");
+			goto fail;
+		}
+		if (parse_context(&cx, k, yd_map_val(ctxs, i), &out->contexts[i]))
+			goto fail;
+	}
+	out->path = xstrdup(name);
+	yd_free(root);
+	return 0;
+fail:
+	yd_free(root);
+	conf_free(out);
+	return -1;
+}
+
+int conf_load_file(const char *path, conf_t *out, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (yd_read_file(path, &buf, &len, err, errlen))
+		return -1;
+	rc = conf_load_string(path, buf, len, out, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void conf_context_free(conf_context_t *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->name);
+	free(ctx->color);
+	free(ctx->prometheus);
+	for (size_t i = 0; i < ctx->n_alertmanager && i < CONF_MAX_AM; i++)
+		free(ctx->alertmanager[i]);
+	free(ctx->loki);
+	free(ctx->loki_org_id);
+	free(ctx->loki_bearer_token);
+	free(ctx->jaeger);
+	memset(ctx, 0, sizeof *ctx);
+}
+
+void conf_free(conf_t *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_contexts; i++)
+		conf_context_free(&c->contexts[i]);
+	free(c->contexts);
+	free(c->path);
+	free(c->current_context);
+	free(c->theme);
+	free(c->dashboard);
+	memset(c, 0, sizeof *c);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void conf_context_copy(conf_context_t *dst, const conf_context_t *src)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->name = dup_or_null(src->name);
+	dst->color = dup_or_null(src->color);
+	dst->prometheus = dup_or_null(src->prometheus);
+	for (size_t i = 0; i < src->n_alertmanager && i < CONF_MAX_AM; i++)
+		dst->alertmanager[dst->n_alertmanager++] = dup_or_null(src->alertmanager[i]);
+	dst->loki = dup_or_null(src->loki);
+	dst->loki_org_id = dup_or_null(src->loki_org_id);
+	dst->loki_bearer_token = dup_or_null(src->loki_bearer_token);
+	dst->jaeger = dup_or_null(src->jaeger);
+}
+
+static int file_exists(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+char *conf_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *p = NULL;
+
+	/* The XDG spec says a relative XDG_CONFIG_HOME is to be ignored. */
+	if (xdg && xdg[0] == '/')
+		p = xasprintf("%s/icn-console/config.yaml", xdg);
+	else if (home && *home)
+		p = xasprintf("%s/.config/icn-console/config.yaml", home);
+	if (p && file_exists(p))
+		return p;
+	free(p);
+	p = xasprintf("%s/icn-console/config.yaml", SYSCONFDIR);
+	if (file_exists(p))
+		return p;
+	free(p);
+	return NULL;
+}
+
+static const char *env_get(const char *(*getenv_fn)(const char *), const char *name)
+{
+	const char *v = getenv_fn ? getenv_fn(name) : getenv(name);
+	return v && *v ? v : NULL;
+}
+
+static int set_url(char **slot, const char *v, const char *what, char *err, size_t errlen)
+{
+	const char *why = url_problem(v);
+	if (why) {
+		snprintf(err, errlen, "%s: invalid URL '%s' (%s)", what, v, why);
+		return -1;
+	}
+	free(*slot);
+	*slot = url_dup(v);
+	return 0;
+}
+
+static void clear_alertmanagers(conf_context_t *ctx)
+{
+	for (size_t i = 0; i < ctx->n_alertmanager; i++) {
+		free(ctx->alertmanager[i]);
+		ctx->alertmanager[i] = NULL;
+	}
+	ctx->n_alertmanager = 0;
+}
+
+/* ALERTMANAGER_URL="http://am1:9093, http://am2:9093": one URL per member of
+ * an HA cluster; blanks around commas and empty items are skipped. */
+static int env_alertmanagers(conf_context_t *ctx, const char *v, char *err, size_t errlen)
+{
+	char *copy = xstrdup(v), *save = NULL;
+	int rc = 0;
+
+	clear_alertmanagers(ctx);
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end = tok + strlen(tok);
+		while (isspace((unsigned char)*tok))
+			tok++;
+		while (end > tok && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (!*tok)
+			continue;
+		if (ctx->n_alertmanager >= CONF_MAX_AM) {
+			snprintf(err, errlen, "ALERTMANAGER_URL: too many URLs (at most %d)",
+				 CONF_MAX_AM);
+			rc = -1;
+			break;
+		}
+		if (set_url(&ctx->alertmanager[ctx->n_alertmanager], tok, "ALERTMANAGER_URL", err,
+			    errlen)) {
+			rc = -1;
+			break;
+		}
+		ctx->n_alertmanager++;
+	}
+	free(copy);
+	return rc;
+}
+
+static void set_str(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = xstrdup(v);
+}
+
+static int no_context(const conf_t *c, const char *name, char *err, size_t errlen)
+{
+	strbuf_t b;
+	sb_init(&b);
+	for (size_t i = 0; c && i < c->n_contexts; i++)
+		sb_printf(&b, "%s%s", i ? ", " : "", c->contexts[i].name);
+	if (c && c->path)
+		snprintf(err, errlen, "no context '%s' in %s (have: %s)", name, c->path,
+			 b.len ? b.s : "none");
+	else
+		snprintf(err, errlen, "no context '%s' (no config file)", name);
+	sb_free(&b);
+	return -1;
+}
+
+int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
+		 const char *(*getenv_fn)(const char *name), conf_context_t *out, char *err,
+		 size_t errlen)
+{
+	const char *want = NULL;
+	const conf_context_t *pick = NULL;
+	const char *v;
+
+	memset(out, 0, sizeof *out);
+	if (ov && ov->context && *ov->context)
+		want = ov->context;
+	else if (c && c->current_context && *c->current_context)
+		want = c->current_context;
+	if (want) {
+		for (size_t i = 0; c && i < c->n_contexts && !pick; i++)
+			if (!strcmp(c->contexts[i].name, want))
+				pick = &c->contexts[i];
+		if (!pick)
+			return no_context(c, want, err, errlen);
+	} else if (c && c->n_contexts == 1) {
+		pick = &c->contexts[0];
+	}
+	if (pick)
+		conf_context_copy(out, pick);
+	else
+		out->name = xstrdup("default");
+
+	if ((v = env_get(getenv_fn, "PROMETHEUS_URL")) &&
+	    set_url(&out->prometheus, v, "PROMETHEUS_URL", err, errlen))
+		goto fail;
+	if ((v = env_get(getenv_fn, "ALERTMANAGER_URL")) && env_alertmanagers(out, v, err, errlen))
+		goto fail;
+	if ((v = env_get(getenv_fn, "LOKI_ADDR")) && set_url(&out->loki, v, "LOKI_ADDR", err, errlen))
+		goto fail;
+	if ((v = env_get(getenv_fn, "LOKI_ORG_ID")))
+		set_str(&out->loki_org_id, v);
+	if ((v = env_get(getenv_fn, "LOKI_BEARER_TOKEN")))
+		set_str(&out->loki_bearer_token, v);
+	if ((v = env_get(getenv_fn, "JAEGER_URL")) &&
+	    set_url(&out->jaeger, v, "JAEGER_URL", err, errlen))
+		goto fail;
+
+	if (!ov)
+		return 0;
+	if (ov->prometheus && *ov->prometheus &&
+	    set_url(&out->prometheus, ov->prometheus, "--prometheus", err, errlen))
+		goto fail;
+	if (ov->n_alertmanager) {
+		if (ov->n_alertmanager > CONF_MAX_AM) {
+			snprintf(err, errlen, "--alertmanager: too many URLs (at most %d)", CONF_MAX_AM);
+			goto fail;
+		}
+		clear_alertmanagers(out);
+		for (size_t i = 0; i < ov->n_alertmanager; i++) {
+			if (!ov->alertmanager[i] || !*ov->alertmanager[i])
+				continue;
+			if (set_url(&out->alertmanager[out->n_alertmanager], ov->alertmanager[i],
+				    "--alertmanager", err, errlen))
+				goto fail;
+			out->n_alertmanager++;
+		}
+	}
+	if (ov->loki && *ov->loki && set_url(&out->loki, ov->loki, "--loki", err, errlen))
+		goto fail;
+	if (ov->jaeger && *ov->jaeger && set_url(&out->jaeger, ov->jaeger, "--jaeger", err, errlen))
+		goto fail;
+	return 0;
+fail:
+	conf_context_free(out);
+	return -1;
+}

@@ -1,0 +1,507 @@
+/* Non-blocking HTTP client: libcurl multi driven by uv_poll/uv_timer on the one libuv loop. */
+#include "config.h"
+#include "core/http.h"
+#include "core/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#define HTTP_DEFAULT_TIMEOUT_MS 10000L
+#define HTTP_DEFAULT_MAX_BODY ((size_t)64 << 20)
+
+/* One uv_poll per socket curl wants watched. It lives on its own (not in the
+ * client) because uv_close finishes later, possibly after the client is gone. */
+typedef struct sock_ctx {
+	uv_poll_t poll;
+	curl_socket_t fd;
+	http_client_t *c;
+	struct sock_ctx *prev, *next;
+} sock_ctx_t;
+
+struct http_req {
+	http_client_t *c;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	char *url;
+	http_cb cb;
+	void *ud;
+	strbuf_t body;
+	size_t max_body;
+	long timeout_ms;
+	uint64_t start_ns;
+	int too_big;
+	int in_cb;        /* its callback is running: freeing waits until it returns */
+	struct http_req *prev, *next;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct http_client {
+	uv_loop_t *loop;
+	CURLM *multi;
+	/* Embedded: its close callback frees the client, so the client outlives
+	 * every handle that could still call back into it. */
+	uv_timer_t timer;
+	long default_timeout_ms;
+	http_req_t *reqs;     /* in flight */
+	size_t n_reqs;
+	sock_ctx_t *socks;    /* polls not yet closing */
+	int dispatching;      /* inside drain(): user callbacks may run */
+	int dying;            /* http_client_free was called */
+};
+
+static void drain(http_client_t *c);
+
+/* ---- request list ---------------------------------------------------- */
+
+static void req_link(http_client_t *c, http_req_t *r)
+{
+	r->prev = NULL;
+	r->next = c->reqs;
+	if (c->reqs)
+		c->reqs->prev = r;
+	c->reqs = r;
+	c->n_reqs++;
+}
+
+static void req_unlink(http_client_t *c, http_req_t *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else if (c->reqs == r)
+		c->reqs = r->next;
+	else
+		return; /* not linked */
+	if (r->next)
+		r->next->prev = r->prev;
+	r->prev = r->next = NULL;
+	c->n_reqs--;
+}
+
+/* Detach from curl and free; the request must already be unlinked. */
+static void req_destroy(http_req_t *r)
+{
+	if (r->easy) {
+		curl_multi_remove_handle(r->c->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+	}
+	curl_slist_free_all(r->hdrs);
+	sb_free(&r->body);
+	free(r->url);
+	free(r);
+}
+
+/* ---- sockets and timer: the curl <-> libuv glue ---------------------- */
+
+static void on_sock_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void sock_close(http_client_t *c, sock_ctx_t *sc)
+{
+	if (sc->prev)
+		sc->prev->next = sc->next;
+	else
+		c->socks = sc->next;
+	if (sc->next)
+		sc->next->prev = sc->prev;
+	sc->prev = sc->next = NULL;
+	uv_close((uv_handle_t *)&sc->poll, on_sock_closed);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+	sock_ctx_t *sc = h->data;
+	http_client_t *c = sc->c;
+	int flags = 0;
+	int running;
+
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	else {
+		if (events & UV_READABLE)
+			flags |= CURL_CSELECT_IN;
+		if (events & UV_WRITABLE)
+			flags |= CURL_CSELECT_OUT;
+	}
+	curl_multi_socket_action(c->multi, sc->fd, flags, &running);
+	drain(c); /* may free c: nothing after this */
+}
+
+static int on_curl_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	http_client_t *c = userp;
+	sock_ctx_t *sc = socketp;
+	int events = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (sc) {
+			curl_multi_assign(c->multi, s, NULL);
+			sock_close(c, sc);
+		}
+		return 0;
+	}
+	if (!sc) {
+		sc = xcalloc(1, sizeof(*sc));
+		if (uv_poll_init_socket(c->loop, &sc->poll, s) != 0) {
+			free(sc);
+			return -1;
+		}
+		sc->poll.data = sc;
+		sc->fd = s;
+		sc->c = c;
+		sc->next = c->socks;
+		if (c->socks)
+			c->socks->prev = sc;
+		c->socks = sc;
+		curl_multi_assign(c->multi, s, sc);
+	}
+	if (what & CURL_POLL_IN)
+		events |= UV_READABLE;
+	if (what & CURL_POLL_OUT)
+		events |= UV_WRITABLE;
+	return uv_poll_start(&sc->poll, events, on_poll) == 0 ? 0 : -1;
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	http_client_t *c = t->data;
+	int running;
+
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	drain(c); /* may free c: nothing after this */
+}
+
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	http_client_t *c = userp;
+
+	if (c->dying)
+		return 0;
+	if (timeout_ms < 0)
+		uv_timer_stop(&c->timer);
+	else
+		/* 0 means "as soon as possible" but never from inside this
+		 * callback: a zero uv timer runs on the next loop turn. */
+		uv_timer_start(&c->timer, on_timer, (uint64_t)timeout_ms, 0);
+	return 0;
+}
+
+/* ---- completion ------------------------------------------------------ */
+
+/* Short, lower-case words for a transport failure. */
+static char *describe_error(http_req_t *r, CURLcode rc)
+{
+	long os_errno = 0;
+
+	if (r->too_big)
+		return xasprintf("response larger than %zu bytes", r->max_body);
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return xasprintf("timed out after %ld ms", r->timeout_ms);
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+	if (rc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED)
+		return xstrdup("connection refused");
+	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
+		char *host = NULL;
+		CURLU *u = curl_url();
+		char *msg;
+		if (u && curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK)
+			curl_url_get(u, CURLUPART_HOST, &host, 0);
+		msg = xasprintf("could not resolve host '%s'", host ? host : r->url);
+		curl_free(host);
+		curl_url_cleanup(u);
+		return msg;
+	}
+	if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+		return xasprintf("unsupported protocol in '%s' (only http and https)", r->url);
+
+	const char *text = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+	char *msg = xstrdup(text);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	/* "Failed to connect" -> "failed to connect", but keep "SSL ..." */
+	if (n >= 2 && isupper((unsigned char)msg[0]) && islower((unsigned char)msg[1]))
+		msg[0] = (char)tolower((unsigned char)msg[0]);
+	return msg;
+}
+
+static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
+{
+	http_response_t resp;
+	char *error = NULL;
+	char *ctype = NULL;
+	long status = 0;
+
+	req_unlink(c, r);
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_OK && !r->too_big) {
+		const char *ct = NULL;
+		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
+		if (ct)
+			ctype = xstrdup(ct);
+	} else {
+		error = describe_error(r, rc);
+		r->body.len = 0; /* a partial body is not a response */
+	}
+	/* The connection goes back to curl's cache now, so a callback that
+	 * starts a new request can reuse it. */
+	curl_multi_remove_handle(c->multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.ok = error == NULL;
+	resp.status = status;
+	sb_add(&r->body, "", 0); /* makes body non-NULL and NUL-terminated */
+	r->body.s[r->body.len] = '\0';
+	resp.body = r->body.s;
+	resp.len = r->body.len;
+	resp.content_type = ctype;
+	resp.error = error;
+	resp.timed_out = rc == CURLE_OPERATION_TIMEDOUT && !r->too_big;
+	resp.elapsed_ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
+	resp.url = r->url;
+
+	r->in_cb = 1;
+	r->cb(&resp, r->ud);
+	r->in_cb = 0;
+
+	free(error);
+	free(ctype);
+	req_destroy(r);
+}
+
+static void client_destroy(http_client_t *c);
+
+/* Hand finished transfers to their callbacks. A callback may start or cancel
+ * requests or free the client; curl_multi_remove_handle drops a cancelled
+ * request's queued message, so reading the queue afresh each turn is safe. */
+static void drain(http_client_t *c)
+{
+	CURLMsg *msg;
+	int left;
+
+	c->dispatching++;
+	while (!c->dying && (msg = curl_multi_info_read(c->multi, &left))) {
+		char *priv = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+		if (priv)
+			finish(c, (http_req_t *)(void *)priv, msg->data.result);
+	}
+	c->dispatching--;
+	if (c->dying && !c->dispatching)
+		client_destroy(c);
+}
+
+/* ---- client ---------------------------------------------------------- */
+
+http_client_t *http_client_new(uv_loop_t *loop)
+{
+	http_client_t *c;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->loop = loop;
+	c->default_timeout_ms = HTTP_DEFAULT_TIMEOUT_MS;
+	c->multi = curl_multi_init();
+	if (!c->multi) {
+		free(c);
+		curl_global_cleanup();
+		return NULL;
+	}
+	uv_timer_init(loop, &c->timer);
+	c->timer.data = c;
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	return c;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void cancel_all(http_client_t *c)
+{
+	while (c->reqs) {
+		http_req_t *r = c->reqs;
+		req_unlink(c, r);
+		req_destroy(r);
+	}
+}
+
+static void client_destroy(http_client_t *c)
+{
+	cancel_all(c);
+	/* Closing cached connections reports CURL_POLL_REMOVE for their sockets. */
+	curl_multi_cleanup(c->multi);
+	c->multi = NULL;
+	while (c->socks)
+		sock_close(c, c->socks);
+	uv_timer_stop(&c->timer);
+	uv_close((uv_handle_t *)&c->timer, on_timer_closed);
+	curl_global_cleanup();
+}
+
+void http_client_free(http_client_t *c)
+{
+	if (!c || c->dying)
+		return;
+	c->dying = 1;
+	/* Requests go now, so no other callback runs; the rest waits until the
+	 * running callback returns to drain(). */
+	cancel_all(c);
+	if (!c->dispatching)
+		client_destroy(c);
+}
+
+void http_client_set_default_timeout(http_client_t *c, long timeout_ms)
+{
+	if (c)
+		c->default_timeout_ms = timeout_ms;
+}
+
+size_t http_client_pending(const http_client_t *c)
+{
+	return c ? c->n_reqs : 0;
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
+{
+	http_req_t *r = userp;
+	size_t n = size * nmemb;
+
+	if (n > r->max_body - r->body.len) {
+		r->too_big = 1;
+		return 0; /* anything but n aborts the transfer */
+	}
+	sb_add(&r->body, data, n);
+	return n;
+}
+
+http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *opts,
+			 http_cb cb, void *ud)
+{
+	static const http_opts_t no_opts;
+	http_req_t *r;
+	CURL *e;
+	const char *method;
+
+	if (!c || c->dying || !url || !cb)
+		return NULL;
+	if (!opts)
+		opts = &no_opts;
+	e = curl_easy_init();
+	if (!e)
+		return NULL;
+
+	r = xcalloc(1, sizeof(*r));
+	r->c = c;
+	r->easy = e;
+	r->url = xstrdup(url);
+	r->cb = cb;
+	r->ud = ud;
+	sb_init(&r->body);
+	r->max_body = opts->max_body ? opts->max_body : HTTP_DEFAULT_MAX_BODY;
+	r->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : c->default_timeout_ms;
+
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	if (r->timeout_ms > 0) {
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms);
+	}
+
+	method = opts->method;
+	if (!method && opts->body)
+		method = "POST";
+	if (method && !strcmp(method, "HEAD")) {
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	} else if (method && strcmp(method, "GET") != 0) {
+		/* Size first: COPYPOSTFIELDS then copies that many bytes, NULs included. */
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(opts->body ? opts->body_len : 0));
+		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, opts->body ? opts->body : "");
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	}
+
+	if (opts->content_type) {
+		char *h = xasprintf("Content-Type: %s", opts->content_type);
+		r->hdrs = curl_slist_append(r->hdrs, h);
+		free(h);
+	}
+	/* A server that ignores 100-continue would stall a large POST for a second. */
+	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
+	for (const char *const *h = opts->headers; h && *h; h++)
+		r->hdrs = curl_slist_append(r->hdrs, *h);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+
+	r->start_ns = uv_hrtime();
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+		curl_easy_cleanup(e);
+		r->easy = NULL;
+		req_destroy(r);
+		return NULL;
+	}
+	req_link(c, r);
+	return r;
+}
+
+void http_cancel(http_req_t *r)
+{
+	if (!r || r->in_cb)
+		return; /* inside its own callback it is already finished */
+	req_unlink(r->c, r);
+	req_destroy(r);
+}
+
+/* ---- helpers --------------------------------------------------------- */
+
+char *http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	strbuf_t b;
+
+	if (!s)
+		return NULL;
+	sb_init(&b);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		/* Explicit ranges: isalnum() follows the locale, RFC 3986 does not. */
+		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+			sb_add(&b, (const char *)&ch, 1);
+		} else {
+			char pct[3] = { '%', hex[ch >> 4], hex[ch & 15] };
+			sb_add(&b, pct, 3);
+		}
+	}
+	return sb_steal(&b);
+}

@@ -1,0 +1,25 @@
+/* The interactive console: one libuv loop for keys, resize, timers and the network. */
+#ifndef ICN_TUI_H
+#define ICN_TUI_H
+#include "core/conf.h"
+#include "core/panels.h"
+#include "core/theme.h"
+
+typedef struct {
+	const conf_t *conf;          /* for :ctx (may have no contexts) */
+	const conf_overrides_t *ov;  /* flags, re-applied on :ctx */
+	const conf_context_t *ctx;   /* the resolved starting context */
+	const dashboard_t *board;
+	const theme_t *theme;
+	long long refresh_ms;
+	long long range_ms;
+	long timeout_ms;
+	int no_color;
+	int ascii;
+	double started;              /* unix time the process started, for the log */
+} tui_opts_t;
+
+/* Runs until the user quits. Returns 0, or 2 when the terminal cannot be used. */
+int tui_run(const tui_opts_t *o);
+
+#endif

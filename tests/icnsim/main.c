@@ -1,0 +1,247 @@
+/* icnsim: the ICN cluster simulator (metrics for Prometheus, fault control); options, loop, shutdown. */
+#include "config.h"
+#include "routes.h"
+#include "sim.h"
+#include "srv.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Ticks cannot run faster than this, whatever --block-interval says. */
+#define MIN_BLOCK_INTERVAL 0.05
+#define MAX_BLOCK_INTERVAL 86400.0
+/* After a stop of the process (SIGSTOP, a laptop lid), do not replay hours. */
+#define MAX_CATCH_UP 1000
+
+typedef struct {
+	char *host;
+	int port;
+	uint64_t seed;
+	double block_interval;
+} opts_t;
+
+typedef struct {
+	uv_loop_t loop;
+	uv_timer_t timer;
+	uv_signal_t sigterm, sigint;
+	sim_t *sim;
+	uint64_t start_ns; /* uv_hrtime() when tick 0 began */
+} app_t;
+
+static void usage(FILE *f)
+{
+	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
+	      "              [--help] [--version]\n"
+	      "\n"
+	      "Simulates an ICN cluster (directors, super-nodes, a substrate node) for tests\n"
+	      "and demos of icn-console: Prometheus scrapes GET /metrics.\n"
+	      "\n"
+	      "  --listen HOST:PORT       address to serve on (default 127.0.0.1:0, port 0 picks\n"
+	      "                           a free port); prints 'icnsim: listening on URL' when ready\n"
+	      "  --seed N                 seed of the simulation (default 1); same seed, same data\n"
+	      "  --block-interval SECONDS wall time between blocks (default 6, fractions allowed)\n"
+	      "  --help, --version\n"
+	      "\n"
+	      "Endpoints:\n"
+	      "  GET    /metrics                      ICN metrics, Prometheus text format\n"
+	      "  GET    /-/healthy                    liveness\n"
+	      "  POST   /control/fault/NAME[?node=X]  inject a fault: vram, stall, bft, stake, peers\n"
+	      "  DELETE /control/fault/NAME           clear one fault\n"
+	      "  POST   /control/reset                clear all faults\n"
+	      "  GET    /control/faults               list active faults\n",
+	      f);
+}
+
+static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("icnsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'icnsim --help'.\n", stderr);
+	return 2;
+}
+
+static int parse_listen(const char *arg, opts_t *o)
+{
+	const char *colon = strrchr(arg, ':');
+	struct in_addr addr;
+	char *end;
+	long port;
+
+	if (!colon || colon == arg)
+		return -1;
+	free(o->host);
+	o->host = xstrndup(arg, (size_t)(colon - arg));
+	if (inet_pton(AF_INET, o->host, &addr) != 1)
+		return -1;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || port < 0 || port > 65535)
+		return -1;
+	o->port = (int)port;
+	return 0;
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_args(int argc, char **argv, opts_t *o)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "block-interval", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (parse_listen(optarg, o) < 0)
+				return bad_usage("--listen wants IPV4ADDRESS:PORT (port 0..65535), not '%s'", optarg);
+			break;
+		case 's':
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || optarg[0] == '-')
+				return bad_usage("--seed wants a non-negative integer, not '%s'", optarg);
+			break;
+		case 'b':
+			errno = 0;
+			o->block_interval = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(o->block_interval) ||
+			    o->block_interval < MIN_BLOCK_INTERVAL || o->block_interval > MAX_BLOCK_INTERVAL)
+				return bad_usage("--block-interval wants seconds between 0.05 and 86400, not '%s'",
+						 optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("icnsim (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		default:
+			return bad_usage("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+static void on_timer(uv_timer_t *t);
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Ticks are counted from the start on the monotonic clock, so the block
+ * rate holds over hours even when a timer callback comes late; the timer is
+ * re-armed for the next tick's due time rather than repeating. */
+static void timer_arm(app_t *app)
+{
+	double next = (double)(app->sim->ticks + 1) * app->sim->tick_period;
+	double now = (double)(uv_hrtime() - app->start_ns) / 1e9;
+	double ms = ceil((next - now) * 1000.0);
+
+	uv_timer_start(&app->timer, on_timer, ms < 1 ? 1 : (uint64_t)ms, 0);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	app_t *app = t->data;
+	double elapsed = (double)(uv_hrtime() - app->start_ns) / 1e9;
+	uint64_t due = (uint64_t)(elapsed / app->sim->tick_period);
+	unsigned n = 0;
+
+	if (due > app->sim->ticks + MAX_CATCH_UP)
+		app->sim->ticks = due - MAX_CATCH_UP;
+	while (app->sim->ticks < due && n++ < MAX_CATCH_UP)
+		sim_tick(app->sim, wall_now());
+	timer_arm(app);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	uv_stop(h->loop);
+}
+
+static void close_handle(uv_handle_t *h)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	opts_t o = { .host = xstrdup("127.0.0.1"), .port = 0, .seed = 1, .block_interval = 6 };
+	app_t app;
+	srv_t *srv;
+	char *err = NULL;
+	int status = parse_args(argc, argv, &o);
+
+	if (status >= 0) {
+		free(o.host);
+		return status;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	memset(&app, 0, sizeof app);
+	uv_loop_init(&app.loop);
+	app.sim = sim_new(o.seed, o.block_interval, wall_now());
+	app.start_ns = uv_hrtime();
+
+	srv = srv_new();
+	routes_register(srv, app.sim);
+	status = 0;
+	if (srv_listen(srv, &app.loop, o.host, o.port, &err) < 0) {
+		fprintf(stderr, "icnsim: %s\n", err);
+		free(err);
+		status = 1;
+	} else {
+		uv_timer_init(&app.loop, &app.timer);
+		app.timer.data = &app;
+		timer_arm(&app);
+		uv_signal_init(&app.loop, &app.sigterm);
+		uv_signal_start(&app.sigterm, on_signal, SIGTERM);
+		uv_signal_init(&app.loop, &app.sigint);
+		uv_signal_start(&app.sigint, on_signal, SIGINT);
+
+		printf("icnsim: listening on http://%s:%d\n", o.host, srv_port(srv));
+		fflush(stdout);
+		uv_run(&app.loop, UV_RUN_DEFAULT);
+	}
+
+	/* Orderly stop: our handles first, then lws's, which need the loop. */
+	if (status == 0) {
+		close_handle((uv_handle_t *)&app.timer);
+		close_handle((uv_handle_t *)&app.sigterm);
+		close_handle((uv_handle_t *)&app.sigint);
+	}
+	for (int i = 0; i < 10 && srv_close(srv); i++)
+		uv_run(&app.loop, UV_RUN_DEFAULT);
+	uv_run(&app.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&app.loop) != 0)
+		fprintf(stderr, "icnsim: warning: event loop still had open handles at exit\n");
+	srv_free(srv);
+	sim_free(app.sim);
+	free(o.host);
+	return status;
+}

@@ -1,0 +1,393 @@
+/* icnsim's HTTP server: libwebsockets 4.1 on a foreign libuv loop, with a small router.
+ *
+ * Why libwebsockets and not a hand-written HTTP/1.1 parser on uv_tcp: later
+ * issues add Loki's websocket tail to this same program and port, and lws
+ * upgrades a request on the same vhost to a websocket for us (a ws route is
+ * then one more protocol callback reason, LWS_CALLBACK_ESTABLISHED and
+ * friends, in srv_callback below). Plain dynamic HTTP in lws is workable:
+ * LWS_CALLBACK_HTTP gives the path, HTTP_BODY/HTTP_BODY_COMPLETION the body,
+ * and the response goes out in HTTP_WRITEABLE in bounded chunks. lws runs
+ * on the caller's libuv loop (LWS_SERVER_OPTION_LIBUV + foreign_loops,
+ * plugin libwebsockets-evlib-uv), so timers and signals stay plain libuv, the
+ * same design as the console itself. Port 0 works: lws binds it and
+ * lws_get_vhost_listen_port() tells the port the kernel chose.
+ *
+ * Responses are built whole by the handler, then sent: the metrics page is
+ * a few tens of KB, and a buffered response can always carry an exact
+ * Content-Length. */
+#include "config.h"
+#include "srv.h"
+#include <libwebsockets.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BODY_MAX (1u << 20) /* request bodies: the control API needs none */
+#define CHUNK 16384
+
+typedef struct {
+	unsigned methods;
+	char *path;
+	srv_handler_fn handler;
+	void *user;
+} route_t;
+
+struct srv {
+	route_t *routes;
+	size_t nroutes, cap;
+	struct lws_context *ctx;
+	struct lws_vhost *vh;
+	int port;
+};
+
+/* One HTTP connection; reused by each request of a keep-alive connection. */
+typedef struct {
+	unsigned method;
+	char *path;
+	srv_arg_t *args;
+	size_t nargs;
+	strbuf_t body;
+	bool body_too_big;
+	srv_response_t resp;
+	size_t sent;
+} conn_t;
+
+static const struct {
+	int lws;
+	unsigned bit;
+	const char *name;
+} methods[] = {
+	{ LWSHUMETH_GET, SRV_GET, "GET" },
+	{ LWSHUMETH_HEAD, SRV_HEAD, "HEAD" },
+	{ LWSHUMETH_POST, SRV_POST, "POST" },
+	{ LWSHUMETH_PUT, SRV_PUT, "PUT" },
+	{ LWSHUMETH_PATCH, SRV_PATCH, "PATCH" },
+	{ LWSHUMETH_DELETE, SRV_DELETE, "DELETE" },
+	{ LWSHUMETH_OPTIONS, SRV_OPTIONS, "OPTIONS" },
+};
+#define NMETHODS (sizeof methods / sizeof methods[0])
+
+const char *srv_request_arg(const srv_request_t *req, const char *name)
+{
+	for (size_t i = 0; i < req->nargs; i++)
+		if (!strcmp(req->args[i].name, name))
+			return req->args[i].value;
+	return NULL;
+}
+
+void srv_respond(srv_response_t *resp, int status, const char *content_type, const char *body, size_t len)
+{
+	resp->status = status;
+	resp->content_type = content_type;
+	resp->body.len = 0;
+	sb_add(&resp->body, body, len);
+}
+
+void srv_respond_text(srv_response_t *resp, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	resp->status = status;
+	resp->content_type = "text/plain; charset=utf-8";
+	resp->body.len = 0;
+	va_start(ap, fmt);
+	sb_vprintf(&resp->body, fmt, ap);
+	va_end(ap);
+}
+
+void srv_respond_json(srv_response_t *resp, int status, json_t *doc)
+{
+	char *s = json_dumps(doc, JSON_COMPACT);
+
+	if (!s) {
+		/* jansson only fails here when out of memory. */
+		fprintf(stderr, "icnsim: cannot serialise JSON\n");
+		abort();
+	}
+	resp->status = status;
+	resp->content_type = "application/json";
+	resp->body.len = 0;
+	sb_puts(&resp->body, s);
+	sb_puts(&resp->body, "\n");
+	free(s);
+	json_decref(doc);
+}
+
+srv_t *srv_new(void)
+{
+	return xcalloc(1, sizeof(srv_t));
+}
+
+void srv_route(srv_t *s, unsigned methods_mask, const char *path, srv_handler_fn handler, void *user)
+{
+	s->routes = xgrow(s->routes, &s->cap, s->nroutes + 1, sizeof *s->routes);
+	s->routes[s->nroutes++] = (route_t){ methods_mask, xstrdup(path), handler, user };
+}
+
+static bool route_matches(const route_t *r, const char *path, const char **rest)
+{
+	size_t n = strlen(r->path);
+
+	if (n && r->path[n - 1] == '/') {
+		if (strncmp(path, r->path, n))
+			return false;
+		*rest = path + n;
+		return true;
+	}
+	if (strcmp(path, r->path))
+		return false;
+	*rest = "";
+	return true;
+}
+
+static char *methods_list(unsigned mask)
+{
+	strbuf_t b;
+
+	sb_init(&b);
+	for (size_t i = 0; i < NMETHODS; i++)
+		if (mask & methods[i].bit)
+			sb_printf(&b, "%s%s", b.len ? ", " : "", methods[i].name);
+	return sb_steal(&b);
+}
+
+static void dispatch(srv_t *s, srv_request_t *req, srv_response_t *resp)
+{
+	unsigned allowed = 0;
+
+	for (size_t i = 0; i < s->nroutes; i++) {
+		const route_t *r = &s->routes[i];
+		const char *rest;
+		unsigned m = r->methods;
+
+		if (!route_matches(r, req->path, &rest))
+			continue;
+		if (m & SRV_GET)
+			m |= SRV_HEAD;
+		if (m & req->method) {
+			req->rest = rest;
+			r->handler(req, resp, r->user);
+			return;
+		}
+		allowed |= m;
+	}
+	if (allowed) {
+		srv_respond_text(resp, 405, "method not allowed\n");
+		free(resp->allow);
+		resp->allow = methods_list(allowed);
+	} else {
+		srv_respond_text(resp, 404, "404 page not found\n");
+	}
+}
+
+static void conn_reset(conn_t *c)
+{
+	free(c->path);
+	for (size_t i = 0; i < c->nargs; i++) {
+		free(c->args[i].name);
+		free(c->args[i].value);
+	}
+	free(c->args);
+	sb_free(&c->body);
+	sb_free(&c->resp.body);
+	free(c->resp.allow);
+	memset(c, 0, sizeof *c);
+}
+
+static void conn_begin(conn_t *c, struct lws *wsi, const char *path, size_t len)
+{
+	char *uri;
+	int ulen, m = lws_http_get_uri_and_method(wsi, &uri, &ulen);
+
+	conn_reset(c);
+	for (size_t i = 0; i < NMETHODS; i++)
+		if (methods[i].lws == m)
+			c->method = methods[i].bit;
+	c->path = xstrndup(path, len);
+	sb_init(&c->body);
+	sb_init(&c->resp.body);
+	for (int i = 0;; i++) {
+		int n = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
+		char *frag, *eq;
+
+		if (n <= 0)
+			break;
+		frag = xmalloc((size_t)n + 1);
+		if (lws_hdr_copy_fragment(wsi, frag, n + 1, WSI_TOKEN_HTTP_URI_ARGS, i) < 0) {
+			free(frag);
+			break;
+		}
+		c->args = xrealloc(c->args, (c->nargs + 1) * sizeof *c->args);
+		eq = strchr(frag, '=');
+		c->args[c->nargs].name = eq ? xstrndup(frag, (size_t)(eq - frag)) : xstrdup(frag);
+		c->args[c->nargs].value = xstrdup(eq ? eq + 1 : "");
+		c->nargs++;
+		free(frag);
+	}
+}
+
+static bool expects_body(struct lws *wsi)
+{
+	int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+	char *v;
+	bool yes;
+
+	if (n <= 0)
+		return false;
+	v = xmalloc((size_t)n + 1);
+	yes = lws_hdr_copy(wsi, v, n + 1, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 && strtoull(v, NULL, 10) > 0;
+	free(v);
+	return yes;
+}
+
+static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi)
+{
+	/* Our own headers only: a fixed buffer is bounded by what we add. */
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+	srv_request_t req = {
+		.method = c->method,
+		.path = c->path,
+		.rest = "",
+		.args = c->args,
+		.nargs = c->nargs,
+		.body = c->body.s ? c->body.s : "",
+		.body_len = c->body.len,
+	};
+
+	if (c->body_too_big)
+		srv_respond_text(&c->resp, 413, "request body larger than %u bytes\n", BODY_MAX);
+	else if (!c->method)
+		srv_respond_text(&c->resp, 501, "method not implemented\n");
+	else
+		dispatch(s, &req, &c->resp);
+	if (lws_add_http_common_headers(wsi, (unsigned)c->resp.status, c->resp.content_type,
+					(lws_filepos_t)c->resp.body.len, &p, end))
+		return 1;
+	if (c->resp.allow &&
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:", (const unsigned char *)c->resp.allow,
+					(int)strlen(c->resp.allow), &p, end))
+		return 1;
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
+		return 1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int conn_write(conn_t *c, struct lws *wsi)
+{
+	unsigned char buf[LWS_PRE + CHUNK];
+	size_t left = c->resp.body.len - c->sent;
+
+	if (c->method == SRV_HEAD)
+		left = 0;
+	if (left) {
+		size_t n = left < CHUNK ? left : CHUNK;
+		memcpy(buf + LWS_PRE, c->resp.body.s + c->sent, n);
+		if (lws_write(wsi, buf + LWS_PRE, n, n == left ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)n)
+			return -1;
+		c->sent += n;
+		if (n < left) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
+	}
+	conn_reset(c);
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	conn_t *c = user;
+	srv_t *s = lws_vhost_user(lws_get_vhost(wsi));
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		conn_begin(c, wsi, in, len);
+		if (expects_body(wsi))
+			return 0; /* answered at LWS_CALLBACK_HTTP_BODY_COMPLETION */
+		return conn_respond(s, c, wsi);
+	case LWS_CALLBACK_HTTP_BODY:
+		if (c->body.len + len > BODY_MAX)
+			c->body_too_big = true;
+		else
+			sb_add(&c->body, in, len);
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return conn_respond(s, c, wsi);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return conn_write(c, wsi);
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (c)
+			conn_reset(c);
+		return 0;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "http", srv_callback, sizeof(conn_t), 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err)
+{
+	struct lws_context_creation_info info;
+	void *loops[1] = { loop };
+
+	/* lws logs to stderr; keep only its errors so icnsim's own output stays readable. */
+	lws_set_log_level(LLL_ERR, NULL);
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+		       LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN;
+	info.foreign_loops = loops;
+	info.server_string = "icnsim";
+	info.pcontext = &s->ctx; /* lws writes NULL here once fully destroyed */
+	s->ctx = lws_create_context(&info);
+	if (!s->ctx) {
+		*err = xstrdup("cannot create the libwebsockets context (is libwebsockets-evlib-uv installed?)");
+		return -1;
+	}
+	info.vhost_name = "icnsim";
+	info.iface = host;
+	info.port = port;
+	info.protocols = protocols;
+	info.user = s;
+	s->vh = lws_create_vhost(s->ctx, &info);
+	if (!s->vh) {
+		*err = xasprintf("cannot listen on %s:%d", host, port);
+		return -1;
+	}
+	s->port = lws_get_vhost_listen_port(s->vh);
+	return 0;
+}
+
+int srv_port(const srv_t *s)
+{
+	return s->port;
+}
+
+bool srv_close(srv_t *s)
+{
+	if (!s || !s->ctx)
+		return false;
+	s->vh = NULL;
+	/* On a foreign loop lws destroys in stages: the first call closes its
+	 * uv handles, which needs the loop to run; a later call frees the rest. */
+	lws_context_destroy(s->ctx);
+	return s->ctx != NULL;
+}
+
+void srv_free(srv_t *s)
+{
+	if (!s)
+		return;
+	if (s->ctx)
+		lws_context_destroy(s->ctx);
+	for (size_t i = 0; i < s->nroutes; i++)
+		free(s->routes[i].path);
+	free(s->routes);
+	free(s);
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_cli.sh: the command line without a stack: help, version, usage and config
+# errors (exit 2, file:line:column), precedence of flags over environment over file,
+# and a dead Prometheus (exit 1, named).
+set -uo pipefail
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
+
+plan 16
+work=$(mktemp -d "${TMPDIR:-/tmp}/icn-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME=$work/xdg   # no user config leaks in
+unset PROMETHEUS_URL ALERTMANAGER_URL LOKI_ADDR JAEGER_URL
+# A port nothing listens on: bound by nobody (1 is privileged and unused here).
+dead=http://127.0.0.1:1
+
+# expect NAME RC PATTERN CMD...: CMD exits RC and its output matches PATTERN (ERE)
+expect() {
+	local name=$1 want=$2 pat=$3 rc=0
+	shift 3
+	"$@" >"$work/out" 2>&1 || rc=$?
+	if [[ $rc -eq $want ]] && grep -Eq -- "$pat" "$work/out"; then
+		ok "$name"
+	else
+		not_ok "$name" "exit $rc (want $want), output:" "$(head -c 2000 "$work/out")"
+	fi
+}
+
+expect "--help lists --once, targets, --config and the exit codes" 0 'Exit status' "$ICN_CONSOLE" --help
+grep -q -- '--once' "$work/out" && grep -q 'targets' "$work/out" && grep -q -- '--config' "$work/out" &&
+	ok "--help mentions --once, targets, --config" || not_ok "--help mentions --once, targets, --config"
+expect "--version" 0 '^icn-console [0-9]+\.[0-9]+' "$ICN_CONSOLE" --version
+expect "unknown option: exit 2" 2 "unknown option '--frobnicate'" "$ICN_CONSOLE" --frobnicate
+expect "bad --output: exit 2" 2 "text or json" "$ICN_CONSOLE" --once --output yaml --prometheus "$dead"
+
+printf 'contexts:\n  demo:\n    prometheus: [unclosed\n' >"$work/bad.yaml"
+expect "malformed YAML: exit 2 with file:line:column" 2 "bad\.yaml:[0-9]+:[0-9]+: " \
+	"$ICN_CONSOLE" --config "$work/bad.yaml" --once
+printf 'contexts:\n  demo:\n    promethues: http://127.0.0.1:9090\n' >"$work/typo.yaml"
+expect "unknown key: exit 2, names the key, its line and column" 2 "typo\.yaml:3:5: .*promethues" \
+	"$ICN_CONSOLE" --config "$work/typo.yaml" --once
+expect "missing config file: exit 2" 2 "nope\.yaml" "$ICN_CONSOLE" --config "$work/nope.yaml" --once
+
+printf 'current-context: a\ncontexts:\n  a:\n    prometheus: http://127.0.0.1:3\n  b:\n    prometheus: http://127.0.0.1:4\n' >"$work/two.yaml"
+expect "unknown --context: exit 2, lists the contexts" 2 "prod" "$ICN_CONSOLE" --config "$work/two.yaml" --context prod --once
+expect "no Prometheus anywhere: exit 2, says how to set it" 2 "PROMETHEUS_URL" "$ICN_CONSOLE" --once
+
+expect "dead Prometheus from the environment: exit 1, named" 1 "prometheus at http://127.0.0.1:1" \
+	env PROMETHEUS_URL=$dead "$ICN_CONSOLE" --once
+expect "the flag beats the environment" 1 "127\.0\.0\.1:2" \
+	env PROMETHEUS_URL=$dead "$ICN_CONSOLE" --prometheus http://127.0.0.1:2 --once
+expect "the environment beats the file" 1 "127\.0\.0\.1:1[^0-9]" \
+	env PROMETHEUS_URL=$dead "$ICN_CONSOLE" --config "$work/two.yaml" --once
+expect "--context picks the file's other context" 1 "127\.0\.0\.1:4" \
+	"$ICN_CONSOLE" --config "$work/two.yaml" --context b --once
+expect "unknown dashboard: exit 2, says where it looked" 2 "no dashboard 'nosuch'" \
+	"$ICN_CONSOLE" --prometheus "$dead" --dashboard nosuch --once
+expect "not a terminal: exit 2 and a hint" 2 "needs a terminal" \
+	bash -c '"$0" --prometheus http://127.0.0.1:1 </dev/null' "$ICN_CONSOLE"
+exit 0
