@@ -10,6 +10,7 @@
 #include "core/theme.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "ui/canvas.h"
 #include "ui/tui.h"
 #include <curl/curl.h>
 #include <getopt.h>
@@ -42,6 +43,8 @@ static const char usage_text[] =
 	"  -t, --theme NAME         dark (default), light, high-contrast, monochrome, or a path\n"
 	"      --no-color           no colours (also when NO_COLOR is set)\n"
 	"      --ascii              draw with ASCII characters only\n"
+	"      --charts MODE        chart glyphs: braille (default), block (for fonts\n"
+	"                           without braille), ascii\n"
 	"  -r, --refresh DUR        refresh interval (default 5s)\n"
 	"      --range DUR          time range of graphs (default 1h)\n"
 	"      --timeout DUR        per-request timeout (default 3s)\n"
@@ -67,6 +70,7 @@ typedef struct {
 	const char *output;
 	const char *log;
 	const char *refresh, *range, *timeout;
+	const char *charts;
 	int no_color, ascii, once;
 	const char *command;
 } opts_t;
@@ -86,7 +90,7 @@ static void die_usage(const char *fmt, ...)
 static void parse_args(int argc, char **argv, opts_t *o)
 {
 	enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
-	       O_ONCE, O_LOG };
+	       O_ONCE, O_LOG, O_CHARTS };
 	static const struct option lo[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "context", required_argument, NULL, 'x' },
@@ -99,6 +103,7 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		{ "no-color", no_argument, NULL, O_NOCOLOR },
 		{ "no-colour", no_argument, NULL, O_NOCOLOR },
 		{ "ascii", no_argument, NULL, O_ASCII },
+		{ "charts", required_argument, NULL, O_CHARTS },
 		{ "refresh", required_argument, NULL, 'r' },
 		{ "range", required_argument, NULL, O_RANGE },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -127,6 +132,7 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		case 't': o->theme = optarg; break;
 		case O_NOCOLOR: o->no_color = 1; break;
 		case O_ASCII: o->ascii = 1; break;
+		case O_CHARTS: o->charts = optarg; break;
 		case 'r': o->refresh = optarg; break;
 		case O_RANGE: o->range = optarg; break;
 		case O_TIMEOUT: o->timeout = optarg; break;
@@ -148,6 +154,9 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		if (optind < argc)
 			die_usage("unexpected argument '%s'", argv[optind]);
 	}
+	if (o->charts && strcmp(o->charts, "braille") != 0 && strcmp(o->charts, "block") != 0 &&
+	    strcmp(o->charts, "ascii") != 0)
+		die_usage("--charts must be braille, block or ascii, not '%s'", o->charts);
 	if (o->output && strcmp(o->output, "text") != 0 && strcmp(o->output, "json") != 0)
 		die_usage("--output must be text or json, not '%s'", o->output);
 	if (o->output && !o->once && !o->command)
@@ -389,6 +398,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_msg("icn-console %s starting", PACKAGE_VERSION);
+	/* bad durations are usage errors: find them before anything is allocated */
+	long long refresh_flag = duration_arg("--refresh", o.refresh, 0, 1000);
+	long long range = duration_arg("--range", o.range, 3600000, 60000);
+	long long timeout_flag = duration_arg("--timeout", o.timeout, 0, 100);
 
 	/* configuration: an explicit --config must load; the default file is optional */
 	conf_t conf;
@@ -397,6 +410,9 @@ int main(int argc, char **argv)
 	char *cpath = o.config ? xstrdup(o.config) : conf_default_path();
 	if (cpath && conf_load_file(cpath, &conf, err, sizeof err) != 0) {
 		fprintf(stderr, "icn-console: %s\n", err);
+		free(cpath);
+		conf_free(&conf);
+		log_close();
 		return EXIT_USAGE;
 	}
 	free(cpath);
@@ -404,11 +420,11 @@ int main(int argc, char **argv)
 	if (conf_resolve(&conf, &o.ov, env_get, &ctx, err, sizeof err) != 0) {
 		fprintf(stderr, "icn-console: %s\n", err);
 		conf_free(&conf);
+		log_close();
 		return EXIT_USAGE;
 	}
-	long long refresh = duration_arg("--refresh", o.refresh, conf.refresh_ms ? conf.refresh_ms : 5000, 1000);
-	long long range = duration_arg("--range", o.range, 3600000, 60000);
-	long long timeout = duration_arg("--timeout", o.timeout, conf.timeout_ms ? conf.timeout_ms : 3000, 100);
+	long long refresh = refresh_flag ? refresh_flag : conf.refresh_ms ? conf.refresh_ms : 5000;
+	long long timeout = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 3000;
 
 	if (!ctx.prometheus) {
 		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
@@ -416,6 +432,7 @@ int main(int argc, char **argv)
 			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
 		conf_context_free(&ctx);
 		conf_free(&conf);
+		log_close();
 		return EXIT_USAGE;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -494,6 +511,9 @@ int main(int argc, char **argv)
 		.theme = have_theme ? &theme : NULL, .refresh_ms = refresh, .range_ms = range,
 		.timeout_ms = (long)timeout, .no_color = no_color, .ascii = o.ascii,
 		.started = started,
+		.charts = !o.charts ? -1
+			  : strcmp(o.charts, "block") == 0 ? GLYPHS_BLOCK
+			  : strcmp(o.charts, "ascii") == 0 ? GLYPHS_ASCII : GLYPHS_BRAILLE,
 	};
 	rc = tui_run(&to);
 	if (rc == 2)

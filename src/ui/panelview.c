@@ -56,6 +56,26 @@ char *panelview_value_text(const panel_rt_t *p)
 
 /* The panel's value over time: its one series, or the reduction of all series
  * at each step (range queries give every series the same steps). */
+static size_t history(const panel_rt_t *p, double **out);
+
+/* The panel's value over time as one series (times of the longest series). */
+static void history_series(const panel_rt_t *p, series_set_t *out)
+{
+	memset(out, 0, sizeof *out);
+	double *h;
+	size_t n = history(p, &h);
+	const series_t *longest = NULL;
+	for (size_t i = 0; i < p->range.n; i++)
+		if (!longest || p->range.v[i].n > longest->n)
+			longest = &p->range.v[i];
+	if (n && longest && longest->n == n) {
+		series_t *s = series_set_add(out);
+		for (size_t k = 0; k < n; k++)
+			series_push(s, longest->samples[k].t, h[k]);
+	}
+	free(h);
+}
+
 static size_t history(const panel_rt_t *p, double **out)
 {
 	const series_set_t *r = &p->range;
@@ -92,9 +112,8 @@ static void fmt_time(double t, int with_date, char *buf, size_t n)
 
 /* A line chart of every series in `area`, with a y-axis gutter, and with the
  * time axis on the bottom row when `axes`. */
-static void draw_plot(const dash_t *d, const panel_rt_t *p, rect_t area, int axes)
+static void draw_plot(const panel_rt_t *p, const series_set_t *r, rect_t area, int axes)
 {
-	const series_set_t *r = &p->range;
 	if (area.w < 8 || area.h < 1)
 		return;
 	double lo, hi;
@@ -176,7 +195,6 @@ static void draw_plot(const dash_t *d, const panel_rt_t *p, rect_t area, int axe
 			ui_put(y, area.x + gutter + pw / 2 - bw / 2, bw, b, ui_attr(EL_AXIS));
 		}
 	}
-	(void)d;
 }
 
 static void draw_status_line(const panel_rt_t *p, int y, int x, int w)
@@ -216,7 +234,10 @@ static void draw_stat(const panel_rt_t *p, rect_t in)
 			/* a tall stat gets a small chart, a short one a one-line sparkline */
 			if (sh >= 3 && p->range.n) {
 				rect_t pr = { in.x, sy, in.w, sh };
-				draw_plot(NULL, p, pr, 0);
+				series_set_t one;
+				history_series(p, &one);
+				draw_plot(p, one.n ? &one : &p->range, pr, 0);
+				series_set_free(&one);
 			} else {
 				ui_put(sy, in.x, in.w, sp, ui_attr(EL_SERIES1));
 			}
@@ -391,7 +412,7 @@ static void draw_graph(const dash_t *d, const panel_rt_t *p, rect_t in)
 	}
 	int status = (p->error || p->no_data || p->n_warnings) && in.h >= 4;
 	rect_t pr = { in.x, in.y + 1, in.w, in.h - 1 - status };
-	draw_plot(d, p, pr, in.h >= 8);
+	draw_plot(p, &p->range, pr, in.h >= 8);
 	if (status)
 		draw_status_line(p, in.y + in.h - 1, in.x, in.w);
 }
@@ -452,7 +473,7 @@ void panelview_draw_zoom(const dash_t *d, const panel_rt_t *p, rect_t r)
 		table_h = (in.y + in.h - y) / 3;
 	rect_t pr = { in.x, y, in.w, in.y + in.h - y - table_h - (table_h ? 1 : 0) };
 	if (pr.h >= 3)
-		draw_plot(d, p, pr, 1);
+		draw_plot(p, &p->range, pr, 1);
 	y = pr.y + (pr.h >= 3 ? pr.h : 0) + (table_h ? 1 : 0);
 	for (size_t i = 0; i < n && (int)i < table_h; i++, y++) {
 		double sv = series_last(&p->now.v[i]);

@@ -106,6 +106,7 @@ struct app {
 	uv_signal_t sig[4];
 	uv_timer_t t_refresh, t_tick, t_paint;
 	int paint_pending;
+	int header_only;      /* the pending paint is the clock's alone */
 	int view;
 	size_t focus;
 	int zoomed;
@@ -125,6 +126,7 @@ struct app {
 };
 
 static void schedule_paint(app_t *a);
+static void request_paint(app_t *a, int header_only);
 
 static void say(app_t *a, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(app_t *a, int err, const char *fmt, ...)
@@ -512,16 +514,34 @@ static void on_paint(uv_timer_t *t)
 {
 	app_t *a = t->data;
 	a->paint_pending = 0;
-	paint(a);
+	if (a->header_only && COLS >= 20 && LINES >= 6) {
+		draw_header(a);
+		refresh();
+	} else {
+		paint(a);
+	}
+	a->header_only = 0;
 }
 
-/* Network callbacks never draw: they mark the screen dirty and one timer paints. */
+/* Network callbacks never draw: they mark the screen dirty and one timer paints.
+ * Any change asks for a whole paint; the clock alone asks for the header only
+ * (an idle dashboard then costs one line a second, not seven charts). */
+static void request_paint(app_t *a, int header_only)
+{
+	if (a->quit)
+		return;
+	if (a->paint_pending) {
+		a->header_only &= header_only;
+		return;
+	}
+	a->paint_pending = 1;
+	a->header_only = header_only;
+	uv_timer_start(&a->t_paint, on_paint, 10, 0);
+}
+
 static void schedule_paint(app_t *a)
 {
-	if (a->paint_pending || a->quit)
-		return;
-	a->paint_pending = 1;
-	uv_timer_start(&a->t_paint, on_paint, 10, 0);
+	request_paint(a, 0);
 }
 
 /* ---- actions ----------------------------------------------------------- */
@@ -542,8 +562,15 @@ static void on_refresh(uv_timer_t *t)
 static void on_tick(uv_timer_t *t)
 {
 	app_t *a = t->data;
-	dash_tick(&a->dash, now_unix());
-	schedule_paint(a); /* the clock and the ages move */
+	double now = now_unix();
+	int changed = dash_tick(&a->dash, now);
+	if (a->msg && now >= a->msg_until) {
+		free(a->msg);
+		a->msg = NULL;
+		changed = 1;
+	}
+	/* the Targets view shows ages ("3s ago") that move every second */
+	request_paint(a, !changed && a->view == VIEW_DASH);
 }
 
 static void set_range(app_t *a, long long ms)
@@ -915,6 +942,9 @@ int tui_run(const tui_opts_t *o)
 		conf_context_free(&a.ctx);
 		return 2;
 	}
+	/* ASCII mode cannot draw braille or blocks, whatever was asked */
+	if (o->charts >= 0 && !a.scr.ascii)
+		a.scr.glyphs = (glyphs_t)o->charts;
 	if (o->theme && !o->no_color)
 		screen_set_theme(&a.scr, o->theme, a.ctx.color);
 	else

@@ -16,6 +16,7 @@ typedef struct {
 	long timeout_ms;
 	int no_color;
 	int ascii;
+	int charts;                  /* glyphs_t for charts, -1 = by the terminal */
 	double started;              /* unix time the process started, for the log */
 } tui_opts_t;
 

@@ -7,9 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/../tap.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-plan 14
+plan 18
 if [[ -z $TMUX_BIN ]]; then
-	for i in $(seq 14); do skip "tui $i" "tmux not installed"; done
+	for i in $(seq 18); do skip "tui $i" "tmux not installed"; done
 	exit 0
 fi
 sock=icn-e2e-$$
@@ -23,8 +23,10 @@ stack_start
 work=$STACK_DIR
 
 # start W H ARGS...: the console in a fresh tmux session; its exit code lands in $work/rc
-# Each start gets a new session (killing the server and starting a new one on the
-# same socket races with its shutdown).
+# Each start gets a new session, and a placeholder session keeps the one tmux
+# server alive throughout (a server whose last session ends exits, and starting a
+# new one on the same socket races with that shutdown).
+tm -f /dev/null new-session -d -s keep "sleep 3600"
 nsess=0
 start() {
 	local w=$1 h=$2
@@ -34,7 +36,7 @@ start() {
 	nsess=$((nsess + 1))
 	sess=t$nsess
 	tm -f /dev/null new-session -d -s "$sess" -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 TERM=xterm-256color ICN_CONSOLE_DATADIR='$ICN_CONSOLE_DATADIR' '$ICN_CONSOLE' $* ; echo \$? > '$work/rc'; sleep 30"
+		"env LANG=C.UTF-8 TERM=xterm-256color ICN_CONSOLE_DATADIR='$ICN_CONSOLE_DATADIR' ${extra_env:-} '$ICN_CONSOLE' $* ; echo \$? > '$work/rc'; sleep 30"
 }
 screen() { tm capture-pane -p -t "$sess"; }
 shows() { screen | grep -qF -- "$1"; }
@@ -82,6 +84,16 @@ if wait_for 5 shows "range 30m"; then ok ":range 30m changes the range"; else no
 
 tm send-keys -t "$sess" q
 if wait_for 5 test -f "$work/rc" && [[ $(cat "$work/rc") == 0 ]]; then ok "q quits with exit 0"; else not_ok "q quits with exit 0" "rc=$(cat "$work/rc" 2>/dev/null)" "$(dump)"; fi
+
+# Terminals without UTF-8, with 8 colours, or with colours refused.
+start 80 24 --config "$STACK_CONFIG" --ascii
+if wait_for 15 all_loaded && ! screen | LC_ALL=C grep -q '[^ -~]'; then ok "--ascii: every title, and nothing but ASCII on the screen"; else not_ok "--ascii: every title, and nothing but ASCII on the screen" "$(dump)"; fi
+extra_env="TERM=xterm" start 100 30 --config "$STACK_CONFIG" --charts block
+if wait_for 15 all_loaded; then ok "8-colour terminal with block charts: every title and value"; else not_ok "8-colour terminal with block charts: every title and value" "$(dump)"; fi
+if tm capture-pane -e -p -t "$sess" | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*38;5'; then ok "colours are drawn on an 8-colour terminal"; else not_ok "colours are drawn on an 8-colour terminal"; fi
+extra_env="NO_COLOR=1" start 100 30 --config "$STACK_CONFIG"
+wait_for 15 all_loaded
+if ! tm capture-pane -e -p -t "$sess" | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*38;5\|\e\\[[0-9;]*4[0-7]m\|\e\\[[0-9;]*48;5'; then ok "NO_COLOR: no colour on the screen"; else not_ok "NO_COLOR: no colour on the screen" "$(tm capture-pane -e -p -t "$sess" | head -3 | cat -v)"; fi
 
 # A Prometheus that hangs (SIGSTOP: connections open, no answer) must not freeze
 # the keys, and the header must say it is down once requests time out.
