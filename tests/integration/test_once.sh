@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 12
+plan 14
 trap stack_stop EXIT
 stack_start
 work=$STACK_DIR
@@ -73,6 +73,13 @@ if wait_for 30 vram_crit; then ok "VRAM fault turns the VRAM panel crit"; else n
 rc=0
 run --once --output json >/dev/null 2>&1 || rc=$?
 if [[ $rc -eq 0 ]]; then ok "a crit panel is not a failure: --once still exits 0"; else not_ok "a crit panel is not a failure: --once still exits 0" "rc=$rc"; fi
+# ...and, through the real rule and Alertmanager, the firing count (fast mode: for: 2s).
+firing() {
+	run --once --output json >"$work/a.json" 2>/dev/null
+	jq -e '.firing >= 1' "$work/a.json"
+}
+if wait_for 40 firing; then ok "VortexOOM fires in Alertmanager: firing >= 1"; else not_ok "VortexOOM fires in Alertmanager: firing >= 1" "$(jq -c '{firing, backends}' "$work/a.json")"; fi
+check "healthy Alertmanager is reported ok" jq -e '[.backends[] | select(.name == "alertmanager" and .health == "ok")] | length == 1' "$work/a.json"
 curl -sf -X POST "$ICNSIM_URL/control/reset" >/dev/null
 
 # targets: the icn job, up
