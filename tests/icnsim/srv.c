@@ -6,11 +6,14 @@
  * then one more protocol callback reason, LWS_CALLBACK_ESTABLISHED and
  * friends, in srv_callback below). Plain dynamic HTTP in lws is workable:
  * LWS_CALLBACK_HTTP gives the path, HTTP_BODY/HTTP_BODY_COMPLETION the body,
- * and the response goes out in HTTP_WRITEABLE in bounded chunks. lws runs
- * on the caller's libuv loop (LWS_SERVER_OPTION_LIBUV + foreign_loops,
- * plugin libwebsockets-evlib-uv), so timers and signals stay plain libuv, the
- * same design as the console itself. Port 0 works: lws binds it and
- * lws_get_vhost_listen_port() tells the port the kernel chose.
+ * and the response goes out in HTTP_WRITEABLE in bounded chunks. How lws 4.1
+ * frames request bodies does not match HTTP/1.1 everywhere, so this file
+ * decides for itself when a request is complete and answers it exactly once
+ * (see request_start below). lws runs on the caller's libuv loop
+ * (LWS_SERVER_OPTION_LIBUV + foreign_loops, plugin libwebsockets-evlib-uv),
+ * so timers and signals stay plain libuv, the same design as the console
+ * itself. Port 0 works: lws binds it and lws_get_vhost_listen_port() tells
+ * the port the kernel chose.
  *
  * Responses are built whole by the handler, then sent: the metrics page is
  * a few tens of KB, and a buffered response can always carry an exact
@@ -19,8 +22,10 @@
 #include "srv.h"
 #include <libwebsockets.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define BODY_MAX (1u << 20) /* request bodies: the control API needs none */
 #define CHUNK 16384
@@ -40,14 +45,44 @@ struct srv {
 	int port;
 };
 
+/* Where the connection is in its current request. Each request is answered
+ * once: body events lws raises outside PH_BODY are not ours to act on. */
+enum phase {
+	PH_IDLE = 0,  /* between requests */
+	PH_BODY,      /* waiting for the rest of the request body */
+	PH_ANSWERED,  /* response under way */
+	PH_CLOSING,   /* response handed to lws; hang up once it is flushed */
+};
+
+/* Decoder state of a Transfer-Encoding: chunked request body. */
+enum chunk_state {
+	CK_SIZE = 0, /* hex chunk size */
+	CK_EXT,      /* chunk extension, ignored */
+	CK_SIZE_LF,
+	CK_DATA,
+	CK_DATA_CR,
+	CK_DATA_LF,
+	CK_TRAILER,      /* start of a trailer line, or of the final CRLF */
+	CK_TRAILER_LINE, /* trailer field, ignored */
+	CK_TRAILER_LF,
+	CK_FINAL_LF,
+};
+
 /* One HTTP connection; reused by each request of a keep-alive connection. */
 typedef struct {
+	enum phase phase;
 	unsigned method;
 	char *path;
 	srv_arg_t *args;
 	size_t nargs;
 	strbuf_t body;
 	bool body_too_big;
+	bool rejected;    /* resp already holds an error for a malformed request */
+	bool close_after; /* the connection cannot carry another request */
+	bool chunked;
+	enum chunk_state ck;
+	size_t ck_left;  /* payload bytes left in this chunk, or the size so far */
+	bool ck_digits; /* CK_SIZE has seen a hex digit */
 	srv_response_t resp;
 	size_t sent;
 } conn_t;
@@ -226,18 +261,208 @@ static void conn_begin(conn_t *c, struct lws *wsi, const char *path, size_t len)
 	}
 }
 
-static bool expects_body(struct lws *wsi)
+/* A request header's value (NULL when absent), copied out of lws's header table. */
+static char *hdr_dup(struct lws *wsi, enum lws_token_indexes tok)
 {
-	int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+	int n = lws_hdr_total_length(wsi, tok);
 	char *v;
-	bool yes;
 
 	if (n <= 0)
-		return false;
+		return NULL;
 	v = xmalloc((size_t)n + 1);
-	yes = lws_hdr_copy(wsi, v, n + 1, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 && strtoull(v, NULL, 10) > 0;
-	free(v);
-	return yes;
+	if (lws_hdr_copy(wsi, v, n + 1, tok) < 0) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* A Content-Length value: digits only (optional whitespace around), no overflow. */
+static bool parse_length(const char *v, unsigned long long *out)
+{
+	unsigned long long n = 0;
+	bool digits = false;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; *v >= '0' && *v <= '9'; v++) {
+		if (n > (~0ull - 9) / 10)
+			return false;
+		n = n * 10 + (unsigned)(*v - '0');
+		digits = true;
+	}
+	while (*v == ' ' || *v == '\t')
+		v++;
+	*out = n;
+	return digits && !*v;
+}
+
+static void body_add(conn_t *c, const char *data, size_t len)
+{
+	if (c->body_too_big || c->body.len + len > BODY_MAX) {
+		c->body_too_big = true;
+		return;
+	}
+	sb_add(&c->body, data, len);
+}
+
+static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi);
+
+/* Answers a malformed request with `status`; its connection is then closed,
+ * as what follows on it cannot be framed. */
+static int conn_reject(srv_t *s, conn_t *c, struct lws *wsi, int status, const char *msg)
+{
+	srv_respond_text(&c->resp, status, "%s\n", msg);
+	c->rejected = true;
+	c->close_after = true;
+	return conn_respond(s, c, wsi);
+}
+
+/*
+ * Decides, at LWS_CALLBACK_HTTP, how the request's body is framed (RFC 9112
+ * section 6.3) and so when the request is complete: now, at
+ * HTTP_BODY_COMPLETION, or at the end of a chunked body decoded here.
+ *
+ * What lws 4.1 does, and why each case is handled as it is:
+ *  - Content-Length: N > 0: HTTP_BODY for the N bytes, then BODY_COMPLETION.
+ *  - Content-Length: 0 on a POST: lws calls HTTP_BODY (NULL, 0) and
+ *    BODY_COMPLETION itself, right after LWS_CALLBACK_HTTP returns. Any
+ *    other method with Content-Length: 0 gets neither. The request is
+ *    answered here either way; those late events find the connection past
+ *    PH_BODY and are ignored (answering from them as well sent the headers
+ *    twice).
+ *  - POST, PUT or PATCH without Content-Length: HTTP says there is no body,
+ *    but lws assumes one of up to 100 MB, never ends it, and after the
+ *    response swallows the next request on the connection as that body. So
+ *    the answer goes out now with Connection: close, and the connection ends.
+ *  - Transfer-Encoding: chunked: lws 4.1 does not decode it. On POST, PUT and
+ *    PATCH it hands the raw framing to HTTP_BODY (under the same 100 MB
+ *    assumption, so this connection ends too); on other methods it would
+ *    parse the body as the next request, so those are refused with 411.
+ */
+static int request_start(srv_t *s, conn_t *c, struct lws *wsi)
+{
+	const unsigned lws_assumes_body = SRV_POST | SRV_PUT | SRV_PATCH;
+	char *tev = hdr_dup(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING);
+	char *clv = hdr_dup(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+	unsigned long long len = 0;
+	bool te = tev != NULL, te_chunked = te && !strcasecmp(tev, "chunked");
+	bool cl = clv != NULL, cl_ok = cl && parse_length(clv, &len);
+
+	free(tev);
+	free(clv);
+	if (te && !te_chunked)
+		return conn_reject(s, c, wsi, 501, "only the chunked transfer coding is implemented");
+	if (te && cl)
+		return conn_reject(s, c, wsi, 400, "both Transfer-Encoding and Content-Length");
+	if (cl && !cl_ok)
+		return conn_reject(s, c, wsi, 400, "malformed Content-Length");
+	if (te) {
+		if (!(c->method & lws_assumes_body))
+			return conn_reject(s, c, wsi, 411, "a chunked body is accepted on POST, PUT and PATCH only");
+		c->chunked = true;
+		c->close_after = true;
+		c->phase = PH_BODY;
+		return 0;
+	}
+	if (len) {
+		c->phase = PH_BODY; /* answered at LWS_CALLBACK_HTTP_BODY_COMPLETION */
+		return 0;
+	}
+	if (!cl && (c->method & lws_assumes_body))
+		c->close_after = true;
+	return conn_respond(s, c, wsi);
+}
+
+static int hexval(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Feeds raw Transfer-Encoding: chunked bytes; answers once the last chunk
+ * and the trailer section are in. Anything after that on the connection is
+ * dropped with it (close_after). */
+static int conn_dechunk(srv_t *s, conn_t *c, struct lws *wsi, const unsigned char *in, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = in[i];
+		int h;
+
+		switch (c->ck) {
+		case CK_SIZE:
+			if ((h = hexval(ch)) >= 0) {
+				if (c->ck_left > (SIZE_MAX >> 4))
+					goto bad;
+				c->ck_left = c->ck_left << 4 | (size_t)h;
+				c->ck_digits = true;
+				break;
+			}
+			if (!c->ck_digits)
+				goto bad;
+			if (ch == ';' || ch == ' ' || ch == '\t')
+				c->ck = CK_EXT;
+			else if (ch == '\r')
+				c->ck = CK_SIZE_LF;
+			else
+				goto bad;
+			break;
+		case CK_EXT:
+			if (ch == '\r')
+				c->ck = CK_SIZE_LF;
+			break;
+		case CK_SIZE_LF:
+			if (ch != '\n')
+				goto bad;
+			c->ck = c->ck_left ? CK_DATA : CK_TRAILER;
+			break;
+		case CK_DATA: {
+			size_t n = len - i < c->ck_left ? len - i : c->ck_left;
+
+			body_add(c, (const char *)in + i, n);
+			c->ck_left -= n;
+			i += n - 1;
+			if (!c->ck_left)
+				c->ck = CK_DATA_CR;
+			break;
+		}
+		case CK_DATA_CR:
+			if (ch != '\r')
+				goto bad;
+			c->ck = CK_DATA_LF;
+			break;
+		case CK_DATA_LF:
+			if (ch != '\n')
+				goto bad;
+			c->ck = CK_SIZE;
+			c->ck_digits = false;
+			break;
+		case CK_TRAILER:
+			c->ck = ch == '\r' ? CK_FINAL_LF : CK_TRAILER_LINE;
+			break;
+		case CK_TRAILER_LINE:
+			if (ch == '\r')
+				c->ck = CK_TRAILER_LF;
+			break;
+		case CK_TRAILER_LF:
+			if (ch != '\n')
+				goto bad;
+			c->ck = CK_TRAILER;
+			break;
+		case CK_FINAL_LF:
+			if (ch != '\n')
+				goto bad;
+			return conn_respond(s, c, wsi);
+		}
+	}
+	return 0;
+bad:
+	return conn_reject(s, c, wsi, 400, "malformed chunked body");
 }
 
 static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi)
@@ -254,7 +479,10 @@ static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi)
 		.body_len = c->body.len,
 	};
 
-	if (c->body_too_big)
+	c->phase = PH_ANSWERED;
+	if (c->rejected)
+		; /* the response is already there */
+	else if (c->body_too_big)
 		srv_respond_text(&c->resp, 413, "request body larger than %u bytes\n", BODY_MAX);
 	else if (!c->method)
 		srv_respond_text(&c->resp, 501, "method not implemented\n");
@@ -267,6 +495,9 @@ static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi)
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:", (const unsigned char *)c->resp.allow,
 					(int)strlen(c->resp.allow), &p, end))
 		return 1;
+	if (c->close_after &&
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &p, end))
+		return 1;
 	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return 1;
 	lws_callback_on_writable(wsi);
@@ -276,8 +507,13 @@ static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi)
 static int conn_write(conn_t *c, struct lws *wsi)
 {
 	unsigned char buf[LWS_PRE + CHUNK];
-	size_t left = c->resp.body.len - c->sent;
+	size_t left;
 
+	if (c->phase == PH_CLOSING)
+		return -1; /* lws only calls back once what we wrote is flushed */
+	if (c->phase != PH_ANSWERED)
+		return 0;
+	left = c->resp.body.len - c->sent;
 	if (c->method == SRV_HEAD)
 		left = 0;
 	if (left) {
@@ -291,6 +527,12 @@ static int conn_write(conn_t *c, struct lws *wsi)
 			return 0;
 		}
 	}
+	if (c->close_after) {
+		conn_reset(c);
+		c->phase = PH_CLOSING;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
 	conn_reset(c);
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
@@ -303,16 +545,17 @@ static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
 		conn_begin(c, wsi, in, len);
-		if (expects_body(wsi))
-			return 0; /* answered at LWS_CALLBACK_HTTP_BODY_COMPLETION */
-		return conn_respond(s, c, wsi);
+		return request_start(s, c, wsi);
 	case LWS_CALLBACK_HTTP_BODY:
-		if (c->body.len + len > BODY_MAX)
-			c->body_too_big = true;
-		else
-			sb_add(&c->body, in, len);
+		if (c->phase != PH_BODY || !len)
+			return 0;
+		if (c->chunked)
+			return conn_dechunk(s, c, wsi, in, len);
+		body_add(c, in, len);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (c->phase != PH_BODY || c->chunked)
+			return 0; /* see request_start */
 		return conn_respond(s, c, wsi);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return conn_write(c, wsi);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# test_icnsim.sh: icnsim end to end over HTTP (TAP): metrics, promtool, faults, determinism, shutdown.
+# test_icnsim.sh: icnsim end to end over HTTP (TAP): metrics, promtool, faults, request framing
+# (empty, small, chunked and large bodies, keep-alive), determinism, shutdown.
 set -u
 
 ICNSIM=${ICNSIM:-./icnsim}
@@ -82,6 +83,62 @@ req() {
 	curl -s -S --max-time 5 -X "$1" -D "$3.h" -o "$3" -w '%{http_code}' "http://127.0.0.1:$PORT$2"
 }
 
+# http TAG CURL-ARGS...: `curl -i` into $TMP/TAG (CRs dropped), its -v trace into $TMP/TAG.v
+http() {
+	tag=$1
+	shift
+	curl -s -S -i -v --max-time 5 "$@" 2>"$TMP/$tag.v" | tr -d '\r' >"$TMP/$tag"
+}
+
+# responses TAG CODE JSON...: $TMP/TAG holds exactly one response per JSON
+# argument, in order, each with one status line (HTTP/1.1 CODE), one header
+# block with no header repeated, and a body that is that JSON (parsed with jq
+# when there is one); sets $why otherwise
+responses() {
+	f=$TMP/$1
+	code=$2
+	shift 2
+	got=$(awk -v f="$f" '
+		/^HTTP\/1\.[01] [0-9][0-9][0-9]/ { n++; codes = codes " " $2; head = 1; out = f "." n; printf "" >out; next }
+		head && /^$/ { head = 0; next }
+		head { h = tolower($0); sub(/:.*/, "", h); if (++seen[n, h] > 1) dup = dup " " h; next }
+		n { print >out }
+		END { printf "%d%s%s\n", n, codes, dup ? " repeated:" dup : "" }' "$f")
+	want=$#
+	for j in "$@"; do want="$want $code"; done
+	if [ "$got" != "$want" ]; then
+		why="responses and codes: '$got', want '$want'"
+		return 1
+	fi
+	k=1
+	for j in "$@"; do
+		if command -v jq >/dev/null 2>&1; then
+			body=$(jq -c . "$f.$k" 2>&1) || { why="body $k is not JSON: $(head -c 200 "$f.$k")"; return 1; }
+		else
+			body=$(cat "$f.$k")
+		fi
+		if [ "$body" != "$j" ]; then
+			why="body $k: '$body', want '$j'"
+			return 1
+		fi
+		k=$((k + 1))
+	done
+}
+
+# reused TAG: the requests of $TMP/TAG went over one connection
+reused() {
+	[ "$(grep -c 'Re-using existing connection' "$TMP/$1.v")" -ge 1 ] &&
+		[ "$(grep -c '^\* Connected to' "$TMP/$1.v")" = 1 ]
+}
+
+# framing NAME TAG CODE JSON...: one test point from `responses`
+framing() {
+	name=$1
+	shift
+	why=
+	if responses "$@"; then ok "$name"; else not_ok "$name" "$why" "$(head -c 600 "$TMP/$1")"; fi
+}
+
 scrape() {
 	curl -s -S --max-time 5 -o "$1" "http://127.0.0.1:$PORT/metrics"
 }
@@ -125,11 +182,11 @@ icn_vortex_generation_time_seconds:histogram icn_bft_round_duration_seconds:hist
 icn_bft_failures_total:counter icn_staked_amount:gauge icn_total_staked_tokens:gauge
 icn_slashing_events_total:counter"
 
-echo "1..22"
+echo "1..32"
 
 if ! command -v curl >/dev/null 2>&1; then
 	i=0
-	while [ $i -lt 22 ]; do skip "curl is not installed"; i=$((i + 1)); done
+	while [ $i -lt 32 ]; do skip "curl is not installed"; i=$((i + 1)); done
 	exit 0
 fi
 
@@ -329,7 +386,80 @@ fi
 code=$(req GET /api/v1/query "$TMP/f")
 check "unknown path: 404" test "$code" = 404
 
-# 19: same seed, same first scrape (the newest block's wall-clock time aside)
+# 19..28: request framing; each response once, whole, its body valid JSON.
+# The control API takes no body, but real clients send Content-Length: 0 on an
+# empty POST (curl -d '', Go, Python requests), some send a body, some chunk it.
+U=http://127.0.0.1:$PORT
+VRAM_ON='{"fault":"vram","active":true,"node":"director-3"}'
+VRAM_OFF='{"fault":"vram","active":false,"node":"director-3"}'
+NO_FAULTS='{"faults":[]}'
+
+# 19: POST with Content-Length: 0 (curl -d '') once sent its headers twice
+http cl0 -X POST -d '' "$U/control/fault/vram"
+framing "POST with Content-Length: 0 (-d ''): one status line, one header set, JSON body" cl0 200 "$VRAM_ON"
+
+# 20: DELETE with Content-Length: 0
+http del0 -X DELETE -H 'Content-Length: 0' "$U/control/fault/vram"
+framing "DELETE with Content-Length: 0: answered once" del0 200 "$VRAM_OFF"
+
+# 21: POST with a small body
+http small -X POST -d '{}' "$U/control/fault/vram"
+framing "POST with a 2-byte body: answered once" small 200 "$VRAM_ON"
+
+# 22: a Content-Length: 0 header given by hand, no -d
+http cl0h -X POST -H 'Content-Length: 0' "$U/control/reset"
+framing "POST with -H 'Content-Length: 0': answered once" cl0h 200 "$NO_FAULTS"
+
+# 23: chunked body, then a second request: lws 4.1 does not frame chunked
+# bodies, icnsim decodes them and closes such a connection after answering
+http chunked -X POST -H 'Transfer-Encoding: chunked' -d '{}' "$U/control/fault/vram" "$U/control/reset"
+if responses chunked 200 "$VRAM_ON" "$NO_FAULTS" &&
+	[ "$(grep -c '^connection: close$' "$TMP/chunked")" = 2 ]; then
+	ok "POST with Transfer-Encoding: chunked: each of two answered once, with Connection: close"
+else
+	not_ok "POST with Transfer-Encoding: chunked" "$why" "$(head -c 600 "$TMP/chunked")"
+fi
+
+# 24: keep-alive: two GETs on one connection
+http ka "$U/control/faults" "$U/control/faults"
+if responses ka 200 "$NO_FAULTS" "$NO_FAULTS" && reused ka; then
+	ok "keep-alive: two GETs on one connection, each answered once"
+else
+	not_ok "keep-alive: two GETs on one connection" "${why:-connection not reused}" "$(grep -i connect "$TMP/ka.v")"
+fi
+
+# 25: keep-alive: two POSTs with Content-Length: 0 on one connection
+http ka0 -X POST -d '' "$U/control/fault/vram" "$U/control/reset"
+if responses ka0 200 "$VRAM_ON" "$NO_FAULTS" && reused ka0; then
+	ok "keep-alive: two POSTs with Content-Length: 0 on one connection, each answered once"
+else
+	not_ok "keep-alive: two POSTs with Content-Length: 0" "${why:-connection not reused}" "$(head -c 600 "$TMP/ka0")"
+fi
+
+# 26: POST with no Content-Length at all, twice: lws 4.1 would take the
+# second request for the first one's body and hang; icnsim closes instead
+http nocl -X POST "$U/control/fault/vram" "$U/control/reset"
+if responses nocl 200 "$VRAM_ON" "$NO_FAULTS" && [ "$(grep -c '^connection: close$' "$TMP/nocl")" = 2 ]; then
+	ok "POST without Content-Length, twice: each answered once, with Connection: close, no hang"
+else
+	not_ok "POST without Content-Length, twice" "$why" "$(head -c 600 "$TMP/nocl")"
+fi
+
+# 27: a 100 KB body, many times lws's rx buffer, then a second request on the
+# same connection (Expect: off, lws 4.1 does not answer 100-continue)
+head -c 102400 /dev/zero | tr '\0' x >"$TMP/big.data"
+http big -X POST -H 'Expect:' --data-binary @"$TMP/big.data" "$U/control/fault/vram" "$U/control/reset"
+if responses big 200 "$VRAM_ON" "$NO_FAULTS" && reused big; then
+	ok "POST with a 100 KB body, then another on the same connection: each answered once"
+else
+	not_ok "POST with a 100 KB body" "${why:-connection not reused}" "$(head -c 600 "$TMP/big")"
+fi
+
+# 28: the same 100 KB, chunked
+http bigc -X POST -H 'Expect:' -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/big.data" "$U/control/reset"
+framing "POST with a 100 KB chunked body: answered once" bigc 200 "$NO_FAULTS"
+
+# 29: same seed, same first scrape (the newest block's wall-clock time aside)
 if start a --seed 42; then
 	scrape "$TMP/a"
 	stop "$PID"
@@ -346,7 +476,7 @@ else
 	not_ok "same seed, same first scrape" "$(diff "$TMP/a.cmp" "$TMP/b.cmp" 2>&1 | head -5)"
 fi
 
-# 20: ... and another seed gives other data
+# 30: ... and another seed gives other data
 if start c --seed 43; then
 	scrape "$TMP/c"
 	stop "$PID"
@@ -358,7 +488,7 @@ else
 	not_ok "another seed, other data"
 fi
 
-# 21: bad arguments
+# 31: bad arguments
 bad=
 for args in "--seed x" "--block-interval 0" "--listen nowhere" "--frobnicate" "stray"; do
 	# shellcheck disable=SC2086 # split on purpose
@@ -368,7 +498,7 @@ for args in "--seed x" "--block-interval 0" "--listen nowhere" "--frobnicate" "s
 done
 check "bad arguments: message on stderr, exit 2" test -z "$bad"
 
-# 22: SIGTERM ends it promptly with status 0
+# 32: SIGTERM ends it promptly with status 0
 stop "$MAIN"
 st=$?
 if [ $st = 0 ]; then
