@@ -7,6 +7,7 @@
 #include "core/http.h"
 #include "core/log.h"
 #include "core/panels.h"
+#include "core/text.h"
 #include "core/theme.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -143,8 +144,15 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		case 'V':
 			printf("icn-console %s\n%s\n", PACKAGE_VERSION, curl_version());
 			exit(EXIT_OK);
-		case ':': die_usage("option '%s' needs a value", argv[optind - 1]);
-		default: die_usage("unknown option '%s'", argv[optind - 1]);
+		case ':':
+			if (optopt)
+				die_usage("option '-%c' needs a value", optopt);
+			die_usage("option '%s' needs a value", argv[optind - 1]);
+		default:
+			/* a short option inside a group (-zq) is optopt; a long one is the word */
+			if (optopt)
+				die_usage("unknown option '-%c'", optopt);
+			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
@@ -221,7 +229,9 @@ static void once_json(const dash_t *d, const dashboard_t *board)
 		json_t *o = json_object();
 		json_object_set_new(o, "title", json_string(p->def->title));
 		json_object_set_new(o, "type", json_string(panel_type_name(p->def->type)));
-		json_object_set_new(o, "unit", json_string(unit_name(&p->def->unit)));
+		/* the unit as the panel file says it ("blocks/s", "peers"), else its kind */
+		json_object_set_new(o, "unit", json_string(p->def->unit.suffix[0] ? p->def->unit.suffix
+										   : unit_name(&p->def->unit)));
 		json_object_set_new(o, "state", json_string(pstate_name(p->state)));
 		json_object_set_new(o, "query", json_string(p->def->query));
 		json_object_set_new(o, "time", json_real(p->eval_time));
@@ -253,9 +263,20 @@ static void once_json(const dash_t *d, const dashboard_t *board)
 		json_array_append_new(bk, backend_json(&d->am[i]));
 	json_object_set_new(root, "backends", bk);
 	json_object_set_new(root, "firing", d->firing >= 0 ? json_integer(d->firing) : json_null());
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	/* ASCII only: a C1 control in a label (U+009B is CSI) never reaches a terminal */
+	json_dumpf(root, stdout,
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) | JSON_ENSURE_ASCII);
 	fputc('\n', stdout);
 	json_decref(root);
+}
+
+/* Server text (labels, errors) printed for a terminal: sanitised, padded to
+ * `width` columns, between `pre` and `post`. */
+static void put_safe(const char *pre, const char *text, int width, const char *post)
+{
+	char *t = text_sanitize(text);
+	printf("%s%-*s%s", pre, width, t, post);
+	free(t);
 }
 
 static void once_text(const dash_t *d, const dashboard_t *board)
@@ -265,8 +286,9 @@ static void once_text(const dash_t *d, const dashboard_t *board)
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", &tm);
-	printf("%s - context %s - %s\n", board->title ? board->title : "dashboard",
-	       d->ctx.name ? d->ctx.name : "default", tb);
+	put_safe("", board->title ? board->title : "dashboard", 0, "");
+	put_safe(" - context ", d->ctx.name ? d->ctx.name : "default", 0, "");
+	printf(" - %s\n", tb);
 	for (size_t i = 0; i < d->n; i++) {
 		const panel_rt_t *p = &d->p[i];
 		char vb[64];
@@ -278,11 +300,12 @@ static void once_text(const dash_t *d, const dashboard_t *board)
 			snprintf(vb, sizeof vb, "%zu bars", p->now.n);
 		else
 			unit_format(&p->def->unit, p->value, vb, sizeof vb);
-		printf("  %-26s %-14s %-5s", p->def->title, vb, pstate_name(p->state));
+		put_safe("  ", p->def->title, 26, "");
+		printf(" %-14s %-5s", vb, pstate_name(p->state));
 		if (p->value_from)
-			printf("  (%s)", p->value_from);
+			put_safe("  (", p->value_from, 0, ")");
 		if (p->error)
-			printf("  %s", p->error);
+			put_safe("  ", p->error, 0, "");
 		putchar('\n');
 		if (p->def->type == PANEL_BARS && p->total > 0) {
 			for (size_t j = 0; j < p->now.n; j++) {
@@ -293,12 +316,31 @@ static void once_text(const dash_t *d, const dashboard_t *board)
 				char pb[32], ab[32];
 				unit_format(&pct, v / p->total, pb, sizeof pb);
 				unit_format(&p->def->unit, v, ab, sizeof ab);
-				printf("      %-22s %10s %8s  %s\n", nm ? nm : lf, ab, pb,
-				       pstate_name(panel_eval(p->def, v / p->total)));
+				put_safe("      ", nm ? nm : lf, 22, "");
+				printf(" %10s %8s  %s\n", ab, pb, pstate_name(panel_eval(p->def, v / p->total)));
 				free(lf);
 			}
 		}
 	}
+	/* the backends and the alerts, as the header shows them */
+	printf("  backends:");
+	const backend_t *bk[1 + CONF_MAX_AM];
+	size_t nb = 0;
+	if (d->prom.url)
+		bk[nb++] = &d->prom;
+	for (size_t i = 0; i < d->n_am; i++)
+		bk[nb++] = &d->am[i];
+	for (size_t i = 0; i < nb; i++) {
+		printf(" %s %s", bk[i]->kind, bk[i]->health == BK_UNKNOWN ? "?" : bk[i]->health == BK_DOWN ? "DOWN" : bk[i]->health == BK_SLOW ? "slow" : "ok");
+		if (bk[i]->error)
+			put_safe(" (", bk[i]->error, 0, ")");
+		printf("%s", i + 1 < nb ? "," : "");
+	}
+	if (d->firing >= 0)
+		printf("; %d alert%s firing", d->firing, d->firing == 1 ? "" : "s");
+	else if (d->n_am)
+		printf("; alerts unknown (no Alertmanager answered)");
+	putchar('\n');
 }
 
 static int run_once(dash_t *d, const dashboard_t *board, const char *output)
@@ -310,14 +352,26 @@ static int run_once(dash_t *d, const dashboard_t *board, const char *output)
 	dash_tick(d, now_unix());
 	int rc = EXIT_OK;
 	if (d->prom.health == BK_DOWN || !d->prom.url) {
+		char *e = text_sanitize(d->prom.error ? d->prom.error : "no URL configured");
 		fprintf(stderr, "icn-console: prometheus%s%s: %s\n", d->prom.url ? " at " : "",
-			d->prom.url ? d->prom.url : "", d->prom.error ? d->prom.error : "no URL configured");
+			d->prom.url ? d->prom.url : "", e);
+		free(e);
 		rc = EXIT_BACKEND;
 	}
+	for (size_t i = 0; i < d->n_am; i++)
+		if (d->am[i].health == BK_DOWN) {
+			char *e = text_sanitize(d->am[i].error);
+			fprintf(stderr, "icn-console: alertmanager at %s: %s\n", d->am[i].url, e);
+			free(e);
+			rc = EXIT_BACKEND;
+		}
 	for (size_t i = 0; i < d->n; i++)
 		if (d->p[i].error) {
-			if (rc == EXIT_OK)
-				fprintf(stderr, "icn-console: panel '%s': %s\n", d->p[i].def->title, d->p[i].error);
+			if (rc == EXIT_OK) {
+				char *e = text_sanitize(d->p[i].error);
+				fprintf(stderr, "icn-console: panel '%s': %s\n", d->p[i].def->title, e);
+				free(e);
+			}
 			rc = EXIT_BACKEND;
 		}
 	if (output && strcmp(output, "json") == 0)
@@ -337,8 +391,11 @@ static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_
 		uv_run(loop, UV_RUN_ONCE);
 	int rc = EXIT_OK;
 	if (tg.error) {
-		fprintf(stderr, "icn-console: %s%s%s\n", tg.error, ctx->prometheus ? " at " : "",
-			ctx->prometheus ? ctx->prometheus : "");
+		/* "prometheus: why" -> "prometheus at URL: why", as --once says it */
+		const char *why = strncmp(tg.error, "prometheus: ", 12) == 0 ? tg.error + 12 : tg.error;
+		char *e = text_sanitize(why);
+		fprintf(stderr, "icn-console: prometheus at %s: %s\n", ctx->prometheus, e);
+		free(e);
 		rc = EXIT_BACKEND;
 	}
 	if (tg.have && output && strcmp(output, "json") == 0) {
@@ -359,7 +416,8 @@ static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_
 		}
 		json_object_set_new(root, "targets", arr);
 		json_object_set_new(root, "dropped", json_integer((json_int_t)tg.t.n_dropped));
-		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_dumpf(root, stdout,
+			   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9) | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
 		json_decref(root);
 	} else if (tg.have) {
@@ -376,9 +434,11 @@ static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_
 				strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 			}
 			unit_format(&sec, t->last_scrape_duration, dur, sizeof dur);
-			printf("%-7s %-16s %-24s %-22s %10s  %s\n", t->health ? t->health : "?",
-			       t->job ? t->job : "", t->instance ? t->instance : "", when, dur,
-			       t->last_error ? t->last_error : "");
+			put_safe("", t->health ? t->health : "?", 7, " ");
+			put_safe("", t->job, 16, " ");
+			put_safe("", t->instance, 24, " ");
+			printf("%-22s %10s  ", when, dur);
+			put_safe("", t->last_error, 0, "\n");
 		}
 		printf("%zu active, %zu dropped\n", tg.t.n, tg.t.n_dropped);
 	}
@@ -401,6 +461,10 @@ int main(int argc, char **argv)
 	/* bad durations are usage errors: find them before anything is allocated */
 	long long refresh_flag = duration_arg("--refresh", o.refresh, 0, 1000);
 	long long range = duration_arg("--range", o.range, 3600000, 60000);
+	if (range > 30LL * 86400000) {
+		fprintf(stderr, "icn-console: --range: at most 30d\n");
+		return EXIT_USAGE;
+	}
 	long long timeout_flag = duration_arg("--timeout", o.timeout, 0, 100);
 
 	/* configuration: an explicit --config must load; the default file is optional */
@@ -425,6 +489,16 @@ int main(int argc, char **argv)
 	}
 	long long refresh = refresh_flag ? refresh_flag : conf.refresh_ms ? conf.refresh_ms : 5000;
 	long long timeout = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 3000;
+	/* the file's values obey the flags' bounds: a 1 ms refresh would hammer Prometheus */
+	if (refresh < 1000 || timeout < 100 || refresh > 3600000 || timeout > 600000) {
+		fprintf(stderr, "icn-console: %s: %s must be %s\n", conf.path ? conf.path : "config",
+			refresh < 1000 || refresh > 3600000 ? "refresh" : "timeout",
+			refresh < 1000 || refresh > 3600000 ? "from 1s to 1h" : "from 100ms to 10m");
+		conf_context_free(&ctx);
+		conf_free(&conf);
+		log_close();
+		return EXIT_USAGE;
+	}
 
 	if (!ctx.prometheus) {
 		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
@@ -519,6 +593,12 @@ int main(int argc, char **argv)
 	if (rc == 2)
 		fprintf(stderr, "icn-console: the dashboard needs a terminal on stdin and stdout "
 				"(use --once for a one-shot print)\n");
+	if (rc == 3) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, "icn-console: unknown terminal type '%s' (set TERM, e.g. TERM=xterm-256color)\n",
+			term ? term : "");
+		rc = EXIT_USAGE;
+	}
 	if (have_theme)
 		theme_free(&theme);
 	dashboard_free(&board);

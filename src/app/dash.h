@@ -33,6 +33,8 @@ typedef struct {
 	double total;         /* bars: sum of all bars */
 	series_set_t range;   /* range data for sparkline/graph */
 	double range_start, range_end;
+	double range_step;    /* step of the range query, seconds */
+	char *range_error;    /* why the last range query failed; NULL when it did not */
 	pstate_t state;
 	char *error;          /* why the last query failed; NULL when it did not */
 	char **warnings;

@@ -7,6 +7,32 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The directory of the running binary, or NULL. */
+static char *exe_dir(void)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(buf);
+}
+
+static int exists(const char *dir, const char *file)
+{
+	char *p = xasprintf("%s/%s", dir, file);
+	int r = access(p, R_OK) == 0;
+	free(p);
+	return r;
+}
+
+/* Where KIND files are looked for, in order: the user's, ICN_CONSOLE_DATADIR,
+ * the source tree of an uninstalled build (build/icn-console beside configure.ac),
+ * the install's, and a relocated install (bin/../share/icn-console). */
 static size_t dirs_of(const char *kind, char **out, size_t cap)
 {
 	size_t n = 0;
@@ -18,8 +44,29 @@ static size_t dirs_of(const char *kind, char **out, size_t cap)
 	const char *dd = getenv("ICN_CONSOLE_DATADIR");
 	if (dd && *dd && n < cap)
 		out[n++] = xasprintf("%s/%s", dd, kind);
+	char *ed = exe_dir();
+	if (ed) {
+		char *up = xasprintf("%s/..", ed);
+		if (exists(up, "configure.ac") && n < cap)
+			out[n++] = xasprintf("%s/%s", up, kind);
+		else if (exists(ed, "configure.ac") && n < cap)
+			out[n++] = xasprintf("%s/%s", ed, kind);
+		free(up);
+	}
 	if (n < cap)
 		out[n++] = xasprintf("%s/%s", PKGDATADIR, kind);
+	if (ed && n < cap) {
+		/* a relocated install; the same place as PKGDATADIR is not listed twice */
+		char *rel = xasprintf("%s/../share/icn-console/%s", ed, kind);
+		char *a = realpath(rel, NULL), *b = realpath(out[n - 1], NULL);
+		if (a && b && strcmp(a, b) == 0)
+			free(rel);
+		else
+			out[n++] = rel;
+		free(a);
+		free(b);
+	}
+	free(ed);
 	return n;
 }
 
@@ -35,8 +82,8 @@ char *datadir_find(const char *kind, const char *name, char **searched)
 			*searched = xstrdup(name);
 		return NULL;
 	}
-	char *dirs[4];
-	size_t n = dirs_of(kind, dirs, 4);
+	char *dirs[6];
+	size_t n = dirs_of(kind, dirs, 6);
 	char *found = NULL;
 	strbuf_t s;
 	sb_init(&s);
@@ -54,12 +101,17 @@ char *datadir_find(const char *kind, const char *name, char **searched)
 	return found;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char *datadir_list(const char *kind)
 {
-	char *dirs[4];
-	size_t n = dirs_of(kind, dirs, 4);
-	strbuf_t s;
-	sb_init(&s);
+	char *dirs[6];
+	size_t n = dirs_of(kind, dirs, 6);
+	char **names = NULL;
+	size_t nn = 0, cap = 0;
 	for (size_t i = 0; i < n; i++) {
 		DIR *dp = opendir(dirs[i]);
 		struct dirent *e;
@@ -68,27 +120,27 @@ char *datadir_list(const char *kind)
 			if (l <= 5 || strcmp(e->d_name + l - 5, ".yaml") != 0)
 				continue;
 			char *nm = xstrndup(e->d_name, l - 5);
-			/* the first directory that has a name wins; list it once */
-			char *pat = xasprintf(",%s,", nm);
-			char *have = xasprintf(",%s,", s.s ? s.s : "");
-			if (!strstr(have, pat))
-				sb_printf(&s, "%s%s", s.len ? "," : "", nm);
-			free(pat);
-			free(have);
-			free(nm);
+			int dup = 0;
+			for (size_t k = 0; k < nn && !dup; k++)
+				dup = strcmp(names[k], nm) == 0;
+			if (dup) {
+				free(nm);
+				continue;
+			}
+			names = xgrow(names, &cap, nn + 1, sizeof *names);
+			names[nn++] = nm;
 		}
 		if (dp)
 			closedir(dp);
 		free(dirs[i]);
 	}
-	/* present with spaces after commas */
+	qsort(names, nn, sizeof *names, cmp_str);
 	strbuf_t o;
 	sb_init(&o);
-	for (size_t i = 0; i < s.len; i++) {
-		sb_add(&o, &s.s[i], 1);
-		if (s.s[i] == ',')
-			sb_add(&o, " ", 1);
+	for (size_t k = 0; k < nn; k++) {
+		sb_printf(&o, "%s%s", k ? ", " : "", names[k]);
+		free(names[k]);
 	}
-	sb_free(&s);
+	free(names);
 	return sb_steal(&o);
 }

@@ -1,6 +1,7 @@
 /* Prometheus HTTP API client side without I/O: URL builders and response parsers. */
 #include "config.h"
 #include "backend/prom.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <jansson.h>
 #include <locale.h>
@@ -49,14 +50,10 @@ static char *body_excerpt(const char *body, size_t len)
 	return sb_steal(&b);
 }
 
-/* Server-supplied text for the status line: control bytes become spaces. */
+/* Server-supplied text for the status line: nothing a terminal would obey. */
 static char *clean_text(const char *s)
 {
-	char *r = xstrdup(s);
-	for (char *p = r; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7F)
-			*p = ' ';
-	return r;
+	return text_sanitize(s);
 }
 
 static char *http_excerpt_msg(long http_status, const char *body, size_t len)

@@ -8,10 +8,13 @@
 
 static FILE *log_fp;
 
+void log_close(void);
+
 int log_open(const char *path)
 {
 	if (!path)
 		return 0;
+	log_close();
 	log_fp = fopen(path, "a");
 	if (!log_fp)
 		return -1;

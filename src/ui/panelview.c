@@ -31,6 +31,24 @@ static const char *state_tag(pstate_t s)
 	}
 }
 
+/* Draw a name in w columns; a longer one keeps its end ("…ector-1"), which is
+ * what tells director-1 from director-2. */
+static void put_name(int y, int x, int w, const char *nm, attr_t a)
+{
+	int nw = utf8_width(nm);
+	if (nw <= w || w < 4) {
+		ui_put(y, x, w, nm, a);
+		return;
+	}
+	const char *p = nm;
+	while (*p && utf8_width(p) > w - 1)
+		do
+			p++;
+		while (((unsigned char)*p & 0xc0) == 0x80);
+	x += ui_put(y, x, 1, g_scr->ascii ? "~" : "\xe2\x80\xa6", a);
+	ui_put(y, x, w - 1, p, a);
+}
+
 static char *series_name(const panel_def_t *def, const series_t *s)
 {
 	if (def->legend) {
@@ -64,14 +82,10 @@ static void history_series(const panel_rt_t *p, series_set_t *out)
 	memset(out, 0, sizeof *out);
 	double *h;
 	size_t n = history(p, &h);
-	const series_t *longest = NULL;
-	for (size_t i = 0; i < p->range.n; i++)
-		if (!longest || p->range.v[i].n > longest->n)
-			longest = &p->range.v[i];
-	if (n && longest && longest->n == n) {
+	if (n && p->range_step > 0) {
 		series_t *s = series_set_add(out);
 		for (size_t k = 0; k < n; k++)
-			series_push(s, longest->samples[k].t, h[k]);
+			series_push(s, p->range_start + (double)k * p->range_step, h[k]);
 	}
 	free(h);
 }
@@ -82,21 +96,34 @@ static size_t history(const panel_rt_t *p, double **out)
 	*out = NULL;
 	if (!r->n)
 		return 0;
-	size_t n = r->v[0].n;
-	for (size_t i = 1; i < r->n; i++)
-		if (r->v[i].n > n)
-			n = r->v[i].n;
-	double *h = xcalloc(n ? n : 1, sizeof *h);
-	double *col = xcalloc(r->n, sizeof *col);
-	reduce_t red = p->def->type == PANEL_BARS ? REDUCE_MAX : p->def->reduce;
-	for (size_t k = 0; k < n; k++) {
-		/* align on the step from the end: series that start late are shorter */
-		for (size_t i = 0; i < r->n; i++) {
-			const series_t *s = &r->v[i];
-			col[i] = (k + s->n >= n) ? s->samples[k + s->n - n].v : NAN;
-		}
-		h[k] = reduce_values(red, col, r->n);
+	/* One slot per step of the range query: Prometheus leaves out the steps where
+	 * a series has no value, so samples are placed by their time, not position. */
+	double step = p->range_step > 0 ? p->range_step : 0;
+	size_t n = 0;
+	if (step > 0) {
+		n = (size_t)llround((p->range_end - p->range_start) / step) + 1;
+	} else {
+		for (size_t i = 0; i < r->n; i++)
+			n = r->v[i].n > n ? r->v[i].n : n;
 	}
+	if (!n || n > 100000)
+		return 0;
+	double *h = xcalloc(n, sizeof *h);
+	double *col = xcalloc(n * r->n, sizeof *col);
+	for (size_t k = 0; k < n * r->n; k++)
+		col[k] = NAN;
+	for (size_t i = 0; i < r->n; i++) {
+		const series_t *s = &r->v[i];
+		for (size_t j = 0; j < s->n; j++) {
+			long k = step > 0 ? lround((s->samples[j].t - p->range_start) / step)
+					  : (long)(j + n - s->n);
+			if (k >= 0 && (size_t)k < n)
+				col[(size_t)k * r->n + i] = s->samples[j].v;
+		}
+	}
+	reduce_t red = p->def->type == PANEL_BARS ? REDUCE_MAX : p->def->reduce;
+	for (size_t k = 0; k < n; k++)
+		h[k] = reduce_values(red, &col[k * r->n], r->n);
 	free(col);
 	*out = h;
 	return n;
@@ -144,8 +171,9 @@ static void draw_plot(const panel_rt_t *p, const series_set_t *r, rect_t area, i
 			gutter = utf8_width(b);
 	}
 	gutter += 1;
-	if (gutter > area.w / 3)
-		gutter = area.w / 3;
+	int labels = gutter <= area.w / 3; /* no room: a chart without labels, not cut ones */
+	if (!labels)
+		gutter = 0;
 	int pw = area.w - gutter, ph = area.h - (axes ? 1 : 0);
 	if (pw < 4 || ph < 1)
 		return;
@@ -168,7 +196,7 @@ static void draw_plot(const panel_rt_t *p, const series_set_t *r, rect_t area, i
 	/* y labels: every tick on its row (top = hi); a label that formats the same
 	 * as the one before it (ticks finer than the unit's precision) is left out */
 	char prev[32] = "";
-	for (size_t i = 0; i < nt; i++) {
+	for (size_t i = 0; i < nt && labels; i++) {
 		if (hi <= lo)
 			break;
 		int row = (int)lround((hi - ticks[i]) / (hi - lo) * (ph - 1));
@@ -214,10 +242,10 @@ static void draw_stat(const panel_rt_t *p, rect_t in)
 	attr_t a = ui_attr(state_el(p->state)) | A_BOLD;
 	int y = in.y + (in.h >= 4 ? (in.h - 2) / 2 - (in.h >= 6) : 0);
 	int w = utf8_width(v);
-	if (p->value_from && w + 3 + (int)strlen(p->value_from) <= in.w) {
-		int x = in.x + (in.w - w - 3 - (int)strlen(p->value_from)) / 2;
+	if (p->value_from && w + 3 + utf8_width(p->value_from) <= in.w) {
+		int x = in.x + (in.w - w - 3 - utf8_width(p->value_from)) / 2;
 		x += ui_put(y, x, w, v, a);
-		ui_printf(y, x, in.w, ui_attr(EL_DIM), " (%s)", p->value_from);
+		ui_printf(y, x, in.x + in.w - x, ui_attr(EL_DIM), " (%s)", p->value_from);
 	} else {
 		ui_put(y, in.x + (w < in.w ? (in.w - w) / 2 : 0), in.w, v, a);
 	}
@@ -226,7 +254,20 @@ static void draw_stat(const panel_rt_t *p, rect_t in)
 		double *h;
 		size_t n = history(p, &h);
 		if (n) {
-			char *sp = spark_render(h, n, in.w, 1, 0, g_scr->glyphs);
+			/* one cell per slice of the whole range (mean of its samples), so the
+			 * sparkline spans the range, not just its last `width` steps */
+			double *cells = xcalloc((size_t)in.w, sizeof *cells);
+			for (int c = 0; c < in.w; c++) {
+				size_t a0 = (size_t)c * n / (size_t)in.w, a1 = (size_t)(c + 1) * n / (size_t)in.w;
+				double sum = 0;
+				size_t cnt = 0;
+				for (size_t k = a0; k < a1 && k < n; k++)
+					if (isfinite(h[k]))
+						sum += h[k], cnt++;
+				cells[c] = cnt ? sum / (double)cnt : NAN;
+			}
+			char *sp = spark_render(cells, (size_t)in.w, in.w, 1, 0, g_scr->glyphs);
+			free(cells);
 			int sy = y + 1 + (in.h >= 5);
 			int sh = in.y + in.h - sy - (in.h >= 4);
 			if (sh < 1)
@@ -282,7 +323,7 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 	char *bar = bar_render(isfinite(p->value) ? p->value / def->max : 0, in.w, g_scr->glyphs);
 	ui_put(y + 1, in.x, in.w, bar, ui_attr(state_el(p->state)));
 	free(bar);
-	if (def->crit.set && def->crit.value > 0 && def->crit.value < def->max)
+	if (p->have_data && def->crit.set && def->crit.value > 0 && def->crit.value < def->max)
 		draw_marker(y + 1, in.x + (int)(def->crit.value / def->max * in.w), ui_attr(EL_THRESHOLD));
 	/* one row per series as room allows */
 	int row = y + 2 + (in.h >= 6);
@@ -301,7 +342,7 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 		char vb[32];
 		unit_format(&def->unit, sv, vb, sizeof vb);
 		pstate_t st = panel_eval(def, sv);
-		ui_put(row, in.x, namew, nm, ui_attr(EL_DEFAULT));
+		put_name(row, in.x, namew, nm, ui_attr(EL_DEFAULT));
 		int vw = utf8_width(vb);
 		int bw = in.w - namew - 2 - vw;
 		if (bw >= 3) {
@@ -316,9 +357,13 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 		draw_status_line(p, in.y + in.h - 1, in.x, in.w);
 }
 
+/* Largest first, NaN last: a consistent order whatever the values (qsort needs one). */
 static int cmp_desc(const void *a, const void *b)
 {
 	double x = series_last(*(const series_t *const *)a), y = series_last(*(const series_t *const *)b);
+	int nx = isnan(x), ny = isnan(y);
+	if (nx || ny)
+		return nx - ny;
 	return (x < y) - (x > y);
 }
 
@@ -365,7 +410,7 @@ static void draw_bars(const panel_rt_t *p, rect_t in)
 		unit_t pct = { UNIT_PERCENT, "" };
 		unit_format(&pct, sh, pb, sizeof pb);
 		int y = in.y + (int)i;
-		ui_put(y, in.x, namew, nm, ui_attr(EL_DEFAULT));
+		put_name(y, in.x, namew, nm, ui_attr(EL_DEFAULT));
 		int bw = in.w - namew - 2 - utf8_width(pb);
 		if (bw >= 3) {
 			char *b = bar_render(isfinite(sh) ? sh / scale : 0, bw, g_scr->glyphs);
@@ -421,11 +466,16 @@ void panelview_draw(const dash_t *d, const panel_rt_t *p, rect_t r, int focused)
 {
 	attr_t border = ui_attr(focused ? EL_PANEL_BORDER_FOCUS : EL_PANEL_BORDER);
 	ui_fill(r, ui_attr(EL_DEFAULT));
+	/* The state in words always shows (colour alone fails on monochrome
+	 * terminals and colour-blind eyes), and so does the whole title: the tag sits
+	 * beside the title when both fit, else on the bottom border. */
+	const char *tag = p->have_data || p->error ? state_tag(p->state) : NULL;
+	int tw = tag ? (int)strlen(tag) + 2 : 0;
 	ui_box(r, p->def->title, border, ui_attr(EL_PANEL_TITLE) | (focused ? A_BOLD : 0));
-	const char *tag = state_tag(p->state);
-	if (tag && r.w > (int)strlen(p->def->title) + 12) {
-		int tw = (int)strlen(tag) + 2;
-		ui_printf(r.y, r.x + r.w - tw - 1, tw, ui_attr(state_el(p->state)) | A_REVERSE, " %s ", tag);
+	if (tag && r.w > tw + 4) {
+		int top = utf8_width(p->def->title) + 4 + tw + 1 <= r.w;
+		ui_printf(top ? r.y : r.y + r.h - 1, r.x + r.w - tw - 1, tw,
+			  ui_attr(state_el(p->state)) | A_REVERSE, " %s ", tag);
 	}
 	rect_t in = { r.x + 1, r.y + 1, r.w - 2, r.h - 2 };
 	if (in.w < 4 || in.h < 1)
@@ -459,13 +509,19 @@ void panelview_draw_zoom(const dash_t *d, const panel_rt_t *p, rect_t r)
 		ui_printf(y, x, in.x + in.w - x, ui_attr(EL_DIM), "  (%s)", p->value_from);
 	free(v);
 	y++;
-	if (p->def->description)
+	int last = in.y + in.h - 1; /* text lines stay inside the box on short terminals */
+	if (p->def->description && y <= last)
 		ui_put(y++, in.x, in.w, p->def->description, ui_attr(EL_DIM));
-	ui_printf(y++, in.x, in.w, ui_attr(EL_DIM), "query: %s", p->def->query);
-	if (p->error)
+	if (y <= last)
+		ui_printf(y++, in.x, in.w, ui_attr(EL_DIM), "query: %s", p->def->query);
+	if (p->error && y <= last)
 		ui_printf(y++, in.x, in.w, ui_attr(EL_ERROR), "error: %s", p->error);
-	for (size_t i = 0; i < p->n_warnings && i < 2; i++)
+	if (p->range_error && y <= last)
+		ui_printf(y++, in.x, in.w, ui_attr(EL_ERROR), "history: %s", p->range_error);
+	for (size_t i = 0; i < p->n_warnings && i < 2 && y <= last; i++)
 		ui_printf(y++, in.x, in.w, ui_attr(EL_VALUE_WARN), "warning: %s", p->warnings[i]);
+	if (y > last)
+		return;
 	/* the series table takes up to a third of the height */
 	size_t n = p->now.n;
 	int table_h = (int)n;

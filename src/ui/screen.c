@@ -22,8 +22,10 @@ int screen_open(screen_t *s, int no_color, int ascii)
 	s->glyphs = s->ascii ? GLYPHS_ASCII : GLYPHS_BRAILLE;
 	s->no_color = no_color;
 	set_escdelay(25);
-	if (!initscr())
-		return -1;
+	/* newterm, not initscr: an unknown TERM is an error we report, not exit(1) */
+	s->term = newterm(NULL, stdout, stdin);
+	if (!s->term)
+		return -2;
 	cbreak();
 	noecho();
 	nonl();
@@ -51,6 +53,8 @@ void screen_close(screen_t *s)
 	if (!g_scr)
 		return;
 	endwin();
+	delscreen(s->term);
+	s->term = NULL;
 	theme_free(&s->theme);
 	g_scr = NULL;
 }
@@ -147,31 +151,26 @@ int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 	memset(&st, 0, sizeof st);
 	size_t len = strlen(s);
 	while (len && used < maxw) {
-		wchar_t wc;
+		wchar_t wc = 0;
 		size_t n = mbrtowc(&wc, s, len, &st);
-		int w;
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		int bad = n == (size_t)-1 || n == (size_t)-2 || n == 0;
+		if (bad) {
 			memset(&st, 0, sizeof st);
 			n = 1;
-			wc = L'?';
 		}
-		w = wcwidth(wc);
-		if (wc < 0x20 || wc == 0x7f || w < 0)
-			wc = L'?', w = 1;
-		if (used + w > maxw)
-			break;
-		if (g_scr->ascii && (wc > 0x7e || n > 1)) {
+		int w = bad ? -1 : wcwidth(wc);
+		/* Nothing from outside steers the terminal or the cursor: controls (C0,
+		 * DEL, C1), invalid bytes and unprintables are drawn as '?', one column. */
+		if (bad || wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || w < 0 ||
+		    (g_scr->ascii && wc > 0x7e)) {
 			addch('?');
-			used += 1;
-		} else if (n == 1 || w == 0) {
-			if (w == 0 && used == 0) {
-				s += n;
-				len -= n;
-				continue;
-			}
-			addnstr(s, (int)n);
-			used += w;
+			used++;
+		} else if (w == 0) {
+			if (used > 0) /* a combining mark joins the character before it */
+				addnstr(s, (int)n);
 		} else {
+			if (used + w > maxw)
+				break;
 			addnstr(s, (int)n);
 			used += w;
 		}

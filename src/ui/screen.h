@@ -7,6 +7,7 @@
 #include "ui/layout.h"
 
 typedef struct {
+	SCREEN *term;
 	int colors;       /* colours in use: 0 (monochrome), 8, 16 or 256 */
 	int no_color;     /* NO_COLOR / --no-color */
 	int ascii;        /* draw with ASCII only (--ascii, or a non-UTF-8 locale) */
@@ -19,7 +20,7 @@ typedef struct {
 /* The one screen (STYLE.md: no globals beyond the loop and the screen). */
 extern screen_t *g_scr;
 
-/* Start curses on the terminal; returns 0 or -1 (not a terminal). */
+/* Start curses on the terminal; returns 0, -1 (not a terminal) or -2 (TERM unknown). */
 int screen_open(screen_t *s, int no_color, int ascii);
 void screen_close(screen_t *s);
 /* Apply a theme (copied); ctx_color is the context's colour name or NULL. */

@@ -43,29 +43,23 @@ typedef struct {
 static const keybind_t keys[] = {
 	{ '?', "?", REQ_HELP, "global", "show or hide this help" },
 	{ ':', ":", REQ_CMDLINE, "global", "command line (see commands below)" },
-	{ 'q', "q", REQ_BACK_OR_QUIT, "global", "back; quit from the top view" },
+	{ 'q', "q", REQ_BACK_OR_QUIT, "global", "back from help, a popup or zoom; else quit" },
 	{ 'Q', "Q", REQ_QUIT, "global", "quit at once" },
-	{ 27, "Esc", REQ_BACK, "global", "back: close help, zoom or a popup" },
+	{ 27, "Esc", REQ_BACK, "global", "back: close help, a popup or the zoom" },
 	{ '\t', "Tab", REQ_NEXT_VIEW, "global", "next view" },
 	{ KEY_BTAB, "S-Tab", REQ_PREV_VIEW, "global", "previous view" },
 	{ '1', "1", REQ_VIEW1, "global", "Dashboard view" },
 	{ '2', "2", REQ_VIEW2, "global", "Targets view" },
 	{ 'r', "r", REQ_REFRESH, "global", "refresh now" },
 	{ CTRL('l'), "^L", REQ_REDRAW, "global", "redraw the screen" },
+	{ KEY_UP, "Up k", REQ_UP, "dashboard and targets", "panel above / row above" },
+	{ 'k', NULL, REQ_UP, "dashboard and targets", NULL },
+	{ KEY_DOWN, "Down j", REQ_DOWN, "dashboard and targets", "panel below / row below" },
+	{ 'j', NULL, REQ_DOWN, "dashboard and targets", NULL },
 	{ KEY_LEFT, "Left h", REQ_LEFT, "dashboard", "focus the panel to the left" },
 	{ 'h', NULL, REQ_LEFT, "dashboard", NULL },
 	{ KEY_RIGHT, "Right l", REQ_RIGHT, "dashboard", "focus the panel to the right" },
 	{ 'l', NULL, REQ_RIGHT, "dashboard", NULL },
-	{ KEY_UP, "Up k", REQ_UP, "dashboard", "focus the panel above / previous row" },
-	{ 'k', NULL, REQ_UP, "dashboard", NULL },
-	{ KEY_DOWN, "Down j", REQ_DOWN, "dashboard", "focus the panel below / next row" },
-	{ 'j', NULL, REQ_DOWN, "dashboard", NULL },
-	{ KEY_PPAGE, "PgUp", REQ_PGUP, "targets", "page up" },
-	{ KEY_NPAGE, "PgDn", REQ_PGDN, "targets", "page down" },
-	{ 'g', "g Home", REQ_TOP, "targets", "first row" },
-	{ KEY_HOME, NULL, REQ_TOP, "targets", NULL },
-	{ 'G', "G End", REQ_BOTTOM, "targets", "last row" },
-	{ KEY_END, NULL, REQ_BOTTOM, "targets", NULL },
 	{ '\r', "Enter", REQ_ZOOM, "dashboard", "zoom the focused panel / back from zoom" },
 	{ '\n', NULL, REQ_ZOOM, "dashboard", NULL },
 	{ KEY_ENTER, NULL, REQ_ZOOM, "dashboard", NULL },
@@ -74,6 +68,12 @@ static const keybind_t keys[] = {
 	{ ']', "] +", REQ_RANGE_LONGER, "dashboard", "longer time range" },
 	{ '+', NULL, REQ_RANGE_LONGER, "dashboard", NULL },
 	{ 'e', "e", REQ_SHOW_ERROR, "dashboard", "details of the focused panel: error, query" },
+	{ KEY_PPAGE, "PgUp", REQ_PGUP, "targets", "page up" },
+	{ KEY_NPAGE, "PgDn", REQ_PGDN, "targets", "page down" },
+	{ 'g', "g Home", REQ_TOP, "targets", "first row" },
+	{ KEY_HOME, NULL, REQ_TOP, "targets", NULL },
+	{ 'G', "G End", REQ_BOTTOM, "targets", "last row" },
+	{ KEY_END, NULL, REQ_BOTTOM, "targets", NULL },
 };
 
 typedef struct app app_t;
@@ -193,17 +193,20 @@ static void draw_header(app_t *a)
 	x += ui_put(0, x, COLS - x, "  ", h);
 	if (a->dash.firing < 0) {
 		if (a->dash.n_am)
-			ui_put(0, x, COLS - x, "alerts ?", h);
+			x += ui_put(0, x, COLS - x, "alerts ?", h);
 	} else {
-		ui_printf(0, x, COLS - x, a->dash.firing ? ui_attr(EL_ALERT_COUNT) | A_BOLD : h,
-			  " %d firing ", a->dash.firing);
+		x += ui_printf(0, x, COLS - x, a->dash.firing ? ui_attr(EL_ALERT_COUNT) | A_BOLD : h,
+			       " %d firing ", a->dash.firing);
 	}
-	char clk[16];
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(clk, sizeof clk, "%H:%M:%S", &tm);
-	ui_put(0, COLS - 9, 9, clk, h);
+	/* the clock only where it does not cover the rest */
+	if (x + 10 <= COLS) {
+		char clk[16];
+		time_t t = time(NULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(clk, sizeof clk, "%H:%M:%S", &tm);
+		ui_put(0, COLS - 9, 9, clk, h);
+	}
 }
 
 static void draw_viewbar(app_t *a)
@@ -360,7 +363,8 @@ static void draw_targets(app_t *a)
 	char ago[24];
 	fmt_ago(tg->last_ok, ago, sizeof ago);
 	ui_printf(area.y + area.h - 1, 1, COLS - 2, ui_attr(EL_DIM),
-		  "%zu active targets, %zu dropped; updated %s", t->n, t->n_dropped, ago);
+		  "%zu active target%s, %zu dropped; updated %s", t->n, t->n == 1 ? "" : "s",
+		  t->n_dropped, ago);
 }
 
 static const command_t *commands(size_t *n);
@@ -440,8 +444,14 @@ static void draw_popup(app_t *a)
 	const char *e = p->error ? p->error : p->no_data ? "the query returned no series" : "no error";
 	ui_put(y++, x, cw, p->error ? "error:" : "", ui_attr(EL_ERROR));
 	size_t len = strlen(e);
-	for (size_t off = 0; off < len && y < r.y + h - 2; y++) {
-		size_t take = len - off < (size_t)cw ? len - off : (size_t)cw;
+	for (size_t off = 0; off < len && y < r.y + h - 3; y++) {
+		/* cut at cw characters, never inside a UTF-8 sequence */
+		size_t take = 0;
+		for (int chars = 0; off + take < len && chars < cw; chars++) {
+			take++;
+			while (off + take < len && ((unsigned char)e[off + take] & 0xc0) == 0x80)
+				take++;
+		}
 		char *line = xstrndup(e + off, take);
 		ui_put(y, x, cw, line, ui_attr(p->error ? EL_ERROR : EL_DIM));
 		free(line);
@@ -449,6 +459,8 @@ static void draw_popup(app_t *a)
 	}
 	for (size_t i = 0; i < p->n_warnings && y < r.y + h - 2; i++)
 		ui_printf(y++, x, cw, ui_attr(EL_VALUE_WARN), "warning: %s", p->warnings[i]);
+	if (p->range_error && y < r.y + h - 2)
+		ui_printf(y++, x, cw, ui_attr(EL_ERROR), "history: %s", p->range_error);
 	ui_put(r.y + h - 2, x, cw, "Esc closes", ui_attr(EL_DIM));
 }
 
@@ -481,8 +493,11 @@ static void draw_statusbar(app_t *a)
 static void paint(app_t *a)
 {
 	erase();
-	if (COLS < 20 || LINES < 6) {
-		ui_put(0, 0, COLS, "terminal too small", ui_attr(EL_ERROR));
+	/* below this no panel fits (header, view bar, status line, one panel row) */
+	if (COLS < 24 || LINES < 3 + LAYOUT_MIN_H) {
+		ui_printf(0, 0, COLS, ui_attr(EL_ERROR), "terminal too small: %dx%d, need 24x%d", COLS,
+			  LINES, 3 + LAYOUT_MIN_H);
+		ui_put(1, 0, COLS, "q quits", ui_attr(EL_DIM));
 		refresh();
 		return;
 	}
@@ -514,7 +529,7 @@ static void on_paint(uv_timer_t *t)
 {
 	app_t *a = t->data;
 	a->paint_pending = 0;
-	if (a->header_only && COLS >= 20 && LINES >= 6) {
+	if (a->header_only && COLS >= 24 && LINES >= 3 + LAYOUT_MIN_H) {
 		draw_header(a);
 		refresh();
 	} else {
@@ -587,18 +602,39 @@ static void set_range(app_t *a, long long ms)
 
 static void step_range(app_t *a, int dir)
 {
-	size_t i = 0;
-	while (i < N_RANGES && ranges_ms[i] < a->dash.range_ms)
-		i++;
-	if (dir < 0 && i > 0)
-		i--;
-	else if (dir > 0 && i + 1 < N_RANGES && ranges_ms[i] <= a->dash.range_ms)
-		i++;
-	if (i >= N_RANGES)
-		i = N_RANGES - 1;
-	set_range(a, ranges_ms[i]);
+	/* the next step of 5m 1h 6h 24h 7d beyond the current range in that
+	 * direction; a range set by :range between steps moves to its neighbour */
+	long long cur = a->dash.range_ms, next = cur;
+	if (dir > 0) {
+		for (size_t i = 0; i < N_RANGES; i++)
+			if (ranges_ms[i] > cur) {
+				next = ranges_ms[i];
+				break;
+			}
+	} else {
+		for (size_t i = N_RANGES; i-- > 0;)
+			if (ranges_ms[i] < cur) {
+				next = ranges_ms[i];
+				break;
+			}
+	}
 	char b[16];
+	if (next == cur) {
+		say(a, 0, "range %s is the %s", duration_format(cur, b, sizeof b),
+		    dir > 0 ? "longest step" : "shortest step");
+		return;
+	}
+	size_t i = 0;
+	while (i + 1 < N_RANGES && ranges_ms[i] != next)
+		i++;
+	set_range(a, ranges_ms[i]);
 	say(a, 0, "range %s", duration_format(ranges_ms[i], b, sizeof b));
+}
+
+static const char *no_env(const char *name)
+{
+	(void)name;
+	return NULL;
 }
 
 static int cmd_ctx(app_t *a, const char *arg)
@@ -614,11 +650,15 @@ static int cmd_ctx(app_t *a, const char *arg)
 		sb_free(&b);
 		return 0;
 	}
-	conf_overrides_t ov = *a->o->ov;
+	/* A switch takes the named context as the file has it: the environment and the
+	 * URL flags were for the starting context, and applying them here would show
+	 * one cluster's panels under another's name. */
+	conf_overrides_t ov;
+	memset(&ov, 0, sizeof ov);
 	ov.context = arg;
 	conf_context_t nc;
 	char err[512];
-	if (conf_resolve(c, &ov, NULL, &nc, err, sizeof err) != 0) {
+	if (conf_resolve(c, &ov, no_env, &nc, err, sizeof err) != 0) {
 		say(a, 1, "%s", err);
 		return -1;
 	}
@@ -938,9 +978,10 @@ int tui_run(const tui_opts_t *o)
 	a.started = o->started > 0 ? o->started : now_unix();
 	a.loop = uv_default_loop();
 	conf_context_copy(&a.ctx, o->ctx);
-	if (screen_open(&a.scr, o->no_color, o->ascii) != 0) {
+	int sr = screen_open(&a.scr, o->no_color, o->ascii);
+	if (sr != 0) {
 		conf_context_free(&a.ctx);
-		return 2;
+		return sr == -2 ? 3 : 2;
 	}
 	/* ASCII mode cannot draw braille or blocks, whatever was asked */
 	if (o->charts >= 0 && !a.scr.ascii)
@@ -980,7 +1021,9 @@ int tui_run(const tui_opts_t *o)
 	while (!a.quit)
 		uv_run(a.loop, UV_RUN_DEFAULT);
 
-	/* tear down in reverse: network first, then handles, then the terminal */
+	/* the terminal first, so nothing below can leave it raw; then the network,
+	 * then the handles */
+	screen_close(&a.scr);
 	targets_free(&a.tg);
 	dash_free(&a.dash);
 	http_client_free(a.http);
@@ -991,8 +1034,8 @@ int tui_run(const tui_opts_t *o)
 	uv_close((uv_handle_t *)&a.t_tick, close_cb);
 	uv_close((uv_handle_t *)&a.t_paint, close_cb);
 	uv_run(a.loop, UV_RUN_DEFAULT);
-	uv_loop_close(a.loop);
-	screen_close(&a.scr);
+	if (uv_loop_close(a.loop) != 0)
+		log_msg("the loop still had handles at exit");
 	sb_free(&a.cmd);
 	free(a.msg);
 	conf_context_free(&a.ctx);

@@ -20,7 +20,8 @@ typedef struct {
 	double started;              /* unix time the process started, for the log */
 } tui_opts_t;
 
-/* Runs until the user quits. Returns 0, or 2 when the terminal cannot be used. */
+/* Runs until the user quits. Returns 0; 2 when stdin/stdout is not a terminal;
+ * 3 when the terminal type ($TERM) is unknown. */
 int tui_run(const tui_opts_t *o);
 
 #endif

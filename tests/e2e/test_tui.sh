@@ -7,9 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/../tap.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-plan 18
+plan 19
 if [[ -z $TMUX_BIN ]]; then
-	for i in $(seq 18); do skip "tui $i" "tmux not installed"; done
+	for i in $(seq 19); do skip "tui $i" "tmux not installed"; done
 	exit 0
 fi
 sock=icn-e2e-$$
@@ -55,6 +55,11 @@ dump() { screen | sed 's/^/  | /'; }
 start 80 24 --config "$STACK_CONFIG" --refresh 1s
 if wait_for 20 all_loaded; then ok "80x24: every panel title and value shows"; else not_ok "80x24: every panel title and value shows" "$(dump)"; fi
 if screen | head -1 | grep -q "demo" && screen | head -1 | grep -Eq "prom"; then ok "header: context and backend health"; else not_ok "header: context and backend health" "$(dump)"; fi
+
+# The state in words, not colour alone, even where titles fill the panel width.
+curl -sf -X POST "$ICNSIM_URL/control/fault/vram" >/dev/null
+if wait_for 20 shows "CRIT" && all_titles; then ok "80x24: a VRAM fault shows CRIT in words, titles intact"; else not_ok "80x24: a VRAM fault shows CRIT in words, titles intact" "$(dump)"; fi
+curl -sf -X POST "$ICNSIM_URL/control/reset" >/dev/null
 
 tm resize-window -t "$sess" -x 160 -y 48
 if wait_for 10 all_titles; then ok "160x48: every panel title shows"; else not_ok "160x48: every panel title shows" "$(dump)"; fi
