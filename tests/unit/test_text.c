@@ -1,0 +1,70 @@
+/* Unit tests of text_sanitize: nothing from a server may steer the terminal. */
+#include "config.h"
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/text.h"
+
+static void expect(const char *in, const char *want)
+{
+	char *got = text_sanitize(in);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_plain_and_utf8_kept(void **state)
+{
+	(void)state;
+	expect("director-1 up", "director-1 up");
+	expect("eu-west \xe2\x96\x88 10.9 GiB \xc3\xa9", "eu-west \xe2\x96\x88 10.9 GiB \xc3\xa9");
+	expect("\xf0\x9f\x94\xa5 fire", "\xf0\x9f\x94\xa5 fire"); /* 4-byte emoji */
+	expect(NULL, "");
+	expect("", "");
+}
+
+static void test_whitespace_controls_become_spaces(void **state)
+{
+	(void)state;
+	expect("a\tb\nc\rd", "a b c d");
+}
+
+static void test_escape_sequences_are_defused(void **state)
+{
+	(void)state;
+	/* OSC 0 (set title), SGR colour, OSC 52 (clipboard), BEL, DEL */
+	expect("\x1b]0;PWNED\x07", "?]0;PWNED?");
+	expect("\x1b[31mRED\x1b[0m", "?[31mRED?[0m");
+	expect("\x1b]52;c;ZXZpbA==\x07", "?]52;c;ZXZpbA==?");
+	expect("x\x7fy", "x?y");
+	/* C1 controls as UTF-8 (U+009B is CSI, U+0085 NEL) and as raw bytes */
+	expect("a\xc2\x9b" "2Jb", "a?2Jb");
+	expect("a\xc2\x85" "b", "a?b");
+	expect("a\x9b" "2Jb", "a?2Jb");
+	/* U+00A0 and above are printable and stay */
+	expect("\xc2\xa0", "\xc2\xa0");
+}
+
+static void test_invalid_utf8_replaced(void **state)
+{
+	(void)state;
+	expect("\xff\xfe", "??");
+	expect("\xc0\xaf", "??");            /* overlong '/' */
+	expect("\xed\xa0\x80", "???");       /* a surrogate, UTF-16 only */
+	expect("\xe2\x96", "??");            /* truncated at the end */
+	expect("\xf4\x90\x80\x80", "????"); /* above U+10FFFF */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_and_utf8_kept),
+		cmocka_unit_test(test_whitespace_controls_become_spaces),
+		cmocka_unit_test(test_escape_sequences_are_defused),
+		cmocka_unit_test(test_invalid_utf8_replaced),
+	};
+	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}
