@@ -3,7 +3,9 @@
 #include "app/dash.h"
 #include "backend/am.h"
 #include "backend/prom.h"
+#include "core/log.h"
 #include "core/xalloc.h"
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,7 @@ static void panel_clear(panel_rt_t *p)
 	series_set_free(&p->range);
 	free(p->value_from);
 	free(p->error);
+	free(p->range_error);
 	free_warnings(p);
 	const panel_def_t *def = p->def;
 	dash_t *owner = p->owner;
@@ -123,9 +126,11 @@ void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, const conf_conte
 
 void dash_set_context(dash_t *d, const conf_context_t *ctx)
 {
+	conf_context_t copy;
 	cancel_all(d);
+	conf_context_copy(&copy, ctx); /* before freeing: ctx may be &d->ctx */
 	conf_context_free(&d->ctx);
-	conf_context_copy(&d->ctx, ctx);
+	d->ctx = copy;
 	for (size_t i = 0; i < d->n; i++)
 		panel_clear(&d->p[i]);
 	setup_backends(d);
@@ -137,27 +142,49 @@ static void changed(dash_t *d)
 		d->on_change(d, d->ud);
 }
 
-/* Learn a backend's health from one answer. A query error (bad PromQL) is not
- * the server's fault; a transport failure or a non-JSON 5xx is. */
+/* Every health change goes to the debug log once, with the reason for a bad one. */
+static void backend_health(backend_t *b, bk_health_t h, const char *error)
+{
+	if (h != b->health)
+		log_msg("%s %s: %s -> %s%s%s", b->kind, b->url ? b->url : "(no URL)",
+			bk_health_name(b->health), bk_health_name(h), error ? ": " : "",
+			error ? error : "");
+	b->health = h;
+	set_str(&b->error, error);
+}
+
+/* A backend answered in time with something it meant: ok, or slow. */
+static void backend_good(dash_t *d, backend_t *b, double elapsed_ms)
+{
+	b->latency_ms = elapsed_ms;
+	b->last_ok = now_unix();
+	backend_health(b, elapsed_ms > d->slow_ms ? BK_SLOW : BK_OK, NULL);
+}
+
+/* Whether a response is the server failing (transport failure, or a non-JSON
+ * 5xx from a proxy) rather than answering; a query error (bad PromQL) is not
+ * the server's fault. Returns a malloc'd reason, or NULL. */
+static char *server_failure(const http_response_t *r)
+{
+	if (!r->ok)
+		return xstrdup(r->error ? r->error : "no answer");
+	int json = r->content_type && strstr(r->content_type, "json");
+	if (r->status >= 500 && !json)
+		return xasprintf("HTTP %ld", r->status);
+	return NULL;
+}
+
+/* Learn Prometheus' health from one instant-query answer. */
 static void backend_note(dash_t *d, backend_t *b, const http_response_t *r)
 {
-	b->latency_ms = r->elapsed_ms;
-	if (!r->ok) {
-		b->health = BK_DOWN;
-		set_str(&b->error, r->error ? r->error : "no answer");
+	char *fail = server_failure(r);
+	if (fail) {
+		b->latency_ms = r->elapsed_ms;
+		backend_health(b, BK_DOWN, fail);
+		free(fail);
 		return;
 	}
-	int json = r->content_type && strstr(r->content_type, "json");
-	if (r->status >= 500 && !json) {
-		char *e = xasprintf("HTTP %ld", r->status);
-		b->health = BK_DOWN;
-		free(b->error);
-		b->error = e;
-		return;
-	}
-	b->health = r->elapsed_ms > d->slow_ms ? BK_SLOW : BK_OK;
-	set_str(&b->error, NULL);
-	b->last_ok = now_unix();
+	backend_good(d, b, r->elapsed_ms);
 }
 
 static double stale_after(const dash_t *d)
@@ -177,13 +204,24 @@ static void panel_state(dash_t *d, panel_rt_t *p, double now)
 		return;
 	}
 	if (p->def->type == PANEL_BARS) {
+		/* no shares to judge: all bars zero (or summing past a double) */
+		if (!isfinite(p->total) || p->total <= 0) {
+			p->state = PSTATE_STALE;
+			return;
+		}
 		pstate_t worst = PSTATE_OK;
-		for (size_t i = 0; i < p->now.n && p->total > 0; i++) {
+		for (size_t i = 0; i < p->now.n; i++) {
 			pstate_t s = panel_eval(p->def, series_last(&p->now.v[i]) / p->total);
 			if (s > worst)
 				worst = s;
 		}
 		p->state = worst;
+		return;
+	}
+	/* NaN (histogram_quantile over a window without observations, 0/0) says
+	 * nothing about health; +-Inf is a value thresholds can judge. */
+	if (isnan(p->value)) {
+		p->state = PSTATE_STALE;
 		return;
 	}
 	p->state = panel_eval(p->def, p->value);
@@ -236,18 +274,16 @@ static void on_now(const http_response_t *r, void *ud)
 {
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
-	p->req_now = NULL;
+	char *err = NULL;
+	p->req_now = NULL; /* the handle dies when this callback returns */
 	backend_note(d, &d->prom, r);
 	if (!r->ok) {
-		char *e = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
-		free(p->error);
-		p->error = e;
+		err = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
 	} else {
 		prom_result_t res;
-		char *err = NULL;
 		if (prom_parse_query(r->body, r->len, r->status, &res, &err) != 0) {
-			free(p->error);
-			p->error = err;
+			if (!err)
+				err = xstrdup("prometheus: invalid answer");
 		} else {
 			series_set_free(&p->now);
 			p->now = res.set;
@@ -258,67 +294,86 @@ static void on_now(const http_response_t *r, void *ud)
 			res.warnings = NULL;
 			res.n_warnings = 0;
 			prom_result_free(&res);
-			free(p->error);
-			p->error = NULL;
 			p->have_data = 1;
 			p->no_data = p->now.n == 0;
 			p->last_ok = now_unix();
 			panel_compute(p);
 		}
 	}
+	if (err)
+		log_msg("prometheus query failed: %s: %s", r->url, err);
+	free(p->error);
+	p->error = err;
 	panel_state(d, p, now_unix());
 	changed(d);
 }
 
+/* A range answer feeds the curve only. It never decides Prometheus' health: a
+ * range is heavier and slower by nature, and the instant queries already say
+ * whether the server is there. A good one is still proof of life. */
 static void on_range(const http_response_t *r, void *ud)
 {
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
-	p->req_range = NULL;
-	backend_note(d, &d->prom, r);
-	if (r->ok) {
+	char *err = NULL;
+	p->req_range = NULL; /* the handle dies when this callback returns */
+	if (!r->ok) {
+		err = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
+	} else {
 		prom_result_t res;
-		char *err = NULL;
 		if (prom_parse_query(r->body, r->len, r->status, &res, &err) == 0) {
 			series_set_free(&p->range);
 			p->range = res.set;
 			memset(&res.set, 0, sizeof res.set);
 			prom_result_free(&res);
-		} else {
-			/* The instant query reports errors; a failed range only keeps the old curve. */
-			free(err);
+			d->prom.last_ok = now_unix();
+		} else if (!err) {
+			err = xstrdup("prometheus: invalid answer");
 		}
 	}
+	if (err)
+		log_msg("prometheus range query failed: %s: %s", r->url, err);
+	free(p->range_error);
+	p->range_error = err; /* the old curve stays */
 	changed(d);
 }
 
-static int has_fp(char **v, size_t n, const char *fp)
+static int cmp_str(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i], fp) == 0)
-			return 1;
-	return 0;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Firing alerts over all Alertmanagers that answered, each alert once (HA replicas
- * hold the same alerts). -1 when none answered. */
+ * hold the same alerts). -1 when none answered. One sort of every fingerprint,
+ * O(N log N) however many alerts a (possibly lying) Alertmanager sends. */
 static void count_firing(dash_t *d)
 {
-	int any = 0, count = 0;
+	size_t total = 0, k = 0, count = 0;
+	int any = 0;
 	for (size_t i = 0; i < d->n_am; i++) {
 		if (d->am[i].health != BK_OK && d->am[i].health != BK_SLOW)
 			continue;
 		any = 1;
-		for (size_t j = 0; j < d->am_nfp[i]; j++) {
-			int seen = 0;
-			for (size_t k = 0; k < i && !seen; k++)
-				if (d->am[k].health == BK_OK || d->am[k].health == BK_SLOW)
-					seen = has_fp(d->am_fp[k], d->am_nfp[k], d->am_fp[i][j]);
-			if (!seen && !has_fp(d->am_fp[i], j, d->am_fp[i][j]))
-				count++;
-		}
+		total += d->am_nfp[i];
 	}
-	d->firing = any ? count : -1;
+	if (!any) {
+		d->firing = -1;
+		return;
+	}
+	char **all = xcalloc(total ? total : 1, sizeof *all);
+	for (size_t i = 0; i < d->n_am; i++) {
+		if (d->am[i].health != BK_OK && d->am[i].health != BK_SLOW)
+			continue;
+		if (d->am_nfp[i])
+			memcpy(all + k, d->am_fp[i], d->am_nfp[i] * sizeof *all);
+		k += d->am_nfp[i];
+	}
+	qsort(all, total, sizeof *all, cmp_str);
+	for (size_t i = 0; i < total; i++)
+		if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
+			count++;
+	free(all);
+	d->firing = count > INT_MAX ? INT_MAX : (int)count;
 }
 
 static void on_am(const http_response_t *r, void *ud)
@@ -326,23 +381,79 @@ static void on_am(const http_response_t *r, void *ud)
 	backend_t *b = ud;
 	dash_t *d = b->owner;
 	size_t i = b->index;
-	d->am_req[i] = NULL;
-	backend_note(d, b, r);
-	if (r->ok && b->health != BK_DOWN) {
-		char **fps = NULL, *err = NULL;
+	char *err = NULL;
+	d->am_req[i] = NULL; /* the handle dies when this callback returns */
+	if (!r->ok) {
+		err = xstrdup(r->error ? r->error : "no answer");
+	} else {
+		/* any answer but a list of alerts (a 5xx, a proxy page) is the server failing */
+		char **fps = NULL;
 		size_t n = 0;
 		if (am_parse_firing(r->body, r->len, r->status, &fps, &n, &err) == 0) {
 			am_strv_free(d->am_fp[i], d->am_nfp[i]);
 			d->am_fp[i] = fps;
 			d->am_nfp[i] = n;
-		} else {
-			b->health = BK_DOWN;
-			free(b->error);
-			b->error = err;
+		} else if (!err) {
+			err = xstrdup("invalid answer");
 		}
+	}
+	if (err) {
+		log_msg("alertmanager request failed: %s: %s", r->url, err);
+		b->latency_ms = r->elapsed_ms;
+		backend_health(b, BK_DOWN, err);
+		free(err);
+	} else {
+		backend_good(d, b, r->elapsed_ms);
 	}
 	count_firing(d);
 	changed(d);
+}
+
+/* The range data was asked for another window than the one now wanted. */
+static int range_window_changed(const dash_t *d, const panel_rt_t *p)
+{
+	double want = (double)d->range_ms / 1000.0;
+	return fabs((p->range_end - p->range_start) - want) > p->range_step;
+}
+
+/* A curve moves by one point per step, so asking sooner only fetches the same
+ * points again (an hour at 240 points is 240 samples per series each time). */
+static int range_due(const dash_t *d, const panel_rt_t *p, double now)
+{
+	if (p->range_step <= 0 || p->range.n == 0 || p->range_error || range_window_changed(d, p))
+		return 1;
+	return fabs(now - p->range_end) >= p->range_step; /* fabs: the clock may go back */
+}
+
+static void ask_now(dash_t *d, panel_rt_t *p, double now)
+{
+	char *url = prom_url_query(d->prom.url, p->def->query, now);
+	p->eval_time = now;
+	p->req_now = http_get(d->http, url, d->timeout_ms, on_now, p);
+	if (!p->req_now) {
+		log_msg("prometheus query failed: %s: could not start the request", url);
+		set_str(&p->error, "prometheus: could not start the request");
+		panel_state(d, p, now);
+	}
+	free(url);
+}
+
+static void ask_range(dash_t *d, panel_rt_t *p, double now)
+{
+	double start = now - (double)d->range_ms / 1000.0;
+	double step = prom_step_for(start, now, 240);
+	char *url = prom_url_query_range(d->prom.url, p->def->query, start, now, step);
+	/* a range is heavier than an instant query: give it longer */
+	long timeout = d->timeout_ms > LONG_MAX / 2 ? LONG_MAX : 2 * d->timeout_ms;
+	p->range_start = start;
+	p->range_end = now;
+	p->range_step = step;
+	p->req_range = http_get(d->http, url, timeout, on_range, p);
+	if (!p->req_range) {
+		log_msg("prometheus range query failed: %s: could not start the request", url);
+		set_str(&p->range_error, "prometheus: could not start the request");
+	}
+	free(url);
 }
 
 void dash_refresh(dash_t *d, double now, int with_ranges)
@@ -355,28 +466,26 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 			panel_state(d, p, now);
 			continue;
 		}
-		if (!p->req_now) {
-			char *url = prom_url_query(d->prom.url, p->def->query, now);
-			p->eval_time = now;
-			p->req_now = http_get(d->http, url, d->timeout_ms, on_now, p);
-			free(url);
-		}
+		if (!p->req_now)
+			ask_now(d, p, now);
 		/* every panel keeps its history: sparklines, graphs, and the zoomed view */
-		if (with_ranges && !p->req_range) {
-			double start = now - (double)d->range_ms / 1000.0;
-			double step = prom_step_for(start, now, 240);
-			char *url = prom_url_query_range(d->prom.url, p->def->query, start, now, step);
-			p->range_start = start;
-			p->range_end = now;
-			p->req_range = http_get(d->http, url, d->timeout_ms, on_range, p);
-			free(url);
+		if (!with_ranges)
+			continue;
+		if (p->req_range && range_window_changed(d, p)) {
+			/* asked for a window nobody wants any more */
+			http_cancel(p->req_range);
+			p->req_range = NULL;
 		}
+		if (!p->req_range && range_due(d, p, now))
+			ask_range(d, p, now);
 	}
 	for (size_t i = 0; i < d->n_am; i++) {
 		if (d->am_req[i] || !d->am[i].url)
 			continue;
 		char *url = am_url_firing(d->am[i].url);
 		d->am_req[i] = http_get(d->http, url, d->timeout_ms, on_am, &d->am[i]);
+		if (!d->am_req[i])
+			log_msg("alertmanager request failed: %s: could not start the request", url);
 		free(url);
 	}
 	changed(d);

@@ -1,0 +1,767 @@
+/* Unit tests of app/dash: the real HTTP client on a real libuv loop, against a
+ * small Prometheus and Alertmanager stand-in served from the same loop. */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "app/dash.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+/* Only guards against a hang; no test asserts how long anything took. */
+#define GUARD_MS 60000
+#define MAX_ROUTES 16
+
+#define MATRIX                                                                       \
+	"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" \
+	"{\"metric\":{\"node\":\"a\"},\"values\":[[1700000000,\"1\"],[1700000015,\"2\"]]}]}}"
+
+/* ---- the stand-in server -------------------------------------------- */
+
+typedef struct {
+	int status;        /* 0: never answer */
+	const char *ctype;
+	char *body;
+	int asked;         /* requests seen */
+} answer_t;
+
+typedef struct {
+	char query[32];    /* PromQL made of URL-safe characters only */
+	answer_t now, range;
+} route_t;
+
+typedef struct env env_t;
+
+typedef struct conn {
+	uv_tcp_t tcp;
+	env_t *e;
+	strbuf_t in;
+	int answered, closing;
+	struct conn *prev, *next;
+} conn_t;
+
+struct env {
+	uv_loop_t loop;
+	uv_tcp_t listener;
+	int port;
+	conn_t *conns;
+	route_t routes[MAX_ROUTES];
+	size_t n_routes;
+	answer_t am[2];    /* served under /am0 and /am1 */
+	uv_timer_t guard;
+	int hung;
+	http_client_t *http;
+	dashboard_t board;
+	dash_t dash;
+	int have_dash;
+	int changes;
+};
+
+typedef struct {
+	uv_write_t req;
+	char *buf;
+} wreq_t;
+
+static void set_answer(answer_t *a, int status, const char *ctype, const char *body)
+{
+	free(a->body);
+	a->status = status;
+	a->ctype = ctype;
+	a->body = xstrdup(body ? body : "");
+}
+
+static void on_conn_closed(uv_handle_t *h)
+{
+	conn_t *k = h->data;
+	sb_free(&k->in);
+	free(k);
+}
+
+static void conn_close(conn_t *k)
+{
+	if (k->closing)
+		return;
+	k->closing = 1;
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		k->e->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	uv_close((uv_handle_t *)&k->tcp, on_conn_closed);
+}
+
+static void on_written(uv_write_t *req, int status)
+{
+	wreq_t *w = (wreq_t *)req;
+	conn_t *k = req->handle->data;
+	free(w->buf);
+	free(w);
+	(void)status;
+	conn_close(k); /* Connection: close, so one request per connection */
+}
+
+static void respond(conn_t *k, const answer_t *a)
+{
+	strbuf_t b;
+	wreq_t *w = xcalloc(1, sizeof *w);
+	size_t len = strlen(a->body);
+	sb_init(&b);
+	sb_printf(&b, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n"
+		      "Content-Type: %s\r\n\r\n",
+		  a->status, len, a->ctype ? a->ctype : "application/json");
+	sb_add(&b, a->body, len);
+	uv_buf_t buf = uv_buf_init(b.s, (unsigned)b.len);
+	w->buf = sb_steal(&b);
+	if (uv_write(&w->req, (uv_stream_t *)&k->tcp, &buf, 1, on_written) != 0) {
+		free(w->buf);
+		free(w);
+		conn_close(k);
+	}
+}
+
+static answer_t *route(env_t *e, const char *path)
+{
+	static answer_t not_found = { 404, "text/plain", "not found", 0 };
+	if (!strncmp(path, "/am0/", 5) || !strncmp(path, "/am1/", 5))
+		return &e->am[path[3] - '0'];
+	int range = !strncmp(path, "/api/v1/query_range?", 20);
+	if (!range && strncmp(path, "/api/v1/query?", 14))
+		return &not_found;
+	const char *q = strstr(path, "query=");
+	size_t n = q ? strcspn(q + 6, "&") : 0;
+	for (size_t i = 0; q && i < e->n_routes; i++)
+		if (strlen(e->routes[i].query) == n && !strncmp(e->routes[i].query, q + 6, n))
+			return range ? &e->routes[i].range : &e->routes[i].now;
+	return &not_found;
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	(void)h;
+	buf->base = xmalloc(suggested);
+	buf->len = suggested;
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+	conn_t *k = st->data;
+	if (nread < 0) {
+		conn_close(k);
+	} else if (nread > 0) {
+		sb_add(&k->in, buf->base, (size_t)nread);
+		/* GET only: the request ends at its blank line */
+		if (!k->answered && strstr(k->in.s, "\r\n\r\n")) {
+			char *sp = strchr(k->in.s, ' ');
+			char *path = sp ? xstrndup(sp + 1, strcspn(sp + 1, " ")) : xstrdup("");
+			answer_t *a = route(k->e, path);
+			free(path);
+			k->answered = 1;
+			a->asked++;
+			if (a->status)
+				respond(k, a);
+		}
+	}
+	free(buf->base);
+}
+
+static void on_connection(uv_stream_t *l, int status)
+{
+	env_t *e = l->data;
+	if (status < 0)
+		return;
+	conn_t *k = xcalloc(1, sizeof *k);
+	k->e = e;
+	sb_init(&k->in);
+	uv_tcp_init(l->loop, &k->tcp);
+	k->tcp.data = k;
+	k->next = e->conns;
+	if (e->conns)
+		e->conns->prev = k;
+	e->conns = k;
+	if (uv_accept(l, (uv_stream_t *)&k->tcp) != 0 ||
+	    uv_read_start((uv_stream_t *)&k->tcp, on_alloc, on_read) != 0)
+		conn_close(k);
+}
+
+static int srv_start(env_t *e)
+{
+	struct sockaddr_in a;
+	struct sockaddr_storage ss;
+	int len = sizeof ss;
+	uv_ip4_addr("127.0.0.1", 0, &a);
+	uv_tcp_init(&e->loop, &e->listener);
+	e->listener.data = e;
+	if (uv_tcp_bind(&e->listener, (const struct sockaddr *)&a, 0) != 0 ||
+	    uv_listen((uv_stream_t *)&e->listener, 64, on_connection) != 0 ||
+	    uv_tcp_getsockname(&e->listener, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	e->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return 0;
+}
+
+/* A loopback port nothing listens on: bound by the kernel, then released. */
+static int dead_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* ---- harness --------------------------------------------------------- */
+
+static route_t *add_route(env_t *e, const char *query, int status, const char *body)
+{
+	assert_true(e->n_routes < MAX_ROUTES);
+	route_t *r = &e->routes[e->n_routes++];
+	snprintf(r->query, sizeof r->query, "%s", query);
+	set_answer(&r->now, status, "application/json", body);
+	set_answer(&r->range, 200, "application/json", MATRIX);
+	return r;
+}
+
+/* A vector of one series per value, labelled node="n0", "n1", ... */
+static char *vector(int n, const char *const *values)
+{
+	strbuf_t b;
+	sb_init(&b);
+	sb_puts(&b, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
+	for (int i = 0; i < n; i++)
+		sb_printf(&b, "%s{\"metric\":{\"node\":\"n%d\"},\"value\":[1700000000,\"%s\"]}",
+			  i ? "," : "", i, values[i]);
+	sb_puts(&b, "]}}");
+	return sb_steal(&b);
+}
+
+static route_t *add_vec(env_t *e, const char *query, const char *value)
+{
+	char *body = vector(1, &value);
+	route_t *r = add_route(e, query, 200, body);
+	free(body);
+	return r;
+}
+
+static char *fixture(const char *name)
+{
+	const char *dir = getenv("FIXTURES");
+	char *path = xasprintf("%s/prometheus/%s", dir ? dir : "tests/fixtures", name);
+	FILE *f = fopen(path, "rb");
+	strbuf_t b;
+	char buf[4096];
+	size_t n;
+	if (!f)
+		fail_msg("cannot open %s (is FIXTURES set?)", path);
+	sb_init(&b);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_add(&b, buf, n);
+	fclose(f);
+	free(path);
+	return sb_steal(&b);
+}
+
+static void on_change(dash_t *d, void *ud)
+{
+	(void)d;
+	((env_t *)ud)->changes++;
+}
+
+static void ctx_make(conf_context_t *c, int prom_port, size_t n_am, int am_port)
+{
+	memset(c, 0, sizeof *c);
+	c->name = xstrdup("test");
+	c->prometheus = xasprintf("http://127.0.0.1:%d", prom_port);
+	for (size_t i = 0; i < n_am; i++)
+		c->alertmanager[c->n_alertmanager++] =
+			xasprintf("http://127.0.0.1:%d/am%zu/", am_port, i);
+}
+
+/* Load a dashboard and point a dash at it: Prometheus and n_am Alertmanagers
+ * on the stand-in, or on a dead port. */
+static dash_t *start(env_t *e, const char *yaml, size_t n_am, int dead)
+{
+	char err[256];
+	conf_context_t c;
+	int port = dead ? dead_port() : e->port;
+	assert_true(port > 0);
+	if (dashboard_load_string("test", yaml, strlen(yaml), &e->board, err, sizeof err) != 0)
+		fail_msg("dashboard: %s", err);
+	ctx_make(&c, port, n_am, port);
+	dash_init(&e->dash, &e->loop, e->http, &c, &e->board);
+	conf_context_free(&c);
+	e->have_dash = 1;
+	e->dash.on_change = on_change;
+	e->dash.ud = e;
+	return &e->dash;
+}
+
+static void on_guard(uv_timer_t *t)
+{
+	env_t *e = t->data;
+	e->hung = 1;
+	uv_stop(&e->loop);
+}
+
+/* Turn the loop until *count reaches want, or (count NULL) at most want
+ * requests are pending. */
+static void run_until(env_t *e, const int *count, int want)
+{
+	e->hung = 0;
+	uv_timer_start(&e->guard, on_guard, GUARD_MS, 0);
+	while (!e->hung && (count ? *count < want : dash_pending(&e->dash) > (size_t)want))
+		uv_run(&e->loop, UV_RUN_ONCE);
+	uv_timer_stop(&e->guard);
+	assert_false(e->hung);
+}
+
+static void refresh(env_t *e, double now, int with_ranges)
+{
+	dash_refresh(&e->dash, now, with_ranges);
+	run_until(e, NULL, 0);
+}
+
+static int setup(void **state)
+{
+	env_t *e = xcalloc(1, sizeof *e);
+	if (uv_loop_init(&e->loop) != 0 || srv_start(e) != 0)
+		return -1;
+	uv_timer_init(&e->loop, &e->guard);
+	e->guard.data = e;
+	e->http = http_client_new(&e->loop);
+	if (!e->http)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		set_answer(&e->am[i], 200, "application/json", "[]");
+	*state = e;
+	return 0;
+}
+
+/* Every test ends here; uv_loop_close proves no handle was left behind. */
+static int teardown(void **state)
+{
+	env_t *e = *state;
+	int turns = 0, rc;
+	if (e->have_dash) {
+		dash_free(&e->dash);
+		dashboard_free(&e->board);
+	}
+	http_client_free(e->http);
+	uv_close((uv_handle_t *)&e->listener, NULL);
+	while (e->conns)
+		conn_close(e->conns);
+	uv_close((uv_handle_t *)&e->guard, NULL);
+	while (uv_run(&e->loop, UV_RUN_NOWAIT) && turns < 10000)
+		turns++;
+	rc = uv_loop_close(&e->loop);
+	for (size_t i = 0; i < e->n_routes; i++) {
+		free(e->routes[i].now.body);
+		free(e->routes[i].range.body);
+	}
+	for (int i = 0; i < 2; i++)
+		free(e->am[i].body);
+	free(e);
+	if (rc != 0)
+		fprintf(stderr, "# uv_loop_close: %s\n", uv_strerror(rc));
+	return rc == 0 ? 0 : -1;
+}
+
+static const panel_rt_t *panel(env_t *e, size_t i)
+{
+	assert_true(i < e->dash.n);
+	return &e->dash.p[i];
+}
+
+#define assert_state(e, i, want)                                                     \
+	do {                                                                          \
+		pstate_t s_ = panel(e, i)->state;                                     \
+		if (s_ != (want))                                                     \
+			fail_msg("panel %zu (%s): state %s, want %s", (size_t)(i),    \
+				 panel(e, i)->def->title, pstate_name(s_), pstate_name(want)); \
+	} while (0)
+
+static void assert_prefix(const char *s, const char *prefix)
+{
+	if (!s || strncmp(s, prefix, strlen(prefix)) != 0)
+		fail_msg("\"%s\" does not start with \"%s\"", s ? s : "(null)", prefix);
+}
+
+/* ---- cases ----------------------------------------------------------- */
+
+static void test_states(void **state)
+{
+	env_t *e = *state;
+	static const char yaml[] =
+		"title: T\n"
+		"panels:\n"
+		"  - {title: ok, type: stat, query: q_ok, thresholds: {warn: '> 10', crit: '> 20'}}\n"
+		"  - {title: warn, type: stat, query: q_warn, thresholds: {warn: '> 10', crit: '> 20'}}\n"
+		"  - {title: crit, type: stat, query: q_crit, thresholds: {warn: '> 10', crit: '> 20'}}\n"
+		"  - {title: inf, type: stat, query: q_inf, thresholds: {crit: '> 20'}}\n"
+		"  - {title: up, type: stat, query: up, reduce: min, legend: job, thresholds: {crit: '< 1'}}\n"
+		"  - {title: nan, type: stat, query: q_nan, thresholds: {crit: '> 20'}}\n"
+		"  - {title: empty, type: stat, query: q_empty}\n"
+		"  - {title: bars, type: bars, query: q_bars, thresholds: {warn: '> 0.5', crit: '> 0.7'}}\n"
+		"  - {title: even, type: bars, query: q_even, thresholds: {warn: '> 0.5', crit: '> 0.7'}}\n"
+		"  - {title: zero, type: bars, query: q_zero, thresholds: {crit: '> 0.7'}}\n";
+	static const char *const bars[] = { "1", "3" }, *const even[] = { "2", "2" },
+				 *const zero[] = { "0", "0" };
+	char *body, *up = fixture("query_vector_docs.json");
+	add_vec(e, "q_ok", "5");
+	add_vec(e, "q_warn", "15");
+	add_vec(e, "q_crit", "2.5e1");
+	add_vec(e, "q_inf", "+Inf");
+	add_route(e, "up", 200, up);
+	add_vec(e, "q_nan", "NaN");
+	add_route(e, "q_empty", 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}");
+	add_route(e, "q_bars", 200, body = vector(2, bars));
+	free(body);
+	add_route(e, "q_even", 200, body = vector(2, even));
+	free(body);
+	add_route(e, "q_zero", 200, body = vector(2, zero));
+	free(body);
+	free(up);
+
+	dash_t *d = start(e, yaml, 0, 0);
+	refresh(e, now_unix(), 0);
+
+	assert_int_equal(d->prom.health, BK_OK);
+	assert_null(d->prom.error);
+	assert_true(d->prom.last_ok > 0);
+	assert_int_equal(d->firing, -1); /* no Alertmanager */
+	assert_true(e->changes > 0);
+	for (size_t i = 0; i < e->n_routes; i++) {
+		assert_int_equal(e->routes[i].now.asked, 1);
+		assert_int_equal(e->routes[i].range.asked, 0); /* no ranges asked: --once */
+		assert_null(panel(e, i)->error);
+		assert_true(panel(e, i)->have_data);
+	}
+	assert_true(panel(e, 0)->value == 5);
+	assert_state(e, 0, PSTATE_OK);
+	assert_true(panel(e, 1)->value == 15);
+	assert_state(e, 1, PSTATE_WARN);
+	assert_true(panel(e, 2)->value == 25);
+	assert_state(e, 2, PSTATE_CRIT);
+	assert_true(isinf(panel(e, 3)->value) && panel(e, 3)->value > 0);
+	assert_state(e, 3, PSTATE_CRIT); /* +Inf is a value, and breaches */
+	assert_true(panel(e, 4)->value == 0);
+	assert_string_equal(panel(e, 4)->value_from, "node");
+	assert_state(e, 4, PSTATE_CRIT);
+	assert_true(isnan(panel(e, 5)->value));
+	assert_state(e, 5, PSTATE_STALE); /* NaN is no data, never green */
+	assert_true(panel(e, 6)->no_data);
+	assert_state(e, 6, PSTATE_STALE);
+	assert_true(panel(e, 7)->total == 4);
+	assert_true(panel(e, 7)->value == 0.75);
+	assert_state(e, 7, PSTATE_CRIT); /* one bar holds 75 % */
+	assert_state(e, 8, PSTATE_OK);
+	assert_state(e, 9, PSTATE_STALE); /* no total, no shares */
+
+	/* a later NaN turns a green panel stale too */
+	set_answer(&e->routes[0].now, 200, "application/json",
+		   body = vector(1, (const char *const[]){ "NaN" }));
+	free(body);
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_STALE);
+	assert_null(panel(e, 0)->error);
+}
+
+static void test_error_then_stale(void **state)
+{
+	env_t *e = *state;
+	char *tsdb = fixture("error_openapi_tsdbNotReady.json");
+	route_t *r = add_route(e, "q", 500, tsdb);
+	free(tsdb);
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 0, 0);
+
+	/* an error envelope: the query failed, the server answered */
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_ERROR);
+	assert_non_null(strstr(panel(e, 0)->error, "TSDB not ready"));
+	assert_int_equal(d->prom.health, BK_OK);
+
+	set_answer(&r->now, 200, "application/json",
+		   "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_OK);
+	assert_null(panel(e, 0)->error);
+	assert_true(panel(e, 0)->value == 3);
+
+	/* old data and a new failure: stale, the old value kept */
+	set_answer(&r->now, 400, "application/json",
+		   "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:1: parse error\"}");
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_STALE);
+	assert_prefix(panel(e, 0)->error, "bad_data");
+	assert_true(panel(e, 0)->value == 3);
+	assert_int_equal(d->prom.health, BK_OK);
+
+	/* a proxy's error page is the server failing */
+	set_answer(&r->now, 502, "text/html", "<html>Bad Gateway</html>");
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_STALE);
+	assert_prefix(panel(e, 0)->error, "HTTP 502");
+	assert_int_equal(d->prom.health, BK_DOWN);
+	assert_string_equal(d->prom.error, "HTTP 502");
+	assert_int_equal(dash_tick(d, now_unix() + 3600), 0);
+	assert_state(e, 0, PSTATE_STALE);
+}
+
+static int count_lines(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int n = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void test_dead_port(void **state)
+{
+	env_t *e = *state;
+	char log_path[] = "/tmp/test_dash_log.XXXXXX";
+	int fd = mkstemp(log_path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(log_open(log_path), 0);
+
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: graph, query: q}\n", 1, 1);
+	refresh(e, now_unix(), 1);
+	refresh(e, now_unix() + 5, 1);
+	log_close();
+
+	assert_int_equal(d->prom.health, BK_DOWN);
+	assert_string_equal(d->prom.error, "connection refused");
+	assert_state(e, 0, PSTATE_ERROR);
+	assert_string_equal(panel(e, 0)->error, "prometheus: connection refused");
+	assert_string_equal(panel(e, 0)->range_error, "prometheus: connection refused");
+	assert_int_equal(d->am[0].health, BK_DOWN);
+	assert_string_equal(d->am[0].error, "connection refused");
+	assert_int_equal(d->firing, -1);
+
+	/* every failure logged with its URL; each health change once */
+	assert_int_equal(count_lines(log_path, "prometheus query failed: http://127.0.0.1:"), 2);
+	assert_int_equal(count_lines(log_path, "prometheus range query failed: http://127.0.0.1:"), 2);
+	assert_int_equal(count_lines(log_path, "alertmanager request failed: http://127.0.0.1:"), 2);
+	assert_int_equal(count_lines(log_path, "unknown -> down: connection refused"), 2);
+	assert_int_equal(count_lines(log_path, "-> "), 2);
+	unlink(log_path);
+	/* teardown frees the dash with range_error set */
+}
+
+static void test_range_failure(void **state)
+{
+	env_t *e = *state;
+	route_t *hang = add_vec(e, "q_hang", "1");
+	route_t *proxy = add_vec(e, "q_proxy", "1");
+	hang->range.status = 0;
+	set_answer(&proxy->range, 502, "text/html", "<html>Bad Gateway</html>");
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: a, type: graph, query: q_hang}\n"
+			     "  - {title: b, type: stat, query: q_proxy}\n", 0, 0);
+	d->timeout_ms = 1000;
+	d->slow_ms = 1e9;
+	refresh(e, now_unix(), 1);
+
+	/* a range gets twice the time, and failing it is not Prometheus failing */
+	assert_string_equal(panel(e, 0)->range_error, "prometheus: timed out after 2000 ms");
+	assert_prefix(panel(e, 1)->range_error, "HTTP 502");
+	assert_int_equal(d->prom.health, BK_OK);
+	assert_null(d->prom.error);
+	assert_state(e, 0, PSTATE_OK);
+	assert_state(e, 1, PSTATE_OK);
+	assert_null(panel(e, 0)->error);
+
+	/* a failed range is asked again at the next refresh; success clears the error */
+	set_answer(&hang->range, 200, "application/json", MATRIX);
+	set_answer(&proxy->range, 200, "application/json", MATRIX);
+	refresh(e, now_unix() + 1, 1);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(e->routes[i].range.asked, 2);
+		assert_null(panel(e, i)->range_error);
+		assert_int_equal(panel(e, i)->range.n, 1);
+		assert_int_equal(panel(e, i)->range.v[0].n, 2);
+	}
+	assert_int_equal(d->prom.health, BK_OK);
+}
+
+static void test_range_step(void **state)
+{
+	env_t *e = *state;
+	route_t *r = add_vec(e, "q", "1");
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: graph, query: q}\n", 0, 0);
+	const double t0 = 1700000000;
+
+	refresh(e, t0, 1);
+	assert_int_equal(r->range.asked, 1);
+	assert_true(panel(e, 0)->range_step == 15); /* one hour at 240 points */
+	assert_true(panel(e, 0)->range_end == t0);
+	assert_true(panel(e, 0)->range_end - panel(e, 0)->range_start == 3600);
+
+	/* the instant query every refresh, the range once per step */
+	refresh(e, t0 + 5, 1);
+	refresh(e, t0 + 14.5, 1);
+	assert_int_equal(r->now.asked, 3);
+	assert_int_equal(r->range.asked, 1);
+	refresh(e, t0 + 15, 1);
+	assert_int_equal(r->range.asked, 2);
+	assert_true(panel(e, 0)->range_end == t0 + 15);
+
+	/* a new window is asked at once */
+	d->range_ms = 6LL * 3600 * 1000;
+	refresh(e, t0 + 16, 1);
+	assert_int_equal(r->range.asked, 3);
+	assert_true(panel(e, 0)->range_end - panel(e, 0)->range_start == 6 * 3600);
+	assert_true(panel(e, 0)->range_step == 90);
+	refresh(e, t0 + 100, 0);
+	assert_int_equal(r->range.asked, 3);
+
+	/* a range under way for a window no longer wanted is dropped and asked anew */
+	r->range.status = 0;
+	dash_refresh(d, t0 + 200, 1);
+	run_until(e, &r->range.asked, 4);
+	run_until(e, NULL, 1); /* the instant answer */
+	assert_int_equal(r->now.asked, 7);
+	assert_int_equal(dash_pending(d), 1);
+	set_answer(&r->range, 200, "application/json", MATRIX);
+	d->range_ms = 3600 * 1000;
+	refresh(e, t0 + 201, 1);
+	assert_int_equal(r->range.asked, 5);
+	assert_true(panel(e, 0)->range_end - panel(e, 0)->range_start == 3600);
+	assert_null(panel(e, 0)->range_error);
+}
+
+static char *alerts(const char *const *fps, size_t n, const char *st)
+{
+	strbuf_t b;
+	sb_init(&b);
+	sb_puts(&b, "[");
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&b, "%s{\"fingerprint\":\"%s\",\"status\":{\"state\":\"%s\"}}",
+			  i ? "," : "", fps[i], st);
+	sb_puts(&b, "]");
+	return sb_steal(&b);
+}
+
+static void test_am_overlap(void **state)
+{
+	env_t *e = *state;
+	static const char *const a0[] = { "a", "b", "c", "c" }, *const a1[] = { "b", "c", "d" };
+	char *body = alerts(a0, 4, "active");
+	/* a suppressed alert is not firing */
+	size_t l = strlen(body);
+	body[l - 1] = '\0';
+	char *with_sup = xasprintf("%s,{\"fingerprint\":\"x\",\"status\":{\"state\":\"suppressed\"}}]", body);
+	set_answer(&e->am[0], 200, "application/json", with_sup);
+	free(body);
+	free(with_sup);
+	set_answer(&e->am[1], 200, "application/json", body = alerts(a1, 3, "active"));
+	free(body);
+	add_vec(e, "q", "1");
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 2, 0);
+
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->am[0].health, BK_OK);
+	assert_int_equal(d->am[1].health, BK_OK);
+	assert_int_equal(d->firing, 4); /* a b c d */
+
+	set_answer(&e->am[1], 503, "text/plain", "unavailable");
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->am[1].health, BK_DOWN);
+	assert_string_equal(d->am[1].error, "HTTP 503: unavailable");
+	assert_int_equal(d->firing, 3);
+
+	set_answer(&e->am[0], 200, "application/json", "{\"not\":\"a list\"}");
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->am[0].health, BK_DOWN);
+	assert_int_equal(d->firing, -1);
+
+	/* another context: everything learnt about the old one goes */
+	conf_context_t c;
+	ctx_make(&c, e->port, 1, e->port);
+	dash_set_context(d, &c);
+	conf_context_free(&c);
+	assert_int_equal(d->firing, -1);
+	assert_int_equal(d->am[0].health, BK_UNKNOWN);
+	assert_int_equal(d->am[1].health, BK_UNKNOWN);
+	assert_int_equal(d->n_am, 1);
+	assert_false(panel(e, 0)->have_data);
+	set_answer(&e->am[0], 200, "application/json", body = alerts(a1, 3, "active"));
+	free(body);
+	refresh(e, now_unix(), 1);
+	assert_int_equal(d->firing, 3);
+	assert_int_equal(d->am[1].health, BK_UNKNOWN);
+	/* the context passed may be the dash's own */
+	char *want = xasprintf("http://127.0.0.1:%d/am0/", e->port);
+	dash_set_context(d, &d->ctx);
+	assert_string_equal(d->am[0].url, want);
+	assert_string_equal(d->ctx.alertmanager[0], want);
+	free(want);
+}
+
+static void test_am_many(void **state)
+{
+	env_t *e = *state;
+	enum { N = 50000, SHIFT = 10, MORE = 25 };
+	strbuf_t b0, b1;
+	sb_init(&b0);
+	sb_init(&b1);
+	sb_puts(&b0, "[");
+	sb_puts(&b1, "[");
+	/* one replica holds alerts 0..N-1, the other SHIFT..N+MORE-1 */
+	for (int i = 0; i < N + MORE; i++) {
+		static const char fmt[] = "%s{\"fingerprint\":\"%016x\",\"status\":{\"state\":\"active\"}}";
+		if (i < N)
+			sb_printf(&b0, fmt, i ? "," : "", (unsigned)i * 2654435761u);
+		if (i >= SHIFT)
+			sb_printf(&b1, fmt, i > SHIFT ? "," : "", (unsigned)i * 2654435761u);
+	}
+	sb_puts(&b0, "]");
+	sb_puts(&b1, "]");
+	set_answer(&e->am[0], 200, "application/json", b0.s);
+	set_answer(&e->am[1], 200, "application/json", b1.s);
+	sb_free(&b0);
+	sb_free(&b1);
+	add_vec(e, "q", "1");
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 2, 0);
+
+	d->slow_ms = 1e9;
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->am_nfp[0], N);
+	assert_int_equal(d->am_nfp[1], N + MORE - SHIFT);
+	assert_int_equal(d->firing, N + MORE);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_states),
+		T(test_error_then_stale),
+		T(test_dead_port),
+		T(test_range_failure),
+		T(test_range_step),
+		T(test_am_overlap),
+		T(test_am_many),
+	};
+	return cmocka_run_group_tests_name("dash", tests, NULL, NULL);
+}
