@@ -283,19 +283,6 @@ static int parse_panel(yd_ctx_t *cx, const yd_node_t *n, panel_def_t *p)
 	return 0;
 }
 
-static char *name_from_path(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	size_t len;
-	b = b ? b + 1 : path;
-	len = strlen(b);
-	if (len > 5 && !strcmp(b + len - 5, ".yaml"))
-		len -= 5;
-	else if (len > 4 && !strcmp(b + len - 4, ".yml"))
-		len -= 4;
-	return xstrndup(b, len);
-}
-
 int dashboard_load_string(const char *name, const char *yaml, size_t len, dashboard_t *out,
 			  char *err, size_t errlen)
 {
@@ -324,7 +311,7 @@ int dashboard_load_string(const char *name, const char *yaml, size_t len, dashbo
 		}
 	}
 	if (!out->title)
-		out->title = name_from_path(name);
+		out->title = yd_name_from_path(name);
 	out->path = xstrdup(name);
 	yd_free(root);
 	return 0;

@@ -320,20 +320,6 @@ static int parse_style(yd_ctx_t *cx, const yd_node_t *n, const char *el,
 	return 0;
 }
 
-/* "themes/dark.yaml" -> "dark": the name a theme has when it does not say. */
-static char *name_from_path(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	size_t len;
-	b = b ? b + 1 : path;
-	len = strlen(b);
-	if (len > 5 && !strcmp(b + len - 5, ".yaml"))
-		len -= 5;
-	else if (len > 4 && !strcmp(b + len - 4, ".yml"))
-		len -= 4;
-	return xstrndup(b, len);
-}
-
 int theme_load_string(const char *name, const char *yaml, size_t len, theme_t *out,
 		      char *err, size_t errlen)
 {
@@ -376,7 +362,7 @@ int theme_load_string(const char *name, const char *yaml, size_t len, theme_t *o
 	for (int e = 0; e < EL__COUNT; e++)
 		if (!set[e])
 			out->el[e] = def;
-	out->name = tname ? tname : name_from_path(name);
+	out->name = tname ? tname : yd_name_from_path(name);
 	yd_free(root);
 	return 0;
 fail:

@@ -63,15 +63,21 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	strbuf_t b;
-	va_list ap;
 	sb_init(&b);
-	va_start(ap, fmt);
 	sb_vprintf(&b, fmt, ap);
-	va_end(ap);
 	return sb_steal(&b);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 void sb_init(strbuf_t *b)

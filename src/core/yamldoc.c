@@ -365,3 +365,15 @@ int yd_number(yd_ctx_t *cx, const yd_node_t *n, double *out)
 	*out = v;
 	return 0;
 }
+
+char *yd_name_from_path(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t len = strlen(b);
+	if (len > 5 && !strcmp(b + len - 5, ".yaml"))
+		len -= 5;
+	else if (len > 4 && !strcmp(b + len - 4, ".yml"))
+		len -= 4;
+	return xstrndup(b, len);
+}

@@ -64,4 +64,8 @@ int yd_string(yd_ctx_t *cx, const yd_node_t *n, char **out);
 /* A finite number (decimal, or exponent as 12e9): "expected a number". */
 int yd_number(yd_ctx_t *cx, const yd_node_t *n, double *out);
 
+/* "themes/dark.yaml" -> "dark": the name a file gives when its content does not
+ * say (".yaml" or ".yml" dropped). Malloc'd. */
+char *yd_name_from_path(const char *path);
+
 #endif

@@ -183,14 +183,12 @@ int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 
 int ui_printf(int y, int x, int maxw, attr_t a, const char *fmt, ...)
 {
-	strbuf_t b;
-	sb_init(&b);
 	va_list ap;
 	va_start(ap, fmt);
-	sb_vprintf(&b, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	int n = ui_put(y, x, maxw, b.s ? b.s : "", a);
-	sb_free(&b);
+	int n = ui_put(y, x, maxw, s, a);
+	free(s);
 	return n;
 }
 

@@ -131,14 +131,12 @@ static void request_paint(app_t *a, int header_only);
 static void say(app_t *a, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(app_t *a, int err, const char *fmt, ...)
 {
-	strbuf_t b;
-	sb_init(&b);
 	va_list ap;
 	va_start(ap, fmt);
-	sb_vprintf(&b, fmt, ap);
+	char *m = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(a->msg);
-	a->msg = sb_steal(&b);
+	a->msg = m;
 	a->msg_err = err;
 	a->msg_until = now_unix() + (err ? 8 : 4);
 	log_msg("%s: %s", err ? "error" : "note", a->msg);
@@ -235,6 +233,18 @@ static rect_t content_area(void)
 	return (rect_t){ 0, 2, COLS, LINES - 3 > 0 ? LINES - 3 : 0 };
 }
 
+/* Where each panel goes in `area` (malloc'd, one rect a panel). */
+static rect_t *dash_layout(const dash_t *d, rect_t area, grid_info_t *gi)
+{
+	int *w = xcalloc(d->n ? d->n : 1, sizeof *w);
+	rect_t *r = xcalloc(d->n ? d->n : 1, sizeof *r);
+	for (size_t i = 0; i < d->n; i++)
+		w[i] = d->p[i].def->width;
+	layout_grid(w, d->n, area, r, gi);
+	free(w);
+	return r;
+}
+
 static void draw_dashboard(app_t *a)
 {
 	rect_t area = content_area();
@@ -247,12 +257,8 @@ static void draw_dashboard(app_t *a)
 		panelview_draw_zoom(d, &d->p[a->focus], area);
 		return;
 	}
-	int *w = xcalloc(d->n, sizeof *w);
-	rect_t *r = xcalloc(d->n, sizeof *r);
-	for (size_t i = 0; i < d->n; i++)
-		w[i] = d->p[i].def->width;
 	grid_info_t gi;
-	layout_grid(w, d->n, area, r, &gi);
+	rect_t *r = dash_layout(d, area, &gi);
 	/* keep the focused panel in sight */
 	rect_t f = r[a->focus];
 	if (f.y - a->scroll < area.y)
@@ -274,7 +280,6 @@ static void draw_dashboard(app_t *a)
 	if (hidden)
 		ui_printf(area.y + area.h - 1, COLS - 24, 23, ui_attr(EL_DIM) | A_REVERSE,
 			  " %d more: arrows scroll ", hidden);
-	free(w);
 	free(r);
 }
 
@@ -801,18 +806,13 @@ static void move_focus(app_t *a, int dx, int dy)
 	dash_t *d = &a->dash;
 	if (!d->n)
 		return;
-	int *w = xcalloc(d->n, sizeof *w);
-	rect_t *r = xcalloc(d->n, sizeof *r);
-	for (size_t i = 0; i < d->n; i++)
-		w[i] = d->p[i].def->width;
 	grid_info_t gi;
-	layout_grid(w, d->n, content_area(), r, &gi);
+	rect_t *r = dash_layout(d, content_area(), &gi);
 	size_t nf = layout_neighbour(r, d->n, a->focus, dx, dy);
 	/* left/right past the row's end wrap to the next panel in reading order */
 	if (nf == a->focus && dx)
 		nf = (a->focus + d->n + (size_t)(dx > 0 ? 1 : d->n - 1)) % d->n;
 	a->focus = nf;
-	free(w);
 	free(r);
 }
 
