@@ -7,9 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/../tap.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-plan 19
+plan 20
 if [[ -z $TMUX_BIN ]]; then
-	for i in $(seq 19); do skip "tui $i" "tmux not installed"; done
+	for i in $(seq 20); do skip "tui $i" "tmux not installed"; done
 	exit 0
 fi
 sock=icn-e2e-$$
@@ -96,6 +96,12 @@ if wait_for 15 all_loaded && ! screen | LC_ALL=C grep -q '[^ -~]'; then ok "--as
 extra_env="TERM=xterm" start 100 30 --config "$STACK_CONFIG" --charts block
 if wait_for 15 all_loaded; then ok "8-colour terminal with block charts: every title and value"; else not_ok "8-colour terminal with block charts: every title and value" "$(dump)"; fi
 if tm capture-pane -e -p -t "$sess" | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*38;5'; then ok "colours are drawn on an 8-colour terminal"; else not_ok "colours are drawn on an 8-colour terminal"; fi
+if infocmp xterm-16color >/dev/null 2>&1; then
+	extra_env="TERM=xterm-16color" start 100 30 --config "$STACK_CONFIG"
+	if wait_for 15 all_loaded && tm capture-pane -e -p -t "$sess" | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*9[0-7]m\|\e\\[[0-9;]*38;5'; then ok "16-colour terminal: every title and value, in colour"; else not_ok "16-colour terminal: every title and value, in colour" "$(dump)"; fi
+else
+	skip "16-colour terminal" "no xterm-16color terminfo (package ncurses-term)"
+fi
 extra_env="NO_COLOR=1" start 100 30 --config "$STACK_CONFIG"
 wait_for 15 all_loaded
 if ! tm capture-pane -e -p -t "$sess" | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*38;5\|\e\\[[0-9;]*4[0-7]m\|\e\\[[0-9;]*48;5'; then ok "NO_COLOR: no colour on the screen"; else not_ok "NO_COLOR: no colour on the screen" "$(tm capture-pane -e -p -t "$sess" | head -3 | cat -v)"; fi

@@ -35,6 +35,7 @@ typedef struct {
 	const char *ctype;
 	char *body;
 	int asked;         /* requests seen */
+	int delay_ms;      /* answer this late (a slow backend) */
 } answer_t;
 
 typedef struct {
@@ -132,9 +133,29 @@ static void respond(conn_t *k, const answer_t *a)
 	}
 }
 
+/* A late answer: the timer writes it, then closes itself. */
+typedef struct {
+	uv_timer_t t;
+	conn_t *k;
+	const answer_t *a;
+} delay_t;
+
+static void on_delay_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void on_delay(uv_timer_t *t)
+{
+	delay_t *dl = t->data;
+	if (!dl->k->closing)
+		respond(dl->k, dl->a);
+	uv_close((uv_handle_t *)&dl->t, on_delay_closed);
+}
+
 static answer_t *route(env_t *e, const char *path)
 {
-	static answer_t not_found = { 404, "text/plain", "not found", 0 };
+	static answer_t not_found = { 404, "text/plain", "not found", 0, 0 };
 	if (!strncmp(path, "/am0/", 5) || !strncmp(path, "/am1/", 5))
 		return &e->am[path[3] - '0'];
 	int range = !strncmp(path, "/api/v1/query_range?", 20);
@@ -170,8 +191,16 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 			free(path);
 			k->answered = 1;
 			a->asked++;
-			if (a->status)
+			if (a->status && a->delay_ms) {
+				delay_t *dl = xcalloc(1, sizeof *dl);
+				dl->k = k;
+				dl->a = a;
+				uv_timer_init(k->tcp.loop, &dl->t);
+				dl->t.data = dl;
+				uv_timer_start(&dl->t, on_delay, (uint64_t)a->delay_ms, 0);
+			} else if (a->status) {
 				respond(k, a);
+			}
 		}
 	}
 	free(buf->base);
@@ -569,6 +598,26 @@ static void test_dead_port(void **state)
 	/* teardown frees the dash with range_error set */
 }
 
+/* An answer slower than slow_ms (1 s) marks Prometheus slow, not down; the
+ * panel keeps its value; a prompt answer makes it ok again. */
+static void test_slow(void **state)
+{
+	env_t *e = *state;
+	route_t *r = add_vec(e, "q_slow", "5");
+	r->now.delay_ms = 1300;
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q_slow}\n", 0, 0);
+	assert_true(d->timeout_ms > 1300);
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->prom.health, BK_SLOW);
+	assert_true(d->prom.latency_ms >= 1300);
+	assert_null(d->prom.error);
+	assert_state(e, 0, PSTATE_OK);
+	assert_true(panel(e, 0)->value == 5.0);
+	r->now.delay_ms = 0;
+	refresh(e, now_unix() + 5, 0);
+	assert_int_equal(d->prom.health, BK_OK);
+}
+
 static void test_range_failure(void **state)
 {
 	env_t *e = *state;
@@ -758,6 +807,7 @@ int main(void)
 		T(test_states),
 		T(test_error_then_stale),
 		T(test_dead_port),
+		T(test_slow),
 		T(test_range_failure),
 		T(test_range_step),
 		T(test_am_overlap),
