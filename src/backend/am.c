@@ -1,6 +1,7 @@
 /* Alertmanager v2: firing alerts, by fingerprint (so HA replicas count once). */
 #include "config.h"
 #include "backend/am.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <jansson.h>
 #include <stdlib.h>
@@ -55,7 +56,9 @@ int am_parse_firing(const char *body, size_t len, long http_status, char ***fps,
 	json_error_t je;
 	json_t *root = json_loadb(body, len, JSON_DECODE_ANY, &je);
 	if (!root) {
-		*err = xasprintf("invalid JSON from Alertmanager: %s", je.text);
+		char *why = text_sanitize(je.text); /* jansson quotes the offending bytes */
+		*err = xasprintf("invalid JSON from Alertmanager: %s", why);
+		free(why);
 		return -1;
 	}
 	if (!json_is_array(root)) {

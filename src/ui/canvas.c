@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ui/canvas.h"
 #include "core/xalloc.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,14 +238,20 @@ static void draw_segment(plot_t *p, double x0, double y0, double x1, double y1, 
 	}
 	if (x1 < -0.5 || x0 > xmax + 0.5)
 		return;
+	/* Clip to the plot keeping the slope. A single point (x0 == x1) just past an
+	 * edge has no slope: it moves onto the edge as it is (no 0/0, no NaN row). */
 	if (x0 < 0) {
-		y0 += (y1 - y0) * (0 - x0) / (x1 - x0);
+		if (x1 > x0)
+			y0 += (y1 - y0) * (0 - x0) / (x1 - x0);
 		x0 = 0;
 	}
 	if (x1 > xmax) {
-		y1 = y0 + (y1 - y0) * (xmax - x0) / (x1 - x0);
+		if (x1 > x0)
+			y1 = y0 + (y1 - y0) * (xmax - x0) / (x1 - x0);
 		x1 = xmax;
 	}
+	if (x1 < x0)
+		x1 = x0;
 	y0 = y0 < 0 ? 0 : y0 > ymax ? ymax : y0;
 	y1 = y1 < 0 ? 0 : y1 > ymax ? ymax : y1;
 	draw_line(p, (int)lround(x0), (int)lround(y0), (int)lround(x1), (int)lround(y1), series);
@@ -387,19 +394,23 @@ size_t axis_ticks(double *lo, double *hi, int max_ticks, double *out, size_t cap
 		b = t;
 	}
 	/* A span lost in the precision of the values is a flat line too. */
-	if (b - a <= (fabs(a) + fabs(b)) * 1e-12) {
-		b = a;
-		if (a == 0) {
+	/* fabs(a) + fabs(b) could overflow and call any span flat; spans near the
+	 * subnormals are flat too: their step would underflow to 0. */
+	if (b - a <= fabs(a) * 1e-12 + fabs(b) * 1e-12 || b - a < 1e-290) {
+		double m = fmax(fabs(a), fabs(b));
+		if (m < 1e-290) {
+			a = 0;
 			b = 1;
 		} else {
 			double d = fabs(a) * 0.1;
-			a -= d;
-			b += d;
+			b = a + d <= DBL_MAX ? a + d : DBL_MAX;
+			a = a - d >= -DBL_MAX ? a - d : -DBL_MAX;
 		}
 	}
 	if (max_ticks < 2)
 		max_ticks = 2;
 	if (!isfinite(b - a)) {
+ends:
 		/* Beyond double range: no rounding possible, keep the ends. */
 		*lo = a;
 		*hi = b;
@@ -427,6 +438,8 @@ size_t axis_ticks(double *lo, double *hi, int max_ticks, double *out, size_t cap
 	}
 	nlo = k0 * step;
 	nhi = k1 * step;
+	if (!isfinite(nlo) || !isfinite(nhi))
+		goto ends; /* rounding out would leave the double range */
 	*lo = nlo;
 	*hi = nhi;
 	count = (size_t)(k1 - k0 + 1);

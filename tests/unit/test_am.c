@@ -89,6 +89,10 @@ static void test_errors_are_named(void **state)
 	assert_int_equal(am_parse_firing("[{\"fing", 7, 200, &fps, &n, &err), -1);
 	assert_non_null(strstr(err, "invalid JSON"));
 	free(err);
+	/* jansson's message quotes the bad token: it must not carry the ESC along */
+	assert_int_equal(am_parse_firing("[\x1b[31m]", 8, 200, &fps, &n, &err), -1);
+	assert_null(strchr(err, '\x1b'));
+	free(err);
 	/* a hostile first line: control characters never reach the terminal */
 	const char *esc = "\x1b]0;pwned\x07 oops";
 	assert_int_equal(am_parse_firing(esc, strlen(esc), 500, &fps, &n, &err), -1);
