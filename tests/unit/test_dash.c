@@ -19,6 +19,7 @@
 #include "app/dash.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "fixture.h"
 
 /* Only guards against a hang; no test asserts how long anything took. */
 #define GUARD_MS 60000
@@ -289,22 +290,13 @@ static route_t *add_vec(env_t *e, const char *query, const char *value)
 	return r;
 }
 
+/* A Prometheus payload from the fixtures. */
 static char *fixture(const char *name)
 {
-	const char *dir = getenv("FIXTURES");
-	char *path = xasprintf("%s/prometheus/%s", dir ? dir : "tests/fixtures", name);
-	FILE *f = fopen(path, "rb");
-	strbuf_t b;
-	char buf[4096];
-	size_t n;
-	if (!f)
-		fail_msg("cannot open %s (is FIXTURES set?)", path);
-	sb_init(&b);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
-	fclose(f);
-	free(path);
-	return sb_steal(&b);
+	char *rel = xasprintf("prometheus/%s", name);
+	char *body = fixture_read(rel, NULL);
+	free(rel);
+	return body;
 }
 
 static void on_change(dash_t *d, void *ud)

@@ -20,24 +20,15 @@
 	} while (0)
 #include "backend/prom.h"
 #include "core/xalloc.h"
+#include "fixture.h"
 
+/* A Prometheus payload from the fixtures. */
 static char *slurp(const char *name, size_t *len)
 {
-	const char *dir = getenv("FIXTURES");
-	char *path = xasprintf("%s/prometheus/%s", dir ? dir : "tests/fixtures", name);
-	FILE *f = fopen(path, "rb");
-	strbuf_t b;
-	char buf[4096];
-	size_t n;
-	if (!f)
-		fail_msg("cannot open %s (is FIXTURES set?)", path);
-	sb_init(&b);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
-	fclose(f);
-	free(path);
-	*len = b.len;
-	return sb_steal(&b);
+	char *rel = xasprintf("prometheus/%s", name);
+	char *body = fixture_read(rel, len);
+	free(rel);
+	return body;
 }
 
 /* Parse `body` expecting failure; returns the message (caller frees). */
