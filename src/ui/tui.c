@@ -325,7 +325,6 @@ static void draw_targets(app_t *a)
 		return;
 	}
 	prom_targets_t *t = &tg->t;
-	qsort(t->v, t->n, sizeof *t->v, cmp_target);
 	int cj = 14, ci = 24, cl = 10, cd = 10;
 	int x = 1;
 	attr_t th = ui_attr(EL_TABLE_HEADER) | A_BOLD;
@@ -960,8 +959,10 @@ static void on_dash_change(dash_t *d, void *ud)
 	schedule_paint(ud);
 }
 
+/* A new list is sorted once here (down first), not on every paint. */
 static void on_targets_change(targets_t *t, void *ud)
 {
+	qsort(t->t.v, t->t.n, sizeof *t->t.v, cmp_target);
 	schedule_paint(ud);
 }
 
