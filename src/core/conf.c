@@ -9,15 +9,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const char *const top_keys[] = {
-	"current-context", "theme", "dashboard", "refresh", "timeout", "contexts", NULL,
+	"current-context", "theme", "dashboard", "refresh", "timeout", "bell", "ack", "contexts",
+	NULL,
 };
+static const char *const ack_keys[] = { "duration", "author", NULL };
 static const char *const ctx_keys[] = {
 	"color", "prometheus", "alertmanager", "loki", "loki-org-id", "loki-bearer-token",
-	"jaeger", NULL,
+	"jaeger", "read-only", NULL,
 };
+
+static int get_bool(yd_ctx_t *cx, const yd_node_t *n, const char *key, int *out)
+{
+	if (yd_is_null(n))
+		return 0;
+	if (n->kind == YD_SCALAR) {
+		static const char *const yes[] = { "true", "yes", "on", NULL };
+		static const char *const no[] = { "false", "no", "off", NULL };
+		for (int i = 0; yes[i]; i++)
+			if (!strcasecmp(n->str, yes[i])) {
+				*out = 1;
+				return 0;
+			}
+		for (int i = 0; no[i]; i++)
+			if (!strcasecmp(n->str, no[i])) {
+				*out = 0;
+				return 0;
+			}
+	}
+	return yd_fail(cx, n, "expected true or false for %s", key);
+}
 
 /* Why a URL is unusable, or NULL. Backends append API paths to it, so it must
  * name a scheme and a host, and carry no blanks a shell paste can bring. */
@@ -118,7 +142,8 @@ static int parse_context(yd_ctx_t *cx, const yd_node_t *key, const yd_node_t *n,
 	    get_url(cx, yd_get(n, "loki"), "loki", &ctx->loki) ||
 	    get_str(cx, yd_get(n, "loki-org-id"), &ctx->loki_org_id) ||
 	    get_str(cx, yd_get(n, "loki-bearer-token"), &ctx->loki_bearer_token) ||
-	    get_url(cx, yd_get(n, "jaeger"), "jaeger", &ctx->jaeger))
+	    get_url(cx, yd_get(n, "jaeger"), "jaeger", &ctx->jaeger) ||
+	    get_bool(cx, yd_get(n, "read-only"), "read-only", &ctx->read_only))
 		goto out;
 	rc = 0;
 out:
@@ -148,6 +173,7 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 	const yd_node_t *ctxs;
 
 	memset(out, 0, sizeof *out);
+	out->bell = -1;
 	if (yd_parse(&cx, yaml, len, &root))
 		return -1;
 	if (yd_check_map(&cx, root, top_keys, NULL) ||
@@ -155,7 +181,13 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 	    yd_string(&cx, yd_get(root, "theme"), &out->theme) ||
 	    yd_string(&cx, yd_get(root, "dashboard"), &out->dashboard) ||
 	    get_duration(&cx, yd_get(root, "refresh"), "refresh", &out->refresh_ms) ||
-	    get_duration(&cx, yd_get(root, "timeout"), "timeout", &out->timeout_ms))
+	    get_duration(&cx, yd_get(root, "timeout"), "timeout", &out->timeout_ms) ||
+	    get_bool(&cx, yd_get(root, "bell"), "bell", &out->bell))
+		goto fail;
+	const yd_node_t *ack = yd_get(root, "ack");
+	if (yd_check_map(&cx, ack, ack_keys, " in ack") ||
+	    get_duration(&cx, yd_get(ack, "duration"), "ack duration", &out->ack_duration_ms) ||
+	    yd_string(&cx, yd_get(ack, "author"), &out->ack_author))
 		goto fail;
 	ctxs = yd_get(root, "contexts");
 	if (yd_check_map(&cx, ctxs, NULL, NULL))
@@ -222,7 +254,9 @@ void conf_free(conf_t *c)
 	free(c->current_context);
 	free(c->theme);
 	free(c->dashboard);
+	free(c->ack_author);
 	memset(c, 0, sizeof *c);
+	c->bell = -1;
 }
 
 static char *dup_or_null(const char *s)
@@ -242,6 +276,7 @@ void conf_context_copy(conf_context_t *dst, const conf_context_t *src)
 	dst->loki_org_id = dup_or_null(src->loki_org_id);
 	dst->loki_bearer_token = dup_or_null(src->loki_bearer_token);
 	dst->jaeger = dup_or_null(src->jaeger);
+	dst->read_only = src->read_only;
 }
 
 static int file_exists(const char *p)
@@ -417,6 +452,8 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		goto fail;
 	if (ov->jaeger && *ov->jaeger && set_url(&out->jaeger, ov->jaeger, "--jaeger", err, errlen))
 		goto fail;
+	if (ov->read_only)
+		out->read_only = 1;
 	return 0;
 fail:
 	conf_context_free(out);

@@ -16,6 +16,7 @@ typedef struct {
 	char *loki_org_id;    /* X-Scope-OrgID */
 	char *loki_bearer_token;
 	char *jaeger;
+	int read_only;        /* refuse every write (silences) in this context */
 } conf_context_t;
 
 typedef struct {
@@ -25,6 +26,9 @@ typedef struct {
 	char *dashboard;       /* panel file name or path, may be NULL */
 	long long refresh_ms;  /* 0 = not set */
 	long long timeout_ms;  /* per-request timeout, 0 = not set */
+	int bell;              /* ring/notify on a new critical alert: -1 not set, 0 off, 1 on */
+	long long ack_duration_ms; /* default silence duration of an ack, 0 = not set (2h) */
+	char *ack_author;      /* default author of an ack, NULL = $USER@hostname */
 	conf_context_t *contexts;
 	size_t n_contexts;
 } conf_t;
@@ -37,6 +41,10 @@ typedef struct {
  *   dashboard: icn-overview
  *   refresh: 5s
  *   timeout: 3s
+ *   bell: true                      # bell + OSC 777/9 on a new critical alert
+ *   ack:
+ *     duration: 2h                  # default duration of an acknowledgement
+ *     author: alice@example.org     # default author (else $USER@hostname)
  *   contexts:
  *     demo:
  *       color: green
@@ -46,6 +54,7 @@ typedef struct {
  *       loki-org-id: tenant1
  *       loki-bearer-token: ...
  *       jaeger: http://127.0.0.1:16686
+ *       read-only: true                        # refuse every write in this context
  *
  * Returns 0, or -1 with err set to "PATH:LINE:COLUMN: message" (1-based line and
  * column of the offending node, e.g. "config.yaml:7:5: unknown key 'promethues'
@@ -72,6 +81,7 @@ typedef struct {
 	size_t n_alertmanager;
 	const char *loki;        /* --loki */
 	const char *jaeger;      /* --jaeger */
+	int read_only;           /* --read-only: no writes, whatever the context says */
 } conf_overrides_t;
 
 /* Resolve the effective context: pick --context, else current-context, else the

@@ -118,10 +118,18 @@ static void test_bad_configs(void **state)
 	} cases[] = {
 		{ "contexts:\n  demo:\n    promethues: http://x\n",
 		  "config.yaml:3:5: unknown key 'promethues' in context 'demo' (expected one of: "
-		  "color, prometheus, alertmanager, loki, loki-org-id, loki-bearer-token, jaeger)" },
+		  "color, prometheus, alertmanager, loki, loki-org-id, loki-bearer-token, jaeger, "
+		  "read-only)" },
 		{ "themes: dark\n",
 		  "config.yaml:1:1: unknown key 'themes' (expected one of: current-context, theme, "
-		  "dashboard, refresh, timeout, contexts)" },
+		  "dashboard, refresh, timeout, bell, ack, contexts)" },
+		{ "bell: maybe\n", "config.yaml:1:7: expected true or false for bell" },
+		{ "ack:\n  duration: forever\n",
+		  "config.yaml:2:13: invalid duration 'forever' for ack duration (expected e.g. 500ms, 5s, 1m30s)" },
+		{ "ack:\n  who: me\n",
+		  "config.yaml:2:3: unknown key 'who' in ack (expected one of: duration, author)" },
+		{ "contexts:\n  p:\n    read-only: 2\n",
+		  "config.yaml:3:16: expected true or false for read-only" },
 		{ "theme: dark\nrefresh: 5s\ntheme: light\n",
 		  "config.yaml:3:1: duplicate key 'theme' (first at line 1)" },
 		{ "contexts:\n  a: {}\n  b: {}\n  a: {}\n",
