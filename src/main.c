@@ -257,10 +257,10 @@ static void once_json(const dash_t *d, const dashboard_t *board)
 	}
 	json_object_set_new(root, "panels", panels);
 	json_t *bk = json_array();
-	if (d->prom.url)
-		json_array_append_new(bk, backend_json(&d->prom));
-	for (size_t i = 0; i < d->n_am; i++)
-		json_array_append_new(bk, backend_json(&d->am[i]));
+	if (d->bk->prom.url)
+		json_array_append_new(bk, backend_json(&d->bk->prom));
+	for (size_t i = 0; i < d->bk->n_am; i++)
+		json_array_append_new(bk, backend_json(&d->bk->am[i]));
 	json_object_set_new(root, "backends", bk);
 	json_object_set_new(root, "firing", d->firing >= 0 ? json_integer(d->firing) : json_null());
 	/* ASCII only: a C1 control in a label (U+009B is CSI) never reaches a terminal */
@@ -326,10 +326,10 @@ static void once_text(const dash_t *d, const dashboard_t *board)
 	printf("  backends:");
 	const backend_t *bk[1 + CONF_MAX_AM];
 	size_t nb = 0;
-	if (d->prom.url)
-		bk[nb++] = &d->prom;
-	for (size_t i = 0; i < d->n_am; i++)
-		bk[nb++] = &d->am[i];
+	if (d->bk->prom.url)
+		bk[nb++] = &d->bk->prom;
+	for (size_t i = 0; i < d->bk->n_am; i++)
+		bk[nb++] = &d->bk->am[i];
 	for (size_t i = 0; i < nb; i++) {
 		printf(" %s %s", bk[i]->kind, bk[i]->health == BK_UNKNOWN ? "?" : bk[i]->health == BK_DOWN ? "DOWN" : bk[i]->health == BK_SLOW ? "slow" : "ok");
 		if (bk[i]->error)
@@ -338,7 +338,7 @@ static void once_text(const dash_t *d, const dashboard_t *board)
 	}
 	if (d->firing >= 0)
 		printf("; %d alert%s firing", d->firing, d->firing == 1 ? "" : "s");
-	else if (d->n_am)
+	else if (d->bk->n_am)
 		printf("; alerts unknown (no Alertmanager answered)");
 	putchar('\n');
 }
@@ -351,17 +351,17 @@ static int run_once(dash_t *d, const dashboard_t *board, const char *output)
 		uv_run(loop, UV_RUN_ONCE);
 	dash_tick(d, now_unix());
 	int rc = EXIT_OK;
-	if (d->prom.health == BK_DOWN || !d->prom.url) {
-		char *e = text_sanitize(d->prom.error ? d->prom.error : "no URL configured");
-		fprintf(stderr, "icn-console: prometheus%s%s: %s\n", d->prom.url ? " at " : "",
-			d->prom.url ? d->prom.url : "", e);
+	if (d->bk->prom.health == BK_DOWN || !d->bk->prom.url) {
+		char *e = text_sanitize(d->bk->prom.error ? d->bk->prom.error : "no URL configured");
+		fprintf(stderr, "icn-console: prometheus%s%s: %s\n", d->bk->prom.url ? " at " : "",
+			d->bk->prom.url ? d->bk->prom.url : "", e);
 		free(e);
 		rc = EXIT_BACKEND;
 	}
-	for (size_t i = 0; i < d->n_am; i++)
-		if (d->am[i].health == BK_DOWN) {
-			char *e = text_sanitize(d->am[i].error);
-			fprintf(stderr, "icn-console: alertmanager at %s: %s\n", d->am[i].url, e);
+	for (size_t i = 0; i < d->bk->n_am; i++)
+		if (d->bk->am[i].health == BK_DOWN) {
+			char *e = text_sanitize(d->bk->am[i].error);
+			fprintf(stderr, "icn-console: alertmanager at %s: %s\n", d->bk->am[i].url, e);
 			free(e);
 			rc = EXIT_BACKEND;
 		}
@@ -539,11 +539,14 @@ int main(int argc, char **argv)
 
 	if (o.once) {
 		dash_t d;
-		dash_init(&d, loop, http, &ctx, &board);
+		backends_t bk;
+		backends_init(&bk, &ctx);
+		dash_init(&d, loop, http, &bk, &ctx, &board);
 		d.timeout_ms = (long)timeout;
 		d.refresh_ms = refresh;
 		rc = run_once(&d, &board, o.output);
 		dash_free(&d);
+		backends_free(&bk);
 		dashboard_free(&board);
 		goto out;
 	}

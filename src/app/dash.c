@@ -11,39 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-double now_unix(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-const char *bk_health_name(bk_health_t h)
-{
-	switch (h) {
-	case BK_OK: return "ok";
-	case BK_SLOW: return "slow";
-	case BK_DOWN: return "down";
-	default: return "unknown";
-	}
-}
-
 static void set_str(char **dst, const char *s)
 {
 	free(*dst);
 	*dst = s ? xstrdup(s) : NULL;
-}
-
-static void backend_set(dash_t *d, backend_t *b, size_t index, const char *kind,
-			const char *url)
-{
-	free(b->url);
-	free(b->error);
-	memset(b, 0, sizeof *b);
-	b->owner = d;
-	b->index = index;
-	b->kind = kind;
-	b->url = url ? xstrdup(url) : NULL;
 }
 
 static void free_warnings(panel_rt_t *p)
@@ -81,7 +52,7 @@ static void cancel_all(dash_t *d)
 			http_cancel(d->p[i].req_range);
 		d->p[i].req_now = d->p[i].req_range = NULL;
 	}
-	for (size_t i = 0; i < d->n_am; i++) {
+	for (size_t i = 0; i < d->bk->n_am; i++) {
 		if (d->am_req[i])
 			http_cancel(d->am_req[i]);
 		d->am_req[i] = NULL;
@@ -90,24 +61,21 @@ static void cancel_all(dash_t *d)
 
 static void setup_backends(dash_t *d)
 {
-	backend_set(d, &d->prom, 0, "prometheus", d->ctx.prometheus);
 	for (size_t i = 0; i < CONF_MAX_AM; i++) {
 		am_strv_free(d->am_fp[i], d->am_nfp[i]);
 		d->am_fp[i] = NULL;
 		d->am_nfp[i] = 0;
-		backend_set(d, &d->am[i], i, "alertmanager",
-			    i < d->ctx.n_alertmanager ? d->ctx.alertmanager[i] : NULL);
 	}
-	d->n_am = d->ctx.n_alertmanager;
 	d->firing = -1;
 }
 
-void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, const conf_context_t *ctx,
-	       const dashboard_t *board)
+void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, backends_t *bk,
+	       const conf_context_t *ctx, const dashboard_t *board)
 {
 	memset(d, 0, sizeof *d);
 	d->loop = loop;
 	d->http = http;
+	d->bk = bk;
 	d->board = board;
 	conf_context_copy(&d->ctx, ctx);
 	d->n = board->n_panels;
@@ -120,7 +88,6 @@ void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, const conf_conte
 	d->range_ms = 60LL * 60 * 1000;
 	d->timeout_ms = 3000;
 	d->refresh_ms = 5000;
-	d->slow_ms = 1000;
 	setup_backends(d);
 }
 
@@ -140,51 +107,6 @@ static void changed(dash_t *d)
 {
 	if (d->on_change)
 		d->on_change(d, d->ud);
-}
-
-/* Every health change goes to the debug log once, with the reason for a bad one. */
-static void backend_health(backend_t *b, bk_health_t h, const char *error)
-{
-	if (h != b->health)
-		log_msg("%s %s: %s -> %s%s%s", b->kind, b->url ? b->url : "(no URL)",
-			bk_health_name(b->health), bk_health_name(h), error ? ": " : "",
-			error ? error : "");
-	b->health = h;
-	set_str(&b->error, error);
-}
-
-/* A backend answered in time with something it meant: ok, or slow. */
-static void backend_good(dash_t *d, backend_t *b, double elapsed_ms)
-{
-	b->latency_ms = elapsed_ms;
-	b->last_ok = now_unix();
-	backend_health(b, elapsed_ms > d->slow_ms ? BK_SLOW : BK_OK, NULL);
-}
-
-/* Whether a response is the server failing (transport failure, or a non-JSON
- * 5xx from a proxy) rather than answering; a query error (bad PromQL) is not
- * the server's fault. Returns a malloc'd reason, or NULL. */
-static char *server_failure(const http_response_t *r)
-{
-	if (!r->ok)
-		return xstrdup(r->error ? r->error : "no answer");
-	int json = r->content_type && strstr(r->content_type, "json");
-	if (r->status >= 500 && !json)
-		return xasprintf("HTTP %ld", r->status);
-	return NULL;
-}
-
-/* Learn Prometheus' health from one instant-query answer. */
-static void backend_note(dash_t *d, backend_t *b, const http_response_t *r)
-{
-	char *fail = server_failure(r);
-	if (fail) {
-		b->latency_ms = r->elapsed_ms;
-		backend_health(b, BK_DOWN, fail);
-		free(fail);
-		return;
-	}
-	backend_good(d, b, r->elapsed_ms);
 }
 
 static double stale_after(const dash_t *d)
@@ -276,7 +198,7 @@ static void on_now(const http_response_t *r, void *ud)
 	dash_t *d = p->owner;
 	char *err = NULL;
 	p->req_now = NULL; /* the handle dies when this callback returns */
-	backend_note(d, &d->prom, r);
+	backend_note(d->bk, &d->bk->prom, r);
 	if (!r->ok) {
 		err = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
 	} else {
@@ -326,7 +248,7 @@ static void on_range(const http_response_t *r, void *ud)
 			p->range = res.set;
 			memset(&res.set, 0, sizeof res.set);
 			prom_result_free(&res);
-			d->prom.last_ok = now_unix();
+			d->bk->prom.last_ok = now_unix();
 		} else if (!err) {
 			err = xstrdup("prometheus: invalid answer");
 		}
@@ -350,8 +272,8 @@ static void count_firing(dash_t *d)
 {
 	size_t total = 0, k = 0, count = 0;
 	int any = 0;
-	for (size_t i = 0; i < d->n_am; i++) {
-		if (d->am[i].health != BK_OK && d->am[i].health != BK_SLOW)
+	for (size_t i = 0; i < d->bk->n_am; i++) {
+		if (!backend_up(&d->bk->am[i]))
 			continue;
 		any = 1;
 		total += d->am_nfp[i];
@@ -361,8 +283,8 @@ static void count_firing(dash_t *d)
 		return;
 	}
 	char **all = xcalloc(total ? total : 1, sizeof *all);
-	for (size_t i = 0; i < d->n_am; i++) {
-		if (d->am[i].health != BK_OK && d->am[i].health != BK_SLOW)
+	for (size_t i = 0; i < d->bk->n_am; i++) {
+		if (!backend_up(&d->bk->am[i]))
 			continue;
 		if (d->am_nfp[i])
 			memcpy(all + k, d->am_fp[i], d->am_nfp[i] * sizeof *all);
@@ -378,9 +300,10 @@ static void count_firing(dash_t *d)
 
 static void on_am(const http_response_t *r, void *ud)
 {
-	backend_t *b = ud;
-	dash_t *d = b->owner;
-	size_t i = b->index;
+	struct dash_am_ud *u = ud;
+	dash_t *d = u->d;
+	size_t i = u->i;
+	backend_t *b = &d->bk->am[i];
 	char *err = NULL;
 	d->am_req[i] = NULL; /* the handle dies when this callback returns */
 	if (!r->ok) {
@@ -399,11 +322,10 @@ static void on_am(const http_response_t *r, void *ud)
 	}
 	if (err) {
 		log_msg("alertmanager request failed: %s: %s", r->url, err);
-		b->latency_ms = r->elapsed_ms;
-		backend_health(b, BK_DOWN, err);
+		backend_down(d->bk, b, r->elapsed_ms, err);
 		free(err);
 	} else {
-		backend_good(d, b, r->elapsed_ms);
+		backend_good(d->bk, b, r->elapsed_ms);
 	}
 	count_firing(d);
 	changed(d);
@@ -427,7 +349,7 @@ static int range_due(const dash_t *d, const panel_rt_t *p, double now)
 
 static void ask_now(dash_t *d, panel_rt_t *p, double now)
 {
-	char *url = prom_url_query(d->prom.url, p->def->query, now);
+	char *url = prom_url_query(d->bk->prom.url, p->def->query, now);
 	p->eval_time = now;
 	p->req_now = http_get(d->http, url, d->timeout_ms, on_now, p);
 	if (!p->req_now) {
@@ -442,7 +364,7 @@ static void ask_range(dash_t *d, panel_rt_t *p, double now)
 {
 	double start = now - (double)d->range_ms / 1000.0;
 	double step = prom_step_for(start, now, 240);
-	char *url = prom_url_query_range(d->prom.url, p->def->query, start, now, step);
+	char *url = prom_url_query_range(d->bk->prom.url, p->def->query, start, now, step);
 	/* a range is heavier than an instant query: give it longer */
 	long timeout = d->timeout_ms > LONG_MAX / 2 ? LONG_MAX : 2 * d->timeout_ms;
 	p->range_start = start;
@@ -460,7 +382,7 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		panel_rt_t *p = &d->p[i];
-		if (!d->prom.url) {
+		if (!d->bk->prom.url) {
 			set_str(&p->error, "no Prometheus URL: set 'prometheus:' in the context, "
 					   "PROMETHEUS_URL or --prometheus");
 			panel_state(d, p, now);
@@ -479,11 +401,13 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 		if (!p->req_range && range_due(d, p, now))
 			ask_range(d, p, now);
 	}
-	for (size_t i = 0; i < d->n_am; i++) {
-		if (d->am_req[i] || !d->am[i].url)
+	for (size_t i = 0; i < d->bk->n_am; i++) {
+		if (d->am_req[i] || !d->bk->am[i].url)
 			continue;
-		char *url = am_url_firing(d->am[i].url);
-		d->am_req[i] = http_get(d->http, url, d->timeout_ms, on_am, &d->am[i]);
+		char *url = am_url_firing(d->bk->am[i].url);
+		d->am_ud[i].d = d;
+		d->am_ud[i].i = i;
+		d->am_req[i] = http_get(d->http, url, d->timeout_ms, on_am, &d->am_ud[i]);
 		if (!d->am_req[i])
 			log_msg("alertmanager request failed: %s: could not start the request", url);
 		free(url);
@@ -507,9 +431,21 @@ size_t dash_pending(const dash_t *d)
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++)
 		n += (d->p[i].req_now != NULL) + (d->p[i].req_range != NULL);
-	for (size_t i = 0; i < d->n_am; i++)
+	for (size_t i = 0; i < d->bk->n_am; i++)
 		n += d->am_req[i] != NULL;
 	return n;
+}
+
+void dash_set_range(dash_t *d, long long range_ms)
+{
+	d->range_ms = range_ms;
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->p[i].req_range)
+			http_cancel(d->p[i].req_range);
+		d->p[i].req_range = NULL;
+		series_set_free(&d->p[i].range);
+	}
+	dash_refresh(d, now_unix(), 1);
 }
 
 void dash_free(dash_t *d)
@@ -518,11 +454,8 @@ void dash_free(dash_t *d)
 	for (size_t i = 0; i < d->n; i++)
 		panel_clear(&d->p[i]);
 	free(d->p);
-	backend_set(d, &d->prom, 0, "prometheus", NULL);
-	for (size_t i = 0; i < CONF_MAX_AM; i++) {
-		backend_set(d, &d->am[i], i, "alertmanager", NULL);
+	for (size_t i = 0; i < CONF_MAX_AM; i++)
 		am_strv_free(d->am_fp[i], d->am_nfp[i]);
-	}
 	conf_context_free(&d->ctx);
 	memset(d, 0, sizeof *d);
 }

@@ -3,26 +3,13 @@
 #define ICN_DASH_H
 #include <stddef.h>
 #include <uv.h>
+#include "app/backends.h"
 #include "core/conf.h"
 #include "core/http.h"
 #include "core/panels.h"
 #include "model/series.h"
 
-typedef enum { BK_UNKNOWN, BK_OK, BK_SLOW, BK_DOWN } bk_health_t;
-
 struct dash;
-
-/* What the console knows of one backend server. */
-typedef struct {
-	struct dash *owner;
-	size_t index;         /* position among backends of its kind */
-	const char *kind;     /* "prometheus", "alertmanager" */
-	char *url;
-	bk_health_t health;
-	char *error;          /* last transport/HTTP failure, NULL when fine */
-	double latency_ms;    /* of the last answer */
-	double last_ok;       /* unix time of the last good answer, 0 never */
-} backend_t;
 
 typedef struct {
 	struct dash *owner;   /* so request callbacks need no allocation of their own */
@@ -53,24 +40,23 @@ typedef struct dash {
 	const dashboard_t *board;
 	panel_rt_t *p;
 	size_t n;
-	backend_t prom;
-	backend_t am[CONF_MAX_AM];
-	size_t n_am;
+	backends_t *bk;       /* shared health; this module updates bk->prom */
 	http_req_t *am_req[CONF_MAX_AM];
+	struct dash_am_ud { struct dash *d; size_t i; } am_ud[CONF_MAX_AM];
 	int firing;           /* firing alerts (unique over Alertmanagers), -1 unknown */
 	char **am_fp[CONF_MAX_AM]; /* fingerprints of each Alertmanager's firing alerts */
 	size_t am_nfp[CONF_MAX_AM];
 	long long range_ms;   /* graph/sparkline window */
 	long timeout_ms;
 	long long refresh_ms;
-	double slow_ms;       /* an answer slower than this marks the backend slow */
 	void (*on_change)(struct dash *d, void *ud);
 	void *ud;
 } dash_t;
 
-void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, const conf_context_t *ctx,
-	       const dashboard_t *board);
-/* Change the context (new URLs): cancels requests, clears data. */
+void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, backends_t *bk,
+	       const conf_context_t *ctx, const dashboard_t *board);
+/* Change the context (new URLs): cancels requests, clears data. The caller
+ * points the shared backends at the context first (backends_set_context). */
 void dash_set_context(dash_t *d, const conf_context_t *ctx);
 /* Ask every panel's query at time `now` (and, with ranges, its range data);
  * a panel whose previous request is still under way is not asked again. */
@@ -80,9 +66,7 @@ int dash_tick(dash_t *d, double now);
 /* Requests still under way. */
 size_t dash_pending(const dash_t *d);
 void dash_free(dash_t *d);
-
-const char *bk_health_name(bk_health_t h);
-/* Wall-clock unix seconds. */
-double now_unix(void);
+/* Set the graph window (cancels range queries of the old window, asks anew). */
+void dash_set_range(dash_t *d, long long range_ms);
 
 #endif

@@ -68,6 +68,7 @@ struct env {
 	dashboard_t board;
 	dash_t dash;
 	int have_dash;
+	backends_t bk;
 	int changes;
 };
 
@@ -326,7 +327,8 @@ static dash_t *start(env_t *e, const char *yaml, size_t n_am, int dead)
 	if (dashboard_load_string("test", yaml, strlen(yaml), &e->board, err, sizeof err) != 0)
 		fail_msg("dashboard: %s", err);
 	ctx_make(&c, port, n_am, port);
-	dash_init(&e->dash, &e->loop, e->http, &c, &e->board);
+	backends_init(&e->bk, &c);
+	dash_init(&e->dash, &e->loop, e->http, &e->bk, &c, &e->board);
 	conf_context_free(&c);
 	e->have_dash = 1;
 	e->dash.on_change = on_change;
@@ -382,6 +384,7 @@ static int teardown(void **state)
 	int turns = 0, rc;
 	if (e->have_dash) {
 		dash_free(&e->dash);
+		backends_free(&e->bk);
 		dashboard_free(&e->board);
 	}
 	http_client_free(e->http);
@@ -463,9 +466,9 @@ static void test_states(void **state)
 	dash_t *d = start(e, yaml, 0, 0);
 	refresh(e, now_unix(), 0);
 
-	assert_int_equal(d->prom.health, BK_OK);
-	assert_null(d->prom.error);
-	assert_true(d->prom.last_ok > 0);
+	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_null(d->bk->prom.error);
+	assert_true(d->bk->prom.last_ok > 0);
 	assert_int_equal(d->firing, -1); /* no Alertmanager */
 	assert_true(e->changes > 0);
 	for (size_t i = 0; i < e->n_routes; i++) {
@@ -516,7 +519,7 @@ static void test_error_then_stale(void **state)
 	refresh(e, now_unix(), 0);
 	assert_state(e, 0, PSTATE_ERROR);
 	assert_non_null(strstr(panel(e, 0)->error, "TSDB not ready"));
-	assert_int_equal(d->prom.health, BK_OK);
+	assert_int_equal(d->bk->prom.health, BK_OK);
 
 	set_answer(&r->now, 200, "application/json",
 		   "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
@@ -532,15 +535,15 @@ static void test_error_then_stale(void **state)
 	assert_state(e, 0, PSTATE_STALE);
 	assert_prefix(panel(e, 0)->error, "bad_data");
 	assert_true(panel(e, 0)->value == 3);
-	assert_int_equal(d->prom.health, BK_OK);
+	assert_int_equal(d->bk->prom.health, BK_OK);
 
 	/* a proxy's error page is the server failing */
 	set_answer(&r->now, 502, "text/html", "<html>Bad Gateway</html>");
 	refresh(e, now_unix(), 0);
 	assert_state(e, 0, PSTATE_STALE);
 	assert_prefix(panel(e, 0)->error, "HTTP 502");
-	assert_int_equal(d->prom.health, BK_DOWN);
-	assert_string_equal(d->prom.error, "HTTP 502");
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_string_equal(d->bk->prom.error, "HTTP 502");
 	assert_int_equal(dash_tick(d, now_unix() + 3600), 0);
 	assert_state(e, 0, PSTATE_STALE);
 }
@@ -571,13 +574,13 @@ static void test_dead_port(void **state)
 	refresh(e, now_unix() + 5, 1);
 	log_close();
 
-	assert_int_equal(d->prom.health, BK_DOWN);
-	assert_string_equal(d->prom.error, "connection refused");
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_string_equal(d->bk->prom.error, "connection refused");
 	assert_state(e, 0, PSTATE_ERROR);
 	assert_string_equal(panel(e, 0)->error, "prometheus: connection refused");
 	assert_string_equal(panel(e, 0)->range_error, "prometheus: connection refused");
-	assert_int_equal(d->am[0].health, BK_DOWN);
-	assert_string_equal(d->am[0].error, "connection refused");
+	assert_int_equal(d->bk->am[0].health, BK_DOWN);
+	assert_string_equal(d->bk->am[0].error, "connection refused");
 	assert_int_equal(d->firing, -1);
 
 	/* every failure logged with its URL; each health change once */
@@ -600,14 +603,14 @@ static void test_slow(void **state)
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q_slow}\n", 0, 0);
 	assert_true(d->timeout_ms > 1300);
 	refresh(e, now_unix(), 0);
-	assert_int_equal(d->prom.health, BK_SLOW);
-	assert_true(d->prom.latency_ms >= 1300);
-	assert_null(d->prom.error);
+	assert_int_equal(d->bk->prom.health, BK_SLOW);
+	assert_true(d->bk->prom.latency_ms >= 1300);
+	assert_null(d->bk->prom.error);
 	assert_state(e, 0, PSTATE_OK);
 	assert_true(panel(e, 0)->value == 5.0);
 	r->now.delay_ms = 0;
 	refresh(e, now_unix() + 5, 0);
-	assert_int_equal(d->prom.health, BK_OK);
+	assert_int_equal(d->bk->prom.health, BK_OK);
 }
 
 static void test_range_failure(void **state)
@@ -620,14 +623,14 @@ static void test_range_failure(void **state)
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: a, type: graph, query: q_hang}\n"
 			     "  - {title: b, type: stat, query: q_proxy}\n", 0, 0);
 	d->timeout_ms = 1000;
-	d->slow_ms = 1e9;
+	d->bk->slow_ms = 1e9;
 	refresh(e, now_unix(), 1);
 
 	/* a range gets twice the time, and failing it is not Prometheus failing */
 	assert_string_equal(panel(e, 0)->range_error, "prometheus: timed out after 2000 ms");
 	assert_prefix(panel(e, 1)->range_error, "HTTP 502");
-	assert_int_equal(d->prom.health, BK_OK);
-	assert_null(d->prom.error);
+	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_null(d->bk->prom.error);
 	assert_state(e, 0, PSTATE_OK);
 	assert_state(e, 1, PSTATE_OK);
 	assert_null(panel(e, 0)->error);
@@ -642,7 +645,7 @@ static void test_range_failure(void **state)
 		assert_int_equal(panel(e, i)->range.n, 1);
 		assert_int_equal(panel(e, i)->range.v[0].n, 2);
 	}
-	assert_int_equal(d->prom.health, BK_OK);
+	assert_int_equal(d->bk->prom.health, BK_OK);
 }
 
 static void test_range_step(void **state)
@@ -721,40 +724,42 @@ static void test_am_overlap(void **state)
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 2, 0);
 
 	refresh(e, now_unix(), 0);
-	assert_int_equal(d->am[0].health, BK_OK);
-	assert_int_equal(d->am[1].health, BK_OK);
+	assert_int_equal(d->bk->am[0].health, BK_OK);
+	assert_int_equal(d->bk->am[1].health, BK_OK);
 	assert_int_equal(d->firing, 4); /* a b c d */
 
 	set_answer(&e->am[1], 503, "text/plain", "unavailable");
 	refresh(e, now_unix(), 0);
-	assert_int_equal(d->am[1].health, BK_DOWN);
-	assert_string_equal(d->am[1].error, "HTTP 503: unavailable");
+	assert_int_equal(d->bk->am[1].health, BK_DOWN);
+	assert_string_equal(d->bk->am[1].error, "HTTP 503: unavailable");
 	assert_int_equal(d->firing, 3);
 
 	set_answer(&e->am[0], 200, "application/json", "{\"not\":\"a list\"}");
 	refresh(e, now_unix(), 0);
-	assert_int_equal(d->am[0].health, BK_DOWN);
+	assert_int_equal(d->bk->am[0].health, BK_DOWN);
 	assert_int_equal(d->firing, -1);
 
 	/* another context: everything learnt about the old one goes */
 	conf_context_t c;
 	ctx_make(&c, e->port, 1, e->port);
+	backends_set_context(d->bk, &c);
 	dash_set_context(d, &c);
 	conf_context_free(&c);
 	assert_int_equal(d->firing, -1);
-	assert_int_equal(d->am[0].health, BK_UNKNOWN);
-	assert_int_equal(d->am[1].health, BK_UNKNOWN);
-	assert_int_equal(d->n_am, 1);
+	assert_int_equal(d->bk->am[0].health, BK_UNKNOWN);
+	assert_int_equal(d->bk->am[1].health, BK_UNKNOWN);
+	assert_int_equal(d->bk->n_am, 1);
 	assert_false(panel(e, 0)->have_data);
 	set_answer(&e->am[0], 200, "application/json", body = alerts(a1, 3, "active"));
 	free(body);
 	refresh(e, now_unix(), 1);
 	assert_int_equal(d->firing, 3);
-	assert_int_equal(d->am[1].health, BK_UNKNOWN);
+	assert_int_equal(d->bk->am[1].health, BK_UNKNOWN);
 	/* the context passed may be the dash's own */
 	char *want = xasprintf("http://127.0.0.1:%d/am0/", e->port);
+	backends_set_context(d->bk, &d->ctx);
 	dash_set_context(d, &d->ctx);
-	assert_string_equal(d->am[0].url, want);
+	assert_string_equal(d->bk->am[0].url, want);
 	assert_string_equal(d->ctx.alertmanager[0], want);
 	free(want);
 }
@@ -785,7 +790,7 @@ static void test_am_many(void **state)
 	add_vec(e, "q", "1");
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 2, 0);
 
-	d->slow_ms = 1e9;
+	d->bk->slow_ms = 1e9;
 	refresh(e, now_unix(), 0);
 	assert_int_equal(d->am_nfp[0], N);
 	assert_int_equal(d->am_nfp[1], N + MORE - SHIFT);

@@ -1,0 +1,752 @@
+/* The overlay stack and the overlays every view shares: text box, prompt, confirmation, form. */
+#include "config.h"
+#include "ui/overlay.h"
+#include "ui/canvas.h"
+#include "ui/ui.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CTRL
+#define CTRL(c) ((c) & 0x1f)
+#endif
+
+/* ---- the stack ---- */
+
+void ui_push(ui_t *ui, const overlay_ops_t *ops, void *data)
+{
+	if (ui->n_ov >= UI_MAX_OVERLAYS) {
+		/* deeper than anyone navigates: drop the new one rather than an old one */
+		overlay_t tmp = { ops, ui, data };
+		if (ops->free)
+			ops->free(&tmp);
+		return;
+	}
+	ui->ov[ui->n_ov++] = (overlay_t){ ops, ui, data };
+	ui_dirty(ui);
+}
+
+void ui_pop(ui_t *ui)
+{
+	if (!ui->n_ov)
+		return;
+	overlay_t o = ui->ov[--ui->n_ov];
+	if (o.ops->free)
+		o.ops->free(&o);
+	ui_dirty(ui);
+}
+
+overlay_t *ui_top(ui_t *ui)
+{
+	return ui->n_ov ? &ui->ov[ui->n_ov - 1] : NULL;
+}
+
+void ui_pop_all(ui_t *ui)
+{
+	while (ui->n_ov)
+		ui_pop(ui);
+}
+
+/* The status line, where prompts and questions live. */
+static int status_row(void)
+{
+	return LINES - 1;
+}
+
+/* ---- text box ---- */
+
+typedef enum { TL_HEADING, TL_KV, TL_TEXT, TL_BLANK } tl_kind_t;
+
+typedef struct {
+	tl_kind_t kind;
+	theme_el_t el;
+	char *key, *text;
+} tline_t;
+
+#define TB_MAX_KEYS 4
+
+struct textbox {
+	char *title;
+	textbox_fill_fn fill;
+	void *ctx;
+	void (*ctx_free)(void *);
+	tline_t *l;
+	size_t n, cap;
+	int scroll;
+	int rows; /* of the last draw, for paging */
+	struct {
+		int key;
+		const char *hint;
+		int (*fn)(void *ctx);
+	} keys[TB_MAX_KEYS];
+	int n_keys;
+	char *hint;
+};
+
+static void tb_clear(textbox_t *tb)
+{
+	for (size_t i = 0; i < tb->n; i++) {
+		free(tb->l[i].key);
+		free(tb->l[i].text);
+	}
+	tb->n = 0;
+}
+
+static tline_t *tb_add(textbox_t *tb, tl_kind_t k)
+{
+	tb->l = xgrow(tb->l, &tb->cap, tb->n + 1, sizeof *tb->l);
+	tline_t *l = &tb->l[tb->n++];
+	memset(l, 0, sizeof *l);
+	l->kind = k;
+	l->el = EL_DEFAULT;
+	return l;
+}
+
+void textbox_heading(textbox_t *tb, const char *s)
+{
+	tb_add(tb, TL_HEADING)->text = xstrdup(s ? s : "");
+}
+
+void textbox_kv(textbox_t *tb, const char *key, const char *value)
+{
+	tline_t *l = tb_add(tb, TL_KV);
+	l->key = xstrdup(key ? key : "");
+	l->text = xstrdup(value ? value : "");
+}
+
+void textbox_text(textbox_t *tb, theme_el_t el, const char *s)
+{
+	tline_t *l = tb_add(tb, TL_TEXT);
+	l->el = el;
+	l->text = xstrdup(s ? s : "");
+}
+
+void textbox_blank(textbox_t *tb)
+{
+	tb_add(tb, TL_BLANK);
+}
+
+void textbox_set_title(textbox_t *tb, const char *title)
+{
+	free(tb->title);
+	tb->title = xstrdup(title ? title : "");
+}
+
+void textbox_on_key(textbox_t *tb, int key, const char *hint, int (*fn)(void *ctx))
+{
+	if (tb->n_keys >= TB_MAX_KEYS)
+		return;
+	tb->keys[tb->n_keys].key = key;
+	tb->keys[tb->n_keys].hint = hint;
+	tb->keys[tb->n_keys].fn = fn;
+	tb->n_keys++;
+}
+
+/* Break s into pieces of at most w columns, at blanks where it can. Returns
+ * the byte length of the first piece (at least one character). */
+static size_t wrap_piece(const char *s, int w)
+{
+	size_t len = strlen(s);
+	if (utf8_width(s) <= w)
+		return len;
+	size_t i = 0, last_blank = 0;
+	int col = 0;
+	while (i < len) {
+		size_t j = i + 1;
+		while (j < len && ((unsigned char)s[j] & 0xc0) == 0x80)
+			j++;
+		char *c = xstrndup(s + i, j - i);
+		int cw = utf8_width(c);
+		free(c);
+		if (col + cw > w)
+			break;
+		col += cw;
+		if (s[i] == ' ')
+			last_blank = i;
+		i = j;
+	}
+	if (i == 0)
+		i = 1;
+	if (last_blank > 0 && i < len)
+		return last_blank + 1;
+	return i;
+}
+
+/* The box as rows of (attr, indent, text) on a width: headings, wrapped values. */
+typedef struct {
+	attr_t a;
+	int x;
+	char *s;
+	int is_key;
+} trow_t;
+
+static size_t tb_layout(textbox_t *tb, int w, trow_t **out)
+{
+	size_t n = 0, cap = 0;
+	trow_t *r = NULL;
+	int keyw = 0;
+	for (size_t i = 0; i < tb->n; i++)
+		if (tb->l[i].kind == TL_KV) {
+			int kw = utf8_width(tb->l[i].key);
+			if (kw > keyw)
+				keyw = kw;
+		}
+	if (keyw > w / 3)
+		keyw = w / 3;
+	for (size_t i = 0; i < tb->n; i++) {
+		tline_t *l = &tb->l[i];
+		int x = 0, tw = w;
+		attr_t a = ui_attr(l->el);
+		if (l->kind == TL_BLANK || (l->text && !*l->text && l->kind != TL_KV)) {
+			r = xgrow(r, &cap, n + 1, sizeof *r);
+			r[n++] = (trow_t){ a, 0, xstrdup(""), 0 };
+			continue;
+		}
+		if (l->kind == TL_HEADING)
+			a = ui_attr(EL_TABLE_HEADER) | A_BOLD;
+		int same_line = 0;
+		if (l->kind == TL_KV) {
+			r = xgrow(r, &cap, n + 1, sizeof *r);
+			r[n++] = (trow_t){ ui_attr(EL_HELP_KEY) | A_BOLD, 0, xstrdup(l->key), 1 };
+			x = keyw + 2;
+			tw = w - x;
+			if (tw < 8) {
+				x = 2;
+				tw = w - 2;
+			} else {
+				same_line = 1;
+			}
+		}
+		const char *s = l->text ? l->text : "";
+		do {
+			size_t k = wrap_piece(s, tw);
+			r = xgrow(r, &cap, n + 1, sizeof *r);
+			r[n++] = (trow_t){ a, x, xstrndup(s, k), same_line ? -1 : 0 };
+			same_line = 0;
+			s += k;
+			while (*s == ' ')
+				s++;
+		} while (*s);
+	}
+	*out = r;
+	return n;
+}
+
+static void tb_draw(overlay_t *o, rect_t area)
+{
+	textbox_t *tb = o->data;
+	if (tb->fill) {
+		tb_clear(tb);
+		tb->fill(tb, tb->ctx);
+	}
+	int w = COLS > 84 ? 80 : COLS - 4, h = area.h - 2;
+	if (w < 20 || h < 5)
+		return;
+	rect_t r = { (COLS - w) / 2, area.y + 1, w, h };
+	ui_fill(r, ui_attr(EL_DEFAULT));
+	ui_box(r, tb->title, ui_attr(EL_PANEL_BORDER_FOCUS), ui_attr(EL_PANEL_TITLE) | A_BOLD);
+	trow_t *rows;
+	size_t n = tb_layout(tb, w - 4, &rows);
+	/* visual rows: a row marked is_key == -1 shares the previous line */
+	size_t nvis = 0;
+	for (size_t i = 0; i < n; i++)
+		nvis += rows[i].is_key != -1;
+	int vis = h - 2;
+	tb->rows = vis;
+	if (tb->scroll > (int)nvis - vis)
+		tb->scroll = (int)nvis - vis > 0 ? (int)nvis - vis : 0;
+	if (tb->scroll < 0)
+		tb->scroll = 0;
+	int line = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].is_key != -1)
+			line++;
+		int y = line - tb->scroll;
+		if (y >= 0 && y < vis)
+			ui_put(r.y + 1 + y, r.x + 2 + rows[i].x, w - 4 - rows[i].x, rows[i].s, rows[i].a);
+		free(rows[i].s);
+	}
+	free(rows);
+	if ((int)nvis > vis)
+		ui_printf(r.y + r.h - 1, r.x + r.w - 16, 14, ui_attr(EL_DIM), " %d/%zu ",
+			  tb->scroll + vis < (int)nvis ? tb->scroll + vis : (int)nvis, nvis);
+}
+
+static int tb_key(overlay_t *o, int ch)
+{
+	textbox_t *tb = o->data;
+	for (int i = 0; i < tb->n_keys; i++)
+		if (tb->keys[i].key == ch)
+			return tb->keys[i].fn(tb->ctx);
+	int page = tb->rows > 2 ? tb->rows - 1 : 1;
+	switch (ch) {
+	case 27: case 'q': case '?': return OV_CLOSE;
+	case 'j': case KEY_DOWN: tb->scroll++; return OV_KEEP;
+	case 'k': case KEY_UP: tb->scroll--; return OV_KEEP;
+	case ' ': case KEY_NPAGE: tb->scroll += page; return OV_KEEP;
+	case KEY_PPAGE: tb->scroll -= page; return OV_KEEP;
+	case 'g': case KEY_HOME: tb->scroll = 0; return OV_KEEP;
+	case 'G': case KEY_END: tb->scroll = 1 << 20; return OV_KEEP;
+	case KEY_RESIZE: case CTRL('l'): return OV_PASS;
+	/* Q quits from anywhere; Enter closes a details box (it opened it) */
+	case 'Q': return OV_PASS;
+	case '\r': case '\n': case KEY_ENTER: return OV_CLOSE;
+	default: return OV_KEEP;
+	}
+}
+
+static void tb_free(overlay_t *o)
+{
+	textbox_t *tb = o->data;
+	tb_clear(tb);
+	free(tb->l);
+	free(tb->title);
+	free(tb->hint);
+	if (tb->ctx_free)
+		tb->ctx_free(tb->ctx);
+	free(tb);
+}
+
+static const char *tb_hint(overlay_t *o)
+{
+	textbox_t *tb = o->data;
+	if (!tb->hint) {
+		strbuf_t b;
+		sb_init(&b);
+		for (int i = 0; i < tb->n_keys; i++)
+			sb_printf(&b, "%s  ", tb->keys[i].hint);
+		sb_puts(&b, "j/k scroll  Esc close");
+		tb->hint = sb_steal(&b);
+	}
+	return tb->hint;
+}
+
+static int tb_tick(overlay_t *o, double now)
+{
+	(void)now;
+	textbox_t *tb = o->data;
+	return tb->fill != NULL; /* live contents show ages */
+}
+
+static const overlay_ops_t textbox_ops = {
+	.name = "textbox", .draw = tb_draw, .key = tb_key, .free = tb_free, .hint = tb_hint,
+	.tick = tb_tick,
+};
+
+void textbox_open(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
+		  void (*ctx_free)(void *ctx))
+{
+	textbox_t *tb = xcalloc(1, sizeof *tb);
+	tb->title = xstrdup(title ? title : "");
+	tb->fill = fill;
+	tb->ctx = ctx;
+	tb->ctx_free = ctx_free;
+	ui_push(ui, &textbox_ops, tb);
+	/* a fill that registers keys does it once, here */
+	if (fill)
+		fill(tb, ctx);
+}
+
+/* ---- prompt ---- */
+
+typedef struct {
+	char *prompt;
+	lineedit_t ed;
+	void (*on_enter)(ui_t *, const char *, void *);
+	void (*on_change)(ui_t *, const char *, void *);
+	void (*on_cancel)(ui_t *, void *);
+	void *ud;
+	void (*ud_free)(void *);
+} prompt_t;
+
+static void line_draw(const char *prompt, lineedit_t *ed, int y)
+{
+	attr_t a = ui_attr(EL_STATUSBAR);
+	ui_fill((rect_t){ 0, y, COLS, 1 }, a);
+	int x = ui_put(y, 0, COLS, prompt, a | A_BOLD);
+	size_t st;
+	int cc;
+	lineedit_view(ed, COLS - x - 1, &st, &cc);
+	ui_put(y, x, COLS - x - 1, lineedit_text(ed) + st, a);
+	/* the cursor as a reversed cell: curs_set stays 0 for the whole console */
+	const char *at = lineedit_text(ed) + ed->cur;
+	char cell[8] = " ";
+	if (*at) {
+		size_t k = 1;
+		while (at[k] && ((unsigned char)at[k] & 0xc0) == 0x80 && k < 6)
+			k++;
+		memcpy(cell, at, k);
+		cell[k] = '\0';
+	}
+	if (x + cc < COLS)
+		ui_put(y, x + cc, 2, cell, a | A_REVERSE);
+}
+
+static void pr_draw(overlay_t *o, rect_t area)
+{
+	(void)area;
+	prompt_t *p = o->data;
+	line_draw(p->prompt, &p->ed, status_row());
+}
+
+static int pr_key(overlay_t *o, int ch)
+{
+	prompt_t *p = o->data;
+	ui_t *ui = o->ui;
+	if (ch == 27) {
+		if (p->on_cancel)
+			p->on_cancel(ui, p->ud);
+		return OV_CLOSE;
+	}
+	if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+		char *text = xstrdup(lineedit_text(&p->ed));
+		void (*fn)(ui_t *, const char *, void *) = p->on_enter;
+		void *ud = p->ud;
+		void (*ud_free)(void *) = p->ud_free;
+		/* close first: on_enter may open another overlay (a `:help`) */
+		p->ud_free = NULL;
+		ui_pop(ui);
+		fn(ui, text, ud);
+		if (ud_free)
+			ud_free(ud);
+		free(text);
+		return OV_KEEP; /* already popped */
+	}
+	if (ch == KEY_RESIZE)
+		return OV_PASS;
+	if ((ch == KEY_BACKSPACE || ch == 127 || ch == CTRL('h')) && !p->ed.b.len) {
+		if (p->on_cancel)
+			p->on_cancel(ui, p->ud);
+		return OV_CLOSE;
+	}
+	if (lineedit_key(&p->ed, ch) == LE_CHANGED && p->on_change)
+		p->on_change(ui, lineedit_text(&p->ed), p->ud);
+	return OV_KEEP;
+}
+
+static void pr_free(overlay_t *o)
+{
+	prompt_t *p = o->data;
+	lineedit_free(&p->ed);
+	free(p->prompt);
+	if (p->ud_free)
+		p->ud_free(p->ud);
+	free(p);
+}
+
+static const overlay_ops_t prompt_ops = {
+	.name = "prompt", .draw = pr_draw, .key = pr_key, .free = pr_free,
+};
+
+void prompt_open(ui_t *ui, const char *prompt, const char *initial,
+		 void (*on_enter)(ui_t *ui, const char *text, void *ud),
+		 void (*on_change)(ui_t *ui, const char *text, void *ud),
+		 void (*on_cancel)(ui_t *ui, void *ud), void *ud, void (*ud_free)(void *))
+{
+	prompt_t *p = xcalloc(1, sizeof *p);
+	p->prompt = xstrdup(prompt);
+	lineedit_init(&p->ed, initial);
+	p->ed.max = 1024;
+	p->on_enter = on_enter;
+	p->on_change = on_change;
+	p->on_cancel = on_cancel;
+	p->ud = ud;
+	p->ud_free = ud_free;
+	ui_push(ui, &prompt_ops, p);
+}
+
+/* ---- confirmation ---- */
+
+typedef struct {
+	char *q;
+	void (*on_yes)(ui_t *, void *);
+	void *ud;
+	void (*ud_free)(void *);
+} confirm_t;
+
+static void cf_draw(overlay_t *o, rect_t area)
+{
+	confirm_t *c = o->data;
+	/* a box in the middle, so it cannot be missed; the question in words */
+	int w = utf8_width(c->q) + 6;
+	if (w > COLS - 2)
+		w = COLS - 2;
+	if (w < 20)
+		w = COLS;
+	rect_t r = { (COLS - w) / 2, area.y + area.h / 2 - 2, w, 5 };
+	if (r.y < area.y)
+		r.y = area.y;
+	ui_fill(r, ui_attr(EL_DEFAULT));
+	ui_box(r, "Confirm", ui_attr(EL_ERROR) | A_BOLD, ui_attr(EL_ERROR) | A_BOLD);
+	ui_put(r.y + 2, r.x + 3, r.w - 6, c->q, ui_attr(EL_DEFAULT) | A_BOLD);
+}
+
+static int cf_key(overlay_t *o, int ch)
+{
+	confirm_t *c = o->data;
+	ui_t *ui = o->ui;
+	if (ch == KEY_RESIZE)
+		return OV_PASS;
+	if (ch == 'y' || ch == 'Y') {
+		void (*fn)(ui_t *, void *) = c->on_yes;
+		void *ud = c->ud;
+		void (*ud_free)(void *) = c->ud_free;
+		c->ud_free = NULL;
+		ui_pop(ui);
+		fn(ui, ud);
+		if (ud_free)
+			ud_free(ud);
+		return OV_KEEP;
+	}
+	ui_say(ui, 0, "cancelled: nothing was sent");
+	return OV_CLOSE;
+}
+
+static void cf_free(overlay_t *o)
+{
+	confirm_t *c = o->data;
+	if (c->ud_free)
+		c->ud_free(c->ud);
+	free(c->q);
+	free(c);
+}
+
+static const char *cf_hint(overlay_t *o)
+{
+	(void)o;
+	return "y confirm  any other key cancels";
+}
+
+static const overlay_ops_t confirm_ops = {
+	.name = "confirm", .draw = cf_draw, .key = cf_key, .free = cf_free, .hint = cf_hint,
+};
+
+void confirm_open(ui_t *ui, const char *question, void (*on_yes)(ui_t *ui, void *ud), void *ud,
+		  void (*ud_free)(void *))
+{
+	confirm_t *c = xcalloc(1, sizeof *c);
+	c->q = xstrdup(question);
+	c->on_yes = on_yes;
+	c->ud = ud;
+	c->ud_free = ud_free;
+	ui_push(ui, &confirm_ops, c);
+}
+
+/* ---- form ---- */
+
+typedef struct {
+	char *label;
+	lineedit_t ed;
+	int required;
+} field_t;
+
+struct form {
+	char *title;
+	struct {
+		theme_el_t el;
+		char *s;
+	} *info;
+	size_t n_info, cap_info;
+	field_t f[FORM_MAX_FIELDS];
+	size_t n;
+	size_t cur;
+	char *error;
+	form_submit_fn on_submit;
+	void *ud;
+	void (*ud_free)(void *);
+	ui_t *ui;
+};
+
+void form_info(form_t *f, theme_el_t el, const char *line)
+{
+	f->info = xgrow(f->info, &f->cap_info, f->n_info + 1, sizeof *f->info);
+	f->info[f->n_info].el = el;
+	f->info[f->n_info].s = xstrdup(line ? line : "");
+	f->n_info++;
+	ui_dirty(f->ui);
+}
+
+void form_field(form_t *f, const char *label, const char *initial, int required)
+{
+	if (f->n >= FORM_MAX_FIELDS)
+		return;
+	field_t *fl = &f->f[f->n++];
+	fl->label = xstrdup(label);
+	lineedit_init(&fl->ed, initial);
+	fl->ed.max = 1024;
+	fl->required = required;
+}
+
+char *form_value(const form_t *f, size_t i)
+{
+	if (i >= f->n)
+		return xstrdup("");
+	const char *s = lineedit_text(&f->f[i].ed);
+	while (*s == ' ')
+		s++;
+	size_t l = strlen(s);
+	while (l && s[l - 1] == ' ')
+		l--;
+	return xstrndup(s, l);
+}
+
+const char *form_label(const form_t *f, size_t i)
+{
+	return i < f->n ? f->f[i].label : "";
+}
+
+static void fm_draw(overlay_t *o, rect_t area)
+{
+	form_t *f = o->data;
+	int w = COLS > 90 ? 84 : COLS - 4;
+	int h = (int)f->n_info + (int)f->n * 2 + 6;
+	if (h > area.h)
+		h = area.h;
+	if (w < 20 || h < 6)
+		return;
+	rect_t r = { (COLS - w) / 2, area.y + (area.h - h) / 2, w, h };
+	ui_fill(r, ui_attr(EL_DEFAULT));
+	ui_box(r, f->title, ui_attr(EL_PANEL_BORDER_FOCUS), ui_attr(EL_PANEL_TITLE) | A_BOLD);
+	int y = r.y + 1, x = r.x + 2, cw = w - 4;
+	for (size_t i = 0; i < f->n_info && y < r.y + r.h - 1; i++)
+		ui_put(y++, x, cw, f->info[i].s, ui_attr(f->info[i].el));
+	y++;
+	int lw = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		int l = utf8_width(f->f[i].label) + (f->f[i].required ? 1 : 0);
+		if (l > lw)
+			lw = l;
+	}
+	for (size_t i = 0; i < f->n && y < r.y + r.h - 1; i++, y += 2) {
+		field_t *fl = &f->f[i];
+		int focus = i == f->cur;
+		attr_t la = ui_attr(focus ? EL_HELP_KEY : EL_DEFAULT) | (focus ? A_BOLD : 0);
+		char *lab = xasprintf("%s%s", fl->label, fl->required ? "*" : "");
+		ui_put(y, x, lw + 1, lab, la);
+		free(lab);
+		int fx = x + lw + 2, fw = cw - lw - 2;
+		if (fw < 4)
+			continue;
+		attr_t fa = ui_attr(focus ? EL_SELECTED : EL_TABLE_HEADER);
+		ui_fill((rect_t){ fx, y, fw, 1 }, fa);
+		size_t st;
+		int cc;
+		lineedit_view(&fl->ed, fw, &st, &cc);
+		ui_put(y, fx, fw, lineedit_text(&fl->ed) + st, fa);
+		if (focus && fx + cc < fx + fw)
+			ui_put(y, fx + cc, 1, " ", fa | A_REVERSE);
+		if (focus && fl->ed.cur < fl->ed.b.len) {
+			/* the character under the cursor, reversed */
+			const char *at = lineedit_text(&fl->ed) + fl->ed.cur;
+			size_t k = 1;
+			while (at[k] && ((unsigned char)at[k] & 0xc0) == 0x80)
+				k++;
+			char *cell = xstrndup(at, k);
+			ui_put(y, fx + cc, 2, cell, fa | A_REVERSE);
+			free(cell);
+		}
+	}
+	if (f->error)
+		ui_put(r.y + r.h - 2, x, cw, f->error, ui_attr(EL_ERROR) | A_BOLD);
+}
+
+static int fm_key(overlay_t *o, int ch)
+{
+	form_t *f = o->data;
+	switch (ch) {
+	case 27:
+		ui_say(o->ui, 0, "cancelled: nothing was sent");
+		return OV_CLOSE;
+	case KEY_RESIZE:
+		return OV_PASS;
+	case '\t':
+	case KEY_DOWN:
+		f->cur = (f->cur + 1) % (f->n ? f->n : 1);
+		return OV_KEEP;
+	case KEY_BTAB:
+	case KEY_UP:
+		f->cur = (f->cur + (f->n ? f->n : 1) - 1) % (f->n ? f->n : 1);
+		return OV_KEEP;
+	case '\r':
+	case '\n':
+	case KEY_ENTER: {
+		/* Enter moves on through the fields; on the last one it submits */
+		if (f->cur + 1 < f->n) {
+			f->cur++;
+			return OV_KEEP;
+		}
+		for (size_t i = 0; i < f->n; i++) {
+			char *v = form_value(f, i);
+			int empty = !*v;
+			free(v);
+			if (f->f[i].required && empty) {
+				free(f->error);
+				f->error = xasprintf("%s is required", f->f[i].label);
+				f->cur = i;
+				return OV_KEEP;
+			}
+		}
+		free(f->error);
+		f->error = f->on_submit(f, f->ud);
+		if (!f->error) {
+			/* the submit may have pushed a confirmation over us: pop just the form */
+			ui_t *ui = o->ui;
+			for (int i = ui->n_ov - 1; i >= 0; i--)
+				if (ui->ov[i].data == f) {
+					overlay_t me = ui->ov[i];
+					memmove(&ui->ov[i], &ui->ov[i + 1],
+						(size_t)(ui->n_ov - i - 1) * sizeof ui->ov[0]);
+					ui->n_ov--;
+					me.ops->free(&me);
+					break;
+				}
+			ui_dirty(ui);
+		}
+		return OV_KEEP;
+	}
+	default:
+		if (f->n)
+			lineedit_key(&f->f[f->cur].ed, ch);
+		return OV_KEEP;
+	}
+}
+
+static void fm_free(overlay_t *o)
+{
+	form_t *f = o->data;
+	for (size_t i = 0; i < f->n_info; i++)
+		free(f->info[i].s);
+	free(f->info);
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->f[i].label);
+		lineedit_free(&f->f[i].ed);
+	}
+	free(f->error);
+	free(f->title);
+	if (f->ud_free)
+		f->ud_free(f->ud);
+	free(f);
+}
+
+static const char *fm_hint(overlay_t *o)
+{
+	(void)o;
+	return "Tab/Down next field  Enter next/submit  Esc cancel (nothing is sent)";
+}
+
+static const overlay_ops_t form_ops = {
+	.name = "form", .draw = fm_draw, .key = fm_key, .free = fm_free, .hint = fm_hint,
+};
+
+form_t *form_open(ui_t *ui, const char *title, form_submit_fn on_submit, void *ud,
+		  void (*ud_free)(void *))
+{
+	form_t *f = xcalloc(1, sizeof *f);
+	f->title = xstrdup(title);
+	f->on_submit = on_submit;
+	f->ud = ud;
+	f->ud_free = ud_free;
+	f->ui = ui;
+	ui_push(ui, &form_ops, f);
+	return f;
+}

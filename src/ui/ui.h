@@ -1,0 +1,71 @@
+/* The console's shared state, as views and overlays see it: the models, the views, the overlay stack. */
+#ifndef ICN_UI_H
+#define ICN_UI_H
+#include <uv.h>
+#include "app/backends.h"
+#include "app/dash.h"
+#include "app/targets.h"
+#include "core/conf.h"
+#include "core/http.h"
+#include "core/xalloc.h"
+#include "ui/overlay.h"
+#include "ui/screen.h"
+#include "ui/tui.h"
+#include "ui/view.h"
+
+#define UI_MAX_VIEWS 8
+#define UI_MAX_OVERLAYS 8
+
+struct ui {
+	const tui_opts_t *o;
+	uv_loop_t *loop;
+	http_client_t *http;
+	screen_t scr;
+	conf_context_t ctx;
+	/* models, owned by their app modules; views read them and call those modules */
+	backends_t bk;
+	dash_t dash;
+	targets_t tg;
+	struct alerts *al;          /* NULL until the alerts module is wired in */
+
+	view_t views[UI_MAX_VIEWS];
+	size_t n_views, cur;
+	overlay_t ov[UI_MAX_OVERLAYS];
+	int n_ov;
+
+	uv_poll_t in;
+	uv_signal_t sig[4];
+	uv_timer_t t_refresh, t_tick, t_paint;
+	int paint_pending;
+	int header_only;            /* the pending paint is the clock's alone */
+	char *msg;
+	int msg_err;
+	double msg_until;
+	int quit;
+	int empty_reads;
+	double started;
+	int first_complete;
+	double last_bell;
+};
+
+/* Glyphs in one table, UTF-8 and ASCII side by side. */
+typedef enum { GL_HEALTH_OK, GL_HEALTH_SLOW, GL_HEALTH_DOWN, GL_HEALTH_UNKNOWN, GL_EXPANDED,
+	       GL_COLLAPSED, GL_BAR, GL__COUNT } glyph_t;
+const char *ui_glyph(glyph_t g);
+
+/* "12s ago", "3m ago", "never". */
+void ui_fmt_ago(double t, char *buf, size_t n);
+
+/* The views, each exported by its file under src/ui/views/. */
+extern const view_ops_t dashboard_view_ops;
+extern const view_ops_t targets_view_ops;
+
+/* The console's `:` commands and global keys (for help). */
+const command_t *ui_commands(size_t *n);
+const keybind_t *ui_global_keys(size_t *n);
+/* Refresh what the shown view needs now. */
+void ui_refresh_now(ui_t *ui);
+/* Apply a new refresh interval. */
+void ui_set_refresh(ui_t *ui, long long ms);
+
+#endif

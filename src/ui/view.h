@@ -1,0 +1,83 @@
+/* Views as modules: requests, key tables, the view_ops_t every view exports, and what views may ask of the console. */
+#ifndef ICN_VIEW_H
+#define ICN_VIEW_H
+#include <stddef.h>
+#include "ui/layout.h"
+
+/* Requests: what a key asks for. One list gives the enum and the names; the
+ * key tables bind keys to them and are what the help screen prints. */
+#define REQUESTS(X)                                                                      \
+	X(REQ_NONE) X(REQ_HELP) X(REQ_CMDLINE) X(REQ_QUIT) X(REQ_BACK_OR_QUIT) X(REQ_BACK) \
+	X(REQ_NEXT_VIEW) X(REQ_PREV_VIEW) X(REQ_VIEW1) X(REQ_VIEW2) X(REQ_VIEW3)            \
+	X(REQ_VIEW4) X(REQ_VIEW5) X(REQ_REFRESH) X(REQ_REDRAW)                              \
+	X(REQ_LEFT) X(REQ_RIGHT) X(REQ_UP) X(REQ_DOWN) X(REQ_PGUP) X(REQ_PGDN) X(REQ_TOP)   \
+	X(REQ_BOTTOM) X(REQ_ENTER) X(REQ_RANGE_SHORTER) X(REQ_RANGE_LONGER)                 \
+	X(REQ_DETAILS) X(REQ_FILTER) X(REQ_ACK) X(REQ_UNACK) X(REQ_EXTEND)                  \
+	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED)
+#define REQ_ENUM_(r) r,
+typedef enum { REQUESTS(REQ_ENUM_) REQ__COUNT } req_t;
+#undef REQ_ENUM_
+
+typedef struct {
+	int key;
+	const char *label; /* NULL: an alias of the row above, not listed in help */
+	req_t req;
+	const char *help;
+} keybind_t;
+
+typedef struct ui ui_t;
+typedef struct view view_t;
+
+/* A `:` command. */
+typedef struct {
+	const char *name;
+	const char *alias;
+	const char *args;
+	const char *help;
+	int (*fn)(ui_t *ui, const char *arg);
+} command_t;
+
+enum { VIEW_F_NONE = 0 };
+
+typedef struct view_ops {
+	const char *name;          /* "Dashboard": the view bar and help */
+	const char *hint;          /* status line when nothing else is said */
+	unsigned flags;
+	size_t private_size;       /* bytes of state allocated (zeroed) for the view */
+	const keybind_t *keys;     /* the view's own keys, looked up before the global ones */
+	size_t n_keys;
+	/* all optional but draw and request */
+	void (*open)(view_t *v);
+	void (*close)(view_t *v);
+	void (*focus)(view_t *v, int shown);   /* became the shown view (1) or left it (0) */
+	void (*draw)(view_t *v, rect_t area);
+	/* handle a request; return REQ_NONE when handled, else the request for the
+	 * console to handle (quit, help, views, refresh) */
+	req_t (*request)(view_t *v, req_t req);
+	/* the refresh timer fired (or r): ask for what this view shows while shown */
+	void (*reload)(view_t *v);
+	/* once a second; return 1 when the view shows something that moved (ages) */
+	int (*tick)(view_t *v, double now);
+	/* status line hint that depends on the view's state (else `hint`) */
+	const char *(*hint_fn)(view_t *v);
+	/* the right end of the view bar ("ICN Overview  range 1h  every 5s"), malloc'd or NULL */
+	char *(*status)(view_t *v);
+} view_ops_t;
+
+struct view {
+	const view_ops_t *ops;
+	ui_t *ui;
+	void *priv;                /* private_size bytes, owned by the console */
+};
+
+/* What views may ask of the console (src/ui/tui.c). */
+/* A message on the status line (errors stay longer and go to the log). */
+void ui_say(ui_t *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Something changed: paint soon (coalesced). */
+void ui_dirty(ui_t *ui);
+/* The area views draw in (below the header and view bar, above the status line). */
+rect_t ui_content_area(void);
+/* Switch to the view named (e.g. "Alerts"); returns its view or NULL. */
+view_t *ui_show_view(ui_t *ui, const char *name);
+
+#endif

@@ -1,0 +1,220 @@
+/* Shared widgets: the list's selection and scrolling, and the UTF-8 line editor. No drawing here. */
+#include "config.h"
+#include "ui/widgets.h"
+#include "ui/canvas.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CTRL
+#define CTRL(c) ((c) & 0x1f)
+#endif
+
+/* ---- list ---- */
+
+void list_fit(list_t *l, size_t n, int rows)
+{
+	l->n = n;
+	l->rows = rows > 0 ? rows : 1;
+	if (l->sel >= n)
+		l->sel = n ? n - 1 : 0;
+	if (l->top > l->sel)
+		l->top = l->sel;
+	if (l->sel >= l->top + (size_t)l->rows)
+		l->top = l->sel - (size_t)l->rows + 1;
+	/* no empty space below the last row while rows above are hidden */
+	if (n > (size_t)l->rows && l->top + (size_t)l->rows > n)
+		l->top = n - (size_t)l->rows;
+	if (n <= (size_t)l->rows)
+		l->top = 0;
+}
+
+void list_select(list_t *l, size_t i)
+{
+	l->sel = i;
+	list_fit(l, l->n, l->rows);
+}
+
+int list_request(list_t *l, req_t r)
+{
+	size_t page = l->rows > 1 ? (size_t)l->rows - 1 : 1;
+	switch (r) {
+	case REQ_UP: if (l->sel) l->sel--; break;
+	case REQ_DOWN: if (l->sel + 1 < l->n) l->sel++; break;
+	case REQ_PGUP: l->sel = l->sel > page ? l->sel - page : 0; break;
+	case REQ_PGDN: l->sel = l->sel + page < l->n ? l->sel + page : (l->n ? l->n - 1 : 0); break;
+	case REQ_TOP: l->sel = 0; break;
+	case REQ_BOTTOM: l->sel = l->n ? l->n - 1 : 0; break;
+	default: return 0;
+	}
+	list_fit(l, l->n, l->rows);
+	return 1;
+}
+
+/* ---- line editor ---- */
+
+void lineedit_init(lineedit_t *e, const char *text)
+{
+	memset(e, 0, sizeof *e);
+	sb_init(&e->b);
+	lineedit_set(e, text);
+}
+
+void lineedit_set(lineedit_t *e, const char *text)
+{
+	e->b.len = 0;
+	if (e->b.s)
+		e->b.s[0] = '\0';
+	/* only what typing could have entered: no control bytes */
+	for (const char *p = text ? text : ""; *p; p++)
+		if ((unsigned char)*p >= 0x20 && *p != 0x7f)
+			sb_add(&e->b, p, 1);
+	e->cur = e->b.len;
+}
+
+void lineedit_free(lineedit_t *e)
+{
+	sb_free(&e->b);
+	e->cur = 0;
+}
+
+const char *lineedit_text(const lineedit_t *e)
+{
+	return e->b.s ? e->b.s : "";
+}
+
+static int is_cont(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+static size_t prev_char(const lineedit_t *e, size_t at)
+{
+	if (!at)
+		return 0;
+	do
+		at--;
+	while (at && is_cont((unsigned char)e->b.s[at]));
+	return at;
+}
+
+static size_t next_char(const lineedit_t *e, size_t at)
+{
+	if (at >= e->b.len)
+		return e->b.len;
+	do
+		at++;
+	while (at < e->b.len && is_cont((unsigned char)e->b.s[at]));
+	return at;
+}
+
+static void cut(lineedit_t *e, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	memmove(e->b.s + from, e->b.s + to, e->b.len - to + 1);
+	e->b.len -= to - from;
+	e->cur = from;
+}
+
+static void insert_byte(lineedit_t *e, char c)
+{
+	size_t max = e->max ? e->max : 4096;
+	if (e->b.len >= max)
+		return;
+	sb_add(&e->b, &c, 1); /* grow by one, then move the tail */
+	memmove(e->b.s + e->cur + 1, e->b.s + e->cur, e->b.len - 1 - e->cur);
+	e->b.s[e->cur++] = c;
+}
+
+int lineedit_key(lineedit_t *e, int ch)
+{
+	if (!e->b.s)
+		sb_add(&e->b, "", 0);
+	switch (ch) {
+	case KEY_BACKSPACE:
+	case 127:
+	case CTRL('h'):
+		if (!e->cur)
+			return LE_IGNORED;
+		cut(e, prev_char(e, e->cur), e->cur);
+		return LE_CHANGED;
+	case KEY_DC:
+	case CTRL('d'):
+		if (e->cur >= e->b.len)
+			return LE_IGNORED;
+		cut(e, e->cur, next_char(e, e->cur));
+		return LE_CHANGED;
+	case KEY_LEFT:
+	case CTRL('b'):
+		e->cur = prev_char(e, e->cur);
+		return LE_MOVED;
+	case KEY_RIGHT:
+	case CTRL('f'):
+		e->cur = next_char(e, e->cur);
+		return LE_MOVED;
+	case KEY_HOME:
+	case CTRL('a'):
+		e->cur = 0;
+		return LE_MOVED;
+	case KEY_END:
+	case CTRL('e'):
+		e->cur = e->b.len;
+		return LE_MOVED;
+	case CTRL('u'):
+		cut(e, 0, e->cur);
+		return LE_CHANGED;
+	case CTRL('k'):
+		e->b.len = e->cur;
+		e->b.s[e->cur] = '\0';
+		return LE_CHANGED;
+	case CTRL('w'): {
+		size_t at = e->cur;
+		while (at && e->b.s[at - 1] == ' ')
+			at--;
+		while (at && e->b.s[at - 1] != ' ')
+			at--;
+		if (at == e->cur)
+			return LE_IGNORED;
+		cut(e, at, e->cur);
+		return LE_CHANGED;
+	}
+	default:
+		break;
+	}
+	if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
+		/* a continuation byte only after a lead byte; a lone one would be
+		 * invalid UTF-8 in a silence comment */
+		if (is_cont((unsigned char)ch) && (!e->cur || (unsigned char)e->b.s[e->cur - 1] < 0x80))
+			return LE_IGNORED;
+		insert_byte(e, (char)ch);
+		return LE_CHANGED;
+	}
+	return LE_IGNORED;
+}
+
+static int width_of(const char *s, size_t n)
+{
+	char *t = xstrndup(s, n);
+	int w = utf8_width(t);
+	free(t);
+	return w;
+}
+
+void lineedit_view(const lineedit_t *e, int w, size_t *start, int *cursor_col)
+{
+	const char *s = lineedit_text(e);
+	size_t st = 0;
+	if (w < 2)
+		w = 2;
+	/* start as far left as keeps the cursor (and one cell after it) in sight */
+	while (width_of(s + st, e->cur - st) > w - 1) {
+		size_t nx = st;
+		do
+			nx++;
+		while (nx < e->cur && is_cont((unsigned char)s[nx]));
+		st = nx;
+	}
+	*start = st;
+	*cursor_col = width_of(s + st, e->cur - st);
+}

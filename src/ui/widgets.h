@@ -1,0 +1,49 @@
+/* Shared widgets: a list (selection, scrolling, paging) and a UTF-8 line editor. Pure: no curses calls. */
+#ifndef ICN_WIDGETS_H
+#define ICN_WIDGETS_H
+#include <stddef.h>
+#include "core/xalloc.h"
+#include "ui/view.h"
+
+/* ---- list: which row is selected and which is on top ---- */
+
+typedef struct {
+	size_t n;      /* rows */
+	size_t sel;    /* selected row (0 when empty) */
+	size_t top;    /* first row shown */
+	int rows;      /* rows that fit, set by list_fit at each draw */
+} list_t;
+
+/* Keep sel in [0, n) and in sight for `rows` visible rows. */
+void list_fit(list_t *l, size_t n, int rows);
+/* Movement requests (UP DOWN PGUP PGDN TOP BOTTOM): returns 1 when handled. */
+int list_request(list_t *l, req_t r);
+/* Select row i (clamped) and bring it in sight. */
+void list_select(list_t *l, size_t i);
+
+/* ---- line editor: UTF-8 text with a cursor (byte offset at a character start) ---- */
+
+typedef struct {
+	strbuf_t b;
+	size_t cur;
+	size_t max;    /* bytes at most (0: 4096) */
+} lineedit_t;
+
+enum { LE_IGNORED = 0, LE_MOVED = 1, LE_CHANGED = 2 };
+
+void lineedit_init(lineedit_t *e, const char *text);
+void lineedit_set(lineedit_t *e, const char *text);
+void lineedit_free(lineedit_t *e);
+const char *lineedit_text(const lineedit_t *e); /* never NULL */
+/*
+ * A key: printable bytes (UTF-8 sequences arrive byte by byte and are kept whole),
+ * Backspace/^H and Delete/^D delete a character, Left/Right/^B/^F move one
+ * character, Home/^A and End/^E jump, ^U deletes to the start, ^K to the end,
+ * ^W the word before the cursor. Control bytes never enter the text.
+ */
+int lineedit_key(lineedit_t *e, int ch);
+/* Which part of the text to show in `w` columns so the cursor is visible:
+ * the byte offset to start from and the cursor's column relative to it. */
+void lineedit_view(const lineedit_t *e, int w, size_t *start, int *cursor_col);
+
+#endif
