@@ -1,5 +1,6 @@
 /* icn-console: options, subcommands, and the start-up and shutdown order. */
 #include "config.h"
+#include "app/alerts.h"
 #include "app/dash.h"
 #include "app/datadir.h"
 #include "app/targets.h"
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_BACKEND = 1, EXIT_USAGE = 2 };
 
@@ -46,6 +48,8 @@ static const char usage_text[] =
 	"      --ascii              draw with ASCII characters only\n"
 	"      --charts MODE        chart glyphs: braille (default), block (for fonts\n"
 	"                           without braille), ascii\n"
+	"      --no-bell            no bell or desktop notification on a new critical alert\n"
+	"      --read-only          refuse every write (acknowledge, expire, extend)\n"
 	"  -r, --refresh DUR        refresh interval (default 5s)\n"
 	"      --range DUR          time range of graphs (default 1h)\n"
 	"      --timeout DUR        per-request timeout (default 3s)\n"
@@ -72,7 +76,7 @@ typedef struct {
 	const char *log;
 	const char *refresh, *range, *timeout;
 	const char *charts;
-	int no_color, ascii, once;
+	int no_color, ascii, once, no_bell;
 	const char *command;
 } opts_t;
 
@@ -91,7 +95,7 @@ static void die_usage(const char *fmt, ...)
 static void parse_args(int argc, char **argv, opts_t *o)
 {
 	enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
-	       O_ONCE, O_LOG, O_CHARTS };
+	       O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_READONLY };
 	static const struct option lo[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "context", required_argument, NULL, 'x' },
@@ -105,6 +109,8 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		{ "no-colour", no_argument, NULL, O_NOCOLOR },
 		{ "ascii", no_argument, NULL, O_ASCII },
 		{ "charts", required_argument, NULL, O_CHARTS },
+		{ "no-bell", no_argument, NULL, O_NOBELL },
+		{ "read-only", no_argument, NULL, O_READONLY },
 		{ "refresh", required_argument, NULL, 'r' },
 		{ "range", required_argument, NULL, O_RANGE },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -134,6 +140,8 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		case O_NOCOLOR: o->no_color = 1; break;
 		case O_ASCII: o->ascii = 1; break;
 		case O_CHARTS: o->charts = optarg; break;
+		case O_NOBELL: o->no_bell = 1; break;
+		case O_READONLY: o->ov.read_only = 1; break;
 		case 'r': o->refresh = optarg; break;
 		case O_RANGE: o->range = optarg; break;
 		case O_TIMEOUT: o->timeout = optarg; break;
@@ -187,6 +195,21 @@ static long long duration_arg(const char *what, const char *s, long long dflt, l
 	return ms;
 }
 
+/* Who acknowledges: the config's ack author, else $USER@hostname. */
+static char *default_author(const conf_t *c)
+{
+	if (c->ack_author && *c->ack_author)
+		return xstrdup(c->ack_author);
+	const char *user = getenv("USER");
+	if (!user || !*user)
+		user = getenv("LOGNAME");
+	char host[256] = "";
+	if (gethostname(host, sizeof host - 1) != 0)
+		host[0] = '\0';
+	host[sizeof host - 1] = '\0';
+	return xasprintf("%s@%s", user && *user ? user : "unknown", *host ? host : "localhost");
+}
+
 static const char *env_get(const char *name)
 {
 	return getenv(name);
@@ -218,7 +241,7 @@ static json_t *backend_json(const backend_t *b)
 	return o;
 }
 
-static void once_json(const dash_t *d, const dashboard_t *board)
+static void once_json(const dash_t *d, const alerts_t *al, const dashboard_t *board)
 {
 	json_t *root = json_object();
 	json_object_set_new(root, "context", json_string(d->ctx.name ? d->ctx.name : "default"));
@@ -262,7 +285,7 @@ static void once_json(const dash_t *d, const dashboard_t *board)
 	for (size_t i = 0; i < d->bk->n_am; i++)
 		json_array_append_new(bk, backend_json(&d->bk->am[i]));
 	json_object_set_new(root, "backends", bk);
-	json_object_set_new(root, "firing", d->firing >= 0 ? json_integer(d->firing) : json_null());
+	json_object_set_new(root, "firing", al->firing >= 0 ? json_integer(al->firing) : json_null());
 	/* ASCII only: a C1 control in a label (U+009B is CSI) never reaches a terminal */
 	json_dumpf(root, stdout,
 		   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) | JSON_ENSURE_ASCII);
@@ -279,7 +302,7 @@ static void put_safe(const char *pre, const char *text, int width, const char *p
 	free(t);
 }
 
-static void once_text(const dash_t *d, const dashboard_t *board)
+static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *board)
 {
 	char tb[32];
 	time_t t = time(NULL);
@@ -336,18 +359,20 @@ static void once_text(const dash_t *d, const dashboard_t *board)
 			put_safe(" (", bk[i]->error, 0, ")");
 		printf("%s", i + 1 < nb ? "," : "");
 	}
-	if (d->firing >= 0)
-		printf("; %d alert%s firing", d->firing, d->firing == 1 ? "" : "s");
+	if (al->firing >= 0)
+		printf("; %d alert%s firing", al->firing, al->firing == 1 ? "" : "s");
 	else if (d->bk->n_am)
 		printf("; alerts unknown (no Alertmanager answered)");
 	putchar('\n');
 }
 
-static int run_once(dash_t *d, const dashboard_t *board, const char *output)
+static int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *output)
 {
 	uv_loop_t *loop = d->loop;
 	dash_refresh(d, now_unix(), 0);
-	while (dash_pending(d))
+	if (d->bk->n_am)
+		alerts_refresh(al, 0);
+	while (dash_pending(d) || alerts_pending(al))
 		uv_run(loop, UV_RUN_ONCE);
 	dash_tick(d, now_unix());
 	int rc = EXIT_OK;
@@ -375,9 +400,9 @@ static int run_once(dash_t *d, const dashboard_t *board, const char *output)
 			rc = EXIT_BACKEND;
 		}
 	if (output && strcmp(output, "json") == 0)
-		once_json(d, board);
+		once_json(d, al, board);
 	else
-		once_text(d, board);
+		once_text(d, al, board);
 	return rc;
 }
 
@@ -544,7 +569,10 @@ int main(int argc, char **argv)
 		dash_init(&d, loop, http, &bk, &ctx, &board);
 		d.timeout_ms = (long)timeout;
 		d.refresh_ms = refresh;
-		rc = run_once(&d, &board, o.output);
+		alerts_t al;
+		alerts_init(&al, loop, http, &bk, &ctx, (long)timeout);
+		rc = run_once(&d, &al, &board, o.output);
+		alerts_free(&al);
 		dash_free(&d);
 		backends_free(&bk);
 		dashboard_free(&board);
@@ -583,16 +611,21 @@ int main(int argc, char **argv)
 	http_client_free(http);
 	http = NULL;
 	uv_run(loop, UV_RUN_NOWAIT);
+	char *author = default_author(&conf);
 	tui_opts_t to = {
 		.conf = &conf, .ov = &o.ov, .ctx = &ctx, .board = &board,
 		.theme = have_theme ? &theme : NULL, .refresh_ms = refresh, .range_ms = range,
 		.timeout_ms = (long)timeout, .no_color = no_color, .ascii = o.ascii,
 		.started = started,
+		.bell = !o.no_bell && conf.bell != 0,
+		.ack_ms = conf.ack_duration_ms ? conf.ack_duration_ms : 2 * 3600000LL,
+		.ack_author = author,
 		.charts = !o.charts ? -1
 			  : strcmp(o.charts, "block") == 0 ? GLYPHS_BLOCK
 			  : strcmp(o.charts, "ascii") == 0 ? GLYPHS_ASCII : GLYPHS_BRAILLE,
 	};
 	rc = tui_run(&to);
+	free(author);
 	if (rc == 2)
 		fprintf(stderr, "icn-console: the dashboard needs a terminal on stdin and stdout "
 				"(use --once for a one-shot print)\n");

@@ -51,6 +51,12 @@ typedef struct alerts {
 	http_req_t *req_alerts, *req_pending, *req_sil;
 	http_req_t *req_probe[CONF_MAX_AM];
 	struct alerts_write_op *writes; /* writes under way */
+	/* the answers of one refresh, held until both have come, then merged */
+	struct alerts_round {
+		am_alerts_t am, pending;
+		int am_done, am_ok, pending_done;
+	} round;
+	struct alerts_probe { struct alerts *al; size_t i; } probe_ud[CONF_MAX_AM];
 
 	void (*on_change)(struct alerts *al, void *ud);
 	/* a critical alert fired that was not firing at the previous refresh (not

@@ -1,7 +1,6 @@
 /* Dashboard data: asks Prometheus for every panel, keeps the answers and each backend's health. */
 #include "config.h"
 #include "app/dash.h"
-#include "backend/am.h"
 #include "backend/prom.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -52,21 +51,6 @@ static void cancel_all(dash_t *d)
 			http_cancel(d->p[i].req_range);
 		d->p[i].req_now = d->p[i].req_range = NULL;
 	}
-	for (size_t i = 0; i < d->bk->n_am; i++) {
-		if (d->am_req[i])
-			http_cancel(d->am_req[i]);
-		d->am_req[i] = NULL;
-	}
-}
-
-static void setup_backends(dash_t *d)
-{
-	for (size_t i = 0; i < CONF_MAX_AM; i++) {
-		am_strv_free(d->am_fp[i], d->am_nfp[i]);
-		d->am_fp[i] = NULL;
-		d->am_nfp[i] = 0;
-	}
-	d->firing = -1;
 }
 
 void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, backends_t *bk,
@@ -88,7 +72,6 @@ void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, backends_t *bk,
 	d->range_ms = 60LL * 60 * 1000;
 	d->timeout_ms = 3000;
 	d->refresh_ms = 5000;
-	setup_backends(d);
 }
 
 void dash_set_context(dash_t *d, const conf_context_t *ctx)
@@ -100,7 +83,6 @@ void dash_set_context(dash_t *d, const conf_context_t *ctx)
 	d->ctx = copy;
 	for (size_t i = 0; i < d->n; i++)
 		panel_clear(&d->p[i]);
-	setup_backends(d);
 }
 
 static void changed(dash_t *d)
@@ -260,77 +242,6 @@ static void on_range(const http_response_t *r, void *ud)
 	changed(d);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Firing alerts over all Alertmanagers that answered, each alert once (HA replicas
- * hold the same alerts). -1 when none answered. One sort of every fingerprint,
- * O(N log N) however many alerts a (possibly lying) Alertmanager sends. */
-static void count_firing(dash_t *d)
-{
-	size_t total = 0, k = 0, count = 0;
-	int any = 0;
-	for (size_t i = 0; i < d->bk->n_am; i++) {
-		if (!backend_up(&d->bk->am[i]))
-			continue;
-		any = 1;
-		total += d->am_nfp[i];
-	}
-	if (!any) {
-		d->firing = -1;
-		return;
-	}
-	char **all = xcalloc(total ? total : 1, sizeof *all);
-	for (size_t i = 0; i < d->bk->n_am; i++) {
-		if (!backend_up(&d->bk->am[i]))
-			continue;
-		if (d->am_nfp[i])
-			memcpy(all + k, d->am_fp[i], d->am_nfp[i] * sizeof *all);
-		k += d->am_nfp[i];
-	}
-	qsort(all, total, sizeof *all, cmp_str);
-	for (size_t i = 0; i < total; i++)
-		if (i == 0 || strcmp(all[i], all[i - 1]) != 0)
-			count++;
-	free(all);
-	d->firing = count > INT_MAX ? INT_MAX : (int)count;
-}
-
-static void on_am(const http_response_t *r, void *ud)
-{
-	struct dash_am_ud *u = ud;
-	dash_t *d = u->d;
-	size_t i = u->i;
-	backend_t *b = &d->bk->am[i];
-	char *err = NULL;
-	d->am_req[i] = NULL; /* the handle dies when this callback returns */
-	if (!r->ok) {
-		err = xstrdup(r->error ? r->error : "no answer");
-	} else {
-		/* any answer but a list of alerts (a 5xx, a proxy page) is the server failing */
-		char **fps = NULL;
-		size_t n = 0;
-		if (am_parse_firing(r->body, r->len, r->status, &fps, &n, &err) == 0) {
-			am_strv_free(d->am_fp[i], d->am_nfp[i]);
-			d->am_fp[i] = fps;
-			d->am_nfp[i] = n;
-		} else if (!err) {
-			err = xstrdup("invalid answer");
-		}
-	}
-	if (err) {
-		log_msg("alertmanager request failed: %s: %s", r->url, err);
-		backend_down(d->bk, b, r->elapsed_ms, err);
-		free(err);
-	} else {
-		backend_good(d->bk, b, r->elapsed_ms);
-	}
-	count_firing(d);
-	changed(d);
-}
-
 /* The range data was asked for another window than the one now wanted. */
 static int range_window_changed(const dash_t *d, const panel_rt_t *p)
 {
@@ -401,17 +312,6 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 		if (!p->req_range && range_due(d, p, now))
 			ask_range(d, p, now);
 	}
-	for (size_t i = 0; i < d->bk->n_am; i++) {
-		if (d->am_req[i] || !d->bk->am[i].url)
-			continue;
-		char *url = am_url_firing(d->bk->am[i].url);
-		d->am_ud[i].d = d;
-		d->am_ud[i].i = i;
-		d->am_req[i] = http_get(d->http, url, d->timeout_ms, on_am, &d->am_ud[i]);
-		if (!d->am_req[i])
-			log_msg("alertmanager request failed: %s: could not start the request", url);
-		free(url);
-	}
 	changed(d);
 }
 
@@ -431,8 +331,6 @@ size_t dash_pending(const dash_t *d)
 	size_t n = 0;
 	for (size_t i = 0; i < d->n; i++)
 		n += (d->p[i].req_now != NULL) + (d->p[i].req_range != NULL);
-	for (size_t i = 0; i < d->bk->n_am; i++)
-		n += d->am_req[i] != NULL;
 	return n;
 }
 
@@ -454,8 +352,6 @@ void dash_free(dash_t *d)
 	for (size_t i = 0; i < d->n; i++)
 		panel_clear(&d->p[i]);
 	free(d->p);
-	for (size_t i = 0; i < CONF_MAX_AM; i++)
-		am_strv_free(d->am_fp[i], d->am_nfp[i]);
 	conf_context_free(&d->ctx);
 	memset(d, 0, sizeof *d);
 }

@@ -41,11 +41,6 @@ typedef struct dash {
 	panel_rt_t *p;
 	size_t n;
 	backends_t *bk;       /* shared health; this module updates bk->prom */
-	http_req_t *am_req[CONF_MAX_AM];
-	struct dash_am_ud { struct dash *d; size_t i; } am_ud[CONF_MAX_AM];
-	int firing;           /* firing alerts (unique over Alertmanagers), -1 unknown */
-	char **am_fp[CONF_MAX_AM]; /* fingerprints of each Alertmanager's firing alerts */
-	size_t am_nfp[CONF_MAX_AM];
 	long long range_ms;   /* graph/sparkline window */
 	long timeout_ms;
 	long long refresh_ms;

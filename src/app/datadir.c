@@ -144,3 +144,32 @@ char *datadir_list(const char *kind)
 	free(names);
 	return sb_steal(&o);
 }
+
+char *datadir_runbook(const char *alertname)
+{
+	/* an alert name comes from outside: only a plain name may become a path */
+	if (!alertname || !*alertname || strlen(alertname) > 200)
+		return NULL;
+	for (const char *p = alertname; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '-' || *p == ':'))
+			return NULL;
+	/* installed under runbooks/; in a source tree they live in docs/runbooks/ */
+	static const char *const kinds[] = { "runbooks", "docs/runbooks" };
+	for (size_t k = 0; k < 2; k++) {
+		char *dirs[6];
+		size_t n = dirs_of(kinds[k], dirs, 6);
+		char *found = NULL;
+		for (size_t i = 0; i < n; i++) {
+			char *p = xasprintf("%s/%s.md", dirs[i], alertname);
+			if (!found && access(p, R_OK) == 0)
+				found = p;
+			else
+				free(p);
+			free(dirs[i]);
+		}
+		if (found)
+			return found;
+	}
+	return NULL;
+}

@@ -15,4 +15,9 @@ char *datadir_find(const char *kind, const char *name, char **searched);
 /* Names (without .yaml) available of a kind, sorted, comma-separated, malloc'd. */
 char *datadir_list(const char *kind);
 
+/* The runbook of an alert: NAME.md under runbooks/ in the same places (and
+ * docs/runbooks/ of a source tree). NULL when there is none or the name is not
+ * a plain alert name (letters, digits, _ - :). Malloc'd path. */
+char *datadir_runbook(const char *alertname);
+
 #endif

@@ -577,6 +577,12 @@ void form_field(form_t *f, const char *label, const char *initial, int required)
 	fl->required = required;
 }
 
+void form_focus(form_t *f, size_t i)
+{
+	if (i < f->n)
+		f->cur = i;
+}
+
 char *form_value(const form_t *f, size_t i)
 {
 	if (i >= f->n)

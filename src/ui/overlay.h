@@ -79,6 +79,8 @@ form_t *form_open(ui_t *ui, const char *title, form_submit_fn on_submit, void *u
 		  void (*ud_free)(void *));
 void form_info(form_t *f, theme_el_t el, const char *line);
 void form_field(form_t *f, const char *label, const char *initial, int required);
+/* Put the cursor in field i. */
+void form_focus(form_t *f, size_t i);
 /* The text of field i (trimmed copy, malloc'd). */
 char *form_value(const form_t *f, size_t i);
 const char *form_label(const form_t *f, size_t i);

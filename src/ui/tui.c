@@ -76,6 +76,32 @@ void ui_fmt_ago(double t, char *buf, size_t n)
 		snprintf(buf, n, "%.0fh ago", ago / 3600);
 }
 
+char *ui_fmt_time(double t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t, now = time(NULL);
+	struct tm tm, tn;
+	localtime_r(&tt, &tm);
+	localtime_r(&now, &tn);
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		strftime(buf, n, "%H:%M", &tm);
+	else if (t > (double)now - 6 * 86400 && t < (double)now + 6 * 86400)
+		strftime(buf, n, "%a %H:%M", &tm);
+	else
+		strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+	return buf;
+}
+
+char *ui_fmt_left(double t, char *buf, size_t n)
+{
+	double now = now_unix();
+	if (t <= now) {
+		snprintf(buf, n, "expired");
+		return buf;
+	}
+	/* alertlist_age counts from a time to now; the time left is the same span */
+	return alertlist_age(now, t, buf, n);
+}
+
 /* ---- painting ---- */
 
 static void request_paint(ui_t *ui, int header_only);
@@ -154,7 +180,7 @@ static void draw_header(ui_t *ui)
 		x = draw_backend(x, nm, &ui->bk.am[i]);
 	}
 	x += ui_put(0, x, COLS - x, "  ", h);
-	int firing = ui->dash.firing;
+	int firing = ui->al.firing;
 	if (firing < 0) {
 		if (ui->bk.n_am)
 			x += ui_put(0, x, COLS - x, "alerts ?", h);
@@ -268,6 +294,8 @@ static void request_paint(ui_t *ui, int header_only)
 void ui_refresh_now(ui_t *ui)
 {
 	dash_refresh(&ui->dash, now_unix(), 1);
+	/* the header's firing count, whatever the view */
+	alerts_refresh(&ui->al, 0);
 	view_t *v = cur_view(ui);
 	if (v->ops->reload)
 		v->ops->reload(v);
@@ -430,6 +458,7 @@ static int cmd_ctx(ui_t *ui, const char *arg)
 	ui->ctx = nc;
 	backends_set_context(&ui->bk, &ui->ctx);
 	dash_set_context(&ui->dash, &ui->ctx);
+	alerts_set_context(&ui->al, &ui->ctx);
 	targets_set_base(&ui->tg, ui->ctx.prometheus);
 	screen_set_theme(&ui->scr, &ui->scr.theme, ui->ctx.color);
 	ui->first_complete = 1;
@@ -675,6 +704,42 @@ static void on_backends_change(backends_t *b, void *ud)
 	ui_dirty(ud);
 }
 
+static void on_alerts_change(alerts_t *al, void *ud)
+{
+	(void)al;
+	ui_dirty(ud);
+}
+
+/* A terminal notification: the bell, and OSC 777 (urxvt, foot, ...) and OSC 9
+ * (iTerm2, Windows Terminal, ...). The text comes from outside: only printable
+ * ASCII without ';' reaches the escape sequence. */
+static void notify_critical(ui_t *ui, const am_alert_t *a)
+{
+	double now = now_unix();
+	if (!ui->o->bell || now - ui->last_bell < 30)
+		return; /* at most one ring in 30 s, however many alerts fire at once */
+	ui->last_bell = now;
+	const char *name = labels_get(&a->labels, "alertname");
+	const char *sum = labels_get(&a->annotations, "summary");
+	char *raw = xasprintf("%s%s%s", name ? name : "alert", sum ? ": " : "", sum ? sum : "");
+	char safe[160];
+	size_t k = 0;
+	for (const char *p = raw; *p && k + 1 < sizeof safe; p++)
+		safe[k++] = (*p >= 0x20 && *p < 0x7f && *p != ';') ? *p : ' ';
+	safe[k] = '\0';
+	free(raw);
+	beep();
+	fprintf(stdout, "\033]777;notify;ICN critical;%s\a\033]9;ICN critical: %s\a", safe, safe);
+	fflush(stdout);
+	log_msg("notified: critical alert %s", safe);
+}
+
+static void on_new_critical(alerts_t *al, const am_alert_t *a, void *ud)
+{
+	(void)al;
+	notify_critical(ud, a);
+}
+
 static int cmp_target(const void *x, const void *y)
 {
 	const prom_target_t *a = x, *b = y;
@@ -732,8 +797,15 @@ int tui_run(const tui_opts_t *o)
 	ui.tg.on_change = on_targets_change;
 	ui.tg.ud = &ui;
 
+	alerts_init(&ui.al, ui.loop, ui.http, &ui.bk, &ui.ctx, o->timeout_ms);
+	ui.al.on_change = on_alerts_change;
+	ui.al.on_new_critical = on_new_critical;
+	ui.al.ud = &ui;
+
 	add_view(&ui, &dashboard_view_ops);
 	add_view(&ui, &targets_view_ops);
+	add_view(&ui, &alerts_view_ops);
+	add_view(&ui, &silences_view_ops);
 
 	uv_poll_init(ui.loop, &ui.in, 0);
 	ui.in.data = &ui;
@@ -758,6 +830,10 @@ int tui_run(const tui_opts_t *o)
 	/* the terminal first, so nothing below can leave it raw; then the overlays
 	 * and views, the network, then the handles */
 	screen_close(&ui.scr);
+	/* writes still under way are reported (to the log) before the overlays go */
+	ui.al.on_change = NULL;
+	ui.al.on_new_critical = NULL;
+	alerts_free(&ui.al);
 	ui_pop_all(&ui);
 	for (size_t i = 0; i < ui.n_views; i++) {
 		if (ui.views[i].ops->close)

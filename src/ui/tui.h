@@ -18,6 +18,9 @@ typedef struct {
 	int ascii;
 	int charts;                  /* glyphs_t for charts, -1 = by the terminal */
 	double started;              /* unix time the process started, for the log */
+	int bell;                    /* ring and notify on a new critical alert */
+	long long ack_ms;            /* default duration of an acknowledgement */
+	const char *ack_author;      /* default author of an acknowledgement */
 } tui_opts_t;
 
 /* Runs until the user quits. Returns 0; 2 when stdin/stdout is not a terminal;

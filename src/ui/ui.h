@@ -2,6 +2,7 @@
 #ifndef ICN_UI_H
 #define ICN_UI_H
 #include <uv.h>
+#include "app/alerts.h"
 #include "app/backends.h"
 #include "app/dash.h"
 #include "app/targets.h"
@@ -26,7 +27,7 @@ struct ui {
 	backends_t bk;
 	dash_t dash;
 	targets_t tg;
-	struct alerts *al;          /* NULL until the alerts module is wired in */
+	alerts_t al;
 
 	view_t views[UI_MAX_VIEWS];
 	size_t n_views, cur;
@@ -59,6 +60,13 @@ void ui_fmt_ago(double t, char *buf, size_t n);
 /* The views, each exported by its file under src/ui/views/. */
 extern const view_ops_t dashboard_view_ops;
 extern const view_ops_t targets_view_ops;
+extern const view_ops_t alerts_view_ops;
+extern const view_ops_t silences_view_ops;
+
+/* "21:40" today, "Mon 21:40" within a week, else "2026-12-01 21:40" (local time). */
+char *ui_fmt_time(double t, char *buf, size_t n);
+/* "1h58m" until t (from now); "expired" when past. */
+char *ui_fmt_left(double t, char *buf, size_t n);
 
 /* The console's `:` commands and global keys (for help). */
 const command_t *ui_commands(size_t *n);

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 stack=$here/icn-stack
 export ICNSIM=${ICNSIM:-$top/build/icnsim}
-plan=12
+plan=13
 wait_s=${ICN_STACK_TEST_WAIT:-60}
 
 echo "1..$plan"
@@ -120,6 +120,19 @@ files_written() {
 		$ICNSIM_URL =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || { cat "$dir/env"; return 1; }
 }
 check "env, pids, config.yaml and logs written; the three servers run" files_written
+
+# The default is one Alertmanager with clustering off, as before --am-peers.
+single_peer() {
+	[[ $ALERTMANAGER_URLS == "$ALERTMANAGER_URL" && $ALERTMANAGER_PIDS == "$ALERTMANAGER_PID" ]] ||
+		{ cat "$dir/env"; return 1; }
+	! grep -q '^ALERTMANAGER_[A-Z]*_[0-9]' "$dir/env" || { cat "$dir/env"; return 1; }
+	local cmd out
+	cmd=$(tr '\0' '\n' <"/proc/$ALERTMANAGER_PID/cmdline") || return 1
+	grep -qx -- '--cluster.listen-address=' <<<"$cmd" || { echo "$cmd"; return 1; }
+	out=$(curl -fsS -m 5 "$ALERTMANAGER_URL/api/v2/status") || return 1
+	[[ $out == *'"status":"disabled"'* ]] || { echo "$out" | head -c 2000; return 1; }
+}
+check "one Alertmanager, clustering off (--cluster.listen-address=)" single_peer
 
 prom_query() {
 	curl -fsS -m 5 --get --data-urlencode "query=$1" "$PROMETHEUS_URL/api/v1/query"

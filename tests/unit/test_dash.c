@@ -469,7 +469,6 @@ static void test_states(void **state)
 	assert_int_equal(d->bk->prom.health, BK_OK);
 	assert_null(d->bk->prom.error);
 	assert_true(d->bk->prom.last_ok > 0);
-	assert_int_equal(d->firing, -1); /* no Alertmanager */
 	assert_true(e->changes > 0);
 	for (size_t i = 0; i < e->n_routes; i++) {
 		assert_int_equal(e->routes[i].now.asked, 1);
@@ -579,16 +578,12 @@ static void test_dead_port(void **state)
 	assert_state(e, 0, PSTATE_ERROR);
 	assert_string_equal(panel(e, 0)->error, "prometheus: connection refused");
 	assert_string_equal(panel(e, 0)->range_error, "prometheus: connection refused");
-	assert_int_equal(d->bk->am[0].health, BK_DOWN);
-	assert_string_equal(d->bk->am[0].error, "connection refused");
-	assert_int_equal(d->firing, -1);
 
 	/* every failure logged with its URL; each health change once */
 	assert_int_equal(count_lines(log_path, "prometheus query failed: http://127.0.0.1:"), 2);
 	assert_int_equal(count_lines(log_path, "prometheus range query failed: http://127.0.0.1:"), 2);
-	assert_int_equal(count_lines(log_path, "alertmanager request failed: http://127.0.0.1:"), 2);
-	assert_int_equal(count_lines(log_path, "unknown -> down: connection refused"), 2);
-	assert_int_equal(count_lines(log_path, "-> "), 2);
+	assert_int_equal(count_lines(log_path, "unknown -> down: connection refused"), 1);
+	assert_int_equal(count_lines(log_path, "-> "), 1);
 	unlink(log_path);
 	/* teardown frees the dash with range_error set */
 }
@@ -694,109 +689,6 @@ static void test_range_step(void **state)
 	assert_null(panel(e, 0)->range_error);
 }
 
-static char *alerts(const char *const *fps, size_t n, const char *st)
-{
-	strbuf_t b;
-	sb_init(&b);
-	sb_puts(&b, "[");
-	for (size_t i = 0; i < n; i++)
-		sb_printf(&b, "%s{\"fingerprint\":\"%s\",\"status\":{\"state\":\"%s\"}}",
-			  i ? "," : "", fps[i], st);
-	sb_puts(&b, "]");
-	return sb_steal(&b);
-}
-
-static void test_am_overlap(void **state)
-{
-	env_t *e = *state;
-	static const char *const a0[] = { "a", "b", "c", "c" }, *const a1[] = { "b", "c", "d" };
-	char *body = alerts(a0, 4, "active");
-	/* a suppressed alert is not firing */
-	size_t l = strlen(body);
-	body[l - 1] = '\0';
-	char *with_sup = xasprintf("%s,{\"fingerprint\":\"x\",\"status\":{\"state\":\"suppressed\"}}]", body);
-	set_answer(&e->am[0], 200, "application/json", with_sup);
-	free(body);
-	free(with_sup);
-	set_answer(&e->am[1], 200, "application/json", body = alerts(a1, 3, "active"));
-	free(body);
-	add_vec(e, "q", "1");
-	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 2, 0);
-
-	refresh(e, now_unix(), 0);
-	assert_int_equal(d->bk->am[0].health, BK_OK);
-	assert_int_equal(d->bk->am[1].health, BK_OK);
-	assert_int_equal(d->firing, 4); /* a b c d */
-
-	set_answer(&e->am[1], 503, "text/plain", "unavailable");
-	refresh(e, now_unix(), 0);
-	assert_int_equal(d->bk->am[1].health, BK_DOWN);
-	assert_string_equal(d->bk->am[1].error, "HTTP 503: unavailable");
-	assert_int_equal(d->firing, 3);
-
-	set_answer(&e->am[0], 200, "application/json", "{\"not\":\"a list\"}");
-	refresh(e, now_unix(), 0);
-	assert_int_equal(d->bk->am[0].health, BK_DOWN);
-	assert_int_equal(d->firing, -1);
-
-	/* another context: everything learnt about the old one goes */
-	conf_context_t c;
-	ctx_make(&c, e->port, 1, e->port);
-	backends_set_context(d->bk, &c);
-	dash_set_context(d, &c);
-	conf_context_free(&c);
-	assert_int_equal(d->firing, -1);
-	assert_int_equal(d->bk->am[0].health, BK_UNKNOWN);
-	assert_int_equal(d->bk->am[1].health, BK_UNKNOWN);
-	assert_int_equal(d->bk->n_am, 1);
-	assert_false(panel(e, 0)->have_data);
-	set_answer(&e->am[0], 200, "application/json", body = alerts(a1, 3, "active"));
-	free(body);
-	refresh(e, now_unix(), 1);
-	assert_int_equal(d->firing, 3);
-	assert_int_equal(d->bk->am[1].health, BK_UNKNOWN);
-	/* the context passed may be the dash's own */
-	char *want = xasprintf("http://127.0.0.1:%d/am0/", e->port);
-	backends_set_context(d->bk, &d->ctx);
-	dash_set_context(d, &d->ctx);
-	assert_string_equal(d->bk->am[0].url, want);
-	assert_string_equal(d->ctx.alertmanager[0], want);
-	free(want);
-}
-
-static void test_am_many(void **state)
-{
-	env_t *e = *state;
-	enum { N = 50000, SHIFT = 10, MORE = 25 };
-	strbuf_t b0, b1;
-	sb_init(&b0);
-	sb_init(&b1);
-	sb_puts(&b0, "[");
-	sb_puts(&b1, "[");
-	/* one replica holds alerts 0..N-1, the other SHIFT..N+MORE-1 */
-	for (int i = 0; i < N + MORE; i++) {
-		static const char fmt[] = "%s{\"fingerprint\":\"%016x\",\"status\":{\"state\":\"active\"}}";
-		if (i < N)
-			sb_printf(&b0, fmt, i ? "," : "", (unsigned)i * 2654435761u);
-		if (i >= SHIFT)
-			sb_printf(&b1, fmt, i > SHIFT ? "," : "", (unsigned)i * 2654435761u);
-	}
-	sb_puts(&b0, "]");
-	sb_puts(&b1, "]");
-	set_answer(&e->am[0], 200, "application/json", b0.s);
-	set_answer(&e->am[1], 200, "application/json", b1.s);
-	sb_free(&b0);
-	sb_free(&b1);
-	add_vec(e, "q", "1");
-	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 2, 0);
-
-	d->bk->slow_ms = 1e9;
-	refresh(e, now_unix(), 0);
-	assert_int_equal(d->am_nfp[0], N);
-	assert_int_equal(d->am_nfp[1], N + MORE - SHIFT);
-	assert_int_equal(d->firing, N + MORE);
-}
-
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -807,8 +699,6 @@ int main(void)
 		T(test_slow),
 		T(test_range_failure),
 		T(test_range_step),
-		T(test_am_overlap),
-		T(test_am_many),
 	};
 	return cmocka_run_group_tests_name("dash", tests, NULL, NULL);
 }
