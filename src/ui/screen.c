@@ -181,6 +181,24 @@ int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 	return used;
 }
 
+int ui_cell(int y, int x, int w, const char *s, attr_t a)
+{
+	if (w <= 0)
+		return 0;
+	ui_fill((rect_t){ x, y, x + w > COLS ? COLS - x : w, 1 }, a);
+	if (w == 1)
+		return 1;
+	/* the text in w-1 columns, a cut shown as such, then the gap to the next column */
+	const char *cut = g_scr->ascii ? "~" : "\xe2\x80\xa6"; /* … */
+	if (utf8_width(s ? s : "") > w - 1) {
+		int used = ui_put(y, x, w - 2, s, a);
+		ui_put(y, x + used, 1, cut, a);
+	} else {
+		ui_put(y, x, w - 1, s, a);
+	}
+	return w;
+}
+
 int ui_printf(int y, int x, int maxw, attr_t a, const char *fmt, ...)
 {
 	va_list ap;

@@ -35,6 +35,9 @@ static inline attr_t ui_attr(theme_el_t e)
 /* Draw UTF-8 text at (y,x), at most maxw columns; returns columns used. In
  * ASCII mode non-ASCII characters become '?'. Control characters are shown as '?'. */
 int ui_put(int y, int x, int maxw, const char *s, attr_t a);
+/* A table cell: s in w-1 columns (a cut ends in an ellipsis), then blank up to
+ * w columns, all in attribute a. Returns w. */
+int ui_cell(int y, int x, int w, const char *s, attr_t a);
 /* printf into ui_put. */
 int ui_printf(int y, int x, int maxw, attr_t a, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

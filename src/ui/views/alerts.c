@@ -139,16 +139,15 @@ static void draw_row(view_t *v, size_t i, int y, int sel, int cs, int cn, int cl
 	}
 	const am_alert_t *a = &al->list.all.v[r->alert];
 	int x = 3;
-	x += ui_printf(y, x, cs + 1, (sel ? base : ui_attr(state_el(a->state))) | A_BOLD, "%-*s ", cs,
-		       state_word(a->state));
+	x += ui_cell(y, x, cs + 1, state_word(a->state), (sel ? base : ui_attr(state_el(a->state))) | A_BOLD);
 	const char *name = labels_get(&a->labels, "alertname");
-	x += ui_printf(y, x, cn + 1, base, "%-*s ", cn, name ? name : "?");
+	x += ui_cell(y, x, cn + 1, name ? name : "?", base);
 	char *tl = alertlist_telling_labels(a, 3);
-	x += ui_printf(y, x, cl + 1, sel ? base : ui_attr(EL_DIM), "%-*s ", cl, tl);
+	x += ui_cell(y, x, cl + 1, tl, sel ? base : ui_attr(EL_DIM));
 	free(tl);
 	char age[24];
 	alertlist_age(a->starts_at, now_unix(), age, sizeof age);
-	x += ui_printf(y, x, ca + 1, base, "%-*s ", ca, age);
+	x += ui_cell(y, x, ca + 1, age, base);
 	char *ack = a->state == AM_STATE_SILENCED ? ack_text(al, a) : NULL;
 	const char *sum = labels_get(&a->annotations, "summary");
 	ui_put(y, x, COLS - x - 1, ack ? ack : sum ? sum : "", sel ? base : ui_attr(ack ? EL_VALUE_OK : EL_DEFAULT));
@@ -257,6 +256,53 @@ static char *read_small_file(const char *path, size_t max)
 	return buf;
 }
 
+static int starts_item(const char *l)
+{
+	if ((l[0] == '-' || l[0] == '*') && l[1] == ' ')
+		return 1;
+	size_t d = strspn(l, "0123456789");
+	return d > 0 && l[d] == '.' && l[d + 1] == ' ';
+}
+
+/* A runbook's Markdown as the box's text: headings, and paragraphs and list
+ * items joined from their hard-wrapped lines, so the box wraps them anew. */
+static void runbook_text(textbox_t *tb, const char *md)
+{
+	strbuf_t para;
+	sb_init(&para);
+	int code = 0;
+	const char *p = md;
+	while (*p) {
+		size_t l = strcspn(p, "\n");
+		char *line = xstrndup(p, l);
+		p += l;
+		if (*p == '\n')
+			p++;
+		const char *t = line + strspn(line, " \t");
+		int fence = strncmp(t, "```", 3) == 0;
+		if (fence || code || !*t || line[0] == '#' || starts_item(t) || (line[0] != ' ' && starts_item(para.s ? para.s : ""))) {
+			if (para.len)
+				textbox_text(tb, EL_DEFAULT, para.s);
+			sb_free(&para);
+		}
+		if (fence) {
+			code = !code;
+		} else if (code) {
+			textbox_text(tb, EL_DIM, line);
+		} else if (line[0] == '#') {
+			textbox_heading(tb, line + strspn(line, "# "));
+		} else if (!*t) {
+			textbox_blank(tb);
+		} else {
+			sb_printf(&para, "%s%s", para.len ? " " : "", t);
+		}
+		free(line);
+	}
+	if (para.len)
+		textbox_text(tb, EL_DEFAULT, para.s);
+	sb_free(&para);
+}
+
 static void details_fill(textbox_t *tb, void *ctx)
 {
 	details_t *d = ctx;
@@ -332,20 +378,7 @@ static void details_fill(textbox_t *tb, void *ctx)
 		}
 		free(path);
 	}
-	/* the runbook's lines, as they are (Markdown reads well as text) */
-	const char *p = d->runbook;
-	while (*p) {
-		size_t l = strcspn(p, "\n");
-		char *line = xstrndup(p, l);
-		if (line[0] == '#')
-			textbox_heading(tb, line + strspn(line, "# "));
-		else
-			textbox_text(tb, EL_DEFAULT, line);
-		free(line);
-		p += l;
-		if (*p == '\n')
-			p++;
-	}
+	runbook_text(tb, d->runbook);
 }
 
 /* ---- filter ---- */

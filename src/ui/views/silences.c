@@ -121,12 +121,11 @@ static void silences_view_draw(view_t *v, rect_t area)
 		else
 			ui_fmt_left(s->ends_at, left, sizeof left);
 		x = 1;
-		x += ui_printf(y, x, cs + 1, (sel ? base : ui_attr(se)) | A_BOLD, "%-*s ", cs,
-			       am_sil_state_name(s->state));
-		x += ui_printf(y, x, cl + 1, base, "%-*s ", cl, left);
-		x += ui_printf(y, x, cb + 1, base, "%-*s ", cb, s->created_by ? s->created_by : "");
+		x += ui_cell(y, x, cs + 1, am_sil_state_name(s->state), (sel ? base : ui_attr(se)) | A_BOLD);
+		x += ui_cell(y, x, cl + 1, left, base);
+		x += ui_cell(y, x, cb + 1, s->created_by ? s->created_by : "", base);
 		char *m = am_matchers_format(&s->matchers);
-		x += ui_printf(y, x, cm + 1, sel ? base : ui_attr(EL_DIM), "%-*s ", cm, m);
+		x += ui_cell(y, x, cm + 1, m, sel ? base : ui_attr(EL_DIM));
 		free(m);
 		ui_put(y, x, COLS - x - 1, s->comment ? s->comment : "", base);
 	}
