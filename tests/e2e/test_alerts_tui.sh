@@ -9,7 +9,7 @@ set -uo pipefail
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
 AMTOOL=${AMTOOL:-$(command -v amtool || true)}
-N=31
+N=33
 plan $N
 if [[ -z $TMUX_BIN || -z $AMTOOL ]]; then
 	for i in $(seq $N); do skip "alerts tui $i" "tmux or amtool not installed"; done
@@ -129,6 +129,12 @@ if wait_for 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep
 # 160x48: the same view, wider.
 tm resize-window -t "$sess" -x 160 -y 48
 if wait_for 5 shows "Vortex is about to run out of GPU memory"; then ok "160x48: columns and summary"; else not_ok "160x48: columns and summary" "$(dump)"; fi
+
+keys 4
+if wait_for 5 shows "no active or pending silences"; then ok "160x48: Silences view, the expired one hidden"; else not_ok "160x48: Silences view, the expired one hidden" "$(dump)"; fi
+keys x
+if wait_for 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -E 'expired +expired +oncall@.*e2e: VRAM on director'"; then ok "x shows expired silences, comment whole at 160 columns"; else not_ok "x shows expired silences, comment whole at 160 columns" "$(dump)"; fi
+keys 3
 
 # A write that does not reach Alertmanager says so, and r retries it.
 tm resize-window -t "$sess" -x 100 -y 30
