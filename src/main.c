@@ -4,6 +4,8 @@
 #include "app/dash.h"
 #include "app/datadir.h"
 #include "app/targets.h"
+#include "backend/am.h"
+#include "cli/alerts_cmd.h"
 #include "core/conf.h"
 #include "core/http.h"
 #include "core/log.h"
@@ -31,7 +33,18 @@ enum { EXIT_OK = 0, EXIT_BACKEND = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
 	"Usage: icn-console [OPTIONS]                      the live dashboard\n"
 	"       icn-console --once [--output text|json]    print every panel once and exit\n"
-	"       icn-console targets [--output text|json]   Prometheus scrape targets\n"
+	"       icn-console [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
+	"\n"
+	"Commands (for scripts; options may come before or after the command):\n"
+	"  targets [--output text|json]        Prometheus scrape targets\n"
+	"  alerts [--output text|json]         every alert: firing, pending, acknowledged, inhibited\n"
+	"  silences [--all] [--output text|json]\n"
+	"                                      active and pending silences (--all: expired too)\n"
+	"  ack MATCHER... --comment TEXT [--duration DUR] [--author NAME] [--force]\n"
+	"                                      acknowledge: create a silence, print its id;\n"
+	"                                      MATCHER is name=value (or !=, =~, !~); refused\n"
+	"                                      when no firing alert matches, unless --force\n"
+	"  unack SILENCE_ID                    take an acknowledgement back (expire the silence)\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE        config file (default $XDG_CONFIG_HOME/icn-console/config.yaml,\n"
@@ -54,18 +67,45 @@ static const char usage_text[] =
 	"      --range DUR          time range of graphs (default 1h)\n"
 	"      --timeout DUR        per-request timeout (default 3s)\n"
 	"      --once               query every panel once, print, and exit\n"
-	"  -o, --output FORMAT      text (default) or json, for --once and targets\n"
+	"  -o, --output FORMAT      text (default) or json, for --once and the commands\n"
 	"      --log FILE           write a debug log to FILE\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            the version\n"
+	"\n"
+	"Options of ack (after the command):\n"
+	"      --comment TEXT       why (required)\n"
+	"      --duration DUR       how long (default: the config's ack.duration, else 2h)\n"
+	"      --author NAME        who (default: the config's ack.author, else $USER@hostname)\n"
+	"      --force              create the silence even when no firing alert matches\n"
 	"\n"
 	"Environment: PROMETHEUS_URL, ALERTMANAGER_URL, LOKI_ADDR, LOKI_ORG_ID,\n"
 	"LOKI_BEARER_TOKEN, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME, ICN_CONSOLE_DATADIR.\n"
 	"Flags override the environment, which overrides the config file.\n"
 	"\n"
 	"Exit status: 0 all went well; 1 a backend failed or a query failed (the message\n"
-	"names it); 2 usage or configuration error.\n"
+	"names it), or a write was refused (read-only, no firing alert matched, or\n"
+	"Alertmanager said no); 2 usage or configuration error.\n"
 	"In the dashboard press ? for the keys. See icn-console(1).\n";
+
+/* Options only a command takes (after it). */
+enum { CO_OUTPUT = 1, CO_COMMENT = 2, CO_DURATION = 4, CO_AUTHOR = 8, CO_FORCE = 16, CO_ALL = 32 };
+
+typedef enum { CMD_TARGETS, CMD_ALERTS, CMD_SILENCES, CMD_ACK, CMD_UNACK } command_t;
+
+static const struct command {
+	const char *name;
+	command_t id;
+	unsigned opts;          /* CO_* it accepts */
+	size_t min_args, max_args;
+	const char *synopsis;
+} commands[] = {
+	{ "targets", CMD_TARGETS, CO_OUTPUT, 0, 0, "targets [--output text|json]" },
+	{ "alerts", CMD_ALERTS, CO_OUTPUT, 0, 0, "alerts [--output text|json]" },
+	{ "silences", CMD_SILENCES, CO_OUTPUT | CO_ALL, 0, 0, "silences [--all] [--output text|json]" },
+	{ "ack", CMD_ACK, CO_OUTPUT | CO_COMMENT | CO_DURATION | CO_AUTHOR | CO_FORCE, 1, (size_t)-1,
+	  "ack MATCHER... --comment TEXT [--duration DUR] [--author NAME] [--force]" },
+	{ "unack", CMD_UNACK, CO_OUTPUT, 1, 1, "unack SILENCE_ID" },
+};
 
 typedef struct {
 	const char *config;
@@ -77,7 +117,15 @@ typedef struct {
 	const char *refresh, *range, *timeout;
 	const char *charts;
 	int no_color, ascii, once, no_bell;
-	const char *command;
+	const struct command *command;
+	char **sub;             /* argv after the command (owned), for getopt */
+	char **argv_words;      /* owned array behind args */
+	char **args;            /* the command's words (matchers, an id), in order */
+	size_t n_args;
+	/* command options */
+	unsigned given;         /* CO_* seen */
+	const char *comment, *duration, *author;
+	int force, all;
 } opts_t;
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -92,38 +140,61 @@ static void die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static void parse_args(int argc, char **argv, opts_t *o)
+enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
+       O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_READONLY,
+       O_COMMENT, O_DURATION, O_AUTHOR, O_FORCE, O_ALL };
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "context", required_argument, NULL, 'x' },
+	{ "prometheus", required_argument, NULL, O_PROM },
+	{ "alertmanager", required_argument, NULL, O_AM },
+	{ "loki", required_argument, NULL, O_LOKI },
+	{ "jaeger", required_argument, NULL, O_JAEGER },
+	{ "dashboard", required_argument, NULL, 'd' },
+	{ "theme", required_argument, NULL, 't' },
+	{ "no-color", no_argument, NULL, O_NOCOLOR },
+	{ "no-colour", no_argument, NULL, O_NOCOLOR },
+	{ "ascii", no_argument, NULL, O_ASCII },
+	{ "charts", required_argument, NULL, O_CHARTS },
+	{ "no-bell", no_argument, NULL, O_NOBELL },
+	{ "read-only", no_argument, NULL, O_READONLY },
+	{ "refresh", required_argument, NULL, 'r' },
+	{ "range", required_argument, NULL, O_RANGE },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "once", no_argument, NULL, O_ONCE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "log", required_argument, NULL, O_LOG },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	/* the commands' own */
+	{ "comment", required_argument, NULL, O_COMMENT },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ "author", required_argument, NULL, O_AUTHOR },
+	{ "force", no_argument, NULL, O_FORCE },
+	{ "all", no_argument, NULL, O_ALL },
+	{ 0, 0, 0, 0 },
+};
+
+static const char *command_names(void)
 {
-	enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
-	       O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_READONLY };
-	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "context", required_argument, NULL, 'x' },
-		{ "prometheus", required_argument, NULL, O_PROM },
-		{ "alertmanager", required_argument, NULL, O_AM },
-		{ "loki", required_argument, NULL, O_LOKI },
-		{ "jaeger", required_argument, NULL, O_JAEGER },
-		{ "dashboard", required_argument, NULL, 'd' },
-		{ "theme", required_argument, NULL, 't' },
-		{ "no-color", no_argument, NULL, O_NOCOLOR },
-		{ "no-colour", no_argument, NULL, O_NOCOLOR },
-		{ "ascii", no_argument, NULL, O_ASCII },
-		{ "charts", required_argument, NULL, O_CHARTS },
-		{ "no-bell", no_argument, NULL, O_NOBELL },
-		{ "read-only", no_argument, NULL, O_READONLY },
-		{ "refresh", required_argument, NULL, 'r' },
-		{ "range", required_argument, NULL, O_RANGE },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "once", no_argument, NULL, O_ONCE },
-		{ "output", required_argument, NULL, 'o' },
-		{ "log", required_argument, NULL, O_LOG },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0, 0, 0, 0 },
-	};
+	return "targets, alerts, silences, ack, unack";
+}
+
+/* One getopt pass over argv. Before the command (`cmd` NULL) getopt stops at
+ * the first word, the command's name; after it, options and words mix (the
+ * words are left at argv[optind..]). */
+static void parse_pass(int argc, char **argv, opts_t *o, const struct command *cmd)
+{
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:x:d:t:r:o:hV", lo, NULL)) != -1) {
+	optind = 0; /* glibc: start afresh (a new argv) */
+	/* "+": stop at the command's name; "-": the command's words come back in
+	 * order as code 1, whatever POSIXLY_CORRECT says */
+	const char *shortopts = cmd ? "-:c:x:d:t:r:o:hV" : "+:c:x:d:t:r:o:hV";
+	int li = -1;
+	while ((c = getopt_long(argc, argv, shortopts, long_opts, &li)) != -1) {
+		unsigned co = 0;
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'x': o->ov.context = optarg; break;
@@ -148,6 +219,12 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		case O_ONCE: o->once = 1; break;
 		case 'o': o->output = optarg; break;
 		case O_LOG: o->log = optarg; break;
+		case O_COMMENT: co = CO_COMMENT; o->comment = optarg; break;
+		case O_DURATION: co = CO_DURATION; o->duration = optarg; break;
+		case O_AUTHOR: co = CO_AUTHOR; o->author = optarg; break;
+		case O_FORCE: co = CO_FORCE; o->force = 1; break;
+		case O_ALL: co = CO_ALL; o->all = 1; break;
+		case 1: o->args[o->n_args++] = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
 		case 'V':
 			printf("icn-console %s\n%s\n", PACKAGE_VERSION, curl_version());
@@ -162,13 +239,43 @@ static void parse_args(int argc, char **argv, opts_t *o)
 				die_usage("unknown option '-%c'", optopt);
 			die_usage("unknown option '%s'", argv[optind - 1]);
 		}
+		if (co) {
+			/* only long forms: li names it */
+			const char *word = li >= 0 ? long_opts[li].name : "?";
+			if (!cmd)
+				die_usage("option '--%s' goes after a command (e.g. icn-console ack NAME=VALUE "
+					  "--comment TEXT)", word);
+			if (!(cmd->opts & co))
+				die_usage("'%s' takes no option '--%s' (usage: icn-console %s)", cmd->name, word,
+					  cmd->synopsis);
+			o->given |= co;
+		}
+		li = -1;
 	}
+}
+
+static void parse_args(int argc, char **argv, opts_t *o)
+{
+	/* the global options, up to the command */
+	parse_pass(argc, argv, o, NULL);
 	if (optind < argc) {
-		o->command = argv[optind++];
-		if (strcmp(o->command, "targets") != 0)
-			die_usage("unknown command '%s' (commands: targets)", o->command);
-		if (optind < argc)
-			die_usage("unexpected argument '%s'", argv[optind]);
+		const char *name = argv[optind];
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(name, commands[i].name) == 0)
+				o->command = &commands[i];
+		if (!o->command)
+			die_usage("unknown command '%s' (commands: %s)", name, command_names());
+		/* after it: its options and the global ones, in any order with its words
+		 * (a copy of argv, which getopt permutes; "--" ends the options) */
+		int sub_argc = argc - optind;
+		char **sub = o->sub = xcalloc((size_t)sub_argc + 1, sizeof *sub);
+		sub[0] = argv[0];
+		for (int i = 1; i < sub_argc; i++)
+			sub[i] = argv[optind + i];
+		o->args = o->argv_words = xcalloc((size_t)sub_argc + 1, sizeof *o->args);
+		parse_pass(sub_argc, sub, o, o->command);
+		while (optind < sub_argc) /* after "--" */
+			o->args[o->n_args++] = sub[optind++];
 	}
 	if (o->charts && strcmp(o->charts, "braille") != 0 && strcmp(o->charts, "block") != 0 &&
 	    strcmp(o->charts, "ascii") != 0)
@@ -178,7 +285,48 @@ static void parse_args(int argc, char **argv, opts_t *o)
 	if (o->output && !o->once && !o->command)
 		die_usage("%s", "--output goes with --once or a command such as 'targets'");
 	if (o->once && o->command)
-		die_usage("%s", "--once is for the dashboard; 'targets' prints once anyway");
+		die_usage("--once is for the dashboard; '%s' prints once anyway", o->command->name);
+	const struct command *cmd = o->command;
+	if (!cmd)
+		return;
+	if (o->n_args < cmd->min_args) {
+		if (cmd->id == CMD_ACK)
+			die_usage("ack needs at least one matcher, e.g. alertname=VortexOOM (usage: icn-console %s)",
+				  cmd->synopsis);
+		die_usage("%s needs %s (usage: icn-console %s)", cmd->name,
+			  cmd->id == CMD_UNACK ? "a silence id" : "an argument", cmd->synopsis);
+	}
+	if (o->n_args > cmd->max_args)
+		die_usage("unexpected argument '%s' (usage: icn-console %s)", o->args[cmd->max_args],
+			  cmd->synopsis);
+	if (cmd->id == CMD_ACK) {
+		am_matchers_t m;
+		memset(&m, 0, sizeof m);
+		for (size_t i = 0; i < o->n_args; i++) {
+			char *err = NULL;
+			if (am_matcher_parse(o->args[i], &m, &err) != 0) {
+				char *e = text_sanitize(err ? err : o->args[i]);
+				free(err);
+				am_matchers_free(&m);
+				die_usage("%s (a matcher is name=value, name!=value, name=~regex or name!~regex)", e);
+			}
+		}
+		am_matchers_free(&m);
+		if (!o->comment || !o->comment[strspn(o->comment, " \t\r\n")])
+			die_usage("ack needs --comment TEXT: why the alerts are acknowledged (usage: icn-console %s)",
+				  cmd->synopsis);
+		if (o->author && !o->author[strspn(o->author, " \t\r\n")])
+			die_usage("%s", "--author must not be empty");
+		/* they go into JSON: UTF-8 only */
+		json_t *j1 = json_string(o->comment), *j2 = o->author ? json_string(o->author) : json_null();
+		int bad = !j1 || !j2;
+		json_decref(j1);
+		json_decref(j2);
+		if (bad)
+			die_usage("%s", "--comment and --author must be UTF-8 text");
+	}
+	if (cmd->id == CMD_UNACK && !o->args[0][strspn(o->args[0], " \t\r\n")])
+		die_usage("%s", "unack needs a silence id, not an empty word");
 }
 
 static long long duration_arg(const char *what, const char *s, long long dflt, long long min)
@@ -491,6 +639,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	long long timeout_flag = duration_arg("--timeout", o.timeout, 0, 100);
+	/* an acknowledgement shorter than a minute is a typo (1s for 1h?) */
+	long long ack_flag = duration_arg("--duration", o.duration, 0, 60000);
 
 	/* configuration: an explicit --config must load; the default file is optional */
 	conf_t conf;
@@ -525,7 +675,18 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (!ctx.prometheus) {
+	/* the alert commands need an Alertmanager; Prometheus only adds pending alerts */
+	int am_command = o.command && o.command->id != CMD_TARGETS;
+	if (am_command && !ctx.n_alertmanager) {
+		fprintf(stderr, "icn-console: no Alertmanager URL for context '%s': set 'alertmanager:' in %s, "
+				"ALERTMANAGER_URL, or --alertmanager\n",
+			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
+		conf_context_free(&ctx);
+		conf_free(&conf);
+		log_close();
+		return EXIT_USAGE;
+	}
+	if (!ctx.prometheus && !am_command) {
 		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
 				"PROMETHEUS_URL, or --prometheus\n",
 			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
@@ -539,8 +700,28 @@ int main(int argc, char **argv)
 	http_client_t *http = http_client_new(loop);
 	int rc = EXIT_OK;
 
-	if (o.command) {
+	if (o.command && o.command->id == CMD_TARGETS) {
 		rc = run_targets(http, loop, &ctx, (long)timeout, o.output);
+		goto out;
+	}
+	if (o.command) {
+		char *author = o.author ? xstrdup(o.author) : default_author(&conf);
+		cli_cmd_t cc = {
+			.loop = loop, .http = http, .ctx = &ctx, .timeout_ms = (long)timeout,
+			.json = o.output && strcmp(o.output, "json") == 0,
+			.args = o.args, .n_args = o.n_args,
+			.comment = o.comment,
+			.duration_ms = ack_flag ? ack_flag : conf.ack_duration_ms ? conf.ack_duration_ms : 2 * 3600000LL,
+			.author = author, .force = o.force, .all = o.all,
+		};
+		switch (o.command->id) {
+		case CMD_ALERTS: rc = cli_alerts(&cc); break;
+		case CMD_SILENCES: rc = cli_silences(&cc); break;
+		case CMD_ACK: rc = cli_ack(&cc); break;
+		case CMD_UNACK: rc = cli_unack(&cc); break;
+		default: rc = EXIT_USAGE; break;
+		}
+		free(author);
 		goto out;
 	}
 
@@ -648,5 +829,7 @@ out:
 	conf_free(&conf);
 	curl_global_cleanup();
 	log_close();
+	free(o.sub);
+	free(o.argv_words);
 	return rc;
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # test_cli.sh: the command line without a stack: help, version, usage and config
 # errors (exit 2, file:line:column), precedence of flags over environment over file,
-# and a dead Prometheus (exit 1, named).
+# a dead Prometheus or Alertmanager (exit 1, named), usage errors of the alert commands.
 set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 16
+plan 31
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME=$work/xdg   # no user config leaks in
@@ -57,4 +57,31 @@ expect "unknown dashboard: exit 2, says where it looked" 2 "no dashboard 'nosuch
 	"$ICN_CONSOLE" --prometheus "$dead" --dashboard nosuch --once
 expect "not a terminal: exit 2 and a hint" 2 "needs a terminal" \
 	bash -c '"$0" --prometheus http://127.0.0.1:1 </dev/null' "$ICN_CONSOLE"
+
+# the alert commands: usage errors exit 2 before anything is sent (dead URLs: nothing could be)
+am=(--alertmanager "$dead")
+expect "--help lists the alert commands" 0 'ack MATCHER\.\.\. --comment TEXT' "$ICN_CONSOLE" --help
+grep -q 'unack SILENCE_ID' "$work/out" && grep -q 'silences \[--all\]' "$work/out" && grep -q '^  alerts ' "$work/out" &&
+	ok "--help lists alerts, silences, unack" || not_ok "--help lists alerts, silences, unack" "$(cat "$work/out")"
+expect "ack without a matcher: exit 2" 2 "ack needs at least one matcher" "$ICN_CONSOLE" "${am[@]}" ack --comment why
+expect "ack without --comment: exit 2" 2 "ack needs --comment" "$ICN_CONSOLE" "${am[@]}" ack alertname=VortexOOM
+expect "ack with a blank --comment: exit 2" 2 "ack needs --comment" "$ICN_CONSOLE" "${am[@]}" ack alertname=X --comment '  '
+expect "ack with a bad --duration: exit 2" 2 "--duration: '2x' is not a duration" \
+	"$ICN_CONSOLE" "${am[@]}" ack alertname=X --comment why --duration 2x
+expect "ack with a bad matcher: exit 2, names it" 2 "matcher 'alertname': expected name=value" \
+	"$ICN_CONSOLE" "${am[@]}" ack alertname --comment why
+expect "ack with a bad regex: exit 2" 2 "invalid regex" "$ICN_CONSOLE" "${am[@]}" ack 'alertname=~(' --comment why
+expect "ack with an unknown option: exit 2" 2 "unknown option '--frobnicate'" \
+	"$ICN_CONSOLE" "${am[@]}" ack alertname=X --comment why --frobnicate
+expect "a command's option before the command: exit 2, says where it goes" 2 "'--comment' goes after a command" \
+	"$ICN_CONSOLE" "${am[@]}" --comment why ack alertname=X
+expect "an option the command does not take: exit 2" 2 "'alerts' takes no option '--force'" \
+	"$ICN_CONSOLE" "${am[@]}" alerts --force
+expect "unack without an id: exit 2" 2 "unack needs a silence id" "$ICN_CONSOLE" "${am[@]}" unack
+expect "unknown command: exit 2, lists the commands" 2 "unknown command 'silence' \(commands: .*silences" \
+	"$ICN_CONSOLE" "${am[@]}" silence
+expect "alerts with a dead Alertmanager: exit 1, named" 1 "alertmanager at http://127\.0\.0\.1:1: connection refused" \
+	"$ICN_CONSOLE" "${am[@]}" alerts
+expect "no Alertmanager anywhere: exit 2, says how to set it" 2 "no Alertmanager URL.*ALERTMANAGER_URL" \
+	"$ICN_CONSOLE" alerts
 exit 0
