@@ -22,7 +22,8 @@ typedef struct alerts_write_op {
 	 * under way must not send the rest of it to another cluster */
 	char *urls[CONF_MAX_AM];
 	size_t n_urls;
-	strbuf_t failed;      /* "am1: connection refused; ..." */
+	strbuf_t failed;      /* "am1 down (connection refused); ..." */
+	int answered;         /* some peer answered (with a 5xx): it was sent, and failed there */
 	http_req_t *req;
 	alerts_write_cb cb;
 	void *ud;
@@ -498,15 +499,17 @@ static void on_write(const http_response_t *resp, void *ud)
 		memset(&scratch, 0, sizeof scratch); /* the context changed: health is not ours to set */
 		b = &scratch;
 	}
-	char *fail = backend_server_failure(resp);
-	if (!fail && resp->status >= 500)
-		fail = am_error_text(resp->body, resp->len, resp->status);
+	/* a transport failure, or a 5xx with what Alertmanager said in it */
+	char *fail = !resp->ok ? xstrdup(resp->error ? resp->error : "no answer")
+		     : resp->status >= 500 ? am_error_text(resp->body, resp->len, resp->status)
+					   : NULL;
 	if (fail) {
 		/* the peer failed (it did not refuse): mark it, try the next one */
 		backend_down(b == &scratch ? NULL : al->bk, b, resp->elapsed_ms, fail);
+		w->answered |= resp->ok;
 		char *nm = peer_name(al, peer);
 		sb_printf(&w->failed, "%s%s %s (%s%s)", w->failed.len ? "; " : "", nm,
-			  resp->timed_out ? "timed out" : "down", fail,
+			  resp->timed_out ? "timed out" : resp->ok ? "failed" : "down", fail,
 			  resp->timed_out ? "; the write may have reached it" : "");
 		free(nm);
 		free(fail);
@@ -515,7 +518,9 @@ static void on_write(const http_response_t *resp, void *ud)
 			write_try(w);
 			return;
 		}
-		char *e = xasprintf("not sent: no Alertmanager took it (%s)", w->failed.s);
+		char *e = w->answered
+				  ? xasprintf("not taken: every Alertmanager failed it (%s)", w->failed.s)
+				  : xasprintf("not sent: every Alertmanager is unreachable (%s)", w->failed.s);
 		sb_free(&w->failed); /* said in the error already */
 		write_finish(w, 0, NULL, e, (size_t)-1);
 		free(e);

@@ -17,7 +17,9 @@ typedef struct {
 	const char *id;        /* created silence id (create/update), NULL otherwise */
 	const char *error;     /* what Alertmanager or the transport said, NULL when ok;
 	                          for a write that never reached any peer it says so:
-	                          "not sent: every Alertmanager is unreachable (am1: connection refused; ...)" */
+	                          "not sent: every Alertmanager is unreachable (am1 down (connection
+	                          refused); ...)", or, when a peer answered with a 5xx, "not taken:
+	                          every Alertmanager failed it (am1 failed (HTTP 500: ...))" */
 	const char *peer;      /* URL of the peer that took (or refused) the write, NULL if none */
 	const char *note;      /* e.g. "am1 down (connection refused): sent to am2", NULL if none */
 } alerts_write_t;
