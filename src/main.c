@@ -619,13 +619,11 @@ static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Everything after the options; `o` is main's (it frees what parsing allocated,
+ * whichever way this returns). */
+static int run(const opts_t *op, double started)
 {
-	double started = now_unix();
-	setlocale(LC_ALL, "");
-	opts_t o;
-	memset(&o, 0, sizeof o);
-	parse_args(argc, argv, &o);
+	opts_t o = *op;
 	if (o.log && log_open(o.log) != 0) {
 		fprintf(stderr, "icn-console: cannot open log file '%s'\n", o.log);
 		return EXIT_USAGE;
@@ -829,6 +827,17 @@ out:
 	conf_free(&conf);
 	curl_global_cleanup();
 	log_close();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	double started = now_unix();
+	setlocale(LC_ALL, "");
+	opts_t o;
+	memset(&o, 0, sizeof o);
+	parse_args(argc, argv, &o);
+	int rc = run(&o, started);
 	free(o.sub);
 	free(o.argv_words);
 	return rc;

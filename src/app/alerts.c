@@ -86,13 +86,14 @@ static fpset_t critical_set(const alertlist_t *l)
 		s.v = xgrow(s.v, &cap, s.n + 1, sizeof *s.v);
 		s.v[s.n++] = a->fingerprint ? a->fingerprint : "";
 	}
-	qsort(s.v, s.n, sizeof *s.v, cmp_str);
+	if (s.n)
+		qsort(s.v, s.n, sizeof *s.v, cmp_str);
 	return s;
 }
 
 static int fpset_has(const fpset_t *s, const char *fp)
 {
-	return bsearch(&fp, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
+	return s->n && bsearch(&fp, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
 }
 
 /* ---- reading ---- */
@@ -110,13 +111,12 @@ static void build(alerts_t *al)
 	if (!r->am_done || !r->pending_done)
 		return;
 	if (r->am_ok) {
+		/* `before` borrows the old list's strings: that list lives until the end */
 		fpset_t before = critical_set(&al->list);
 		int first = !al->have;
-		alertlist_t nl;
-		memset(&nl, 0, sizeof nl);
-		alertlist_build(&nl, &r->am, &r->pending, al->filter);
-		alertlist_free(&al->list);
-		al->list = nl;
+		alertlist_t old = al->list;
+		memset(&al->list, 0, sizeof al->list);
+		alertlist_build(&al->list, &r->am, &r->pending, al->filter);
 		al->have = 1;
 		al->last_ok = now_unix();
 		al->firing = al->list.n_firing > INT_MAX ? INT_MAX : (int)al->list.n_firing;
@@ -130,6 +130,7 @@ static void build(alerts_t *al)
 			}
 		}
 		free(before.v);
+		alertlist_free(&old);
 	}
 	am_alerts_free(&r->am);
 	am_alerts_free(&r->pending);
@@ -247,7 +248,7 @@ static void on_silences(const http_response_t *resp, void *ud)
 		err = xstrdup("invalid answer");
 	if (err) {
 		log_msg("alertmanager silences failed: %s: %s", resp->url, err);
-		char *nm = peer_name(al, al->reader);
+		char *nm = peer_name(al, al->sil_peer); /* the peer asked, not today's reader */
 		free(al->sil_error);
 		al->sil_error = xasprintf("%s: %s", nm, err);
 		free(nm);
@@ -304,6 +305,7 @@ void alerts_refresh(alerts_t *al, int with_silences)
 		}
 	}
 	if (with_silences && !al->req_sil) {
+		al->sil_peer = al->reader;
 		char *url = am_url_silences(al->bk->am[al->reader].url);
 		al->req_sil = http_get(al->http, url, al->timeout_ms, on_silences, al);
 		free(url);
@@ -506,6 +508,10 @@ static void on_write(const http_response_t *resp, void *ud)
 	if (fail) {
 		/* the peer failed (it did not refuse): mark it, try the next one */
 		backend_down(b == &scratch ? NULL : al->bk, b, resp->elapsed_ms, fail);
+		if (b == &scratch) {
+			free(scratch.error);
+			scratch.error = NULL;
+		}
 		w->answered |= resp->ok;
 		char *nm = peer_name(al, peer);
 		sb_printf(&w->failed, "%s%s %s (%s%s)", w->failed.len ? "; " : "", nm,
@@ -524,8 +530,6 @@ static void on_write(const http_response_t *resp, void *ud)
 		sb_free(&w->failed); /* said in the error already */
 		write_finish(w, 0, NULL, e, (size_t)-1);
 		free(e);
-		if (b == &scratch)
-			free(scratch.error);
 		return;
 	}
 	backend_good(b == &scratch ? NULL : al->bk, b, resp->elapsed_ms);

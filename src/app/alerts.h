@@ -48,6 +48,7 @@ typedef struct alerts {
 	int have_sil;
 	char *sil_error;
 	double sil_last_ok;
+	size_t sil_peer;       /* the peer the silences were asked of */
 
 	/* in flight (one of each at a time: a refresh never overlaps itself) */
 	http_req_t *req_alerts, *req_pending, *req_sil;

@@ -117,14 +117,18 @@ static void cut(lineedit_t *e, size_t from, size_t to)
 	e->cur = from;
 }
 
-static void insert_byte(lineedit_t *e, char c)
+/* Insert one whole character (n bytes) at the cursor, or nothing when it would
+ * not fit: a character is never cut in half by the limit. */
+static int insert_char(lineedit_t *e, const char *c, size_t n)
 {
 	size_t max = e->max ? e->max : 4096;
-	if (e->b.len >= max)
-		return;
-	sb_add(&e->b, &c, 1); /* grow by one, then move the tail */
-	memmove(e->b.s + e->cur + 1, e->b.s + e->cur, e->b.len - 1 - e->cur);
-	e->b.s[e->cur++] = c;
+	if (e->b.len + n > max)
+		return LE_IGNORED;
+	sb_add(&e->b, c, n); /* grow by n, then move the tail */
+	memmove(e->b.s + e->cur + n, e->b.s + e->cur, e->b.len - n - e->cur);
+	memcpy(e->b.s + e->cur, c, n);
+	e->cur += n;
+	return LE_CHANGED;
 }
 
 int lineedit_key(lineedit_t *e, int ch)
@@ -182,14 +186,38 @@ int lineedit_key(lineedit_t *e, int ch)
 	default:
 		break;
 	}
-	if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
-		/* a continuation byte only after a lead byte; a lone one would be
-		 * invalid UTF-8 in a silence comment */
-		if (is_cont((unsigned char)ch) && (!e->cur || (unsigned char)e->b.s[e->cur - 1] < 0x80))
-			return LE_IGNORED;
-		insert_byte(e, (char)ch);
-		return LE_CHANGED;
+	if (ch < 0x20 || ch >= 0x100 || ch == 0x7f) {
+		e->npend = 0;
+		return LE_IGNORED;
 	}
+	unsigned char u = (unsigned char)ch;
+	if (u < 0x80) {
+		e->npend = 0;
+		char c = (char)u;
+		return insert_char(e, &c, 1);
+	}
+	/* UTF-8 arrives a byte at a time: a character enters the text whole or not
+	 * at all, so a comment sent to Alertmanager is always valid UTF-8 */
+	if (is_cont(u)) {
+		if (!e->npend)
+			return LE_IGNORED; /* a stray continuation byte */
+		e->pend[e->npend++] = (char)u;
+		if (e->npend < e->need)
+			return LE_IGNORED;
+		int n = e->npend;
+		e->npend = 0;
+		return insert_char(e, e->pend, (size_t)n);
+	}
+	e->npend = 0;
+	if (u >= 0xc2 && u <= 0xdf)
+		e->need = 2;
+	else if (u >= 0xe0 && u <= 0xef)
+		e->need = 3;
+	else if (u >= 0xf0 && u <= 0xf4)
+		e->need = 4;
+	else
+		return LE_IGNORED; /* never a lead byte in UTF-8 */
+	e->pend[e->npend++] = (char)u;
 	return LE_IGNORED;
 }
 

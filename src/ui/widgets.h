@@ -27,6 +27,8 @@ typedef struct {
 	strbuf_t b;
 	size_t cur;
 	size_t max;    /* bytes at most (0: 4096) */
+	char pend[4];  /* a UTF-8 character arriving byte by byte */
+	int npend, need;
 } lineedit_t;
 
 enum { LE_IGNORED = 0, LE_MOVED = 1, LE_CHANGED = 2 };

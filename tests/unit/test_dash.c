@@ -1,5 +1,5 @@
-/* Unit tests of app/dash: the real HTTP client on a real libuv loop, against a
- * small Prometheus and Alertmanager stand-in served from the same loop. */
+/* Unit tests of app/dash: the real HTTP client on a real libuv loop, against the
+ * shared Prometheus stand-in (standin.c) served from the same loop. */
 #include "config.h"
 
 #include <math.h>
@@ -11,15 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "app/dash.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "fixture.h"
+#include "standin.h"
 
 /* Only guards against a hang; no test asserts how long anything took. */
 #define GUARD_MS 60000
@@ -29,234 +27,28 @@
 	"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" \
 	"{\"metric\":{\"node\":\"a\"},\"values\":[[1700000000,\"1\"],[1700000015,\"2\"]]}]}}"
 
-/* ---- the stand-in server -------------------------------------------- */
-
-typedef struct {
-	int status;        /* 0: never answer */
-	const char *ctype;
-	char *body;
-	int asked;         /* requests seen */
-	int delay_ms;      /* answer this late (a slow backend) */
-} answer_t;
-
 typedef struct {
 	char query[32];    /* PromQL made of URL-safe characters only */
-	answer_t now, range;
+	standin_route_t *now, *range;
 } route_t;
 
-typedef struct env env_t;
-
-typedef struct conn {
-	uv_tcp_t tcp;
-	env_t *e;
-	strbuf_t in;
-	int answered, closing;
-	struct conn *prev, *next;
-} conn_t;
-
-struct env {
+typedef struct env {
 	uv_loop_t loop;
-	uv_tcp_t listener;
-	int port;
-	conn_t *conns;
+	standin_t *srv;
 	route_t routes[MAX_ROUTES];
 	size_t n_routes;
-	answer_t am[2];    /* served under /am0 and /am1 */
 	uv_timer_t guard;
+	uv_prepare_t prep;
 	int hung;
+	const int *count; /* what run_until waits for */
+	int want;
 	http_client_t *http;
 	dashboard_t board;
 	dash_t dash;
 	int have_dash;
 	backends_t bk;
 	int changes;
-};
-
-typedef struct {
-	uv_write_t req;
-	char *buf;
-} wreq_t;
-
-static void set_answer(answer_t *a, int status, const char *ctype, const char *body)
-{
-	free(a->body);
-	a->status = status;
-	a->ctype = ctype;
-	a->body = xstrdup(body ? body : "");
-}
-
-static void on_conn_closed(uv_handle_t *h)
-{
-	conn_t *k = h->data;
-	sb_free(&k->in);
-	free(k);
-}
-
-static void conn_close(conn_t *k)
-{
-	if (k->closing)
-		return;
-	k->closing = 1;
-	if (k->prev)
-		k->prev->next = k->next;
-	else
-		k->e->conns = k->next;
-	if (k->next)
-		k->next->prev = k->prev;
-	uv_close((uv_handle_t *)&k->tcp, on_conn_closed);
-}
-
-static void on_written(uv_write_t *req, int status)
-{
-	wreq_t *w = (wreq_t *)req;
-	conn_t *k = req->handle->data;
-	free(w->buf);
-	free(w);
-	(void)status;
-	conn_close(k); /* Connection: close, so one request per connection */
-}
-
-static void respond(conn_t *k, const answer_t *a)
-{
-	strbuf_t b;
-	wreq_t *w = xcalloc(1, sizeof *w);
-	size_t len = strlen(a->body);
-	sb_init(&b);
-	sb_printf(&b, "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n"
-		      "Content-Type: %s\r\n\r\n",
-		  a->status, len, a->ctype ? a->ctype : "application/json");
-	sb_add(&b, a->body, len);
-	uv_buf_t buf = uv_buf_init(b.s, (unsigned)b.len);
-	w->buf = sb_steal(&b);
-	if (uv_write(&w->req, (uv_stream_t *)&k->tcp, &buf, 1, on_written) != 0) {
-		free(w->buf);
-		free(w);
-		conn_close(k);
-	}
-}
-
-/* A late answer: the timer writes it, then closes itself. */
-typedef struct {
-	uv_timer_t t;
-	conn_t *k;
-	const answer_t *a;
-} delay_t;
-
-static void on_delay_closed(uv_handle_t *h)
-{
-	free(h->data);
-}
-
-static void on_delay(uv_timer_t *t)
-{
-	delay_t *dl = t->data;
-	if (!dl->k->closing)
-		respond(dl->k, dl->a);
-	uv_close((uv_handle_t *)&dl->t, on_delay_closed);
-}
-
-static answer_t *route(env_t *e, const char *path)
-{
-	static answer_t not_found = { 404, "text/plain", "not found", 0, 0 };
-	if (!strncmp(path, "/am0/", 5) || !strncmp(path, "/am1/", 5))
-		return &e->am[path[3] - '0'];
-	int range = !strncmp(path, "/api/v1/query_range?", 20);
-	if (!range && strncmp(path, "/api/v1/query?", 14))
-		return &not_found;
-	const char *q = strstr(path, "query=");
-	size_t n = q ? strcspn(q + 6, "&") : 0;
-	for (size_t i = 0; q && i < e->n_routes; i++)
-		if (strlen(e->routes[i].query) == n && !strncmp(e->routes[i].query, q + 6, n))
-			return range ? &e->routes[i].range : &e->routes[i].now;
-	return &not_found;
-}
-
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-	(void)h;
-	buf->base = xmalloc(suggested);
-	buf->len = suggested;
-}
-
-static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
-{
-	conn_t *k = st->data;
-	if (nread < 0) {
-		conn_close(k);
-	} else if (nread > 0) {
-		sb_add(&k->in, buf->base, (size_t)nread);
-		/* GET only: the request ends at its blank line */
-		if (!k->answered && strstr(k->in.s, "\r\n\r\n")) {
-			char *sp = strchr(k->in.s, ' ');
-			char *path = sp ? xstrndup(sp + 1, strcspn(sp + 1, " ")) : xstrdup("");
-			answer_t *a = route(k->e, path);
-			free(path);
-			k->answered = 1;
-			a->asked++;
-			if (a->status && a->delay_ms) {
-				delay_t *dl = xcalloc(1, sizeof *dl);
-				dl->k = k;
-				dl->a = a;
-				uv_timer_init(k->tcp.loop, &dl->t);
-				dl->t.data = dl;
-				uv_timer_start(&dl->t, on_delay, (uint64_t)a->delay_ms, 0);
-			} else if (a->status) {
-				respond(k, a);
-			}
-		}
-	}
-	free(buf->base);
-}
-
-static void on_connection(uv_stream_t *l, int status)
-{
-	env_t *e = l->data;
-	if (status < 0)
-		return;
-	conn_t *k = xcalloc(1, sizeof *k);
-	k->e = e;
-	sb_init(&k->in);
-	uv_tcp_init(l->loop, &k->tcp);
-	k->tcp.data = k;
-	k->next = e->conns;
-	if (e->conns)
-		e->conns->prev = k;
-	e->conns = k;
-	if (uv_accept(l, (uv_stream_t *)&k->tcp) != 0 ||
-	    uv_read_start((uv_stream_t *)&k->tcp, on_alloc, on_read) != 0)
-		conn_close(k);
-}
-
-static int srv_start(env_t *e)
-{
-	struct sockaddr_in a;
-	struct sockaddr_storage ss;
-	int len = sizeof ss;
-	uv_ip4_addr("127.0.0.1", 0, &a);
-	uv_tcp_init(&e->loop, &e->listener);
-	e->listener.data = e;
-	if (uv_tcp_bind(&e->listener, (const struct sockaddr *)&a, 0) != 0 ||
-	    uv_listen((uv_stream_t *)&e->listener, 64, on_connection) != 0 ||
-	    uv_tcp_getsockname(&e->listener, (struct sockaddr *)&ss, &len) != 0)
-		return -1;
-	e->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	return 0;
-}
-
-/* A loopback port nothing listens on: bound by the kernel, then released. */
-static int dead_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
+} env_t;
 
 /* ---- harness --------------------------------------------------------- */
 
@@ -265,8 +57,12 @@ static route_t *add_route(env_t *e, const char *query, int status, const char *b
 	assert_true(e->n_routes < MAX_ROUTES);
 	route_t *r = &e->routes[e->n_routes++];
 	snprintf(r->query, sizeof r->query, "%s", query);
-	set_answer(&r->now, status, "application/json", body);
-	set_answer(&r->range, 200, "application/json", MATRIX);
+	char *now = xasprintf("GET /api/v1/query?query=%s", query);
+	char *range = xasprintf("GET /api/v1/query_range?query=%s", query);
+	r->now = standin_route(e->srv, now, status, "application/json", body);
+	r->range = standin_route(e->srv, range, 200, "application/json", MATRIX);
+	free(now);
+	free(range);
 	return r;
 }
 
@@ -322,7 +118,7 @@ static dash_t *start(env_t *e, const char *yaml, size_t n_am, int dead)
 {
 	char err[256];
 	conf_context_t c;
-	int port = dead ? dead_port() : e->port;
+	int port = dead ? standin_dead_port() : standin_port(e->srv);
 	assert_true(port > 0);
 	if (dashboard_load_string("test", yaml, strlen(yaml), &e->board, err, sizeof err) != 0)
 		fail_msg("dashboard: %s", err);
@@ -343,14 +139,32 @@ static void on_guard(uv_timer_t *t)
 	uv_stop(&e->loop);
 }
 
+static int done(const env_t *e)
+{
+	return e->count ? *e->count >= e->want : dash_pending(&e->dash) <= (size_t)e->want;
+}
+
+/* Checked before the loop would block: what a timer callback completed at the
+ * start of a turn must not leave the loop waiting in poll for the next event. */
+static void on_prepare(uv_prepare_t *p)
+{
+	env_t *e = p->data;
+	if (done(e))
+		uv_stop(&e->loop);
+}
+
 /* Turn the loop until *count reaches want, or (count NULL) at most want
  * requests are pending. */
 static void run_until(env_t *e, const int *count, int want)
 {
 	e->hung = 0;
+	e->count = count;
+	e->want = want;
 	uv_timer_start(&e->guard, on_guard, GUARD_MS, 0);
-	while (!e->hung && (count ? *count < want : dash_pending(&e->dash) > (size_t)want))
+	uv_prepare_start(&e->prep, on_prepare);
+	while (!e->hung && !done(e))
 		uv_run(&e->loop, UV_RUN_ONCE);
+	uv_prepare_stop(&e->prep);
 	uv_timer_stop(&e->guard);
 	assert_false(e->hung);
 }
@@ -364,15 +178,15 @@ static void refresh(env_t *e, double now, int with_ranges)
 static int setup(void **state)
 {
 	env_t *e = xcalloc(1, sizeof *e);
-	if (uv_loop_init(&e->loop) != 0 || srv_start(e) != 0)
+	if (uv_loop_init(&e->loop) != 0 || !(e->srv = standin_start(&e->loop)))
 		return -1;
 	uv_timer_init(&e->loop, &e->guard);
 	e->guard.data = e;
+	uv_prepare_init(&e->loop, &e->prep);
+	e->prep.data = e;
 	e->http = http_client_new(&e->loop);
 	if (!e->http)
 		return -1;
-	for (int i = 0; i < 2; i++)
-		set_answer(&e->am[i], 200, "application/json", "[]");
 	*state = e;
 	return 0;
 }
@@ -388,19 +202,12 @@ static int teardown(void **state)
 		dashboard_free(&e->board);
 	}
 	http_client_free(e->http);
-	uv_close((uv_handle_t *)&e->listener, NULL);
-	while (e->conns)
-		conn_close(e->conns);
+	standin_stop(e->srv);
 	uv_close((uv_handle_t *)&e->guard, NULL);
+	uv_close((uv_handle_t *)&e->prep, NULL);
 	while (uv_run(&e->loop, UV_RUN_NOWAIT) && turns < 10000)
 		turns++;
 	rc = uv_loop_close(&e->loop);
-	for (size_t i = 0; i < e->n_routes; i++) {
-		free(e->routes[i].now.body);
-		free(e->routes[i].range.body);
-	}
-	for (int i = 0; i < 2; i++)
-		free(e->am[i].body);
 	free(e);
 	if (rc != 0)
 		fprintf(stderr, "# uv_loop_close: %s\n", uv_strerror(rc));
@@ -471,8 +278,8 @@ static void test_states(void **state)
 	assert_true(d->bk->prom.last_ok > 0);
 	assert_true(e->changes > 0);
 	for (size_t i = 0; i < e->n_routes; i++) {
-		assert_int_equal(e->routes[i].now.asked, 1);
-		assert_int_equal(e->routes[i].range.asked, 0); /* no ranges asked: --once */
+		assert_int_equal(e->routes[i].now->asked, 1);
+		assert_int_equal(e->routes[i].range->asked, 0); /* no ranges asked: --once */
 		assert_null(panel(e, i)->error);
 		assert_true(panel(e, i)->have_data);
 	}
@@ -498,7 +305,7 @@ static void test_states(void **state)
 	assert_state(e, 9, PSTATE_STALE); /* no total, no shares */
 
 	/* a later NaN turns a green panel stale too */
-	set_answer(&e->routes[0].now, 200, "application/json",
+	standin_answer(e->routes[0].now, 200, "application/json",
 		   body = vector(1, (const char *const[]){ "NaN" }));
 	free(body);
 	refresh(e, now_unix(), 0);
@@ -520,7 +327,7 @@ static void test_error_then_stale(void **state)
 	assert_non_null(strstr(panel(e, 0)->error, "TSDB not ready"));
 	assert_int_equal(d->bk->prom.health, BK_OK);
 
-	set_answer(&r->now, 200, "application/json",
+	standin_answer(r->now, 200, "application/json",
 		   "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
 	refresh(e, now_unix(), 0);
 	assert_state(e, 0, PSTATE_OK);
@@ -528,7 +335,7 @@ static void test_error_then_stale(void **state)
 	assert_true(panel(e, 0)->value == 3);
 
 	/* old data and a new failure: stale, the old value kept */
-	set_answer(&r->now, 400, "application/json",
+	standin_answer(r->now, 400, "application/json",
 		   "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:1: parse error\"}");
 	refresh(e, now_unix(), 0);
 	assert_state(e, 0, PSTATE_STALE);
@@ -537,7 +344,7 @@ static void test_error_then_stale(void **state)
 	assert_int_equal(d->bk->prom.health, BK_OK);
 
 	/* a proxy's error page is the server failing */
-	set_answer(&r->now, 502, "text/html", "<html>Bad Gateway</html>");
+	standin_answer(r->now, 502, "text/html", "<html>Bad Gateway</html>");
 	refresh(e, now_unix(), 0);
 	assert_state(e, 0, PSTATE_STALE);
 	assert_prefix(panel(e, 0)->error, "HTTP 502");
@@ -594,7 +401,7 @@ static void test_slow(void **state)
 {
 	env_t *e = *state;
 	route_t *r = add_vec(e, "q_slow", "5");
-	r->now.delay_ms = 1300;
+	r->now->delay_ms = 1300;
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q_slow}\n", 0, 0);
 	assert_true(d->timeout_ms > 1300);
 	refresh(e, now_unix(), 0);
@@ -603,7 +410,7 @@ static void test_slow(void **state)
 	assert_null(d->bk->prom.error);
 	assert_state(e, 0, PSTATE_OK);
 	assert_true(panel(e, 0)->value == 5.0);
-	r->now.delay_ms = 0;
+	r->now->delay_ms = 0;
 	refresh(e, now_unix() + 5, 0);
 	assert_int_equal(d->bk->prom.health, BK_OK);
 }
@@ -613,8 +420,8 @@ static void test_range_failure(void **state)
 	env_t *e = *state;
 	route_t *hang = add_vec(e, "q_hang", "1");
 	route_t *proxy = add_vec(e, "q_proxy", "1");
-	hang->range.status = 0;
-	set_answer(&proxy->range, 502, "text/html", "<html>Bad Gateway</html>");
+	standin_hang(hang->range);
+	standin_answer(proxy->range, 502, "text/html", "<html>Bad Gateway</html>");
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: a, type: graph, query: q_hang}\n"
 			     "  - {title: b, type: stat, query: q_proxy}\n", 0, 0);
 	d->timeout_ms = 1000;
@@ -631,11 +438,11 @@ static void test_range_failure(void **state)
 	assert_null(panel(e, 0)->error);
 
 	/* a failed range is asked again at the next refresh; success clears the error */
-	set_answer(&hang->range, 200, "application/json", MATRIX);
-	set_answer(&proxy->range, 200, "application/json", MATRIX);
+	standin_answer(hang->range, 200, "application/json", MATRIX);
+	standin_answer(proxy->range, 200, "application/json", MATRIX);
 	refresh(e, now_unix() + 1, 1);
 	for (size_t i = 0; i < 2; i++) {
-		assert_int_equal(e->routes[i].range.asked, 2);
+		assert_int_equal(e->routes[i].range->asked, 2);
 		assert_null(panel(e, i)->range_error);
 		assert_int_equal(panel(e, i)->range.n, 1);
 		assert_int_equal(panel(e, i)->range.v[0].n, 2);
@@ -651,7 +458,7 @@ static void test_range_step(void **state)
 	const double t0 = 1700000000;
 
 	refresh(e, t0, 1);
-	assert_int_equal(r->range.asked, 1);
+	assert_int_equal(r->range->asked, 1);
 	assert_true(panel(e, 0)->range_step == 15); /* one hour at 240 points */
 	assert_true(panel(e, 0)->range_end == t0);
 	assert_true(panel(e, 0)->range_end - panel(e, 0)->range_start == 3600);
@@ -659,32 +466,32 @@ static void test_range_step(void **state)
 	/* the instant query every refresh, the range once per step */
 	refresh(e, t0 + 5, 1);
 	refresh(e, t0 + 14.5, 1);
-	assert_int_equal(r->now.asked, 3);
-	assert_int_equal(r->range.asked, 1);
+	assert_int_equal(r->now->asked, 3);
+	assert_int_equal(r->range->asked, 1);
 	refresh(e, t0 + 15, 1);
-	assert_int_equal(r->range.asked, 2);
+	assert_int_equal(r->range->asked, 2);
 	assert_true(panel(e, 0)->range_end == t0 + 15);
 
 	/* a new window is asked at once */
 	d->range_ms = 6LL * 3600 * 1000;
 	refresh(e, t0 + 16, 1);
-	assert_int_equal(r->range.asked, 3);
+	assert_int_equal(r->range->asked, 3);
 	assert_true(panel(e, 0)->range_end - panel(e, 0)->range_start == 6 * 3600);
 	assert_true(panel(e, 0)->range_step == 90);
 	refresh(e, t0 + 100, 0);
-	assert_int_equal(r->range.asked, 3);
+	assert_int_equal(r->range->asked, 3);
 
 	/* a range under way for a window no longer wanted is dropped and asked anew */
-	r->range.status = 0;
+	standin_hang(r->range);
 	dash_refresh(d, t0 + 200, 1);
-	run_until(e, &r->range.asked, 4);
+	run_until(e, &r->range->asked, 4);
 	run_until(e, NULL, 1); /* the instant answer */
-	assert_int_equal(r->now.asked, 7);
+	assert_int_equal(r->now->asked, 7);
 	assert_int_equal(dash_pending(d), 1);
-	set_answer(&r->range, 200, "application/json", MATRIX);
+	standin_answer(r->range, 200, "application/json", MATRIX);
 	d->range_ms = 3600 * 1000;
 	refresh(e, t0 + 201, 1);
-	assert_int_equal(r->range.asked, 5);
+	assert_int_equal(r->range->asked, 5);
 	assert_true(panel(e, 0)->range_end - panel(e, 0)->range_start == 3600);
 	assert_null(panel(e, 0)->range_error);
 }
