@@ -22,6 +22,9 @@ typedef struct alerts_write_op {
 	 * under way must not send the rest of it to another cluster */
 	char *urls[CONF_MAX_AM];
 	size_t n_urls;
+	int verify;           /* before creating, look for the same silence (a retry) */
+	am_matchers_t m;      /* create: what to look for when verifying */
+	char *author, *comment;
 	strbuf_t failed;      /* "am1 down (connection refused); ..." */
 	int answered;         /* some peer answered (with a 5xx): it was sent, and failed there */
 	http_req_t *req;
@@ -30,7 +33,8 @@ typedef struct alerts_write_op {
 	struct alerts_write_op *next;
 } write_op_t;
 
-static void write_finish(write_op_t *w, int ok, const char *id, const char *error, size_t peer);
+enum { OUT_FAILED = 0, OUT_DONE = 1, OUT_UNKNOWN = 2 };
+static void write_finish(write_op_t *w, int outcome, const char *id, const char *error, size_t peer);
 
 /* ---- small helpers ---- */
 
@@ -393,6 +397,9 @@ static void write_free(write_op_t *w)
 {
 	for (size_t i = 0; i < w->n_urls; i++)
 		free(w->urls[i]);
+	am_matchers_free(&w->m);
+	free(w->author);
+	free(w->comment);
 	free(w->body);
 	free(w->id);
 	sb_free(&w->failed);
@@ -402,6 +409,7 @@ static void write_free(write_op_t *w)
 void alerts_free(alerts_t *al)
 {
 	cancel_reads(al);
+	al->closing = 1;
 	/* a write still under way is reported, not dropped: its callback hears
 	 * that no answer came (the write may or may not have been taken) */
 	while (al->writes) {
@@ -409,9 +417,9 @@ void alerts_free(alerts_t *al)
 		if (w->req)
 			http_cancel(w->req);
 		w->req = NULL;
-		write_finish(w, 0, NULL,
+		write_finish(w, OUT_UNKNOWN, NULL,
 			     "not confirmed: the console stopped before Alertmanager answered "
-			     "(the write may or may not have been taken)",
+			     "(it may or may not have been done)",
 			     (size_t)-1);
 	}
 	alertlist_free(&al->list);
@@ -423,6 +431,14 @@ void alerts_free(alerts_t *al)
 	conf_context_free(&al->ctx);
 	memset(al, 0, sizeof *al);
 	al->firing = -1;
+}
+
+size_t alerts_writes_pending(const alerts_t *al)
+{
+	size_t n = 0;
+	for (const write_op_t *w = al->writes; w; w = w->next)
+		n++;
+	return n;
 }
 
 size_t alerts_count_matching(const alerts_t *al, const am_matchers_t *m)
@@ -460,30 +476,34 @@ static void write_unlink(alerts_t *al, write_op_t *w)
 		}
 }
 
-static void write_finish(write_op_t *w, int ok, const char *id, const char *error, size_t peer)
+static void write_finish(write_op_t *w, int outcome, const char *id, const char *error, size_t peer)
 {
+	int ok = outcome == OUT_DONE;
 	alerts_t *al = w->al;
 	char *note = NULL, *nm = NULL;
 	if (peer < w->n_urls)
 		nm = peer_name(al, peer);
 	if (w->failed.len && nm)
-		note = xasprintf("%s: sent to %s", w->failed.s, nm);
+		note = xasprintf("%s%s%s", w->failed.s, strstr(w->failed.s, "nothing sent again") ? "" : ": sent to ",
+				 strstr(w->failed.s, "nothing sent again") ? "" : nm);
 	alerts_write_t res = {
 		.ok = ok,
+		.unknown = outcome == OUT_UNKNOWN,
 		.id = id,
 		.error = error,
 		.peer = peer < w->n_urls ? w->urls[peer] : NULL,
 		.note = note,
 	};
 	write_unlink(al, w);
-	log_msg("alertmanager write %s: %s%s%s", ok ? "done" : "failed", ok ? (id ? id : "ok") : error,
+	log_msg("alertmanager write %s: %s%s%s", ok ? "done" : outcome == OUT_UNKNOWN ? "unknown" : "failed",
+		ok ? (id ? id : "ok") : error,
 		note ? "; " : "", note ? note : "");
 	if (w->cb)
 		w->cb(al, &res, w->ud);
 	free(note);
 	free(nm);
 	write_free(w);
-	if (ok)
+	if (outcome != OUT_FAILED && !al->closing)
 		alerts_refresh(al, 1);
 	changed(al);
 }
@@ -506,17 +526,30 @@ static void on_write(const http_response_t *resp, void *ud)
 		     : resp->status >= 500 ? am_error_text(resp->body, resp->len, resp->status)
 					   : NULL;
 	if (fail) {
-		/* the peer failed (it did not refuse): mark it, try the next one */
 		backend_down(b == &scratch ? NULL : al->bk, b, resp->elapsed_ms, fail);
 		if (b == &scratch) {
 			free(scratch.error);
 			scratch.error = NULL;
 		}
-		w->answered |= resp->ok;
 		char *nm = peer_name(al, peer);
-		sb_printf(&w->failed, "%s%s %s (%s%s)", w->failed.len ? "; " : "", nm,
-			  resp->timed_out ? "timed out" : resp->ok ? "failed" : "down", fail,
-			  resp->timed_out ? "; the write may have reached it" : "");
+		if (!resp->ok && resp->sent) {
+			/* The request left, no answer came (a timeout, a reset): the peer
+			 * may have done it. Sending it elsewhere could make it twice, so
+			 * say what is known and let the user check and retry. */
+			char *e = xasprintf("no answer from %s after the request reached it (%s): "
+					    "it may or may not have been done",
+					    nm, fail);
+			free(nm);
+			free(fail);
+			write_finish(w, OUT_UNKNOWN, NULL, e, peer);
+			free(e);
+			return;
+		}
+		/* it never reached the peer (refused, unresolvable), or the peer
+		 * answered that it failed (5xx): the next peer may take it */
+		w->answered |= resp->ok;
+		sb_printf(&w->failed, "%s%s %s (%s)", w->failed.len ? "; " : "", nm,
+			  resp->ok ? "failed" : "down", fail);
 		free(nm);
 		free(fail);
 		w->at++;
@@ -528,7 +561,7 @@ static void on_write(const http_response_t *resp, void *ud)
 				  ? xasprintf("not taken: every Alertmanager failed it (%s)", w->failed.s)
 				  : xasprintf("not sent: every Alertmanager is unreachable (%s)", w->failed.s);
 		sb_free(&w->failed); /* said in the error already */
-		write_finish(w, 0, NULL, e, (size_t)-1);
+		write_finish(w, OUT_FAILED, NULL, e, (size_t)-1);
 		free(e);
 		return;
 	}
@@ -538,25 +571,74 @@ static void on_write(const http_response_t *resp, void *ud)
 	if (resp->status < 200 || resp->status > 299) {
 		/* Alertmanager refused: say it as it said it */
 		char *e = am_error_text(resp->body, resp->len, resp->status);
-		write_finish(w, 0, NULL, e, peer);
+		write_finish(w, OUT_FAILED, NULL, e, peer);
 		free(e);
 		return;
 	}
 	if (w->kind == W_EXPIRE) {
-		write_finish(w, 1, NULL, NULL, peer);
+		write_finish(w, OUT_DONE, NULL, NULL, peer);
 		return;
 	}
 	char *id = NULL, *err = NULL;
 	if (am_parse_silence_created(resp->body, resp->len, resp->status, &id, &err) != 0) {
-		char *e = xasprintf("Alertmanager answered without a silence id: %s",
-				    err ? err : "invalid answer");
-		write_finish(w, 0, NULL, e, peer);
+		/* a 2xx: it was most likely done, but without the id it cannot be shown */
+		char *e = xasprintf("Alertmanager answered HTTP %ld without a silence id (%s): "
+				    "it may or may not have been done",
+				    resp->status, err ? err : "invalid answer");
+		write_finish(w, OUT_UNKNOWN, NULL, e, peer);
 		free(e);
 	} else {
-		write_finish(w, 1, id, NULL, peer);
+		write_finish(w, OUT_DONE, id, NULL, peer);
 	}
 	free(id);
 	free(err);
+}
+
+static int same_matchers(const am_matchers_t *a, const am_matchers_t *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		int found = 0;
+		for (size_t j = 0; j < b->n && !found; j++)
+			found = !strcmp(a->v[i].name, b->v[j].name) && !strcmp(a->v[i].value, b->v[j].value) &&
+				a->v[i].is_regex == b->v[j].is_regex && a->v[i].is_equal == b->v[j].is_equal;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* A retry first asks whether the first attempt was done after all: the same
+ * matchers, author and comment in a silence that is active or pending. */
+static void on_verify(const http_response_t *resp, void *ud)
+{
+	write_op_t *w = ud;
+	w->req = NULL;
+	w->verify = 0;
+	am_silences_t got;
+	char *err = NULL;
+	memset(&got, 0, sizeof got);
+	if (resp->ok && am_parse_silences(resp->body, resp->len, resp->status, &got, &err) == 0) {
+		for (size_t i = 0; i < got.n; i++) {
+			const am_silence_t *s = &got.v[i];
+			if (s->state == AM_SIL_EXPIRED || !s->id || !s->created_by || !s->comment ||
+			    strcmp(s->created_by, w->author) || strcmp(s->comment, w->comment) ||
+			    !same_matchers(&s->matchers, &w->m))
+				continue;
+			char *id = xstrdup(s->id);
+			am_silences_free(&got);
+			free(err);
+			sb_printf(&w->failed, "%sthe first attempt had been done: nothing sent again",
+				  w->failed.len ? "; " : "");
+			write_finish(w, OUT_DONE, id, NULL, w->order[w->at]);
+			free(id);
+			return;
+		}
+	}
+	am_silences_free(&got);
+	free(err);
+	write_try(w); /* not there (or not known): send it */
 }
 
 static void write_try(write_op_t *w)
@@ -566,6 +648,14 @@ static void write_try(write_op_t *w)
 	const char *base = w->urls[peer];
 	http_opts_t o;
 	memset(&o, 0, sizeof o);
+	if (w->verify) {
+		char *url = am_url_silences(base);
+		w->req = http_get(al->http, url, al->timeout_ms, on_verify, w);
+		free(url);
+		if (w->req)
+			return;
+		w->verify = 0;
+	}
 	/* a write waits longer than a read: losing an ack to a slow peer is worse */
 	o.timeout_ms = al->timeout_ms > LONG_MAX / 2 ? LONG_MAX : 2 * al->timeout_ms;
 	char *url;
@@ -587,15 +677,24 @@ static void write_try(write_op_t *w)
 			write_try(w);
 			return;
 		}
-		write_finish(w, 0, NULL, "not sent: could not start the request", (size_t)-1);
+		write_finish(w, OUT_FAILED, NULL, "not sent: could not start the request", (size_t)-1);
 	}
 }
 
 /* Start a write: the reader first, then the peers that are up, then the rest. */
-static int write_start(alerts_t *al, wkind_t kind, char *body, const char *id,
-		       alerts_write_cb cb, void *ud)
+static int write_start_ex(alerts_t *al, wkind_t kind, char *body, const char *id,
+			  const am_matchers_t *verify_m, const char *author, const char *comment,
+			  alerts_write_cb cb, void *ud)
 {
 	write_op_t *w = xcalloc(1, sizeof *w);
+	if (verify_m) {
+		w->verify = 1;
+		for (size_t i = 0; i < verify_m->n; i++)
+			am_matchers_add(&w->m, verify_m->v[i].name, verify_m->v[i].value,
+					verify_m->v[i].is_regex, verify_m->v[i].is_equal);
+		w->author = xstrdup(author ? author : "");
+		w->comment = xstrdup(comment ? comment : "");
+	}
 	w->al = al;
 	w->kind = kind;
 	w->body = body;
@@ -609,13 +708,13 @@ static int write_start(alerts_t *al, wkind_t kind, char *body, const char *id,
 		char *e = xasprintf("read-only: context '%s' does not allow writes (--read-only or "
 				    "read-only: true); nothing was sent",
 				    al->ctx.name ? al->ctx.name : "default");
-		write_finish(w, 0, NULL, e, (size_t)-1);
+		write_finish(w, OUT_FAILED, NULL, e, (size_t)-1);
 		free(e);
 		return -1;
 	}
 	size_t n = al->bk->n_am;
 	if (!n) {
-		write_finish(w, 0, NULL, "not sent: no Alertmanager URL in this context", (size_t)-1);
+		write_finish(w, OUT_FAILED, NULL, "not sent: no Alertmanager URL in this context", (size_t)-1);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -630,12 +729,26 @@ static int write_start(alerts_t *al, wkind_t kind, char *body, const char *id,
 	return 0;
 }
 
+static int write_start(alerts_t *al, wkind_t kind, char *body, const char *id,
+		       alerts_write_cb cb, void *ud)
+{
+	return write_start_ex(al, kind, body, id, NULL, NULL, NULL, cb, ud);
+}
+
 int alerts_silence_create(alerts_t *al, const am_matchers_t *m, double starts_at,
 			  double ends_at, const char *author, const char *comment,
 			  alerts_write_cb cb, void *ud)
 {
 	char *body = am_silence_body(m, starts_at, ends_at, author, comment, NULL);
 	return write_start(al, W_CREATE, body, NULL, cb, ud);
+}
+
+int alerts_silence_create_checked(alerts_t *al, const am_matchers_t *m, double starts_at,
+				  double ends_at, const char *author, const char *comment,
+				  alerts_write_cb cb, void *ud)
+{
+	char *body = am_silence_body(m, starts_at, ends_at, author, comment, NULL);
+	return write_start_ex(al, W_CREATE, body, NULL, m, author, comment, cb, ud);
 }
 
 int alerts_silence_update(alerts_t *al, const am_silence_t *s, double ends_at,

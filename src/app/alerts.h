@@ -14,6 +14,8 @@ struct alerts;
 /* The outcome of a write (create/update/expire a silence). */
 typedef struct {
 	int ok;
+	int unknown;           /* not ok, and maybe done: the request reached a peer and no
+	                          answer came (timeout, reset), or a 2xx came without an id */
 	const char *id;        /* created silence id (create/update), NULL otherwise */
 	const char *error;     /* what Alertmanager or the transport said, NULL when ok;
 	                          for a write that never reached any peer it says so:
@@ -49,6 +51,7 @@ typedef struct alerts {
 	char *sil_error;
 	double sil_last_ok;
 	size_t sil_peer;       /* the peer the silences were asked of */
+	int closing;           /* alerts_free is under way: no new requests */
 
 	/* in flight (one of each at a time: a refresh never overlaps itself) */
 	http_req_t *req_alerts, *req_pending, *req_sil;
@@ -81,6 +84,8 @@ void alerts_set_filter(alerts_t *al, const char *filter);
 size_t alerts_pending(const alerts_t *al);
 void alerts_free(alerts_t *al);
 
+/* Writes under way (sent, not yet answered). */
+size_t alerts_writes_pending(const alerts_t *al);
 /* Firing alerts in the last list that every matcher matches. */
 size_t alerts_count_matching(const alerts_t *al, const am_matchers_t *m);
 /* The silence with this id in the last silences list, or NULL. */
@@ -88,8 +93,10 @@ const am_silence_t *alerts_find_silence(const alerts_t *al, const char *id);
 
 /*
  * Writes. Each goes to one healthy peer: the reader first, then the others;
- * a peer that fails in transport or with a 5xx is marked down and the next is
- * tried; a 4xx is Alertmanager refusing and is reported as it is. The callback
+ * a peer the request never reached (refused, unresolvable) or that answered
+ * with a 5xx is marked down and the next is tried; a request that reached a
+ * peer and got no answer (timeout, reset) is not sent elsewhere (it may have
+ * been done: w->unknown); a 4xx is Alertmanager refusing and is reported as it is. The callback
  * runs exactly once (also when nothing could be sent), unless alerts_free runs
  * first. Returns 0, or -1 when refused at once (read-only context: w->error
  * "read-only: context 'prod' does not allow writes"; the callback also runs).
@@ -98,6 +105,12 @@ const am_silence_t *alerts_find_silence(const alerts_t *al, const char *id);
 int alerts_silence_create(alerts_t *al, const am_matchers_t *m, double starts_at,
 			  double ends_at, const char *author, const char *comment,
 			  alerts_write_cb cb, void *ud);
+/* The same, for a retry: first looks (GET /api/v2/silences) for an active or
+ * pending silence with the same matchers, author and comment, and when the
+ * first attempt was done after all, reports its id and sends nothing. */
+int alerts_silence_create_checked(alerts_t *al, const am_matchers_t *m, double starts_at,
+				  double ends_at, const char *author, const char *comment,
+				  alerts_write_cb cb, void *ud);
 /* Extend (or otherwise change) silence `id`: POST with its id (Alertmanager may
  * answer with a new id). */
 int alerts_silence_update(alerts_t *al, const am_silence_t *s, double ends_at,

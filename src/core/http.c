@@ -240,6 +240,8 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 
 	req_unlink(c, r);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	long sent = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
 	if (rc == CURLE_OK && !r->too_big) {
 		const char *ct = NULL;
 		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
@@ -265,6 +267,7 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 	resp.content_type = ctype;
 	resp.error = error;
 	resp.timed_out = rc == CURLE_OPERATION_TIMEDOUT && !r->too_big;
+	resp.sent = sent > 0 || status > 0;
 	resp.elapsed_ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
 	resp.url = r->url;
 

@@ -16,6 +16,8 @@ typedef struct {
 	const char *error;    /* transport failure in words ("timed out after 2000 ms",
 	                         "connection refused", ...), NULL when ok */
 	int timed_out;        /* 1 when the per-request timeout fired */
+	int sent;             /* 1 when the request (or part of it) left for the server: a
+	                         write that failed after this may have been done there */
 	double elapsed_ms;    /* request start to completion */
 	const char *url;      /* the URL requested */
 } http_response_t;

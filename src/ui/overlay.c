@@ -13,17 +13,33 @@
 
 /* ---- the stack ---- */
 
-void ui_push(ui_t *ui, const overlay_ops_t *ops, void *data)
+static int push_at(ui_t *ui, int at, const overlay_ops_t *ops, void *data)
 {
 	if (ui->n_ov >= UI_MAX_OVERLAYS) {
 		/* deeper than anyone navigates: drop the new one rather than an old one */
 		overlay_t tmp = { ops, ui, data };
 		if (ops->free)
 			ops->free(&tmp);
-		return;
+		return 0;
 	}
-	ui->ov[ui->n_ov++] = (overlay_t){ ops, ui, data };
+	memmove(&ui->ov[at + 1], &ui->ov[at], (size_t)(ui->n_ov - at) * sizeof ui->ov[0]);
+	ui->ov[at] = (overlay_t){ ops, ui, data };
+	ui->n_ov++;
 	ui_dirty(ui);
+	return 1;
+}
+
+int ui_push(ui_t *ui, const overlay_ops_t *ops, void *data)
+{
+	return push_at(ui, ui->n_ov, ops, data);
+}
+
+int ui_push_under_input(ui_t *ui, const overlay_ops_t *ops, void *data)
+{
+	int at = ui->n_ov;
+	while (at > 0 && ui->ov[at - 1].ops->input)
+		at--;
+	return push_at(ui, at, ops, data);
 }
 
 void ui_pop(ui_t *ui)
@@ -333,18 +349,29 @@ static const overlay_ops_t textbox_ops = {
 	.tick = tb_tick,
 };
 
-void textbox_open(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
-		  void (*ctx_free)(void *ctx))
+static textbox_t *tb_open(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
+			  void (*ctx_free)(void *ctx), int quiet)
 {
 	textbox_t *tb = xcalloc(1, sizeof *tb);
 	tb->title = xstrdup(title ? title : "");
 	tb->fill = fill;
 	tb->ctx = ctx;
 	tb->ctx_free = ctx_free;
-	ui_push(ui, &textbox_ops, tb);
-	/* a fill that registers keys does it once, here */
-	if (fill)
-		fill(tb, ctx);
+	if (!(quiet ? ui_push_under_input : ui_push)(ui, &textbox_ops, tb))
+		return NULL;
+	return tb;
+}
+
+textbox_t *textbox_open(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
+			void (*ctx_free)(void *ctx))
+{
+	return tb_open(ui, title, fill, ctx, ctx_free, 0);
+}
+
+textbox_t *textbox_open_quiet(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
+			      void (*ctx_free)(void *ctx))
+{
+	return tb_open(ui, title, fill, ctx, ctx_free, 1);
 }
 
 /* ---- prompt ---- */
@@ -435,7 +462,7 @@ static void pr_free(overlay_t *o)
 }
 
 static const overlay_ops_t prompt_ops = {
-	.name = "prompt", .draw = pr_draw, .key = pr_key, .free = pr_free,
+	.name = "prompt", .draw = pr_draw, .key = pr_key, .free = pr_free, .input = 1,
 };
 
 void prompt_open(ui_t *ui, const char *prompt, const char *initial,
@@ -519,11 +546,14 @@ static const char *cf_hint(overlay_t *o)
 
 static const overlay_ops_t confirm_ops = {
 	.name = "confirm", .draw = cf_draw, .key = cf_key, .free = cf_free, .hint = cf_hint,
+	.input = 1,
 };
 
 void confirm_open(ui_t *ui, const char *question, void (*on_yes)(ui_t *ui, void *ud), void *ud,
 		  void (*ud_free)(void *))
 {
+	/* keys typed (or pasted) before the question was shown never answer it */
+	flushinp();
 	confirm_t *c = xcalloc(1, sizeof *c);
 	c->q = xstrdup(question);
 	c->on_yes = on_yes;
@@ -742,6 +772,7 @@ static const char *fm_hint(overlay_t *o)
 
 static const overlay_ops_t form_ops = {
 	.name = "form", .draw = fm_draw, .key = fm_key, .free = fm_free, .hint = fm_hint,
+	.input = 1,
 };
 
 form_t *form_open(ui_t *ui, const char *title, form_submit_fn on_submit, void *ud,

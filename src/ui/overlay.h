@@ -22,6 +22,8 @@ typedef struct {
 	void (*free)(overlay_t *o);
 	const char *(*hint)(overlay_t *o); /* status line while on top, may be NULL */
 	int (*tick)(overlay_t *o, double now); /* 1: repaint (live contents) */
+	int input;  /* takes typing (prompt, form, confirmation): nothing that arrives
+	               on its own (a write's result) is put over it */
 } overlay_ops_t;
 
 struct overlay {
@@ -30,8 +32,11 @@ struct overlay {
 	void *data;
 };
 
-/* Push an overlay (owned by the stack from now on); pop the top one (freed). */
-void ui_push(ui_t *ui, const overlay_ops_t *ops, void *data);
+/* Push an overlay (owned by the stack from now on; freed at once when the
+ * stack is full: returns 0 then, else 1); pop the top one (freed). */
+int ui_push(ui_t *ui, const overlay_ops_t *ops, void *data);
+/* Push below the input overlays on top (prompt, form, confirmation). */
+int ui_push_under_input(ui_t *ui, const overlay_ops_t *ops, void *data);
 void ui_pop(ui_t *ui);
 /* The top overlay, or NULL. */
 overlay_t *ui_top(ui_t *ui);
@@ -43,8 +48,12 @@ void ui_pop_all(ui_t *ui);
 typedef struct textbox textbox_t;
 /* Lines are rebuilt at every draw by `fill` (live contents), or set once. */
 typedef void (*textbox_fill_fn)(textbox_t *tb, void *ctx);
-void textbox_open(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
-		  void (*ctx_free)(void *ctx));
+textbox_t *textbox_open(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
+			void (*ctx_free)(void *ctx));
+/* The same for a box that arrives on its own (a write's result): it goes under
+ * any prompt, form or confirmation being typed in, and shows when they close. */
+textbox_t *textbox_open_quiet(ui_t *ui, const char *title, textbox_fill_fn fill, void *ctx,
+			      void (*ctx_free)(void *ctx));
 /* Builders for fill: a heading, a key/value pair (value wraps), text (wraps). */
 void textbox_heading(textbox_t *tb, const char *s);
 void textbox_kv(textbox_t *tb, const char *key, const char *value);

@@ -454,6 +454,7 @@ static int cmd_ctx(ui_t *ui, const char *arg)
 		return -1;
 	}
 	ui_pop_all(ui);
+	ui->ctx_gen++;
 	conf_context_free(&ui->ctx);
 	ui->ctx = nc;
 	backends_set_context(&ui->bk, &ui->ctx);
@@ -529,8 +530,7 @@ static int cmd_theme(ui_t *ui, const char *arg)
 static int cmd_quit(ui_t *ui, const char *arg)
 {
 	(void)arg;
-	ui->quit = 1;
-	uv_stop(ui->loop);
+	ui_quit(ui);
 	return 0;
 }
 
@@ -594,6 +594,28 @@ static void run_command(ui_t *ui, const char *line, void *ud)
 
 /* ---- keys ---- */
 
+static void quit_yes(ui_t *ui, void *ud)
+{
+	(void)ud;
+	ui->quit = 1;
+	uv_stop(ui->loop);
+}
+
+/* Quit, unless a write to Alertmanager is still under way: then ask, so an
+ * acknowledgement is never left unconfirmed without the user knowing. */
+void ui_quit(ui_t *ui)
+{
+	size_t n = alerts_writes_pending(&ui->al);
+	if (n) {
+		char *q = xasprintf("%zu write%s to Alertmanager still under way (not yet confirmed): quit anyway? [y/N]",
+				    n, n == 1 ? " is" : "s are");
+		confirm_open(ui, q, quit_yes, NULL, NULL);
+		free(q);
+		return;
+	}
+	quit_yes(ui, NULL);
+}
+
 /* What the console itself does with a request no view took. */
 static void global_request(ui_t *ui, req_t r)
 {
@@ -601,7 +623,7 @@ static void global_request(ui_t *ui, req_t r)
 	case REQ_HELP: open_help(ui); break;
 	case REQ_CMDLINE: prompt_open(ui, ":", NULL, run_command, NULL, NULL, NULL, NULL); break;
 	case REQ_QUIT:
-	case REQ_BACK_OR_QUIT: ui->quit = 1; break;
+	case REQ_BACK_OR_QUIT: ui_quit(ui); break;
 	case REQ_NEXT_VIEW: set_view(ui, (ui->cur + 1) % ui->n_views); break;
 	case REQ_PREV_VIEW: set_view(ui, (ui->cur + ui->n_views - 1) % ui->n_views); break;
 	case REQ_VIEW1: case REQ_VIEW2: case REQ_VIEW3: case REQ_VIEW4: case REQ_VIEW5:
@@ -630,10 +652,13 @@ static void handle_key(ui_t *ui, int ch)
 	/* the top overlay takes raw keys first */
 	overlay_t *o = ui_top(ui);
 	if (o) {
+		void *data = o->data;
 		int r = o->ops->key(o, ch);
 		if (r == OV_CLOSE) {
-			/* the key handler may itself have pushed or popped */
-			if (ui_top(ui) == o)
+			/* the key handler may itself have pushed or popped: pop only the
+			 * overlay that asked (the same data, not merely the same slot) */
+			overlay_t *t = ui_top(ui);
+			if (t && t->data == data)
 				ui_pop(ui);
 			return;
 		}
@@ -767,6 +792,7 @@ int tui_run(const tui_opts_t *o)
 {
 	ui_t ui;
 	memset(&ui, 0, sizeof ui);
+	sb_init(&ui.exit_notes);
 	ui.o = o;
 	ui.started = o->started > 0 ? o->started : now_unix();
 	ui.loop = uv_default_loop();
@@ -856,5 +882,14 @@ int tui_run(const tui_opts_t *o)
 		log_msg("the loop still had handles at exit");
 	free(ui.msg);
 	conf_context_free(&ui.ctx);
-	return 0;
+	/* writes that did not finish well while the screen was going: said here,
+	 * on the terminal the user gets back, and in the exit status */
+	int rc = 0;
+	if (ui.exit_notes.len) {
+		fputs(ui.exit_notes.s, stderr);
+		log_msg("%s", ui.exit_notes.s);
+		rc = 1;
+	}
+	sb_free(&ui.exit_notes);
+	return rc;
 }

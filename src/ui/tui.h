@@ -23,7 +23,8 @@ typedef struct {
 	const char *ack_author;      /* default author of an acknowledgement */
 } tui_opts_t;
 
-/* Runs until the user quits. Returns 0; 2 when stdin/stdout is not a terminal;
+/* Runs until the user quits. Returns 0; 1 when a write to Alertmanager was left
+ * unconfirmed or failed as the console stopped (said on stderr); 2 when stdin/stdout is not a terminal;
  * 3 when the terminal type ($TERM) is unknown. */
 int tui_run(const tui_opts_t *o);
 

@@ -47,6 +47,8 @@ struct ui {
 	double started;
 	int first_complete;
 	double last_bell;
+	unsigned ctx_gen;           /* a new number at every :ctx (writes check it) */
+	strbuf_t exit_notes;        /* writes that failed after the screen closed */
 };
 
 /* Glyphs in one table, UTF-8 and ASCII side by side. */
@@ -71,6 +73,8 @@ char *ui_fmt_left(double t, char *buf, size_t n);
 /* The console's `:` commands and global keys (for help). */
 const command_t *ui_commands(size_t *n);
 const keybind_t *ui_global_keys(size_t *n);
+/* Quit; asks first while a write to Alertmanager is under way. */
+void ui_quit(ui_t *ui);
 /* Refresh what the shown view needs now. */
 void ui_refresh_now(ui_t *ui);
 /* Apply a new refresh interval. */

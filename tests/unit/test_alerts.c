@@ -36,7 +36,7 @@ typedef struct {
 
 /* What a write's callback heard. */
 typedef struct {
-	int called, ok;
+	int called, ok, unknown;
 	char *id, *error, *peer, *note;
 	bk_health_t health[2]; /* the peers' health as the callback ran */
 } wres_t;
@@ -179,6 +179,7 @@ static void on_write(alerts_t *al, const alerts_write_t *w, void *ud)
 	wres_t *r = ud;
 	r->called++;
 	r->ok = w->ok;
+	r->unknown = w->unknown;
 	free(r->id);
 	free(r->error);
 	free(r->peer);
@@ -1077,8 +1078,10 @@ static void test_create_failover_503(void **state)
 	wres_free(&w);
 }
 
-/* A peer that takes too long: it may have taken the write, and the note says so. */
-static void test_create_failover_timeout(void **state)
+/* A peer that got the request and never answered may have done it: the write
+ * is not sent to another peer (that could make two silences), and the outcome
+ * is reported as unknown. */
+static void test_create_timeout_is_unknown(void **state)
 {
 	env_t *e = *state;
 	wres_t w;
@@ -1086,11 +1089,62 @@ static void test_create_failover_timeout(void **state)
 	e->al.timeout_ms = 150; /* a write gets twice that */
 	standin_hang(e->am[0].post);
 	create(e, &w);
-	assert_true(w.ok);
-	assert_string_equal(w.peer, e->url[1]);
-	assert_string_equal(w.note, "am1 timed out (timed out after 300 ms; the write may have "
-				    "reached it): sent to am2");
+	assert_false(w.ok);
+	assert_true(w.unknown);
+	assert_string_equal(w.peer, e->url[0]);
+	assert_prefix(w.error, "no answer from am1 after the request reached it (timed out after 300 ms");
+	assert_int_equal(e->am[1].post->asked, 0);
 	assert_int_equal(e->bk.am[0].health, BK_DOWN);
+	settle(e);
+	wres_free(&w);
+}
+
+static void create_checked(env_t *e, wres_t *w, const char *author, const char *comment)
+{
+	am_matchers_t m;
+	memset(w, 0, sizeof *w);
+	assert_int_equal(alerts_silence_create_checked(&e->al, matchers(&m), 1700000000, 1700003600,
+						       author, comment, on_write, w),
+			 0);
+	am_matchers_free(&m);
+	run_count(e, &w->called, 1);
+}
+
+/* A retry first looks for the silence the first attempt may have made: found,
+ * nothing is sent again; not found (another author or comment, or expired), it is. */
+static void test_create_checked(void **state)
+{
+	env_t *e = *state;
+	wres_t w;
+	start_writes(e, 0);
+	am_matchers_t m;
+	matchers(&m);
+	strbuf_t b;
+	sb_init(&b);
+	sb_puts(&b, "[{\"id\":\"sil-first\",\"status\":{\"state\":\"active\"},\"matchers\":[");
+	for (size_t i = 0; i < m.n; i++)
+		sb_printf(&b, "%s{\"name\":\"%s\",\"value\":\"%s\",\"isRegex\":%s,\"isEqual\":%s}",
+			  i ? "," : "", m.v[i].name, m.v[i].value, m.v[i].is_regex ? "true" : "false",
+			  m.v[i].is_equal ? "true" : "false");
+	sb_puts(&b, "],\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2063-01-01T00:00:00Z\","
+		    "\"updatedAt\":\"2026-01-01T00:00:00Z\",\"createdBy\":\"alice\",\"comment\":\"c\"}]");
+	am_matchers_free(&m);
+	standin_answer(e->am[0].sil, 200, JSON, b.s);
+	sb_free(&b);
+
+	create_checked(e, &w, "alice", "c");
+	assert_true(w.ok);
+	assert_string_equal(w.id, "sil-first");
+	assert_int_equal(e->am[0].post->asked, 0);
+	assert_non_null(w.note);
+	assert_non_null(strstr(w.note, "nothing sent again"));
+	settle(e);
+	wres_free(&w);
+
+	create_checked(e, &w, "alice", "another comment");
+	assert_true(w.ok);
+	assert_string_equal(w.id, "sil-am0");
+	assert_int_equal(e->am[0].post->asked, 1);
 	settle(e);
 	wres_free(&w);
 }
@@ -1145,7 +1199,8 @@ static void test_create_no_id(void **state)
 	standin_answer(e->am[0].post, 200, JSON, "{}");
 	create(e, &w);
 	assert_false(w.ok);
-	assert_prefix(w.error, "Alertmanager answered without a silence id: ");
+	assert_true(w.unknown); /* a 2xx: most likely done, but it cannot be shown */
+	assert_prefix(w.error, "Alertmanager answered HTTP 200 without a silence id (");
 	assert_string_equal(w.peer, e->url[0]);
 	assert_int_equal(e->am[1].post->asked, 0);
 	wres_free(&w);
@@ -1465,7 +1520,8 @@ int main(void)
 		T(test_write_goes_to_reader),
 		T(test_create_failover_refused),
 		T(test_create_failover_503),
-		T(test_create_failover_timeout),
+		T(test_create_timeout_is_unknown),
+		T(test_create_checked),
 		T(test_create_400),
 		T(test_create_602),
 		T(test_create_no_id),

@@ -13,6 +13,8 @@ typedef struct {
 	int refs;
 	wr_kind_t kind;
 	char *ctx_name;       /* the context it was confirmed for */
+	unsigned gen;         /* ... and that context's generation (a :ctx makes a new one) */
+	int retry;            /* a retry: create only after checking it was not done */
 	am_matchers_t m;      /* ack */
 	long long dur_ms;     /* ack, extend */
 	char *author, *comment;
@@ -42,6 +44,7 @@ static wr_t *wr_new(ui_t *ui, wr_kind_t kind)
 	w->refs = 1;
 	w->kind = kind;
 	w->ctx_name = xstrdup(ui->ctx.name ? ui->ctx.name : "default");
+	w->gen = ui->ctx_gen;
 	return w;
 }
 
@@ -66,6 +69,7 @@ static void wr_send(wr_t *w);
 typedef struct {
 	wr_t *w;
 	char *error, *note;
+	int unknown;          /* it may have been done */
 } fail_t;
 
 static void fail_free(void *p)
@@ -80,9 +84,14 @@ static void fail_free(void *p)
 static void fail_fill(textbox_t *tb, void *ctx)
 {
 	fail_t *f = ctx;
-	const char *head = f->w->kind == WR_ACK ? "The acknowledgement was NOT created: nothing is silenced."
-			   : f->w->kind == WR_EXPIRE ? "The silence was NOT expired: it still silences its alerts."
-						     : "The silence was NOT extended: it ends as before.";
+	const char *head =
+		f->unknown ? (f->w->kind == WR_ACK ? "The acknowledgement MAY OR MAY NOT have been created: "
+						    "Alertmanager got the request and did not answer."
+			      : f->w->kind == WR_EXPIRE ? "The silence MAY OR MAY NOT have been expired."
+							: "The silence MAY OR MAY NOT have been extended.")
+		: f->w->kind == WR_ACK ? "The acknowledgement was NOT created: nothing is silenced."
+		: f->w->kind == WR_EXPIRE ? "The silence was NOT expired: it still silences its alerts."
+					  : "The silence was NOT extended: it ends as before.";
 	textbox_text(tb, EL_ERROR, head);
 	textbox_blank(tb);
 	textbox_kv(tb, "context", f->w->ctx_name);
@@ -91,18 +100,30 @@ static void fail_fill(textbox_t *tb, void *ctx)
 	if (f->note)
 		textbox_kv(tb, "peers", f->note);
 	textbox_blank(tb);
-	textbox_text(tb, EL_DIM, "r sends it again; Esc closes (nothing more is sent).");
+	textbox_text(tb, EL_DIM, f->w->kind == WR_ACK
+				 ? "r sends it again, after asking, and only if Alertmanager does not hold "
+				   "it already; Esc closes (nothing more is sent)."
+				 : "r sends it again, after asking; Esc closes (nothing more is sent).");
 }
+
+static void on_yes(ui_t *ui, void *ud);
 
 static int fail_retry(void *ctx)
 {
 	fail_t *f = ctx;
 	wr_t *w = f->w;
-	w->refs++; /* the box goes, the write stays */
 	ui_t *ui = w->ui;
+	if (w->gen != ui->ctx_gen) {
+		ui_say(ui, 1, "not sent again: the context is now %s, not %s", ui->ctx.name, w->ctx_name);
+		return OV_CLOSE;
+	}
+	w->refs++; /* the box goes, the write stays with the question */
+	w->retry = 1;
+	char *q = xasprintf("Send it again to %s%s? [y/N]", w->ctx_name,
+			    w->kind == WR_ACK ? " (only if Alertmanager does not hold it already)" : "");
 	ui_pop(ui);
-	wr_send(w);
-	wr_unref(w);
+	confirm_open(ui, q, on_yes, w, wr_unref);
+	free(q);
 	return OV_KEEP;
 }
 
@@ -111,7 +132,12 @@ static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 	(void)al;
 	wr_t *w = ud;
 	ui_t *ui = w->ui;
-	if (res->ok) {
+	if (!res->ok && ui->quit) {
+		/* the screen is gone: say it on stderr when the console has stopped */
+		sb_printf(&ui->exit_notes, "icn-console: %s %s in %s: %s\n",
+			  w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
+			  w->what, w->ctx_name, res->error ? res->error : "unknown error");
+	} else if (res->ok) {
 		char until[32];
 		switch (w->kind) {
 		case WR_ACK:
@@ -121,8 +147,8 @@ static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 			       res->note ? "; " : "", res->note ? res->note : "");
 			break;
 		case WR_EXPIRE:
-			ui_say(ui, 0, "expired %s in %s: its alerts are active again%s%s", w->what,
-			       w->ctx_name, res->note ? "; " : "", res->note ? res->note : "");
+			ui_say(ui, 0, "expired %s in %s%s%s", w->what, w->ctx_name, res->note ? "; " : "",
+			       res->note ? res->note : "");
 			break;
 		case WR_EXTEND:
 			ui_say(ui, 0, "extended %s in %s%s%s%s%s", w->what, w->ctx_name,
@@ -131,16 +157,24 @@ static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 			       res->note ? "; " : "", res->note ? res->note : "");
 			break;
 		}
-	} else if (!ui->quit) {
+	} else if (w->gen != ui->ctx_gen) {
+		/* a box here would offer to retry in the wrong cluster */
+		ui_say(ui, 1, "%s %s in %s: %s (the context has changed since; switch back to retry)",
+		       res->unknown ? "UNSURE:" : "NOT done:", w->what, w->ctx_name,
+		       res->error ? res->error : "unknown error");
+	} else {
 		fail_t *f = xcalloc(1, sizeof *f);
 		f->w = w;
 		w->refs++;
 		f->error = xstrdup(res->error ? res->error : "unknown error");
 		f->note = res->note ? xstrdup(res->note) : NULL;
-		ui_say(ui, 1, "NOT sent: %s", f->error);
-		textbox_open(ui, "Alertmanager write failed", fail_fill, f, fail_free);
-		overlay_t *o = ui_top(ui);
-		textbox_on_key(o->data, 'r', "r retry", fail_retry);
+		f->unknown = res->unknown;
+		ui_say(ui, 1, "%s %s", res->unknown ? "UNSURE:" : "NOT done:", f->error);
+		textbox_t *tb = textbox_open_quiet(ui, res->unknown ? "Alertmanager write: no answer"
+								    : "Alertmanager write failed",
+						   fail_fill, f, fail_free);
+		if (tb)
+			textbox_on_key(tb, 'r', "r retry", fail_retry);
 	}
 	wr_unref(w);
 }
@@ -153,8 +187,9 @@ static void wr_send(wr_t *w)
 	case WR_ACK: {
 		double now = now_unix();
 		ui_say(ui, 0, "acknowledging %s in %s...", w->what, w->ctx_name);
-		alerts_silence_create(&ui->al, &w->m, now, now + (double)w->dur_ms / 1000.0, w->author,
-				      w->comment, on_done, w);
+		(w->retry ? alerts_silence_create_checked : alerts_silence_create)(
+			&ui->al, &w->m, now, now + (double)w->dur_ms / 1000.0, w->author, w->comment,
+			on_done, w);
 		break;
 	}
 	case WR_EXPIRE:
@@ -170,7 +205,17 @@ static void wr_send(wr_t *w)
 		}
 		double base = s->ends_at > now_unix() ? s->ends_at : now_unix();
 		ui_say(ui, 0, "extending %s in %s...", w->what, w->ctx_name);
-		alerts_silence_update(&ui->al, s, base + (double)w->dur_ms / 1000.0, on_done, w);
+		/* who extended it stays on record: the comment says so (the author
+		 * stays the one who acknowledged) */
+		am_silence_t ext = *s;
+		char *tag = xasprintf("[extended by %s]", w->author ? w->author : "?");
+		char *comment = strstr(s->comment ? s->comment : "", tag)
+				? xstrdup(s->comment)
+				: xasprintf("%s%s%s", s->comment ? s->comment : "", s->comment && *s->comment ? " " : "", tag);
+		ext.comment = comment;
+		alerts_silence_update(&ui->al, &ext, base + (double)w->dur_ms / 1000.0, on_done, w);
+		free(comment);
+		free(tag);
 		break;
 	}
 	}
@@ -180,7 +225,7 @@ static void on_yes(ui_t *ui, void *ud)
 {
 	wr_t *w = ud;
 	/* the context may have changed under the question: never write to another cluster */
-	if (strcmp(w->ctx_name, ctx_name(ui)) != 0) {
+	if (w->gen != ui->ctx_gen) {
 		ui_say(ui, 1, "not sent: the context changed from %s to %s", w->ctx_name, ctx_name(ui));
 		return;
 	}
@@ -327,6 +372,7 @@ static void extend_enter(ui_t *ui, const char *text, void *ud)
 	wr_t *w = wr_new(ui, WR_EXTEND);
 	w->id = xstrdup(id);
 	w->dur_ms = ms;
+	w->author = xstrdup(ui->o->ack_author ? ui->o->ack_author : "?");
 	w->what = xasprintf("silence %s", id);
 	double base = s->ends_at > now_unix() ? s->ends_at : now_unix();
 	char b[16], until[32];
