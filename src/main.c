@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pwd.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_BACKEND = 1, EXIT_USAGE = 2 };
@@ -351,6 +352,11 @@ static char *default_author(const conf_t *c)
 	const char *user = getenv("USER");
 	if (!user || !*user)
 		user = getenv("LOGNAME");
+	if (!user || !*user) {
+		/* cron, systemd units, su without -l: the account itself */
+		const struct passwd *pw = getpwuid(getuid());
+		user = pw ? pw->pw_name : NULL;
+	}
 	char host[256] = "";
 	if (gethostname(host, sizeof host - 1) != 0)
 		host[0] = '\0';

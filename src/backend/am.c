@@ -284,7 +284,69 @@ char *am_error_text(const char *body, size_t len, long http_status)
 
 /* ---- JSON loading shared by the parsers -------------------------------------- */
 
-/* The body as JSON when the answer is a success; NULL and *err otherwise. */
+static int hex4(const char *p, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+	if (end - p < 4)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/* A copy of the body with every lone UTF-16 surrogate escape (\ud800 without
+ * its pair) made \ufffd, or NULL when there is none. Go's encoder never writes
+ * one, but a proxy or a hostile peer may, and jansson refuses the whole
+ * document for it: one bad label would hide every alert. */
+static char *fix_lone_surrogates(const char *body, size_t len)
+{
+	char *copy = NULL;
+	const char *end = body + len;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (body[i] != '\\')
+			continue;
+		unsigned cp, lo;
+		if (body[i + 1] != 'u' || !hex4(body + i + 2, end, &cp)) {
+			i++; /* an escape of one character ("\\" included) */
+			continue;
+		}
+		int lone = 0;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (i + 11 < len && body[i + 6] == '\\' && body[i + 7] == 'u' &&
+			    hex4(body + i + 8, end, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
+				i += 11; /* a proper pair */
+				continue;
+			}
+			lone = 1;
+		} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+			lone = 1;
+		}
+		if (lone) {
+			if (!copy) {
+				copy = xmalloc(len + 1);
+				memcpy(copy, body, len);
+				copy[len] = '\0';
+			}
+			memcpy(copy + i + 2, "fffd", 4);
+		}
+		i += 5;
+	}
+	return copy;
+}
+
+/* The body as JSON when the answer is a success; NULL and *err otherwise.
+ * A NUL (\u0000) in a string is allowed (a C string ends there). */
 static json_t *am_load(const char *body, size_t len, long http_status, const char *from,
 		       char **err)
 {
@@ -293,7 +355,10 @@ static json_t *am_load(const char *body, size_t len, long http_status, const cha
 		*err = am_error_text(body, len, http_status);
 		return NULL;
 	}
-	json_t *root = json_loadb(body ? body : "", body ? len : 0, JSON_DECODE_ANY, &je);
+	char *fixed = body ? fix_lone_surrogates(body, len) : NULL;
+	json_t *root = json_loadb(fixed ? fixed : body ? body : "", body ? len : 0,
+				  JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	free(fixed);
 	if (!root) {
 		char *why = text_sanitize(je.text); /* jansson quotes the offending bytes */
 		*err = xasprintf("invalid JSON from %s: %s", from, why);

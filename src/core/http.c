@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -217,8 +218,13 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 		curl_url_cleanup(u);
 		return msg;
 	}
-	if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+	/* curl says "unsupported protocol" also when a peer on an http:// URL
+	 * answers with something that is not HTTP (an HTTP/0.9-looking reply) */
+	int web = !strncasecmp(r->url, "http://", 7) || !strncasecmp(r->url, "https://", 8);
+	if (rc == CURLE_UNSUPPORTED_PROTOCOL && !web)
 		return xasprintf("unsupported protocol in '%s' (only http and https)", r->url);
+	if (rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_WEIRD_SERVER_REPLY)
+		return xstrdup("not an HTTP answer: the peer at this address does not speak HTTP");
 
 	const char *text = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
 	char *msg = xstrdup(text);

@@ -24,6 +24,25 @@ static size_t utf8_seq(const unsigned char *s)
 	return 0;
 }
 
+int text_is_format_control(unsigned cp)
+{
+	/* bidi embeddings, overrides and isolates reorder what follows them on
+	 * terminals that apply bidi; zero-width and invisible characters hide text */
+	return cp == 0x061c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+static unsigned decode(const unsigned char *p, size_t n)
+{
+	if (n == 2)
+		return ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+	if (n == 3)
+		return ((unsigned)(p[0] & 0x0f) << 12) | ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+	return ((unsigned)(p[0] & 0x07) << 18) | ((unsigned)(p[1] & 0x3f) << 12) |
+	       ((unsigned)(p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+}
+
 char *text_sanitize(const char *s)
 {
 	if (!s)
@@ -40,6 +59,8 @@ char *text_sanitize(const char *s)
 								     : (char)c;
 		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
 			*o++ = '?'; /* U+0080..U+009F: C1 controls (CSI is U+009B) */
+		} else if (n && text_is_format_control(decode(p, n))) {
+			*o++ = '?';
 		} else if (n) {
 			memcpy(o, p, n);
 			o += n;

@@ -4,7 +4,13 @@
 
 /* A malloc'd copy of s that a terminal cannot be steered by: tab, CR and LF
  * become spaces; other C0 controls, DEL, C1 controls (raw bytes or U+0080..U+009F)
- * and invalid UTF-8 become '?'. Valid printable UTF-8 is kept. NULL -> "". */
+ * invalid UTF-8, bidi controls and invisible format characters become '?'.
+ * Valid printable UTF-8 is kept. NULL -> "". */
 char *text_sanitize(const char *s);
+
+/* Bidi controls (U+202A..U+202E, U+2066..U+2069, U+200E/F, U+061C) and
+ * invisible format characters (zero-width spaces and joiners, U+FEFF, ...):
+ * shown as '?' wherever outside text is drawn. */
+int text_is_format_control(unsigned codepoint);
 
 #endif

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #ifndef CTRL
 #define CTRL(c) ((c) & 0x1f)
@@ -21,6 +22,12 @@ static int push_at(ui_t *ui, int at, const overlay_ops_t *ops, void *data)
 		if (ops->free)
 			ops->free(&tmp);
 		return 0;
+	}
+	if (ops->input && ui->msg && !ui->msg_err) {
+		/* a note about something else ("cancelled", "refreshing") must not
+		 * stand where the new prompt's keys are explained */
+		free(ui->msg);
+		ui->msg = NULL;
 	}
 	memmove(&ui->ov[at + 1], &ui->ov[at], (size_t)(ui->n_ov - at) * sizeof ui->ov[0]);
 	ui->ov[at] = (overlay_t){ ops, ui, data };
@@ -159,31 +166,44 @@ void textbox_on_key(textbox_t *tb, int key, const char *hint, int (*fn)(void *ct
 }
 
 /* Break s into pieces of at most w columns, at blanks where it can. Returns
- * the byte length of the first piece (at least one character). */
+ * the byte length of the first piece (at least one character). Linear in the
+ * piece: a 100 KB annotation is wrapped in one pass. */
 static size_t wrap_piece(const char *s, int w)
 {
-	size_t len = strlen(s);
-	if (utf8_width(s) <= w)
-		return len;
 	size_t i = 0, last_blank = 0;
 	int col = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	/* never look further than w columns can hold */
+	size_t len = strnlen(s, (size_t)(w > 0 ? w : 1) * 8 + 16);
 	while (i < len) {
-		size_t j = i + 1;
-		while (j < len && ((unsigned char)s[j] & 0xc0) == 0x80)
-			j++;
-		char *c = xstrndup(s + i, j - i);
-		int cw = utf8_width(c);
-		free(c);
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		int cw;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1; /* drawn as '?' */
+		} else {
+			cw = wcwidth(wc);
+			if (cw < 0)
+				cw = 1;
+		}
 		if (col + cw > w)
 			break;
 		col += cw;
 		if (s[i] == ' ')
 			last_blank = i;
-		i = j;
+		i += n;
 	}
+	if (i >= len)
+		return s[len] ? i : len;
 	if (i == 0)
-		i = 1;
-	if (last_blank > 0 && i < len)
+		return 1 + strspn(s + 1, "\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f"
+					 "\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f"
+					 "\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf"
+					 "\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9\xba\xbb\xbc\xbd\xbe\xbf");
+	if (last_blank > 0)
 		return last_blank + 1;
 	return i;
 }
@@ -494,18 +514,34 @@ typedef struct {
 static void cf_draw(overlay_t *o, rect_t area)
 {
 	confirm_t *c = o->data;
-	/* a box in the middle, so it cannot be missed; the question in words */
+	/* a box in the middle, so it cannot be missed; the whole question in words,
+	 * wrapped on narrow terminals (the "[y/N]" at its end must show) */
 	int w = utf8_width(c->q) + 6;
 	if (w > COLS - 2)
 		w = COLS - 2;
-	if (w < 20)
+	if (w < 12)
 		w = COLS;
-	rect_t r = { (COLS - w) / 2, area.y + area.h / 2 - 2, w, 5 };
+	int tw = w - 6 > 1 ? w - 6 : 1;
+	char *lines[16];
+	int nl = 0;
+	for (const char *q = c->q; *q && nl < 16;) {
+		size_t k = wrap_piece(q, tw);
+		lines[nl++] = xstrndup(q, k);
+		q += k;
+		while (*q == ' ')
+			q++;
+	}
+	rect_t r = { (COLS - w) / 2, area.y + area.h / 2 - 2, w, nl + 4 };
+	if (r.y + r.h > area.y + area.h)
+		r.y = area.y + area.h - r.h;
 	if (r.y < area.y)
 		r.y = area.y;
 	ui_fill(r, ui_attr(EL_DEFAULT));
 	ui_box(r, "Confirm", ui_attr(EL_ERROR) | A_BOLD, ui_attr(EL_ERROR) | A_BOLD);
-	ui_put(r.y + 2, r.x + 3, r.w - 6, c->q, ui_attr(EL_DEFAULT) | A_BOLD);
+	for (int i = 0; i < nl; i++) {
+		ui_put(r.y + 2 + i, r.x + 3, r.w - 6, lines[i], ui_attr(EL_DEFAULT) | A_BOLD);
+		free(lines[i]);
+	}
 }
 
 static int cf_key(overlay_t *o, int ch)
@@ -741,8 +777,10 @@ static int fm_key(overlay_t *o, int ch)
 		return OV_KEEP;
 	}
 	default:
-		if (f->n)
-			lineedit_key(&f->f[f->cur].ed, ch);
+		if (f->n && lineedit_key(&f->f[f->cur].ed, ch) == LE_CHANGED) {
+			free(f->error); /* what it said was about the text before */
+			f->error = NULL;
+		}
 		return OV_KEEP;
 	}
 }

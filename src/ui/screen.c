@@ -1,6 +1,7 @@
 /* Curses set-up and the drawing primitives every view uses. */
 #include "config.h"
 #include "ui/screen.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <langinfo.h>
 #include <stdarg.h>
@@ -162,7 +163,7 @@ int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 		/* Nothing from outside steers the terminal or the cursor: controls (C0,
 		 * DEL, C1), invalid bytes and unprintables are drawn as '?', one column. */
 		if (bad || wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || w < 0 ||
-		    (g_scr->ascii && wc > 0x7e)) {
+		    text_is_format_control((unsigned)wc) || (g_scr->ascii && wc > 0x7e)) {
 			addch('?');
 			used++;
 		} else if (w == 0) {

@@ -229,6 +229,14 @@ static void draw_statusbar(ui_t *ui)
 		return;
 	}
 	overlay_t *o = ui_top(ui);
+	size_t nw = alerts_writes_pending(&ui->al);
+	if (nw && !(o && o->ops->input)) {
+		/* a write under way stays in sight until Alertmanager answers */
+		ui_printf(y, 1, COLS - 2, ui_attr(EL_VALUE_WARN) | A_BOLD,
+			  "%zu write%s to Alertmanager under way: waiting for its answer...", nw,
+			  nw == 1 ? "" : "s");
+		return;
+	}
 	const char *hint = NULL;
 	if (o && o->ops->hint)
 		hint = o->ops->hint(o);
@@ -403,6 +411,11 @@ static void help_fill(textbox_t *tb, void *ctx)
 		textbox_heading(tb, h);
 		free(h);
 		help_keys(tb, ops->keys, ops->n_keys);
+		for (size_t c = 0; ops->cmds && c < ops->n_cmds; c++) {
+			char *nm = xasprintf(":%s %s", ops->cmds[c].name, ops->cmds[c].args);
+			textbox_kv(tb, nm, ops->cmds[c].help);
+			free(nm);
+		}
 	}
 	textbox_blank(tb);
 	textbox_heading(tb, "commands (after :)");
@@ -571,21 +584,27 @@ static void run_command(ui_t *ui, const char *line, void *ud)
 	char *argc = xstrdup(arg);
 	for (char *e = argc + strlen(argc); e > argc && isspace((unsigned char)e[-1]);)
 		*--e = '\0';
+	/* the shown view's commands first, then the console's */
+	const view_ops_t *vo = cur_view(ui)->ops;
 	size_t n;
 	const command_t *t = ui_commands(&n);
-	for (size_t i = 0; i < n; i++) {
-		const command_t *c = &t[i];
-		if (strcmp(name, c->name) == 0 || (c->alias && strcmp(name, c->alias) == 0)) {
-			c->fn(ui, argc);
-			free(name);
-			free(argc);
-			return;
+	const command_t *tables[2] = { vo->cmds, t };
+	size_t counts[2] = { vo->cmds ? vo->n_cmds : 0, n };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++) {
+			const command_t *c = &tables[k][i];
+			if (strcmp(name, c->name) == 0 || (c->alias && strcmp(name, c->alias) == 0)) {
+				c->fn(ui, argc);
+				free(name);
+				free(argc);
+				return;
+			}
 		}
-	}
 	strbuf_t names;
 	sb_init(&names);
-	for (size_t i = 0; i < n; i++)
-		sb_printf(&names, "%s%s", i ? ", " : "", t[i].name);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++)
+			sb_printf(&names, "%s%s", names.len ? ", " : "", tables[k][i].name);
 	ui_say(ui, 1, "unknown command ':%s' (commands: %s)", name, names.s);
 	sb_free(&names);
 	free(name);

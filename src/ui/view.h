@@ -46,6 +46,8 @@ typedef struct view_ops {
 	size_t private_size;       /* bytes of state allocated (zeroed) for the view */
 	const keybind_t *keys;     /* the view's own keys, looked up before the global ones */
 	size_t n_keys;
+	const command_t *cmds;     /* the view's own `:` commands, looked up before the global ones */
+	size_t n_cmds;
 	/* all optional but draw and request */
 	void (*open)(view_t *v);
 	void (*close)(view_t *v);

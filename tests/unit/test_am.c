@@ -919,6 +919,32 @@ static void test_state_names(void **state)
 	assert_string_equal(am_state_name((am_state_t)42), "unknown");
 }
 
+/* One hostile label must not hide every alert: a NUL or a lone surrogate in one
+ * string leaves the rest of the list readable. */
+static void test_hostile_escapes_keep_the_list(void **state)
+{
+	(void)state;
+	const char *body =
+		"[{\"labels\":{\"alertname\":\"A\",\"node\":\"x\\u0000y\"},\"fingerprint\":\"a\","
+		"\"status\":{\"state\":\"active\"}},"
+		"{\"labels\":{\"alertname\":\"B\",\"node\":\"p\\ud800q\\udc00r\\ud83d\\ude00\"},"
+		"\"fingerprint\":\"b\",\"status\":{\"state\":\"active\"}},"
+		"{\"labels\":{\"alertname\":\"C\",\"path\":\"c:\\\\ud800\"},\"fingerprint\":\"c\","
+		"\"status\":{\"state\":\"active\"}}]";
+	am_alerts_t a;
+	char *err = NULL;
+	assert_int_equal(am_parse_alerts(body, strlen(body), 200, &a, &err), 0);
+	assert_null(err);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(labels_get(&a.v[0].labels, "node"), "x"); /* a C string ends at NUL */
+	/* lone surrogates become U+FFFD; the proper pair (an emoji) stays */
+	assert_string_equal(labels_get(&a.v[1].labels, "node"),
+			    "p\xef\xbf\xbdq\xef\xbf\xbdr\xf0\x9f\x98\x80");
+	/* an escaped backslash followed by "ud800" is text, not an escape */
+	assert_string_equal(labels_get(&a.v[2].labels, "path"), "c:\\ud800");
+	am_alerts_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -945,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_matchers_from_labels_and_format),
 		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_hostile_escapes_keep_the_list),
 	};
 	return cmocka_run_group_tests_name("am", tests, NULL, NULL);
 }

@@ -26,6 +26,19 @@ static void test_plain_and_utf8_kept(void **state)
 	expect("", "");
 }
 
+/* A right-to-left override would show "abcdcba" for "abc" + RLO + "dcba"; zero-width
+ * characters hide text; both are shown, as '?'. Arabic and Hebrew letters stay. */
+static void test_bidi_and_invisible_characters(void **state)
+{
+	(void)state;
+	expect("node=abc\xe2\x80\xae" "dcba\xe2\x80\xac", "node=abc?dcba?");     /* U+202E, U+202C */
+	expect("a\xe2\x81\xa6" "b\xe2\x81\xa9", "a?b?");                      /* U+2066, U+2069 */
+	expect("x\xe2\x80\x8by\xef\xbb\xbfz", "x?y?z");                        /* U+200B, U+FEFF */
+	expect("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"); /* Hebrew */
+	assert_true(text_is_format_control(0x202e));
+	assert_false(text_is_format_control(0x05d0));
+}
+
 static void test_whitespace_controls_become_spaces(void **state)
 {
 	(void)state;
@@ -65,6 +78,7 @@ int main(void)
 		cmocka_unit_test(test_whitespace_controls_become_spaces),
 		cmocka_unit_test(test_escape_sequences_are_defused),
 		cmocka_unit_test(test_invalid_utf8_replaced),
+		cmocka_unit_test(test_bidi_and_invisible_characters),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

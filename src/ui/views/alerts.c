@@ -3,7 +3,7 @@
 #include "app/datadir.h"
 #include "core/units.h"
 #include "ui/ui.h"
-#include "ui/views/ack.h"
+#include "ui/writes.h"
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +150,7 @@ static void draw_row(view_t *v, size_t i, int y, int sel, int cs, int cn, int cl
 	x += ui_cell(y, x, ca + 1, age, base);
 	char *ack = a->state == AM_STATE_SILENCED ? ack_text(al, a) : NULL;
 	const char *sum = labels_get(&a->annotations, "summary");
-	ui_put(y, x, COLS - x - 1, ack ? ack : sum ? sum : "", sel ? base : ui_attr(ack ? EL_VALUE_OK : EL_DEFAULT));
+	ui_cell(y, x, COLS - x, ack ? ack : sum ? sum : "", sel ? base : ui_attr(ack ? EL_VALUE_OK : EL_DEFAULT));
 	free(ack);
 }
 
@@ -199,7 +199,7 @@ static void alerts_view_draw(view_t *v, rect_t area)
 	list_fit(&av->list, al->list.n_rows, rows);
 	if (!al->list.n_rows)
 		ui_put(y + 1, 3, COLS - 6,
-		       al->filter ? "no alert matches the filter (/ to change it, / then Esc clears)"
+		       al->filter ? "no alert matches the filter (/ to change it; / ^U Enter clears it)"
 				  : "no alerts: nothing fires or waits to fire",
 		       ui_attr(EL_DIM));
 	for (size_t i = av->list.top; i < al->list.n_rows && y < area.y + area.h - 1; i++, y++)
@@ -383,8 +383,31 @@ static void details_fill(textbox_t *tb, void *ctx)
 
 /* ---- filter ---- */
 
+/* A filter word that is a matcher with a bad regex matches nothing: say why. */
+static void filter_check(ui_t *ui, const char *text)
+{
+	char *copy = xstrdup(text ? text : "");
+	char *save = NULL;
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (!strstr(w, "=~") && !strstr(w, "!~"))
+			continue;
+		am_matchers_t m;
+		char *err = NULL;
+		memset(&m, 0, sizeof m);
+		if (am_matcher_parse(w, &m, &err) != 0) {
+			ui_say(ui, 1, "filter: %s", err ? err : "invalid matcher");
+			free(err);
+			am_matchers_free(&m);
+			break;
+		}
+		am_matchers_free(&m);
+	}
+	free(copy);
+}
+
 static void filter_enter(ui_t *ui, const char *text, void *ud)
 {
+	filter_check(ui, text);
 	view_t *v = ud;
 	alerts_view_t *av = v->priv;
 	alerts_set_filter(&ui->al, text);
@@ -396,6 +419,7 @@ static void filter_change(ui_t *ui, const char *text, void *ud)
 {
 	(void)ud;
 	alerts_set_filter(&ui->al, text);
+	filter_check(ui, text);
 }
 
 static void filter_cancel(ui_t *ui, void *ud)
@@ -420,6 +444,10 @@ static req_t alerts_view_request(view_t *v, req_t r)
 {
 	alerts_view_t *av = v->priv;
 	alerts_t *al = al_of(v);
+	/* the list may have changed since the last paint: act on the row the
+	 * user sees selected, not on whatever took its index */
+	reselect(v);
+	list_fit(&av->list, al->list.n_rows, av->list.rows);
 	if (list_request(&av->list, r)) {
 		remember(v);
 		return REQ_NONE;
@@ -459,10 +487,10 @@ static req_t alerts_view_request(view_t *v, req_t r)
 				if (all)
 					labels_add(&common, lb->name, lb->value);
 			}
-			ack_open(v->ui, &common, row->count);
+			writes_ack_open(v->ui, &common, row->count, 1);
 			labels_free(&common);
 		} else {
-			ack_open(v->ui, &al->list.all.v[row->alert].labels, 1);
+			writes_ack_open(v->ui, &al->list.all.v[row->alert].labels, 1, 0);
 		}
 		return REQ_NONE;
 	case REQ_UNACK:
@@ -470,7 +498,7 @@ static req_t alerts_view_request(view_t *v, req_t r)
 			ui_say(v->ui, 0, "select an acknowledged alert to take its acknowledgement back");
 			return REQ_NONE;
 		}
-		unack_open(v->ui, &al->list.all.v[row->alert]);
+		writes_unack_open(v->ui, &al->list.all.v[row->alert]);
 		return REQ_NONE;
 	case REQ_FILTER:
 		free(av->old_filter);
@@ -502,6 +530,25 @@ static void alerts_view_close(view_t *v)
 	free(av->old_filter);
 }
 
+static const char *alerts_view_hint(view_t *v)
+{
+	return alerts_read_only(al_of(v))
+		       ? "j/k move  Enter details  / filter  (read-only: no a/u)  Tab views  ? help"
+		       : "j/k move  Enter details  a ack  u unack  / filter  Tab views  ? help";
+}
+
+static int cmd_filter(ui_t *ui, const char *arg)
+{
+	alerts_set_filter(&ui->al, arg);
+	filter_check(ui, arg);
+	ui_say(ui, 0, *arg ? "filter: %s" : "filter cleared%s", arg);
+	return 0;
+}
+
+static const command_t alerts_cmds[] = {
+	{ "filter", NULL, "[TEXT]", "filter the alerts as / does (no TEXT: clear it)", cmd_filter },
+};
+
 static char *alerts_view_status(view_t *v)
 {
 	alerts_t *al = al_of(v);
@@ -517,10 +564,13 @@ const view_ops_t alerts_view_ops = {
 	.private_size = sizeof(alerts_view_t),
 	.keys = alerts_keys,
 	.n_keys = sizeof alerts_keys / sizeof alerts_keys[0],
+	.cmds = alerts_cmds,
+	.n_cmds = sizeof alerts_cmds / sizeof alerts_cmds[0],
 	.close = alerts_view_close,
 	.draw = alerts_view_draw,
 	.request = alerts_view_request,
 	.reload = alerts_view_reload,
 	.tick = alerts_view_tick,
 	.status = alerts_view_status,
+	.hint_fn = alerts_view_hint,
 };

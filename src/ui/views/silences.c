@@ -1,7 +1,7 @@
 /* The Silences view: active and pending silences (acknowledgements) with matchers, author, comment, time left; expire, extend. */
 #include "config.h"
 #include "ui/ui.h"
-#include "ui/views/ack.h"
+#include "ui/writes.h"
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,8 +176,19 @@ static void sdetails_fill(textbox_t *tb, void *ctx)
 		textbox_kv(tb, m->name, mv);
 		free(mv);
 	}
-	size_t n = alerts_count_matching(al, &s->matchers);
-	char *c = xasprintf("its matchers match %zu firing alert%s now", n, n == 1 ? "" : "s");
+	size_t n = 0, held = 0;
+	for (size_t i = 0; i < al->list.all.n; i++) {
+		const am_alert_t *a = &al->list.all.v[i];
+		for (size_t k = 0; k < a->n_silenced_by; k++)
+			if (a->silenced_by[k] && !strcmp(a->silenced_by[k], s->id)) {
+				held++;
+				break;
+			}
+		n += a->state != AM_STATE_PENDING && am_matchers_match(&s->matchers, &a->labels);
+	}
+	char *c = xasprintf("it silences %zu alert%s now; its matchers match %zu alert%s "
+			    "(firing or silenced)",
+			    held, held == 1 ? "" : "s", n, n == 1 ? "" : "s");
 	textbox_blank(tb);
 	textbox_text(tb, EL_DIM, c);
 	free(c);
@@ -186,6 +197,8 @@ static void sdetails_fill(textbox_t *tb, void *ctx)
 static req_t silences_view_request(view_t *v, req_t r)
 {
 	silences_view_t *sv = v->priv;
+	build_rows(v); /* act on the silence the user sees selected */
+	list_fit(&sv->list, sv->n_rows, sv->list.rows);
 	if (list_request(&sv->list, r)) {
 		remember(v);
 		return REQ_NONE;
@@ -202,11 +215,11 @@ static req_t silences_view_request(view_t *v, req_t r)
 		return REQ_NONE;
 	case REQ_UNACK:
 		if (s)
-			silence_expire_open(v->ui, s);
+			writes_expire_open(v->ui, s);
 		return REQ_NONE;
 	case REQ_EXTEND:
 		if (s)
-			silence_extend_open(v->ui, s);
+			writes_extend_open(v->ui, s);
 		return REQ_NONE;
 	case REQ_SHOW_EXPIRED:
 		sv->show_expired = !sv->show_expired;

@@ -1,6 +1,6 @@
 /* Writes to Alertmanager from the TUI: acknowledge form, expire and extend, each confirmed, each reported, each retryable. */
 #include "config.h"
-#include "ui/views/ack.h"
+#include "ui/writes.h"
 #include "core/units.h"
 #include <stdlib.h>
 #include <string.h>
@@ -159,8 +159,9 @@ static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 		}
 	} else if (w->gen != ui->ctx_gen) {
 		/* a box here would offer to retry in the wrong cluster */
-		ui_say(ui, 1, "%s %s in %s: %s (the context has changed since; switch back to retry)",
-		       res->unknown ? "UNSURE:" : "NOT done:", w->what, w->ctx_name,
+		ui_say(ui, 1, "%s %s in %s %s: %s (the context has changed since; switch back to retry)",
+		       w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
+		       w->what, w->ctx_name, res->unknown ? "is UNSURE" : "FAILED",
 		       res->error ? res->error : "unknown error");
 	} else {
 		fail_t *f = xcalloc(1, sizeof *f);
@@ -169,7 +170,9 @@ static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 		f->error = xstrdup(res->error ? res->error : "unknown error");
 		f->note = res->note ? xstrdup(res->note) : NULL;
 		f->unknown = res->unknown;
-		ui_say(ui, 1, "%s %s", res->unknown ? "UNSURE:" : "NOT done:", f->error);
+		ui_say(ui, 1, "%s %s in %s %s: %s",
+		       w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
+		       w->what, w->ctx_name, res->unknown ? "is UNSURE" : "FAILED", f->error);
 		textbox_t *tb = textbox_open_quiet(ui, res->unknown ? "Alertmanager write: no answer"
 								    : "Alertmanager write failed",
 						   fail_fill, f, fail_free);
@@ -269,7 +272,7 @@ static char *ack_submit(form_t *f, void *ud)
 	return NULL;
 }
 
-void ack_open(ui_t *ui, const labels_t *labels, size_t n_hint)
+void writes_ack_open(ui_t *ui, const labels_t *labels, size_t n_hint, int group)
 {
 	if (refuse_read_only(ui))
 		return;
@@ -288,7 +291,9 @@ void ack_open(ui_t *ui, const labels_t *labels, size_t n_hint)
 	char *line = xasprintf("context: %s", ctx_name(ui));
 	form_info(f, EL_DEFAULT, line);
 	free(line);
-	form_info(f, EL_DEFAULT, "matchers (exact, every label):");
+	form_info(f, EL_DEFAULT, group ? "matchers (exact; the labels every alert of the group shares, "
+					 "so later alerts like them are silenced too):"
+				       : "matchers (exact, every label of the alert):");
 	size_t shown = 0;
 	for (size_t i = 0; i < t->m.n; i++) {
 		if (shown == 8 && t->m.n > 9) {
@@ -326,7 +331,7 @@ static void expire_ask(ui_t *ui, const char *id, const char *by, const char *com
 	free(q);
 }
 
-void unack_open(ui_t *ui, const am_alert_t *a)
+void writes_unack_open(ui_t *ui, const am_alert_t *a)
 {
 	if (refuse_read_only(ui))
 		return;
@@ -343,7 +348,7 @@ void unack_open(ui_t *ui, const am_alert_t *a)
 		ui_say(ui, 0, "%zu silences hold this alert: u again for the next", a->n_silenced_by);
 }
 
-void silence_expire_open(ui_t *ui, const am_silence_t *s)
+void writes_expire_open(ui_t *ui, const am_silence_t *s)
 {
 	if (refuse_read_only(ui))
 		return;
@@ -383,7 +388,7 @@ static void extend_enter(ui_t *ui, const char *text, void *ud)
 	free(q);
 }
 
-void silence_extend_open(ui_t *ui, const am_silence_t *s)
+void writes_extend_open(ui_t *ui, const am_silence_t *s)
 {
 	if (refuse_read_only(ui))
 		return;
