@@ -106,7 +106,7 @@ static theme_el_t sev_el(severity_t s)
 	return s == SEV_CRITICAL ? EL_VALUE_CRIT : s == SEV_WARNING ? EL_VALUE_WARN : EL_DIM;
 }
 
-/* "acked by alice@h until 21:40 (1h58m left): comment", from the first known silence. */
+/* "by alice@h until 21:40 (1h58m left): comment", from the first known silence. */
 static char *ack_text(const alerts_t *al, const am_alert_t *a)
 {
 	for (size_t i = 0; i < a->n_silenced_by; i++) {
@@ -114,7 +114,8 @@ static char *ack_text(const alerts_t *al, const am_alert_t *a)
 		if (!s)
 			continue;
 		char t[32], left[32];
-		return xasprintf("acked by %s until %s (%s left): %s", s->created_by ? s->created_by : "?",
+		/* the STATE column says acked already: who first, then until when */
+		return xasprintf("by %s until %s (%s left): %s", s->created_by ? s->created_by : "?",
 				 ui_fmt_time(s->ends_at, t, sizeof t), ui_fmt_left(s->ends_at, left, sizeof left),
 				 s->comment ? s->comment : "");
 	}
