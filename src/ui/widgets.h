@@ -14,6 +14,19 @@ typedef struct {
 	int rows;      /* rows that fit, set by list_fit at each draw */
 } list_t;
 
+/* The keys of every list, for a view's key table (list_request handles them). */
+#define LIST_KEYBINDS                                           \
+	{ KEY_UP, "Up k", REQ_UP, "row above" },                \
+	{ 'k', NULL, REQ_UP, NULL },                            \
+	{ KEY_DOWN, "Down j", REQ_DOWN, "row below" },          \
+	{ 'j', NULL, REQ_DOWN, NULL },                          \
+	{ KEY_PPAGE, "PgUp", REQ_PGUP, "page up" },             \
+	{ KEY_NPAGE, "PgDn", REQ_PGDN, "page down" },           \
+	{ 'g', "g Home", REQ_TOP, "first row" },                \
+	{ KEY_HOME, NULL, REQ_TOP, NULL },                      \
+	{ 'G', "G End", REQ_BOTTOM, "last row" },               \
+	{ KEY_END, NULL, REQ_BOTTOM, NULL }
+
 /* Keep sel in [0, n) and in sight for `rows` visible rows. */
 void list_fit(list_t *l, size_t n, int rows);
 /* Movement requests (UP DOWN PGUP PGDN TOP BOTTOM): returns 1 when handled. */

@@ -16,16 +16,7 @@ typedef struct {
 } alerts_view_t;
 
 static const keybind_t alerts_keys[] = {
-	{ KEY_UP, "Up k", REQ_UP, "row above" },
-	{ 'k', NULL, REQ_UP, NULL },
-	{ KEY_DOWN, "Down j", REQ_DOWN, "row below" },
-	{ 'j', NULL, REQ_DOWN, NULL },
-	{ KEY_PPAGE, "PgUp", REQ_PGUP, "page up" },
-	{ KEY_NPAGE, "PgDn", REQ_PGDN, "page down" },
-	{ 'g', "g Home", REQ_TOP, "first row" },
-	{ KEY_HOME, NULL, REQ_TOP, NULL },
-	{ 'G', "G End", REQ_BOTTOM, "last row" },
-	{ KEY_END, NULL, REQ_BOTTOM, NULL },
+	LIST_KEYBINDS,
 	{ '\r', "Enter", REQ_ENTER, "details: labels, annotations, silence, runbook" },
 	{ '\n', NULL, REQ_ENTER, NULL },
 	{ KEY_ENTER, NULL, REQ_ENTER, NULL },
