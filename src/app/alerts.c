@@ -4,7 +4,13 @@
 #include "backend/prom.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include <jansson.h>
 #include <limits.h>
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +42,19 @@ typedef struct alerts_write_op {
 enum { OUT_FAILED = 0, OUT_DONE = 1, OUT_UNKNOWN = 2 };
 static void write_finish(write_op_t *w, int outcome, const char *id, const char *error, size_t peer);
 
+/* Below this an answer is parsed at once, on the loop: a few ms at most. */
+#define ALERTS_PARSE_INLINE_BYTES (256 * 1024)
+/* Below this many alerts a list is built and freed at once, on the loop. */
+#define ALERTS_BUILD_INLINE 2000
+
 /* ---- small helpers ---- */
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void set_str(char **dst, const char *s)
 {
@@ -68,38 +86,6 @@ static size_t pick_reader(const alerts_t *al)
 	return n ? (al->reader + 1) % n : 0;
 }
 
-/* Fingerprints of the firing critical alerts, sorted, to tell which are new. */
-typedef struct {
-	char **v;
-	size_t n;
-} fpset_t;
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static fpset_t critical_set(const alertlist_t *l)
-{
-	fpset_t s = { NULL, 0 };
-	size_t cap = 0;
-	for (size_t i = 0; i < l->all.n; i++) {
-		const am_alert_t *a = &l->all.v[i];
-		if (a->state != AM_STATE_FIRING || alertlist_severity(&a->labels) != SEV_CRITICAL)
-			continue;
-		s.v = xgrow(s.v, &cap, s.n + 1, sizeof *s.v);
-		s.v[s.n++] = a->fingerprint ? a->fingerprint : "";
-	}
-	if (s.n)
-		qsort(s.v, s.n, sizeof *s.v, cmp_str);
-	return s;
-}
-
-static int fpset_has(const fpset_t *s, const char *fp)
-{
-	return s->n && bsearch(&fp, s->v, s->n, sizeof *s->v, cmp_str) != NULL;
-}
-
 /* ---- reading ---- */
 
 typedef struct alerts_round round_t;
@@ -109,32 +95,166 @@ static round_t *round_of(alerts_t *al)
 	return &al->round;
 }
 
+/* ---- building the list off the loop ----
+ * Grouping and sorting 20,000 alerts, and freeing the list before, take a few
+ * hundred ms: the work queue does it, the loop only swaps the result in. */
+
+typedef struct build_job {
+	uv_work_t work;
+	alerts_t *al;          /* NULL once the alerts module let go of it */
+	unsigned gen;
+	am_alerts_t am, pending;
+	char *filter;
+	alertlist_t list;      /* built */
+	size_t *crit;          /* indices into list.all of the firing critical alerts, by fingerprint */
+	size_t n_crit;
+} build_job_t;
+
+typedef struct {
+	uv_work_t work;
+	alertlist_t list;
+	size_t *crit;
+} free_job_t;
+
+static const char *fp_of(const alertlist_t *l, size_t i)
+{
+	const char *fp = l->all.v[i].fingerprint;
+	return fp ? fp : "";
+}
+
+/* qsort has no context argument: the list being sorted is handed over here
+ * (each build runs alone on its worker thread, so thread-local is enough). */
+static _Thread_local const alertlist_t *sort_list;
+
+static int cmp_crit(const void *a, const void *b)
+{
+	return strcmp(fp_of(sort_list, *(const size_t *)a), fp_of(sort_list, *(const size_t *)b));
+}
+
+static void build_work(uv_work_t *w)
+{
+	build_job_t *j = w->data;
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	alertlist_build(&j->list, &j->am, &j->pending, j->filter);
+	size_t cap = 0;
+	for (size_t i = 0; i < j->list.all.n; i++) {
+		const am_alert_t *a = &j->list.all.v[i];
+		if (a->state != AM_STATE_FIRING || alertlist_severity(&a->labels) != SEV_CRITICAL)
+			continue;
+		j->crit = xgrow(j->crit, &cap, j->n_crit + 1, sizeof *j->crit);
+		j->crit[j->n_crit++] = i;
+	}
+	sort_list = &j->list;
+	if (j->n_crit)
+		qsort(j->crit, j->n_crit, sizeof *j->crit, cmp_crit);
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+}
+
+static void free_work(uv_work_t *w)
+{
+	free_job_t *f = w->data;
+	alertlist_free(&f->list);
+	free(f->crit);
+	malloc_trim(0);
+}
+
+static void free_done(uv_work_t *w, int status)
+{
+	(void)status;
+	free(w->data);
+}
+
+/* Free a list (and its critical index) on the work queue. */
+static void free_later(uv_loop_t *loop, alertlist_t *l, size_t *crit)
+{
+	if (l->all.n < ALERTS_BUILD_INLINE) {
+		alertlist_free(l);
+		free(crit);
+		return;
+	}
+	free_job_t *f = xcalloc(1, sizeof *f);
+	f->list = *l;
+	f->crit = crit;
+	memset(l, 0, sizeof *l);
+	f->work.data = f;
+	if (uv_queue_work(loop, &f->work, free_work, free_done) != 0) {
+		free_work(&f->work);
+		free(f);
+	}
+}
+
+static void build_job_free(build_job_t *j)
+{
+	am_alerts_free(&j->am);
+	am_alerts_free(&j->pending);
+	alertlist_free(&j->list);
+	free(j->crit);
+	free(j->filter);
+	free(j);
+}
+
+static void build_done(uv_work_t *w, int status)
+{
+	build_job_t *j = w->data;
+	alerts_t *al = j->al;
+	if (al)
+		al->job_build = NULL;
+	if (!al || status == UV_ECANCELED || j->gen != al->gen) {
+		build_job_free(j);
+		return;
+	}
+	if ((al->filter || j->filter) && (!al->filter || !j->filter || strcmp(al->filter, j->filter)))
+		alertlist_refilter(&j->list, al->filter); /* the filter changed meanwhile */
+	int first = !al->have;
+	alertlist_t old = al->list;
+	size_t *old_crit = al->crit;
+	size_t n_old = al->n_crit;
+	al->list = j->list;
+	al->crit = j->crit;
+	al->n_crit = j->n_crit;
+	memset(&j->list, 0, sizeof j->list);
+	j->crit = NULL;
+	al->have = 1;
+	al->last_ok = now_unix();
+	al->firing = al->list.n_firing > INT_MAX ? INT_MAX : (int)al->list.n_firing;
+	if (!first && al->on_new_critical) {
+		/* both sorted by fingerprint: one walk finds the ones not there before */
+		size_t k = 0;
+		for (size_t i = 0; i < al->n_crit; i++) {
+			const char *fp = fp_of(&al->list, al->crit[i]);
+			int c = 1;
+			while (k < n_old && (c = strcmp(fp_of(&old, old_crit[k]), fp)) < 0)
+				k++;
+			if (k >= n_old || c != 0)
+				al->on_new_critical(al, &al->list.all.v[al->crit[i]], al->ud);
+		}
+	}
+	free_later(al->loop, &old, old_crit);
+	build_job_free(j);
+	changed(al);
+}
+
 static void build(alerts_t *al)
 {
 	round_t *r = round_of(al);
 	if (!r->am_done || !r->pending_done)
 		return;
 	if (r->am_ok) {
-		/* `before` borrows the old list's strings: that list lives until the end */
-		fpset_t before = critical_set(&al->list);
-		int first = !al->have;
-		alertlist_t old = al->list;
-		memset(&al->list, 0, sizeof al->list);
-		alertlist_build(&al->list, &r->am, &r->pending, al->filter);
-		al->have = 1;
-		al->last_ok = now_unix();
-		al->firing = al->list.n_firing > INT_MAX ? INT_MAX : (int)al->list.n_firing;
-		if (!first && al->on_new_critical) {
-			for (size_t i = 0; i < al->list.all.n; i++) {
-				const am_alert_t *a = &al->list.all.v[i];
-				if (a->state == AM_STATE_FIRING &&
-				    alertlist_severity(&a->labels) == SEV_CRITICAL &&
-				    !fpset_has(&before, a->fingerprint ? a->fingerprint : ""))
-					al->on_new_critical(al, a, al->ud);
-			}
+		build_job_t *j = xcalloc(1, sizeof *j);
+		j->al = al;
+		j->gen = al->gen;
+		j->am = r->am;
+		j->pending = r->pending;
+		memset(&r->am, 0, sizeof r->am);
+		memset(&r->pending, 0, sizeof r->pending);
+		j->filter = al->filter ? xstrdup(al->filter) : NULL;
+		j->work.data = j;
+		al->job_build = j;
+		if (j->am.n + j->pending.n < ALERTS_BUILD_INLINE ||
+		    uv_queue_work(al->loop, &j->work, build_work, build_done) != 0) {
+			build_work(&j->work);
+			build_done(&j->work, 0);
 		}
-		free(before.v);
-		alertlist_free(&old);
 	}
 	am_alerts_free(&r->am);
 	am_alerts_free(&r->pending);
@@ -151,30 +271,161 @@ static void round_forget(alerts_t *al)
 
 static void ask_alerts(alerts_t *al);
 
+/* ---- parsing off the loop ----
+ * An Alertmanager with tens of thousands of alerts answers tens of MB; jansson
+ * takes most of a second on that. The parse runs on libuv's work queue and the
+ * result comes back to the loop, so keys and the clock never wait on it. */
+
+typedef enum { JOB_ALERTS, JOB_PENDING } job_kind_t;
+
+typedef struct parse_job {
+	uv_work_t work;
+	alerts_t *al;         /* NULL once the alerts module let go of it */
+	job_kind_t kind;
+	unsigned gen;         /* the context it was asked in */
+	char *body, *url;
+	size_t len;
+	long status;
+	double elapsed_ms;
+	am_alerts_t got;
+	char *err;
+	int rc;
+	double parse_ms;      /* how long the parse took (on its thread) */
+} parse_job_t;
+
+static void job_free(parse_job_t *j)
+{
+	free(j->body);
+	free(j->url);
+	am_alerts_free(&j->got);
+	free(j->err);
+	free(j);
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void job_work(uv_work_t *w)
+{
+	parse_job_t *j = w->data;
+	/* the parse yields the CPU to the loop's thread (keys, the clock): on a
+	 * two-core bastion a big parse must not starve the screen */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	double t0 = mono_ms();
+	j->rc = j->kind == JOB_ALERTS
+			? am_parse_alerts(j->body, j->len, j->status, &j->got, &j->err)
+			: am_parse_prom_alerts(j->body, j->len, j->status, &j->got, &j->err);
+	if (j->rc != 0 && !j->err)
+		j->err = xstrdup("invalid answer");
+	/* the body is not needed any more: give its memory back before the loop runs */
+	free(j->body);
+	j->body = NULL;
+	j->parse_ms = mono_ms() - t0;
+	/* jansson's document for a big answer is freed by now: hand the pages back
+	 * rather than keep the peak for the life of the process */
+	if (j->len >= ALERTS_PARSE_INLINE_BYTES)
+		malloc_trim(0);
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+}
+
+static void alerts_result(alerts_t *al, am_alerts_t *got, char *err, double elapsed_ms,
+			  const char *url);
+static void pending_result(alerts_t *al, am_alerts_t *got, char *err, const char *url);
+
+static void job_done(uv_work_t *w, int status)
+{
+	parse_job_t *j = w->data;
+	alerts_t *al = j->al;
+	if (al) {
+		if (j->kind == JOB_ALERTS)
+			al->job_alerts = NULL;
+		else
+			al->job_pending = NULL;
+	}
+	if (!al || status == UV_ECANCELED || j->gen != al->gen) {
+		job_free(j); /* asked for a context that is gone, or the module is */
+		return;
+	}
+	char *err = j->err;
+	j->err = NULL;
+	if (j->kind == JOB_ALERTS) {
+		/* a list that takes long to parse is not asked for again as often:
+		 * ten times the parse's time between two (at most a minute), so a
+		 * huge answer costs a tenth of a core, not all of it */
+		double gap = j->parse_ms >= 100 ? j->parse_ms * 10.0 / 1000.0 : 0;
+		al->next_due = now_mono() + (gap > 60 ? 60 : gap);
+		if (j->parse_ms > 200)
+			log_msg("alertmanager alerts: %zu bytes parsed in %.0f ms; next in %.0f s at the soonest",
+				j->len, j->parse_ms, gap > 60 ? 60 : gap);
+		alerts_result(al, &j->got, err, j->elapsed_ms, j->url);
+	} else {
+		pending_result(al, &j->got, err, j->url);
+	}
+	job_free(j);
+}
+
+/* Hand an answer to the work queue; returns the job, or NULL when it could not
+ * be queued (then it was parsed here). */
+static void parse_later(alerts_t *al, job_kind_t kind, const http_response_t *resp)
+{
+	parse_job_t *j = xcalloc(1, sizeof *j);
+	j->al = al;
+	j->kind = kind;
+	j->gen = al->gen;
+	j->body = xmalloc(resp->len + 1);
+	memcpy(j->body, resp->body, resp->len);
+	j->body[resp->len] = '\0';
+	j->len = resp->len;
+	j->status = resp->status;
+	j->elapsed_ms = resp->elapsed_ms;
+	j->url = xstrdup(resp->url ? resp->url : "");
+	j->work.data = j;
+	if (kind == JOB_ALERTS)
+		al->job_alerts = j;
+	else
+		al->job_pending = j;
+	if (resp->len < ALERTS_PARSE_INLINE_BYTES ||
+	    uv_queue_work(al->loop, &j->work, job_work, job_done) != 0) {
+		job_work(&j->work);
+		job_done(&j->work, 0);
+	}
+}
+
 static void on_alerts(const http_response_t *resp, void *ud)
 {
 	alerts_t *al = ud;
 	al->req_alerts = NULL;
+	if (resp->ok) {
+		parse_later(al, JOB_ALERTS, resp);
+		return;
+	}
+	am_alerts_t none;
+	memset(&none, 0, sizeof none);
+	alerts_result(al, &none, xstrdup(resp->error ? resp->error : "no answer"), resp->elapsed_ms,
+		      resp->url);
+}
+
+/* The reader's answer, parsed: a list, or `err` (taken). */
+static void alerts_result(alerts_t *al, am_alerts_t *got, char *err, double elapsed_ms,
+			  const char *url)
+{
 	size_t i = al->reader;
 	backend_t *b = &al->bk->am[i];
 	round_t *r = round_of(al);
-	char *err = NULL;
-	am_alerts_t got;
-	memset(&got, 0, sizeof got);
-	if (!resp->ok)
-		err = xstrdup(resp->error ? resp->error : "no answer");
-	else if (am_parse_alerts(resp->body, resp->len, resp->status, &got, &err) != 0 && !err)
-		err = xstrdup("invalid answer");
 	if (err) {
 		/* anything but a list of alerts (a 5xx, a proxy page, garbage) is the peer failing */
-		log_msg("alertmanager alerts failed: %s: %s", resp->url, err);
-		backend_down(al->bk, b, resp->elapsed_ms, err);
+		log_msg("alertmanager alerts failed: %s: %s", url, err);
+		backend_down(al->bk, b, elapsed_ms, err);
 		char *nm = peer_name(al, i);
 		free(al->error);
 		al->error = xasprintf("%s: %s", nm, err);
 		free(nm);
 		free(err);
-		am_alerts_free(&got);
+		am_alerts_free(got);
 		/* another peer may answer in this same round */
 		size_t next = pick_reader(al);
 		if (next != i && al->bk->am[next].health != BK_DOWN) {
@@ -188,10 +439,11 @@ static void on_alerts(const http_response_t *resp, void *ud)
 		changed(al);
 		return;
 	}
-	backend_good(al->bk, b, resp->elapsed_ms);
+	backend_good(al->bk, b, elapsed_ms);
 	set_str(&al->error, NULL);
 	am_alerts_free(&r->am);
-	r->am = got;
+	r->am = *got;
+	memset(got, 0, sizeof *got);
 	r->am_done = 1;
 	r->am_ok = 1;
 	build(al);
@@ -214,26 +466,31 @@ static void on_pending(const http_response_t *resp, void *ud)
 {
 	alerts_t *al = ud;
 	al->req_pending = NULL;
+	if (resp->ok) {
+		parse_later(al, JOB_PENDING, resp);
+		return;
+	}
+	am_alerts_t none;
+	memset(&none, 0, sizeof none);
+	pending_result(al, &none, xstrdup(resp->error ? resp->error : "no answer"), resp->url);
+}
+
+static void pending_result(alerts_t *al, am_alerts_t *got, char *err, const char *url)
+{
 	round_t *r = round_of(al);
-	char *err = NULL;
-	am_alerts_t got;
-	memset(&got, 0, sizeof got);
-	if (!resp->ok)
-		err = xstrdup(resp->error ? resp->error : "no answer");
-	else if (am_parse_prom_alerts(resp->body, resp->len, resp->status, &got, &err) != 0 && !err)
-		err = xstrdup("invalid answer");
 	if (err) {
 		/* Prometheus' health is the dashboard's to judge; here only the pending
 		 * alerts are unknown, and the view says so */
-		log_msg("prometheus alerts failed: %s: %s", resp->url, err);
+		log_msg("prometheus alerts failed: %s: %s", url, err);
 		free(al->pending_error);
 		al->pending_error = xasprintf("prometheus: %s", err);
 		free(err);
-		am_alerts_free(&got);
+		am_alerts_free(got);
 	} else {
 		set_str(&al->pending_error, NULL);
 		am_alerts_free(&r->pending);
-		r->pending = got;
+		r->pending = *got;
+		memset(got, 0, sizeof *got);
 	}
 	r->pending_done = 1;
 	build(al);
@@ -295,7 +552,10 @@ void alerts_refresh(alerts_t *al, int with_silences)
 		return;
 	}
 	round_t *r = round_of(al);
-	if (!al->req_alerts && !al->req_pending && !r->am_done && !r->pending_done) {
+	int due = al->force || now_mono() >= al->next_due;
+	if (due && !al->req_alerts && !al->req_pending && !al->job_alerts && !al->job_pending &&
+	    !al->job_build && !r->am_done && !r->pending_done) {
+		al->force = 0;
 		al->reader = pick_reader(al);
 		ask_alerts(al);
 		if (al->bk->prom.url) {
@@ -345,10 +605,27 @@ void alerts_init(alerts_t *al, uv_loop_t *loop, http_client_t *http, backends_t 
 	al->timeout_ms = timeout_ms > 0 ? timeout_ms : 3000;
 	al->firing = -1;
 	conf_context_copy(&al->ctx, ctx);
+	/* jansson's hash seed, set here on the loop's thread before any parse
+	 * runs on the work queue (jansson sets it lazily otherwise, racily) */
+	json_object_seed(0);
 }
 
 static void cancel_reads(alerts_t *al)
 {
+	/* a parse under way finishes on its own and is dropped (its generation is old) */
+	al->gen++;
+	parse_job_t *jobs[2] = { al->job_alerts, al->job_pending };
+	for (int k = 0; k < 2; k++)
+		if (jobs[k]) {
+			jobs[k]->al = NULL;
+			uv_cancel((uv_req_t *)&jobs[k]->work);
+		}
+	al->job_alerts = al->job_pending = NULL;
+	if (al->job_build) {
+		al->job_build->al = NULL;
+		uv_cancel((uv_req_t *)&al->job_build->work);
+		al->job_build = NULL;
+	}
 	if (al->req_alerts)
 		http_cancel(al->req_alerts);
 	if (al->req_pending)
@@ -372,6 +649,9 @@ void alerts_set_context(alerts_t *al, const conf_context_t *ctx)
 	conf_context_free(&al->ctx);
 	al->ctx = copy;
 	alertlist_free(&al->list);
+	free(al->crit);
+	al->crit = NULL;
+	al->n_crit = 0;
 	am_silences_free(&al->sil);
 	al->have = al->have_sil = 0;
 	al->firing = -1;
@@ -385,7 +665,8 @@ void alerts_set_context(alerts_t *al, const conf_context_t *ctx)
 
 size_t alerts_pending(const alerts_t *al)
 {
-	size_t n = (al->req_alerts != NULL) + (al->req_pending != NULL) + (al->req_sil != NULL);
+	size_t n = (al->req_alerts != NULL) + (al->req_pending != NULL) + (al->req_sil != NULL) +
+		   (al->job_alerts != NULL) + (al->job_pending != NULL) + (al->job_build != NULL);
 	for (size_t i = 0; i < CONF_MAX_AM; i++)
 		n += al->req_probe[i] != NULL;
 	for (const write_op_t *w = al->writes; w; w = w->next)
@@ -423,6 +704,9 @@ void alerts_free(alerts_t *al)
 			     (size_t)-1);
 	}
 	alertlist_free(&al->list);
+	free(al->crit);
+	al->crit = NULL;
+	al->n_crit = 0;
 	am_silences_free(&al->sil);
 	free(al->filter);
 	free(al->error);
@@ -503,8 +787,10 @@ static void write_finish(write_op_t *w, int outcome, const char *id, const char 
 	free(note);
 	free(nm);
 	write_free(w);
-	if (outcome != OUT_FAILED && !al->closing)
+	if (outcome != OUT_FAILED && !al->closing) {
+		al->force = 1; /* the user wants to see what the write did, now */
 		alerts_refresh(al, 1);
+	}
 	changed(al);
 }
 

@@ -63,6 +63,15 @@ typedef struct alerts {
 		int am_done, am_ok, pending_done;
 	} round;
 	struct alerts_probe { struct alerts *al; size_t i; } probe_ud[CONF_MAX_AM];
+	/* answers being parsed on the work queue, and the generation of the
+	 * context they belong to (a :ctx makes a new one) */
+	struct parse_job *job_alerts, *job_pending;
+	struct build_job *job_build;   /* the list being built on the work queue */
+	size_t *crit;          /* indices into list.all of the firing critical alerts, by fingerprint */
+	size_t n_crit;
+	unsigned gen;
+	double next_due;       /* monotonic seconds before which the alerts are not asked again */
+	int force;             /* ask at the next refresh whatever next_due says (after a write) */
 
 	void (*on_change)(struct alerts *al, void *ud);
 	/* a critical alert fired that was not firing at the previous refresh (not

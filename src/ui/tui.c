@@ -648,7 +648,11 @@ static void global_request(ui_t *ui, req_t r)
 	case REQ_VIEW1: case REQ_VIEW2: case REQ_VIEW3: case REQ_VIEW4: case REQ_VIEW5:
 		set_view(ui, (size_t)(r - REQ_VIEW1));
 		break;
-	case REQ_REFRESH: ui_refresh_now(ui); ui_say(ui, 0, "refreshing"); break;
+	case REQ_REFRESH:
+		ui->al.force = 1; /* asked for: now, however big the last list was */
+		ui_refresh_now(ui);
+		ui_say(ui, 0, "refreshing");
+		break;
 	case REQ_REDRAW: clearok(curscr, TRUE); break;
 	default: break;
 	}
