@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
 
@@ -388,8 +389,12 @@ static int teardown(void **state)
 	uv_close((uv_handle_t *)&e->guard, NULL);
 	uv_close((uv_handle_t *)&e->tick, NULL);
 	uv_close((uv_handle_t *)&e->prep, NULL);
-	while (uv_run(&e->loop, UV_RUN_NOWAIT) && turns < 10000)
+	/* work on the thread pool (a big list being freed) ends on its own: give
+	 * it up to five seconds, a millisecond at a time */
+	while (uv_run(&e->loop, UV_RUN_NOWAIT) && turns < 5000) {
 		turns++;
+		usleep(1000);
+	}
 	rc = uv_loop_close(&e->loop);
 	if (rc != 0) {
 		uv_walk(&e->loop, count_handle, &left);
@@ -1496,6 +1501,59 @@ static void test_free_with_write(void **state)
 	wres_free(&w);
 }
 
+/* n alerts "Bulk" (critical, firing), fingerprints f00000.., plus `extra` if given. */
+static char *bulk(int n, const char *extra)
+{
+	strbuf_t b;
+	sb_init(&b);
+	sb_puts(&b, "[");
+	for (int i = 0; i < n; i++)
+		sb_printf(&b, "%s{\"labels\":{\"alertname\":\"Bulk\",\"severity\":\"critical\","
+			      "\"node\":\"node-%05d\"},\"annotations\":{\"summary\":\"bulk alert %d with a "
+			      "summary long enough to make the answer big\"},\"fingerprint\":\"f%05d\","
+			      "\"startsAt\":\"2026-01-01T00:00:00Z\",\"status\":{\"state\":\"active\"}}",
+			  i ? "," : "", i, i, i);
+	if (extra)
+		sb_printf(&b, ",%s", extra);
+	sb_puts(&b, "]");
+	return sb_steal(&b);
+}
+
+/* Answers over 256 KB and lists of 2,000 alerts or more take the work queue:
+ * the same list, the same count, one notification for the one new critical. */
+static void test_big_list_off_the_loop(void **state)
+{
+	env_t *e = *state;
+	RECEIVES_A_LIST();
+	alerts_t *al = start(e, ONE_PEER);
+	char *body = bulk(3000, NULL);
+	assert_true(strlen(body) > 256 * 1024);
+	serve(e->am[0].alerts, body);
+	refresh(e, 0);
+	assert_true(al->have);
+	assert_int_equal(al->firing, 3000);
+	assert_int_equal(al->list.n_order, 3000);
+	assert_int_equal(e->n_crit, 0); /* the first list notifies nothing */
+
+	serve(e->am[0].alerts,
+	      bulk(3000, "{\"labels\":{\"alertname\":\"New\",\"severity\":\"critical\"},"
+			 "\"fingerprint\":\"znew\",\"status\":{\"state\":\"active\"}}"));
+	al->force = 1;
+	refresh(e, 0);
+	assert_int_equal(al->firing, 3001);
+	assert_int_equal(e->n_crit, 1);
+	assert_string_equal(e->crit[0], "znew");
+
+	/* the filter set while the list was being built is applied to it */
+	alerts_set_filter(al, "node=node-00042");
+	assert_int_equal(al->list.n_order, 1);
+	al->force = 1;
+	refresh(e, 0);
+	assert_int_equal(al->list.n_order, 1);
+	assert_int_equal(al->firing, 3001);
+	assert_int_equal(e->n_crit, 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1522,6 +1580,7 @@ int main(void)
 		T(test_create_failover_503),
 		T(test_create_timeout_is_unknown),
 		T(test_create_checked),
+		T(test_big_list_off_the_loop),
 		T(test_create_400),
 		T(test_create_602),
 		T(test_create_no_id),
