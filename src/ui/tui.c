@@ -284,17 +284,33 @@ static void on_paint(uv_timer_t *t)
 /* Network callbacks never draw: they mark the screen dirty and one timer paints.
  * Any change asks for a whole paint; the clock alone asks for the header only
  * (an idle dashboard then costs one line a second, not seven charts). */
-static void request_paint(ui_t *ui, int header_only)
+static void paint_in(ui_t *ui, int header_only, uint64_t ms)
 {
 	if (ui->quit)
 		return;
+	uint64_t due = uv_now(ui->loop) + ms;
 	if (ui->paint_pending) {
 		ui->header_only &= header_only;
-		return;
+		if (due >= ui->paint_due)
+			return; /* the paint already asked for comes sooner */
+	} else {
+		ui->paint_pending = 1;
+		ui->header_only = header_only;
 	}
-	ui->paint_pending = 1;
-	ui->header_only = header_only;
-	uv_timer_start(&ui->t_paint, on_paint, 10, 0);
+	ui->paint_due = due;
+	uv_timer_start(&ui->t_paint, on_paint, ms, 0);
+}
+
+static void request_paint(ui_t *ui, int header_only)
+{
+	paint_in(ui, header_only, 10);
+}
+
+/* What the network brought: the answers of one refresh arrive over tens of
+ * ms, and one paint for all of them is enough (a key still paints in 10 ms). */
+static void request_paint_net(ui_t *ui, int header_only)
+{
+	paint_in(ui, header_only, 60);
 }
 
 /* ---- refresh and time ---- */
@@ -743,19 +759,22 @@ static void on_signal(uv_signal_t *s, int signum)
 static void on_dash_change(dash_t *d, void *ud)
 {
 	(void)d;
-	ui_dirty(ud);
+	request_paint_net(ud, 0);
 }
 
 static void on_backends_change(backends_t *b, void *ud)
 {
 	(void)b;
-	ui_dirty(ud);
+	request_paint_net(ud, 1); /* health shows in the header */
 }
 
+/* A new alert list repaints the views that show it; elsewhere only the header
+ * (its firing count) changes, and the idle dashboard stays one line a refresh. */
 static void on_alerts_change(alerts_t *al, void *ud)
 {
 	(void)al;
-	ui_dirty(ud);
+	ui_t *ui = ud;
+	request_paint_net(ui, !(cur_view(ui)->ops->flags & VIEW_F_ALERTS) && !ui->n_ov);
 }
 
 /* A terminal notification: the bell, and OSC 777 (urxvt, foot, ...) and OSC 9
@@ -803,7 +822,7 @@ static int cmp_target(const void *x, const void *y)
 static void on_targets_change(targets_t *t, void *ud)
 {
 	qsort(t->t.v, t->t.n, sizeof *t->t.v, cmp_target);
-	ui_dirty(ud);
+	request_paint_net(ud, 0);
 }
 
 static void close_cb(uv_handle_t *h)

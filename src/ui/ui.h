@@ -38,6 +38,7 @@ struct ui {
 	uv_signal_t sig[4];
 	uv_timer_t t_refresh, t_tick, t_paint;
 	int paint_pending;
+	uint64_t paint_due;         /* loop time the pending paint is for */
 	int header_only;            /* the pending paint is the clock's alone */
 	char *msg;
 	int msg_err;

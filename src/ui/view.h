@@ -37,7 +37,11 @@ typedef struct {
 	int (*fn)(ui_t *ui, const char *arg);
 } command_t;
 
-enum { VIEW_F_NONE = 0 };
+enum {
+	VIEW_F_NONE = 0,
+	VIEW_F_ALERTS = 1 << 0, /* draws the alerts model: repaint it when alerts change
+	                           (other views only show the header's count) */
+};
 
 typedef struct view_ops {
 	const char *name;          /* "Dashboard": the view bar and help */

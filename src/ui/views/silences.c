@@ -242,6 +242,7 @@ static void silences_view_close(view_t *v)
 
 const view_ops_t silences_view_ops = {
 	.name = "Silences",
+	.flags = VIEW_F_ALERTS,
 	.hint = "j/k move  Enter details  u expire  e extend  x expired  Tab views  ? help",
 	.private_size = sizeof(silences_view_t),
 	.keys = silences_keys,
