@@ -51,6 +51,33 @@ int list_request(list_t *l, req_t r)
 	return 1;
 }
 
+void list_keep(list_t *l, size_t n, list_key_fn key_of, void *ctx)
+{
+	if (!l->sel_key)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char *k = key_of(ctx, i);
+		int same = k && strcmp(k, l->sel_key) == 0;
+		free(k);
+		if (same) {
+			l->sel = i;
+			return;
+		}
+	}
+}
+
+void list_remember(list_t *l, list_key_fn key_of, void *ctx)
+{
+	free(l->sel_key);
+	l->sel_key = l->sel < l->n ? key_of(ctx, l->sel) : NULL;
+}
+
+void list_free(list_t *l)
+{
+	free(l->sel_key);
+	l->sel_key = NULL;
+}
+
 /* ---- line editor ---- */
 
 void lineedit_init(lineedit_t *e, const char *text)

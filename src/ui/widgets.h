@@ -12,7 +12,17 @@ typedef struct {
 	size_t sel;    /* selected row (0 when empty) */
 	size_t top;    /* first row shown */
 	int rows;      /* rows that fit, set by list_fit at each draw */
+	char *sel_key; /* what the selected row shows (list_remember), kept across rebuilds */
 } list_t;
+
+/* A row's identity (a fingerprint, an id), malloc'd; NULL when it has none. */
+typedef char *(*list_key_fn)(void *ctx, size_t row);
+/* After the rows changed (a refresh re-sorts them), select again the row that
+ * was selected, found by its key; the selection stays where it is if it is gone. */
+void list_keep(list_t *l, size_t n, list_key_fn key_of, void *ctx);
+/* Note the selected row's key, for list_keep. */
+void list_remember(list_t *l, list_key_fn key_of, void *ctx);
+void list_free(list_t *l);
 
 /* The keys of every list, for a view's key table (list_request handles them). */
 #define LIST_KEYBINDS                                           \

@@ -595,6 +595,35 @@ static void test_lineedit_view_all(void **state)
 	}
 }
 
+static char *key_of_name(void *ctx, size_t i)
+{
+	const char *const *names = ctx;
+	return names[i] ? strdup(names[i]) : NULL;
+}
+
+/* A refresh re-sorts the rows: the selection follows its row, not its index;
+ * when the row is gone it stays where it was. */
+static void test_list_keep(void **state)
+{
+	(void)state;
+	const char *before[] = { "a", "b", "c", "d" };
+	const char *after[] = { "x", "c", "a", NULL, "b" };
+	const char *gone[] = { "p", "q" };
+	list_t l;
+	memset(&l, 0, sizeof l);
+	list_fit(&l, 4, 10);
+	list_select(&l, 1);
+	list_remember(&l, key_of_name, (void *)before);
+	assert_string_equal(l.sel_key, "b");
+	list_keep(&l, 5, key_of_name, (void *)after);
+	assert_int_equal(l.sel, 4);
+	list_fit(&l, 2, 10);
+	list_keep(&l, 2, key_of_name, (void *)gone);
+	assert_int_equal(l.sel, 1); /* clamped by list_fit, not moved by list_keep */
+	list_free(&l);
+	assert_null(l.sel_key);
+}
+
 int main(void)
 {
 	/* Widths come from the locale: the console runs under a UTF-8 one. */
@@ -607,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_list_select),
 		cmocka_unit_test(test_list_resize),
 		cmocka_unit_test(test_list_invariants),
+		cmocka_unit_test(test_list_keep),
 		cmocka_unit_test(test_lineedit_ascii),
 		cmocka_unit_test(test_lineedit_utf8),
 		cmocka_unit_test(test_lineedit_kill),

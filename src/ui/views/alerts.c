@@ -11,7 +11,6 @@
 
 typedef struct {
 	list_t list;
-	char *sel_key;     /* fingerprint (or group name) of the selected row, kept across refreshes */
 	char *old_filter;  /* the filter before `/` was pressed, restored on Esc */
 } alerts_view_t;
 
@@ -45,30 +44,24 @@ static char *row_key(const alerts_t *al, size_t i)
 	return k;
 }
 
+static char *key_of_row(void *ctx, size_t i)
+{
+	const alerts_t *al = ctx;
+	return i < al->list.n_rows ? row_key(al, i) : NULL;
+}
+
 /* After a rebuild, select the row that was selected (rows move as alerts come and go). */
 static void reselect(view_t *v)
 {
 	alerts_view_t *av = v->priv;
-	alerts_t *al = al_of(v);
-	if (!av->sel_key)
-		return;
-	for (size_t i = 0; i < al->list.n_rows; i++) {
-		char *k = row_key(al, i);
-		int same = strcmp(k, av->sel_key) == 0;
-		free(k);
-		if (same) {
-			av->list.sel = i;
-			return;
-		}
-	}
+	list_keep(&av->list, al_of(v)->list.n_rows, key_of_row, al_of(v));
 }
 
 static void remember(view_t *v)
 {
 	alerts_view_t *av = v->priv;
-	alerts_t *al = al_of(v);
-	free(av->sel_key);
-	av->sel_key = av->list.sel < al->list.n_rows ? row_key(al, av->list.sel) : NULL;
+	av->list.n = al_of(v)->list.n_rows;
+	list_remember(&av->list, key_of_row, al_of(v));
 }
 
 static theme_el_t state_el(am_state_t s)
@@ -518,7 +511,7 @@ static int alerts_view_tick(view_t *v, double now)
 static void alerts_view_close(view_t *v)
 {
 	alerts_view_t *av = v->priv;
-	free(av->sel_key);
+	list_free(&av->list);
 	free(av->old_filter);
 }
 

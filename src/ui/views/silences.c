@@ -11,7 +11,6 @@ typedef struct {
 	int show_expired;
 	size_t *rows;      /* indices into al->sil of the silences shown */
 	size_t n_rows;
-	char *sel_id;      /* the selected silence, kept across refreshes */
 } silences_view_t;
 
 static const keybind_t silences_keys[] = {
@@ -29,6 +28,16 @@ static alerts_t *al_of(view_t *v)
 	return &v->ui->al;
 }
 
+static char *key_of_row(void *ctx, size_t i)
+{
+	view_t *v = ctx;
+	silences_view_t *sv = v->priv;
+	alerts_t *al = &v->ui->al;
+	if (i >= sv->n_rows || sv->rows[i] >= al->sil.n || !al->sil.v[sv->rows[i]].id)
+		return NULL;
+	return xstrdup(al->sil.v[sv->rows[i]].id);
+}
+
 static void build_rows(view_t *v)
 {
 	silences_view_t *sv = v->priv;
@@ -40,10 +49,7 @@ static void build_rows(view_t *v)
 	for (size_t i = 0; i < al->sil.n; i++)
 		if (sv->show_expired || al->sil.v[i].state != AM_SIL_EXPIRED)
 			sv->rows[sv->n_rows++] = i;
-	if (sv->sel_id)
-		for (size_t i = 0; i < sv->n_rows; i++)
-			if (al->sil.v[sv->rows[i]].id && strcmp(al->sil.v[sv->rows[i]].id, sv->sel_id) == 0)
-				sv->list.sel = i;
+	list_keep(&sv->list, sv->n_rows, key_of_row, v);
 }
 
 static const am_silence_t *selected(view_t *v)
@@ -58,9 +64,8 @@ static const am_silence_t *selected(view_t *v)
 static void remember(view_t *v)
 {
 	silences_view_t *sv = v->priv;
-	const am_silence_t *s = selected(v);
-	free(sv->sel_id);
-	sv->sel_id = s && s->id ? xstrdup(s->id) : NULL;
+	sv->list.n = sv->n_rows;
+	list_remember(&sv->list, key_of_row, v);
 }
 
 static void silences_view_draw(view_t *v, rect_t area)
@@ -237,7 +242,7 @@ static void silences_view_close(view_t *v)
 {
 	silences_view_t *sv = v->priv;
 	free(sv->rows);
-	free(sv->sel_id);
+	list_free(&sv->list);
 }
 
 const view_ops_t silences_view_ops = {
