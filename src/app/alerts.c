@@ -29,6 +29,7 @@ typedef struct alerts_write_op {
 	char *urls[CONF_MAX_AM];
 	size_t n_urls;
 	int verify;           /* before creating, look for the same silence (a retry) */
+	int verify_strict;    /* ... on the peer that may hold it: if it cannot tell, send nothing */
 	am_matchers_t m;      /* create: what to look for when verifying */
 	char *author, *comment;
 	strbuf_t failed;      /* "am1 down (connection refused); ..." */
@@ -69,9 +70,14 @@ static void changed(alerts_t *al)
 }
 
 /* "am1", "am2" when there are several peers (as the header shows them), else "alertmanager". */
+static char *peer_name_n(size_t n, size_t i)
+{
+	return n > 1 ? xasprintf("am%zu", i + 1) : xstrdup("alertmanager");
+}
+
 static char *peer_name(const alerts_t *al, size_t i)
 {
-	return al->bk->n_am > 1 ? xasprintf("am%zu", i + 1) : xstrdup("alertmanager");
+	return peer_name_n(al->bk->n_am, i);
 }
 
 /* The peer reads go to: the first that is not known down, in the context's
@@ -766,7 +772,7 @@ static void write_finish(write_op_t *w, int outcome, const char *id, const char 
 	alerts_t *al = w->al;
 	char *note = NULL, *nm = NULL;
 	if (peer < w->n_urls)
-		nm = peer_name(al, peer);
+		nm = peer_name_n(w->n_urls, peer); /* the write's context, not today's */
 	if (w->failed.len && nm)
 		note = xasprintf("%s%s%s", w->failed.s, strstr(w->failed.s, "nothing sent again") ? "" : ": sent to ",
 				 strstr(w->failed.s, "nothing sent again") ? "" : nm);
@@ -804,7 +810,11 @@ static void on_write(const http_response_t *resp, void *ud)
 	size_t peer = w->order[w->at];
 	backend_t scratch, *b = &al->bk->am[peer];
 	if (peer >= al->bk->n_am || !b->url || strcmp(b->url, w->urls[peer]) != 0) {
-		memset(&scratch, 0, sizeof scratch); /* the context changed: health is not ours to set */
+		/* the context changed: health is not ours to set, but the log still
+		 * names the server */
+		memset(&scratch, 0, sizeof scratch);
+		scratch.kind = "alertmanager";
+		scratch.url = w->urls[peer]; /* borrowed */
 		b = &scratch;
 	}
 	/* a transport failure, or a 5xx with what Alertmanager said in it */
@@ -817,7 +827,7 @@ static void on_write(const http_response_t *resp, void *ud)
 			free(scratch.error);
 			scratch.error = NULL;
 		}
-		char *nm = peer_name(al, peer);
+		char *nm = peer_name_n(w->n_urls, peer);
 		if (!resp->ok && resp->sent) {
 			/* The request left, no answer came (a timeout, a reset): the peer
 			 * may have done it. Sending it elsewhere could make it twice, so
@@ -923,8 +933,22 @@ static void on_verify(const http_response_t *resp, void *ud)
 		}
 	}
 	am_silences_free(&got);
+	if (w->verify_strict && (!resp->ok || err)) {
+		/* the peer that got the first attempt still cannot say whether it
+		 * took it: another peer would make a second silence */
+		char *nm = peer_name_n(w->n_urls, w->order[w->at]);
+		char *e = xasprintf("not sent again: %s, which got the first attempt, still does not "
+				    "answer (%s), so whether it holds the silence is unknown; retry when it "
+				    "answers, or look in the Silences view",
+				    nm, err ? err : resp->error ? resp->error : "no answer");
+		free(nm);
+		free(err);
+		write_finish(w, OUT_UNKNOWN, NULL, e, w->order[w->at]);
+		free(e);
+		return;
+	}
 	free(err);
-	write_try(w); /* not there (or not known): send it */
+	write_try(w); /* not there: send it */
 }
 
 static void write_try(write_op_t *w)
@@ -970,7 +994,7 @@ static void write_try(write_op_t *w)
 /* Start a write: the reader first, then the peers that are up, then the rest. */
 static int write_start_ex(alerts_t *al, wkind_t kind, char *body, const char *id,
 			  const am_matchers_t *verify_m, const char *author, const char *comment,
-			  alerts_write_cb cb, void *ud)
+			  const char *first_url, alerts_write_cb cb, void *ud)
 {
 	write_op_t *w = xcalloc(1, sizeof *w);
 	if (verify_m) {
@@ -1006,6 +1030,13 @@ static int write_start_ex(alerts_t *al, wkind_t kind, char *body, const char *id
 	for (size_t i = 0; i < n; i++)
 		w->urls[w->n_urls++] = xstrdup(al->bk->am[i].url);
 	size_t r = al->reader < n ? al->reader : 0;
+	/* a retry starts where the first attempt went: only that peer can say
+	 * whether it was done */
+	for (size_t i = 0; first_url && i < n; i++)
+		if (!strcmp(w->urls[i], first_url)) {
+			r = i;
+			w->verify_strict = w->verify;
+		}
 	w->order[w->n_order++] = r;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++)
@@ -1018,7 +1049,7 @@ static int write_start_ex(alerts_t *al, wkind_t kind, char *body, const char *id
 static int write_start(alerts_t *al, wkind_t kind, char *body, const char *id,
 		       alerts_write_cb cb, void *ud)
 {
-	return write_start_ex(al, kind, body, id, NULL, NULL, NULL, cb, ud);
+	return write_start_ex(al, kind, body, id, NULL, NULL, NULL, NULL, cb, ud);
 }
 
 int alerts_silence_create(alerts_t *al, const am_matchers_t *m, double starts_at,
@@ -1031,10 +1062,10 @@ int alerts_silence_create(alerts_t *al, const am_matchers_t *m, double starts_at
 
 int alerts_silence_create_checked(alerts_t *al, const am_matchers_t *m, double starts_at,
 				  double ends_at, const char *author, const char *comment,
-				  alerts_write_cb cb, void *ud)
+				  const char *peer_url, alerts_write_cb cb, void *ud)
 {
 	char *body = am_silence_body(m, starts_at, ends_at, author, comment, NULL);
-	return write_start_ex(al, W_CREATE, body, NULL, m, author, comment, cb, ud);
+	return write_start_ex(al, W_CREATE, body, NULL, m, author, comment, peer_url, cb, ud);
 }
 
 int alerts_silence_update(alerts_t *al, const am_silence_t *s, double ends_at,

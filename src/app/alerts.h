@@ -116,10 +116,13 @@ int alerts_silence_create(alerts_t *al, const am_matchers_t *m, double starts_at
 			  alerts_write_cb cb, void *ud);
 /* The same, for a retry: first looks (GET /api/v2/silences) for an active or
  * pending silence with the same matchers, author and comment, and when the
- * first attempt was done after all, reports its id and sends nothing. */
+ * first attempt was done after all, reports its id and sends nothing. With
+ * `peer_url` (the peer the first attempt reached, w->peer of an unknown
+ * outcome) it asks that peer, and when that peer still cannot tell it sends
+ * nothing (w->unknown): another peer could make a second silence. */
 int alerts_silence_create_checked(alerts_t *al, const am_matchers_t *m, double starts_at,
 				  double ends_at, const char *author, const char *comment,
-				  alerts_write_cb cb, void *ud);
+				  const char *peer_url, alerts_write_cb cb, void *ud);
 /* Extend (or otherwise change) silence `id`: POST with its id (Alertmanager may
  * answer with a new id). */
 int alerts_silence_update(alerts_t *al, const am_silence_t *s, double ends_at,

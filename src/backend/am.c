@@ -284,6 +284,10 @@ char *am_error_text(const char *body, size_t len, long http_status)
 
 /* ---- JSON loading shared by the parsers -------------------------------------- */
 
+/* Set by am_load when it had to replace lone surrogates in the body being parsed
+ * (per thread: answers are parsed on the work queue too). */
+static _Thread_local int body_was_fixed;
+
 static int hex4(const char *p, const char *end, unsigned *out)
 {
 	unsigned v = 0;
@@ -356,6 +360,7 @@ static json_t *am_load(const char *body, size_t len, long http_status, const cha
 		return NULL;
 	}
 	char *fixed = body ? fix_lone_surrogates(body, len) : NULL;
+	body_was_fixed = fixed != NULL;
 	json_t *root = json_loadb(fixed ? fixed : body ? body : "", body ? len : 0,
 				  JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	free(fixed);
@@ -440,15 +445,23 @@ static double json_time(const json_t *j)
 	return t;
 }
 
-/* String values of a JSON object into a label set (other values are skipped). */
-static void json_labels(const json_t *o, labels_t *l)
+/* String values of a JSON object into a label set (other values are skipped).
+ * Returns 1 when a value could not be kept exactly: a NUL inside it (a C string
+ * ends there) or a lone surrogate made U+FFFD. */
+static int json_labels(const json_t *o, labels_t *l)
 {
 	const char *k;
 	json_t *v;
+	int inexact = 0;
 	json_object_foreach((json_t *)o, k, v) {
-		if (json_is_string(v))
-			labels_add(l, k, json_string_value(v));
+		if (!json_is_string(v))
+			continue;
+		const char *s = json_string_value(v);
+		if (strlen(s) != json_string_length(v) || (body_was_fixed && strstr(s, "\xef\xbf\xbd")))
+			inexact = 1;
+		labels_add(l, k, s);
 	}
+	return inexact;
 }
 
 /* The strings of a JSON array (other elements skipped); nothing when not an array. */
@@ -472,7 +485,7 @@ static int parse_alert(const json_t *j, am_alert_t *a)
 	memset(a, 0, sizeof *a);
 	if (!json_is_object(labels) || !json_is_object(status))
 		return -1;
-	json_labels(labels, &a->labels);
+	a->inexact = json_labels(labels, &a->labels);
 	if (json_is_object(json_object_get(j, "annotations")))
 		json_labels(json_object_get(j, "annotations"), &a->annotations);
 	const json_t *fp = json_object_get(j, "fingerprint");
@@ -679,7 +692,7 @@ int am_parse_prom_alerts(const char *body, size_t len, long http_status, am_aler
 		out->v = xgrow(out->v, &cap, out->n + 1, sizeof *out->v);
 		am_alert_t *a = &out->v[out->n++];
 		memset(a, 0, sizeof *a);
-		json_labels(labels, &a->labels);
+		a->inexact = json_labels(labels, &a->labels);
 		if (json_is_object(json_object_get(j, "annotations")))
 			json_labels(json_object_get(j, "annotations"), &a->annotations);
 		a->fingerprint = xstrdup("");

@@ -54,6 +54,9 @@ typedef struct {
 	size_t n_inhibited_by;
 	char **muted_by;       /* time-interval names (Alertmanager >= 0.28; absent before) */
 	size_t n_muted_by;
+	int inexact;           /* a label value could not be kept exactly (a NUL inside it, a
+	                          broken UTF-16 escape): matchers built from the labels would
+	                          not match this alert, so it is not acknowledged from them */
 } am_alert_t;
 
 typedef struct {

@@ -15,6 +15,7 @@ typedef struct {
 	char *ctx_name;       /* the context it was confirmed for */
 	unsigned gen;         /* ... and that context's generation (a :ctx makes a new one) */
 	int retry;            /* a retry: create only after checking it was not done */
+	char *unknown_peer;   /* the peer an unanswered attempt reached (it may hold it) */
 	am_matchers_t m;      /* ack */
 	long long dur_ms;     /* ack, extend */
 	char *author, *comment;
@@ -30,6 +31,7 @@ static void wr_unref(void *p)
 		return;
 	am_matchers_free(&w->m);
 	free(w->ctx_name);
+	free(w->unknown_peer);
 	free(w->author);
 	free(w->comment);
 	free(w->id);
@@ -157,9 +159,16 @@ static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 			       res->note ? "; " : "", res->note ? res->note : "");
 			break;
 		}
+	} else if (res->unknown && res->peer) {
+		/* remembered for a retry: that peer is the one to ask first */
+		free(w->unknown_peer);
+		w->unknown_peer = xstrdup(res->peer);
+	}
+	if (res->ok || (!res->ok && ui->quit)) {
+		/* said above */
 	} else if (w->gen != ui->ctx_gen) {
 		/* a box here would offer to retry in the wrong cluster */
-		ui_say(ui, 1, "%s %s in %s %s: %s (the context has changed since; switch back to retry)",
+		ui_say(ui, 1, "%s %s in %s %s: %s (the context has changed since: look in that context's Silences view before acknowledging again)",
 		       w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
 		       w->what, w->ctx_name, res->unknown ? "is UNSURE" : "FAILED",
 		       res->error ? res->error : "unknown error");
@@ -190,9 +199,12 @@ static void wr_send(wr_t *w)
 	case WR_ACK: {
 		double now = now_unix();
 		ui_say(ui, 0, "acknowledging %s in %s...", w->what, w->ctx_name);
-		(w->retry ? alerts_silence_create_checked : alerts_silence_create)(
-			&ui->al, &w->m, now, now + (double)w->dur_ms / 1000.0, w->author, w->comment,
-			on_done, w);
+		if (w->retry)
+			alerts_silence_create_checked(&ui->al, &w->m, now, now + (double)w->dur_ms / 1000.0,
+						      w->author, w->comment, w->unknown_peer, on_done, w);
+		else
+			alerts_silence_create(&ui->al, &w->m, now, now + (double)w->dur_ms / 1000.0,
+					      w->author, w->comment, on_done, w);
 		break;
 	}
 	case WR_EXPIRE:
@@ -320,13 +332,28 @@ void writes_ack_open(ui_t *ui, const labels_t *labels, size_t n_hint, int group)
 
 /* ---- expire ---- */
 
+/* At most `max` bytes of s, cut on a character boundary, "..." when cut: a
+ * question must keep its "[y/N]" in sight whatever the comment's length. */
+static char *excerpt(const char *s, size_t max)
+{
+	s = s ? s : "";
+	size_t n = strlen(s);
+	if (n <= max)
+		return xstrdup(s);
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return xasprintf("%.*s...", (int)max, s);
+}
+
 static void expire_ask(ui_t *ui, const char *id, const char *by, const char *comment, const char *about)
 {
 	wr_t *w = wr_new(ui, WR_EXPIRE);
 	w->id = xstrdup(id);
 	w->what = xasprintf("silence %s%s%s", id, about ? " of " : "", about ? about : "");
-	char *q = xasprintf("Expire silence %.8s (by %s: %s) in %s? [y/N]", id, by ? by : "?",
-			    comment ? comment : "", w->ctx_name);
+	char *by_s = excerpt(by ? by : "?", 40), *com = excerpt(comment, 60);
+	char *q = xasprintf("Expire silence %.8s (by %s: %s) in %s? [y/N]", id, by_s, com, w->ctx_name);
+	free(by_s);
+	free(com);
 	confirm_open(ui, q, on_yes, w, wr_unref);
 	free(q);
 }

@@ -1104,12 +1104,24 @@ static void test_create_timeout_is_unknown(void **state)
 	wres_free(&w);
 }
 
+static void create_checked_at(env_t *e, wres_t *w, const char *author, const char *comment,
+			      const char *peer)
+{
+	am_matchers_t m;
+	memset(w, 0, sizeof *w);
+	assert_int_equal(alerts_silence_create_checked(&e->al, matchers(&m), 1700000000, 1700003600,
+						       author, comment, peer, on_write, w),
+			 0);
+	am_matchers_free(&m);
+	run_count(e, &w->called, 1);
+}
+
 static void create_checked(env_t *e, wres_t *w, const char *author, const char *comment)
 {
 	am_matchers_t m;
 	memset(w, 0, sizeof *w);
 	assert_int_equal(alerts_silence_create_checked(&e->al, matchers(&m), 1700000000, 1700003600,
-						       author, comment, on_write, w),
+						       author, comment, NULL, on_write, w),
 			 0);
 	am_matchers_free(&m);
 	run_count(e, &w->called, 1);
@@ -1519,6 +1531,34 @@ static char *bulk(int n, const char *extra)
 	return sb_steal(&b);
 }
 
+/* A retry after an unanswered attempt asks the peer that attempt reached; while
+ * that peer still cannot tell, nothing is sent anywhere (am2 would make a second
+ * silence once am1 wakes up); once it answers and holds nothing, it gets the POST. */
+static void test_retry_asks_the_peer_that_got_it(void **state)
+{
+	env_t *e = *state;
+	wres_t w;
+	start_writes(e, 0);
+	e->al.timeout_ms = 150;
+	standin_hang(e->am[1].sil);
+	create_checked_at(e, &w, "alice", "c", e->url[1]);
+	assert_false(w.ok);
+	assert_true(w.unknown);
+	assert_prefix(w.error, "not sent again: am2, which got the first attempt, still does not answer");
+	assert_int_equal(e->am[0].post->asked, 0);
+	assert_int_equal(e->am[1].post->asked, 0);
+	settle(e);
+	wres_free(&w);
+
+	standin_answer(e->am[1].sil, 200, JSON, "[]");
+	create_checked_at(e, &w, "alice", "c", e->url[1]);
+	assert_true(w.ok);
+	assert_string_equal(w.id, "sil-am1");
+	assert_int_equal(e->am[0].post->asked, 0);
+	settle(e);
+	wres_free(&w);
+}
+
 /* Answers over 256 KB and lists of 2,000 alerts or more take the work queue:
  * the same list, the same count, one notification for the one new critical. */
 static void test_big_list_off_the_loop(void **state)
@@ -1581,6 +1621,7 @@ int main(void)
 		T(test_create_timeout_is_unknown),
 		T(test_create_checked),
 		T(test_big_list_off_the_loop),
+		T(test_retry_asks_the_peer_that_got_it),
 		T(test_create_400),
 		T(test_create_602),
 		T(test_create_no_id),

@@ -942,6 +942,10 @@ static void test_hostile_escapes_keep_the_list(void **state)
 			    "p\xef\xbf\xbdq\xef\xbf\xbdr\xf0\x9f\x98\x80");
 	/* an escaped backslash followed by "ud800" is text, not an escape */
 	assert_string_equal(labels_get(&a.v[2].labels, "path"), "c:\\ud800");
+	/* the first two cannot be matched back exactly: no ack from their labels */
+	assert_true(a.v[0].inexact);
+	assert_true(a.v[1].inexact);
+	assert_false(a.v[2].inexact);
 	am_alerts_free(&a);
 }
 

@@ -457,6 +457,16 @@ static req_t alerts_view_request(view_t *v, req_t r)
 			ui_say(v->ui, 0, "nothing to acknowledge");
 			return REQ_NONE;
 		}
+		for (size_t j = row->is_group ? row->first : 0; j < (row->is_group ? row->first + row->count : 1); j++) {
+			const am_alert_t *a = &al->list.all.v[row->is_group ? al->list.order[j] : row->alert];
+			if (a->inexact) {
+				ui_say(v->ui, 1, "not acknowledged: a label of %s holds characters Alertmanager sent "
+						 "that cannot be sent back exactly (a NUL or broken UTF-16), so a silence "
+						 "built from its labels would not match it; use amtool with a regex",
+				       row->is_group ? "an alert of this group" : "this alert");
+				return REQ_NONE;
+			}
+		}
 		if (row->is_group) {
 			/* the labels every alert of the group shares */
 			labels_t common;
