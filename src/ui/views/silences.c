@@ -33,9 +33,16 @@ static char *key_of_row(void *ctx, size_t i)
 	view_t *v = ctx;
 	silences_view_t *sv = v->priv;
 	alerts_t *al = &v->ui->al;
-	if (i >= sv->n_rows || sv->rows[i] >= al->sil.n || !al->sil.v[sv->rows[i]].id)
+	if (i >= sv->n_rows || sv->rows[i] >= al->sil.n)
 		return NULL;
-	return xstrdup(al->sil.v[sv->rows[i]].id);
+	/* what it silences and who made it, not its id: extending a silence makes
+	 * Alertmanager replace it under a new id, and the row must stay selected */
+	const am_silence_t *sl = &al->sil.v[sv->rows[i]];
+	char *m = am_matchers_format(&sl->matchers);
+	char *k = xasprintf("%s\x1f%s\x1f%s", m, sl->created_by ? sl->created_by : "",
+			    am_sil_state_name(sl->state));
+	free(m);
+	return k;
 }
 
 static void build_rows(view_t *v)
