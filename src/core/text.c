@@ -27,8 +27,9 @@ static size_t utf8_seq(const unsigned char *s)
 int text_is_format_control(unsigned cp)
 {
 	/* bidi embeddings, overrides and isolates reorder what follows them on
-	 * terminals that apply bidi; zero-width and invisible characters hide text */
-	return cp == 0x061c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	 * terminals that apply bidi; zero-width and invisible characters hide text;
+	 * the line and paragraph separators break lines where none is shown */
+	return cp == 0x061c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) || cp == 0x2028 || cp == 0x2029 ||
 	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
 	       (cp >= 0x2066 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
 }

@@ -8,8 +8,9 @@
  * Valid printable UTF-8 is kept. NULL -> "". */
 char *text_sanitize(const char *s);
 
-/* Bidi controls (U+202A..U+202E, U+2066..U+2069, U+200E/F, U+061C) and
- * invisible format characters (zero-width spaces and joiners, U+FEFF, ...):
+/* Bidi controls (U+202A..U+202E, U+2066..U+2069, U+200E/F, U+061C), the line
+ * and paragraph separators (U+2028, U+2029) and invisible format characters
+ * (zero-width spaces and joiners, U+FEFF, ...):
  * shown as '?' wherever outside text is drawn. */
 int text_is_format_control(unsigned codepoint);
 

@@ -34,6 +34,7 @@ static void test_bidi_and_invisible_characters(void **state)
 	expect("node=abc\xe2\x80\xae" "dcba\xe2\x80\xac", "node=abc?dcba?");     /* U+202E, U+202C */
 	expect("a\xe2\x81\xa6" "b\xe2\x81\xa9", "a?b?");                      /* U+2066, U+2069 */
 	expect("x\xe2\x80\x8by\xef\xbb\xbfz", "x?y?z");                        /* U+200B, U+FEFF */
+	expect("l1\xe2\x80\xa8l2", "l1?l2");                                    /* U+2028 */
 	expect("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"); /* Hebrew */
 	assert_true(text_is_format_control(0x202e));
 	assert_false(text_is_format_control(0x05d0));
