@@ -1,19 +1,17 @@
-/* Alertmanager v2 API: URLs, alert/silence parsers into plain models, matchers, silence bodies, error texts. */
+/* Alertmanager v2 API: URLs, alert and silence parsers into plain models, silence request bodies. */
 #include "config.h"
 #include "backend/am.h"
+#include "backend/am_int.h"
 #include "backend/prom.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include <jansson.h>
 #include <math.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Longest server text quoted in an error, in characters (code points). */
-#define ERR_TEXT_MAX 200
 
 /* ---- URLs ------------------------------------------------------------------- */
 
@@ -73,213 +71,6 @@ char *am_url_silence(const char *base, const char *id)
 	char *u = xasprintf("%.*s/api/v2/silence/%s", base_len(base), base, e);
 	free(e);
 	return u;
-}
-
-/* ---- error texts ------------------------------------------------------------- */
-
-static int status_is_failure(long http_status)
-{
-	return http_status != 0 && (http_status < 200 || http_status > 299);
-}
-
-static int is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-/*
- * Server text made fit for a one-line message: control characters out (as
- * text_sanitize), blanks collapsed, trimmed, at most ERR_TEXT_MAX characters.
- * `s` may hold NULs (taken as '?'); its first `len` bytes are used.
- */
-static char *err_clean(const char *s, size_t len)
-{
-	/* 4 bytes per character is enough for ERR_TEXT_MAX characters after trimming;
-	 * the extra slack lets a long run of blanks still collapse. */
-	size_t cap = len < ERR_TEXT_MAX * 4 + 64 ? len : ERR_TEXT_MAX * 4 + 64;
-	char *raw = xmalloc(cap + 1);
-	for (size_t i = 0; i < cap; i++)
-		raw[i] = s[i] ? s[i] : '?';
-	raw[cap] = '\0';
-	if (cap < len) { /* don't leave half a UTF-8 sequence for sanitize to flag */
-		size_t k = cap;
-		while (k > 0 && cap - k < 4 && ((unsigned char)raw[k - 1] & 0xC0) == 0x80)
-			k--;
-		if (k > 0 && (unsigned char)raw[k - 1] >= 0xC0)
-			raw[k - 1] = '\0';
-	}
-	char *clean = text_sanitize(raw);
-	free(raw);
-
-	strbuf_t b;
-	size_t chars = 0;
-	int space = 0;
-	sb_init(&b);
-	for (const unsigned char *p = (const unsigned char *)clean; *p && chars < ERR_TEXT_MAX;) {
-		if (*p == ' ') {
-			space = 1;
-			p++;
-			continue;
-		}
-		if (space && b.len) {
-			sb_add(&b, " ", 1);
-			if (++chars == ERR_TEXT_MAX)
-				break;
-		}
-		space = 0;
-		size_t n = 1;
-		while ((p[n] & 0xC0) == 0x80) /* sanitized: valid UTF-8 */
-			n++;
-		sb_add(&b, (const char *)p, n);
-		chars++;
-		p += n;
-	}
-	while (b.len && b.s[b.len - 1] == ' ')
-		b.s[--b.len] = '\0';
-	free(clean);
-	return sb_steal(&b);
-}
-
-/* ASCII case-insensitive search in a length-bounded buffer. */
-static const char *mem_icase(const char *h, size_t hl, const char *n)
-{
-	size_t nl = strlen(n);
-	for (size_t i = 0; i + nl <= hl; i++) {
-		size_t j = 0;
-		while (j < nl) {
-			char a = h[i + j], c = n[j];
-			if (a >= 'A' && a <= 'Z')
-				a = (char)(a - 'A' + 'a');
-			if (a != c)
-				break;
-			j++;
-		}
-		if (j == nl)
-			return h + i;
-	}
-	return NULL;
-}
-
-/* An HTML page's <title>, with the common entities decoded; NULL when none. */
-static char *html_title(const char *body, size_t len)
-{
-	size_t i = 0;
-	while (i < len && is_blank((unsigned char)body[i]))
-		i++;
-	if (i == len || body[i] != '<')
-		return NULL;
-	const char *t = mem_icase(body, len, "<title");
-	if (!t)
-		return NULL;
-	const char *end = body + len;
-	const char *gt = memchr(t, '>', (size_t)(end - t));
-	if (!gt)
-		return NULL;
-	gt++;
-	const char *close = mem_icase(gt, (size_t)(end - gt), "</title");
-	size_t tl = close ? (size_t)(close - gt) : (size_t)(end - gt);
-	static const struct {
-		const char *ent, *ch;
-	} ents[] = { { "&amp;", "&" }, { "&lt;", "<" },  { "&gt;", ">" },
-		     { "&quot;", "\"" }, { "&#39;", "'" }, { "&nbsp;", " " } };
-	strbuf_t b;
-	sb_init(&b);
-	for (size_t k = 0; k < tl && b.len < ERR_TEXT_MAX * 4; k++) {
-		size_t e, nents = sizeof ents / sizeof ents[0], el = 0;
-		for (e = 0; gt[k] == '&' && e < nents; e++) {
-			el = strlen(ents[e].ent);
-			if (tl - k >= el && memcmp(gt + k, ents[e].ent, el) == 0)
-				break;
-		}
-		if (gt[k] == '&' && e < nents) {
-			sb_puts(&b, ents[e].ch);
-			k += el - 1;
-		} else {
-			sb_add(&b, gt + k, 1);
-		}
-	}
-	char *r = err_clean(b.s ? b.s : "", b.len);
-	sb_free(&b);
-	if (!*r) {
-		free(r);
-		return NULL;
-	}
-	return r;
-}
-
-/* The first non-blank line of a body. */
-static char *first_line(const char *body, size_t len)
-{
-	size_t i = 0, j;
-	while (i < len && is_blank((unsigned char)body[i]))
-		i++;
-	for (j = i; j < len && body[j] != '\n' && body[j] != '\r'; j++)
-		;
-	return err_clean(body + i, j - i);
-}
-
-/* What a JSON error body says: a bare string, swagger's {"code","message"},
- * {"error"} (with a Prometheus "errorType"). NULL when it says none of those. */
-static char *json_error_msg(const json_t *root)
-{
-	if (json_is_string(root))
-		return err_clean(json_string_value(root), json_string_length(root));
-	if (!json_is_object(root))
-		return NULL;
-	const json_t *msg = json_object_get(root, "message");
-	const json_t *code = json_object_get(root, "code");
-	const json_t *e = json_object_get(root, "error");
-	const json_t *et = json_object_get(root, "errorType");
-	if (json_is_string(msg)) {
-		char *m = err_clean(json_string_value(msg), json_string_length(msg));
-		if (json_is_integer(code)) {
-			char *r = xasprintf("%s%s(code %lld)", m, *m ? " " : "",
-					    (long long)json_integer_value(code));
-			free(m);
-			return r;
-		}
-		return m;
-	}
-	if (json_is_string(e)) {
-		if (!json_is_string(et) || !json_string_length(et))
-			return err_clean(json_string_value(e), json_string_length(e));
-		/* one bound for the two together */
-		strbuf_t b;
-		sb_init(&b);
-		sb_add(&b, json_string_value(et), json_string_length(et));
-		sb_puts(&b, ": ");
-		sb_add(&b, json_string_value(e), json_string_length(e));
-		char *r = err_clean(b.s, b.len);
-		sb_free(&b);
-		return r;
-	}
-	return NULL;
-}
-
-char *am_error_text(const char *body, size_t len, long http_status)
-{
-	char *head = http_status ? xasprintf("HTTP %ld", http_status) : xstrdup("error");
-	char *m = NULL;
-	size_t i = 0;
-	if (!body)
-		len = 0;
-	while (i < len && is_blank((unsigned char)body[i]))
-		i++;
-	if (i < len) {
-		json_t *root = json_loadb(body, len, JSON_DECODE_ANY, NULL);
-		if (root) {
-			m = json_error_msg(root);
-			json_decref(root);
-		}
-		if (!m)
-			m = html_title(body, len);
-		if (!m)
-			m = first_line(body, len);
-	}
-	char *r = m && *m ? xasprintf("%s: %s", head, m) : xstrdup(head);
-	free(m);
-	free(head);
-	return r;
 }
 
 /* ---- JSON loading shared by the parsers -------------------------------------- */
@@ -355,7 +146,7 @@ static json_t *am_load(const char *body, size_t len, long http_status, const cha
 		       char **err)
 {
 	json_error_t je;
-	if (status_is_failure(http_status)) {
+	if (am_status_is_failure(http_status)) {
 		*err = am_error_text(body, len, http_status);
 		return NULL;
 	}
@@ -655,7 +446,7 @@ int am_parse_prom_alerts(const char *body, size_t len, long http_status, am_aler
 	const json_t *st = json_object_get(root, "status");
 	/* Prometheus answers errors with its envelope whatever the HTTP status. */
 	if (json_is_string(st) && strcmp(json_string_value(st), "error") == 0) {
-		char *m = json_error_msg(root);
+		char *m = am_json_error_msg(root);
 		*err = m && *m ? m : xstrdup("Prometheus: error without a message");
 		if (m && !*m)
 			free(m);
@@ -671,7 +462,7 @@ int am_parse_prom_alerts(const char *body, size_t len, long http_status, am_aler
 	if (!json_is_string(st)) {
 		*err = xstrdup("unexpected response: not a Prometheus API envelope (no \"status\")");
 	} else if (strcmp(json_string_value(st), "success") != 0) {
-		char *s = err_clean(json_string_value(st), json_string_length(st));
+		char *s = am_err_clean(json_string_value(st), json_string_length(st));
 		*err = xasprintf("unexpected status \"%s\" from Prometheus", s);
 		free(s);
 	} else if (alerts && !json_is_null(alerts) && !json_is_array(alerts)) {
@@ -718,31 +509,6 @@ const char *am_sil_state_name(am_sil_state_t s)
 		break;
 	}
 	return "unknown";
-}
-
-void am_matchers_add(am_matchers_t *m, const char *name, const char *value, int is_regex,
-		     int is_equal)
-{
-	/* am_matchers_t has no capacity: grow by one; matcher lists are short. */
-	m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
-	m->v[m->n].name = xstrdup(name ? name : "");
-	m->v[m->n].value = xstrdup(value ? value : "");
-	m->v[m->n].is_regex = !!is_regex;
-	m->v[m->n].is_equal = !!is_equal;
-	m->n++;
-}
-
-void am_matchers_free(am_matchers_t *m)
-{
-	if (!m)
-		return;
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->v[i].name);
-		free(m->v[i].value);
-	}
-	free(m->v);
-	m->v = NULL;
-	m->n = 0;
 }
 
 void am_silence_free(am_silence_t *s)
@@ -836,261 +602,6 @@ int am_parse_silence_created(const char *body, size_t len, long http_status, cha
 		*err = xstrdup("unexpected answer from Alertmanager: no \"silenceID\"");
 	json_decref(root);
 	return *id ? 0 : -1;
-}
-
-/* ---- matchers ------------------------------------------------------------------ */
-
-void am_matchers_from_labels(am_matchers_t *m, const labels_t *labels)
-{
-	/* labels_t is sorted by name already */
-	for (size_t i = 0; labels && i < labels->n; i++)
-		am_matchers_add(m, labels->v[i].name, labels->v[i].value, 0, 1);
-}
-
-static int name_start(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static int name_char(char c)
-{
-	return name_start(c) || (c >= '0' && c <= '9');
-}
-
-/*
- * What POSIX ERE would accept but Alertmanager's RE2 would not, or what would
- * make glibc's regcomp/regexec blow up on a regex from the server: NULL when
- * fine, else why. An unmatched ')' is literal in ERE, so "a)|(b" would
- * escape the anchors; back-references match in exponential time; nested
- * counted repeats expand multiplicatively (RE2 caps a count at 1000).
- */
-static const char *regex_refuse(const char *re)
-{
-	int depth = 0;
-	double product = 1;
-	for (const char *p = re; *p; p++) {
-		if (*p == '\\') {
-			if (!*++p)
-				break;
-			if (*p >= '1' && *p <= '9')
-				return "back-references are not supported";
-		} else if (*p == '[') {
-			/* bracket expression: ']' first is literal; [:class:] [.x.] [=x=] */
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']') {
-				if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-					char d = p[1];
-					const char *q = p + 2;
-					while (*q && !(q[0] == d && q[1] == ']'))
-						q++;
-					p = *q ? q + 2 : q;
-				} else {
-					p++;
-				}
-			}
-			if (!*p)
-				break;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')') {
-			if (--depth < 0)
-				return "unmatched )";
-		} else if (*p == '{') {
-			/* {m}, {m,}, {m,n}: the larger bound counts */
-			long m = 0, v = 0;
-			const char *q = p + 1;
-			for (; *q == ',' || (*q >= '0' && *q <= '9'); q++) {
-				if (*q == ',') {
-					v = 0;
-					continue;
-				}
-				v = v > 100000 ? v : v * 10 + (*q - '0');
-				if (v > m)
-					m = v;
-			}
-			if (*q != '}')
-				continue;
-			if (m > 1000)
-				return "repeat count over 1000";
-			product *= m > 1 ? (double)m : 1;
-			if (product > 100000)
-				return "too many counted repeats";
-		}
-	}
-	return NULL;
-}
-
-/* Compile re anchored, as Alertmanager does: 0, or -1 with the reason in why. */
-static int anchored_compile(regex_t *rx, const char *re, char *why, size_t n)
-{
-	const char *no = regex_refuse(re);
-	if (no) {
-		snprintf(why, n, "%s", no);
-		return -1;
-	}
-	char *a = xasprintf("^(%s)$", re);
-	int rc = regcomp(rx, a, REG_EXTENDED | REG_NOSUB);
-	free(a);
-	if (rc != 0) {
-		regerror(rc, rx, why, n);
-		return -1;
-	}
-	return 0;
-}
-
-int am_matchers_match(const am_matchers_t *m, const labels_t *labels)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		const am_matcher_t *x = &m->v[i];
-		const char *v = labels ? labels_get(labels, x->name) : NULL;
-		int hit;
-		if (!v)
-			v = ""; /* Alertmanager: a missing label has the empty value */
-		if (x->is_regex) {
-			regex_t rx;
-			char why[128];
-			if (anchored_compile(&rx, x->value, why, sizeof why) != 0)
-				return 0;
-			hit = regexec(&rx, v, 0, NULL, 0) == 0;
-			regfree(&rx);
-		} else {
-			hit = strcmp(v, x->value) == 0;
-		}
-		if (hit != !!x->is_equal)
-			return 0;
-	}
-	return 1;
-}
-
-/* A malloc'd error "matcher 'S': WHY" with S made printable. */
-static char *matcher_err(const char *s, const char *why)
-{
-	char *q = err_clean(s, strlen(s));
-	char *e = xasprintf("matcher '%s': %s", q, why);
-	free(q);
-	return e;
-}
-
-int am_matcher_parse(const char *s, am_matchers_t *m, char **err)
-{
-	const char *p = s, *name, *op;
-	size_t nlen;
-	int is_regex, is_equal;
-	*err = NULL;
-	while (is_blank((unsigned char)*p))
-		p++;
-	name = p;
-	while (*p && !is_blank((unsigned char)*p) && *p != '=' && *p != '!' && *p != '~')
-		p++;
-	nlen = (size_t)(p - name);
-	while (is_blank((unsigned char)*p))
-		p++;
-	op = p;
-	if (op[0] == '=' && op[1] == '~') {
-		is_regex = 1, is_equal = 1, p += 2;
-	} else if (op[0] == '!' && op[1] == '~') {
-		is_regex = 1, is_equal = 0, p += 2;
-	} else if (op[0] == '!' && op[1] == '=') {
-		is_regex = 0, is_equal = 0, p += 2;
-	} else if (op[0] == '=') {
-		is_regex = 0, is_equal = 1, p += 1;
-	} else {
-		*err = matcher_err(s, "expected name=value");
-		return -1;
-	}
-	if (nlen == 0) {
-		*err = matcher_err(s, "missing label name before the operator");
-		return -1;
-	}
-	int ok = name_start(name[0]);
-	for (size_t i = 1; ok && i < nlen; i++)
-		ok = name_char(name[i]);
-	if (!ok) {
-		*err = matcher_err(s, "label name must match [a-zA-Z_][a-zA-Z0-9_]*");
-		return -1;
-	}
-	while (is_blank((unsigned char)*p))
-		p++;
-
-	strbuf_t v;
-	sb_init(&v);
-	if (*p == '"') {
-		/* "..." with \" and \\ (and \n); any other backslash stays, for regexes */
-		for (p++; *p && *p != '"'; p++) {
-			if (*p == '\\' && (p[1] == '"' || p[1] == '\\')) {
-				sb_add(&v, ++p, 1);
-			} else if (*p == '\\' && p[1] == 'n') {
-				sb_add(&v, "\n", 1);
-				p++;
-			} else {
-				sb_add(&v, p, 1);
-			}
-		}
-		if (*p != '"') {
-			sb_free(&v);
-			*err = matcher_err(s, "unterminated quoted value");
-			return -1;
-		}
-		p++;
-		while (is_blank((unsigned char)*p))
-			p++;
-		if (*p) {
-			sb_free(&v);
-			*err = matcher_err(s, "unexpected text after the closing quote");
-			return -1;
-		}
-	} else {
-		const char *e = p + strlen(p);
-		while (e > p && is_blank((unsigned char)e[-1]))
-			e--;
-		sb_add(&v, p, (size_t)(e - p));
-	}
-	char *value = sb_steal(&v);
-	if (is_regex) {
-		regex_t rx;
-		char why[256];
-		if (anchored_compile(&rx, value, why, sizeof why) != 0) {
-			char *msg = xasprintf("invalid regex: %s", why);
-			*err = matcher_err(s, msg);
-			free(msg);
-			free(value);
-			return -1;
-		}
-		regfree(&rx);
-	}
-	char *n = xstrndup(name, nlen);
-	am_matchers_add(m, n, value, is_regex, is_equal);
-	free(n);
-	free(value);
-	return 0;
-}
-
-char *am_matchers_format(const am_matchers_t *m)
-{
-	strbuf_t b;
-	sb_init(&b);
-	for (size_t i = 0; i < m->n; i++) {
-		const am_matcher_t *x = &m->v[i];
-		sb_printf(&b, "%s%s%s\"", i ? ", " : "", x->name,
-			  x->is_regex ? (x->is_equal ? "=~" : "!~") : (x->is_equal ? "=" : "!="));
-		for (const char *p = x->value; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sb_add(&b, "\\", 1);
-			if (*p == '\n')
-				sb_puts(&b, "\\n");
-			else
-				sb_add(&b, p, 1);
-		}
-		sb_add(&b, "\"", 1);
-	}
-	char *raw = sb_steal(&b);
-	char *r = text_sanitize(raw); /* it is shown on the terminal */
-	free(raw);
-	return r;
 }
 
 /* ---- silence requests ------------------------------------------------------------ */

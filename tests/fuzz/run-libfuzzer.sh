@@ -48,7 +48,7 @@ sources() {
 	local conf="src/core/conf.c src/core/theme.c src/core/panels.c src/core/units.c src/core/yamldoc.c"
 	case $1 in
 	prom) echo "$base src/backend/prom.c src/model/series.c" ;;
-	am) echo "$base src/backend/am.c src/backend/prom.c src/model/series.c src/model/alertlist.c" ;;
+	am) echo "$base src/backend/am.c src/backend/am_error.c src/backend/am_matcher.c src/backend/prom.c src/model/series.c src/model/alertlist.c" ;;
 	yaml) echo "$base $conf" ;;
 	units_text) echo "$base $conf" ;;
 	canvas) echo "$base src/ui/canvas.c src/model/series.c" ;;
