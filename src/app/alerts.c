@@ -1,6 +1,7 @@
-/* Alerts and silences: reads from the first healthy Alertmanager peer, pending alerts from Prometheus, writes with fail-over. */
+/* Alerts and silences, read: from the first healthy Alertmanager peer, pending alerts from Prometheus, big answers off the loop. (Writes: alerts_write.c.) */
 #include "config.h"
 #include "app/alerts.h"
+#include "app/alerts_int.h"
 #include "backend/prom.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -14,34 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { W_CREATE, W_UPDATE, W_EXPIRE } wkind_t;
-
-/* A write under way: the peers it tried, what each said, the one it is on. */
-typedef struct alerts_write_op {
-	alerts_t *al;
-	wkind_t kind;
-	char *body;           /* POST body, NULL for DELETE */
-	char *id;             /* silence id (update/expire) */
-	size_t order[CONF_MAX_AM];
-	size_t n_order, at;   /* peers to try, in order, and the one being tried */
-	/* the peers' URLs when the write started: a context switch while it is
-	 * under way must not send the rest of it to another cluster */
-	char *urls[CONF_MAX_AM];
-	size_t n_urls;
-	int verify;           /* before creating, look for the same silence (a retry) */
-	int verify_strict;    /* ... on the peer that may hold it: if it cannot tell, send nothing */
-	am_matchers_t m;      /* create: what to look for when verifying */
-	char *author, *comment;
-	strbuf_t failed;      /* "am1 down (connection refused); ..." */
-	int answered;         /* some peer answered (with a 5xx): it was sent, and failed there */
-	http_req_t *req;
-	alerts_write_cb cb;
-	void *ud;
-	struct alerts_write_op *next;
-} write_op_t;
-
-enum { OUT_FAILED = 0, OUT_DONE = 1, OUT_UNKNOWN = 2 };
-static void write_finish(write_op_t *w, int outcome, const char *id, const char *error, size_t peer);
 
 /* Below this an answer is parsed at once, on the loop: a few ms at most. */
 #define ALERTS_PARSE_INLINE_BYTES (256 * 1024)
@@ -50,7 +23,7 @@ static void write_finish(write_op_t *w, int outcome, const char *id, const char 
 
 /* ---- small helpers ---- */
 
-static double now_mono(void)
+double alerts_now_mono(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -63,21 +36,20 @@ static void set_str(char **dst, const char *s)
 	*dst = s ? xstrdup(s) : NULL;
 }
 
-static void changed(alerts_t *al)
+void alerts_changed(alerts_t *al)
 {
 	if (al->on_change)
 		al->on_change(al, al->ud);
 }
 
-/* "am1", "am2" when there are several peers (as the header shows them), else "alertmanager". */
-static char *peer_name_n(size_t n, size_t i)
+char *alerts_peer_name(size_t n, size_t i)
 {
 	return n > 1 ? xasprintf("am%zu", i + 1) : xstrdup("alertmanager");
 }
 
 static char *peer_name(const alerts_t *al, size_t i)
 {
-	return peer_name_n(al->bk->n_am, i);
+	return alerts_peer_name(al->bk->n_am, i);
 }
 
 /* The peer reads go to: the first that is not known down, in the context's
@@ -237,7 +209,7 @@ static void build_done(uv_work_t *w, int status)
 	}
 	free_later(al->loop, &old, old_crit);
 	build_job_free(j);
-	changed(al);
+	alerts_changed(al);
 }
 
 static void build(alerts_t *al)
@@ -265,7 +237,7 @@ static void build(alerts_t *al)
 	am_alerts_free(&r->am);
 	am_alerts_free(&r->pending);
 	memset(r, 0, sizeof *r);
-	changed(al);
+	alerts_changed(al);
 }
 
 static void round_forget(alerts_t *al)
@@ -308,20 +280,13 @@ static void job_free(parse_job_t *j)
 	free(j);
 }
 
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void job_work(uv_work_t *w)
 {
 	parse_job_t *j = w->data;
 	/* the parse yields the CPU to the loop's thread (keys, the clock): on a
 	 * two-core bastion a big parse must not starve the screen */
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-	double t0 = mono_ms();
+	double t0 = 1000.0 * alerts_now_mono();
 	j->rc = j->kind == JOB_ALERTS
 			? am_parse_alerts(j->body, j->len, j->status, &j->got, &j->err)
 			: am_parse_prom_alerts(j->body, j->len, j->status, &j->got, &j->err);
@@ -330,7 +295,7 @@ static void job_work(uv_work_t *w)
 	/* the body is not needed any more: give its memory back before the loop runs */
 	free(j->body);
 	j->body = NULL;
-	j->parse_ms = mono_ms() - t0;
+	j->parse_ms = 1000.0 * alerts_now_mono() - t0;
 	/* jansson's document for a big answer is freed by now: hand the pages back
 	 * rather than keep the peak for the life of the process */
 	if (j->len >= ALERTS_PARSE_INLINE_BYTES)
@@ -363,7 +328,7 @@ static void job_done(uv_work_t *w, int status)
 		 * ten times the parse's time between two (at most a minute), so a
 		 * huge answer costs a tenth of a core, not all of it */
 		double gap = j->parse_ms >= 100 ? j->parse_ms * 10.0 / 1000.0 : 0;
-		al->next_due = now_mono() + (gap > 60 ? 60 : gap);
+		al->next_due = alerts_now_mono() + (gap > 60 ? 60 : gap);
 		if (j->parse_ms > 200)
 			log_msg("alertmanager alerts: %zu bytes parsed in %.0f ms; next in %.0f s at the soonest",
 				j->len, j->parse_ms, gap > 60 ? 60 : gap);
@@ -442,7 +407,7 @@ static void alerts_result(alerts_t *al, am_alerts_t *got, char *err, double elap
 		r->am_done = 1;
 		r->am_ok = 0;
 		build(al);
-		changed(al);
+		alerts_changed(al);
 		return;
 	}
 	backend_good(al->bk, b, elapsed_ms);
@@ -528,7 +493,7 @@ static void on_silences(const http_response_t *resp, void *ud)
 		al->sil_last_ok = now_unix();
 		set_str(&al->sil_error, NULL);
 	}
-	changed(al);
+	alerts_changed(al);
 }
 
 static void on_probe(const http_response_t *resp, void *ud)
@@ -545,7 +510,7 @@ static void on_probe(const http_response_t *resp, void *ud)
 	else
 		backend_good(al->bk, &al->bk->am[i], resp->elapsed_ms);
 	free(fail);
-	changed(al);
+	alerts_changed(al);
 }
 
 void alerts_refresh(alerts_t *al, int with_silences)
@@ -554,11 +519,11 @@ void alerts_refresh(alerts_t *al, int with_silences)
 	if (!n) {
 		set_str(&al->error, "no Alertmanager URL: set 'alertmanager:' in the context, "
 				    "ALERTMANAGER_URL or --alertmanager");
-		changed(al);
+		alerts_changed(al);
 		return;
 	}
 	round_t *r = round_of(al);
-	int due = al->force || now_mono() >= al->next_due;
+	int due = al->force || alerts_now_mono() >= al->next_due;
 	if (due && !al->req_alerts && !al->req_pending && !al->job_alerts && !al->job_pending &&
 	    !al->job_build && !r->am_done && !r->pending_done) {
 		al->force = 0;
@@ -596,7 +561,7 @@ void alerts_set_filter(alerts_t *al, const char *filter)
 {
 	set_str(&al->filter, filter && *filter ? filter : NULL);
 	alertlist_refilter(&al->list, al->filter);
-	changed(al);
+	alerts_changed(al);
 }
 
 /* ---- life cycle ---- */
@@ -666,7 +631,7 @@ void alerts_set_context(alerts_t *al, const conf_context_t *ctx)
 	set_str(&al->error, NULL);
 	set_str(&al->sil_error, NULL);
 	set_str(&al->pending_error, NULL);
-	changed(al);
+	alerts_changed(al);
 }
 
 size_t alerts_pending(const alerts_t *al)
@@ -675,40 +640,14 @@ size_t alerts_pending(const alerts_t *al)
 		   (al->job_alerts != NULL) + (al->job_pending != NULL) + (al->job_build != NULL);
 	for (size_t i = 0; i < CONF_MAX_AM; i++)
 		n += al->req_probe[i] != NULL;
-	for (const write_op_t *w = al->writes; w; w = w->next)
-		n++;
-	return n;
-}
-
-static void write_free(write_op_t *w)
-{
-	for (size_t i = 0; i < w->n_urls; i++)
-		free(w->urls[i]);
-	am_matchers_free(&w->m);
-	free(w->author);
-	free(w->comment);
-	free(w->body);
-	free(w->id);
-	sb_free(&w->failed);
-	free(w);
+	return n + alerts_writes_pending(al);
 }
 
 void alerts_free(alerts_t *al)
 {
 	cancel_reads(al);
 	al->closing = 1;
-	/* a write still under way is reported, not dropped: its callback hears
-	 * that no answer came (the write may or may not have been taken) */
-	while (al->writes) {
-		write_op_t *w = al->writes;
-		if (w->req)
-			http_cancel(w->req);
-		w->req = NULL;
-		write_finish(w, OUT_UNKNOWN, NULL,
-			     "not confirmed: the console stopped before Alertmanager answered "
-			     "(it may or may not have been done)",
-			     (size_t)-1);
-	}
+	alerts_writes_abandon(al);
 	alertlist_free(&al->list);
 	free(al->crit);
 	al->crit = NULL;
@@ -721,14 +660,6 @@ void alerts_free(alerts_t *al)
 	conf_context_free(&al->ctx);
 	memset(al, 0, sizeof *al);
 	al->firing = -1;
-}
-
-size_t alerts_writes_pending(const alerts_t *al)
-{
-	size_t n = 0;
-	for (const write_op_t *w = al->writes; w; w = w->next)
-		n++;
-	return n;
 }
 
 size_t alerts_count_matching(const alerts_t *al, const am_matchers_t *m)
@@ -753,330 +684,4 @@ const am_silence_t *alerts_find_silence(const alerts_t *al, const char *id)
 int alerts_read_only(const alerts_t *al)
 {
 	return al->ctx.read_only;
-}
-
-/* ---- writing ---- */
-
-static void write_unlink(alerts_t *al, write_op_t *w)
-{
-	for (write_op_t **p = &al->writes; *p; p = &(*p)->next)
-		if (*p == w) {
-			*p = w->next;
-			return;
-		}
-}
-
-static void write_finish(write_op_t *w, int outcome, const char *id, const char *error, size_t peer)
-{
-	int ok = outcome == OUT_DONE;
-	alerts_t *al = w->al;
-	char *note = NULL, *nm = NULL;
-	if (peer < w->n_urls)
-		nm = peer_name_n(w->n_urls, peer); /* the write's context, not today's */
-	if (w->failed.len && nm)
-		note = xasprintf("%s%s%s", w->failed.s, strstr(w->failed.s, "nothing sent again") ? "" : ": sent to ",
-				 strstr(w->failed.s, "nothing sent again") ? "" : nm);
-	alerts_write_t res = {
-		.ok = ok,
-		.unknown = outcome == OUT_UNKNOWN,
-		.id = id,
-		.error = error,
-		.peer = peer < w->n_urls ? w->urls[peer] : NULL,
-		.note = note,
-	};
-	write_unlink(al, w);
-	log_msg("alertmanager write %s: %s%s%s", ok ? "done" : outcome == OUT_UNKNOWN ? "unknown" : "failed",
-		ok ? (id ? id : "ok") : error,
-		note ? "; " : "", note ? note : "");
-	if (w->cb)
-		w->cb(al, &res, w->ud);
-	free(note);
-	free(nm);
-	write_free(w);
-	if (outcome != OUT_FAILED && !al->closing) {
-		al->force = 1; /* the user wants to see what the write did, now */
-		alerts_refresh(al, 1);
-	}
-	changed(al);
-}
-
-static void write_try(write_op_t *w);
-
-static void on_write(const http_response_t *resp, void *ud)
-{
-	write_op_t *w = ud;
-	alerts_t *al = w->al;
-	w->req = NULL;
-	size_t peer = w->order[w->at];
-	backend_t scratch, *b = &al->bk->am[peer];
-	if (peer >= al->bk->n_am || !b->url || strcmp(b->url, w->urls[peer]) != 0) {
-		/* the context changed: health is not ours to set, but the log still
-		 * names the server */
-		memset(&scratch, 0, sizeof scratch);
-		scratch.kind = "alertmanager";
-		scratch.url = w->urls[peer]; /* borrowed */
-		b = &scratch;
-	}
-	/* a transport failure, or a 5xx with what Alertmanager said in it */
-	char *fail = !resp->ok ? xstrdup(resp->error ? resp->error : "no answer")
-		     : resp->status >= 500 ? am_error_text(resp->body, resp->len, resp->status)
-					   : NULL;
-	if (fail) {
-		backend_down(b == &scratch ? NULL : al->bk, b, resp->elapsed_ms, fail);
-		if (b == &scratch) {
-			free(scratch.error);
-			scratch.error = NULL;
-		}
-		char *nm = peer_name_n(w->n_urls, peer);
-		if (!resp->ok && resp->sent) {
-			/* The request left, no answer came (a timeout, a reset): the peer
-			 * may have done it. Sending it elsewhere could make it twice, so
-			 * say what is known and let the user check and retry. */
-			char *e = xasprintf("no answer from %s after the request reached it (%s): "
-					    "it may or may not have been done",
-					    nm, fail);
-			free(nm);
-			free(fail);
-			write_finish(w, OUT_UNKNOWN, NULL, e, peer);
-			free(e);
-			return;
-		}
-		/* it never reached the peer (refused, unresolvable), or the peer
-		 * answered that it failed (5xx): the next peer may take it */
-		w->answered |= resp->ok;
-		sb_printf(&w->failed, "%s%s %s (%s)", w->failed.len ? "; " : "", nm,
-			  resp->ok ? "failed" : "down", fail);
-		free(nm);
-		free(fail);
-		w->at++;
-		if (w->at < w->n_order) {
-			write_try(w);
-			return;
-		}
-		char *e = w->answered
-				  ? xasprintf("not taken: every Alertmanager failed it (%s)", w->failed.s)
-				  : xasprintf("not sent: every Alertmanager is unreachable (%s)", w->failed.s);
-		sb_free(&w->failed); /* said in the error already */
-		write_finish(w, OUT_FAILED, NULL, e, (size_t)-1);
-		free(e);
-		return;
-	}
-	backend_good(b == &scratch ? NULL : al->bk, b, resp->elapsed_ms);
-	if (b == &scratch)
-		free(scratch.error);
-	if (resp->status < 200 || resp->status > 299) {
-		/* Alertmanager refused: say it as it said it */
-		char *e = am_error_text(resp->body, resp->len, resp->status);
-		write_finish(w, OUT_FAILED, NULL, e, peer);
-		free(e);
-		return;
-	}
-	if (w->kind == W_EXPIRE) {
-		write_finish(w, OUT_DONE, NULL, NULL, peer);
-		return;
-	}
-	char *id = NULL, *err = NULL;
-	if (am_parse_silence_created(resp->body, resp->len, resp->status, &id, &err) != 0) {
-		/* a 2xx: it was most likely done, but without the id it cannot be shown */
-		char *e = xasprintf("Alertmanager answered HTTP %ld without a silence id (%s): "
-				    "it may or may not have been done",
-				    resp->status, err ? err : "invalid answer");
-		write_finish(w, OUT_UNKNOWN, NULL, e, peer);
-		free(e);
-	} else {
-		write_finish(w, OUT_DONE, id, NULL, peer);
-	}
-	free(id);
-	free(err);
-}
-
-static int same_matchers(const am_matchers_t *a, const am_matchers_t *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++) {
-		int found = 0;
-		for (size_t j = 0; j < b->n && !found; j++)
-			found = !strcmp(a->v[i].name, b->v[j].name) && !strcmp(a->v[i].value, b->v[j].value) &&
-				a->v[i].is_regex == b->v[j].is_regex && a->v[i].is_equal == b->v[j].is_equal;
-		if (!found)
-			return 0;
-	}
-	return 1;
-}
-
-/* A retry first asks whether the first attempt was done after all: the same
- * matchers, author and comment in a silence that is active or pending. */
-static void on_verify(const http_response_t *resp, void *ud)
-{
-	write_op_t *w = ud;
-	w->req = NULL;
-	w->verify = 0;
-	am_silences_t got;
-	char *err = NULL;
-	memset(&got, 0, sizeof got);
-	if (resp->ok && am_parse_silences(resp->body, resp->len, resp->status, &got, &err) == 0) {
-		for (size_t i = 0; i < got.n; i++) {
-			const am_silence_t *s = &got.v[i];
-			if (s->state == AM_SIL_EXPIRED || !s->id || !s->created_by || !s->comment ||
-			    strcmp(s->created_by, w->author) || strcmp(s->comment, w->comment) ||
-			    !same_matchers(&s->matchers, &w->m))
-				continue;
-			char *id = xstrdup(s->id);
-			am_silences_free(&got);
-			free(err);
-			sb_printf(&w->failed, "%sthe first attempt had been done: nothing sent again",
-				  w->failed.len ? "; " : "");
-			write_finish(w, OUT_DONE, id, NULL, w->order[w->at]);
-			free(id);
-			return;
-		}
-	}
-	am_silences_free(&got);
-	if (w->verify_strict && (!resp->ok || err)) {
-		/* the peer that got the first attempt still cannot say whether it
-		 * took it: another peer would make a second silence */
-		char *nm = peer_name_n(w->n_urls, w->order[w->at]);
-		char *e = xasprintf("not sent again: %s, which got the first attempt, still does not "
-				    "answer (%s), so whether it holds the silence is unknown; retry when it "
-				    "answers, or look in the Silences view",
-				    nm, err ? err : resp->error ? resp->error : "no answer");
-		free(nm);
-		free(err);
-		write_finish(w, OUT_UNKNOWN, NULL, e, w->order[w->at]);
-		free(e);
-		return;
-	}
-	free(err);
-	write_try(w); /* not there: send it */
-}
-
-static void write_try(write_op_t *w)
-{
-	alerts_t *al = w->al;
-	size_t peer = w->order[w->at];
-	const char *base = w->urls[peer];
-	http_opts_t o;
-	memset(&o, 0, sizeof o);
-	if (w->verify) {
-		char *url = am_url_silences(base);
-		w->req = http_get(al->http, url, al->timeout_ms, on_verify, w);
-		free(url);
-		if (w->req)
-			return;
-		w->verify = 0;
-	}
-	/* a write waits longer than a read: losing an ack to a slow peer is worse */
-	o.timeout_ms = al->timeout_ms > LONG_MAX / 2 ? LONG_MAX : 2 * al->timeout_ms;
-	char *url;
-	if (w->kind == W_EXPIRE) {
-		o.method = "DELETE";
-		url = am_url_silence(base, w->id);
-	} else {
-		o.method = "POST";
-		o.body = w->body;
-		o.body_len = strlen(w->body);
-		o.content_type = "application/json";
-		url = am_url_silences(base);
-	}
-	w->req = http_request(al->http, url, &o, on_write, w);
-	free(url);
-	if (!w->req) {
-		w->at++;
-		if (w->at < w->n_order) {
-			write_try(w);
-			return;
-		}
-		write_finish(w, OUT_FAILED, NULL, "not sent: could not start the request", (size_t)-1);
-	}
-}
-
-/* Start a write: the reader first, then the peers that are up, then the rest. */
-static int write_start_ex(alerts_t *al, wkind_t kind, char *body, const char *id,
-			  const am_matchers_t *verify_m, const char *author, const char *comment,
-			  const char *first_url, alerts_write_cb cb, void *ud)
-{
-	write_op_t *w = xcalloc(1, sizeof *w);
-	if (verify_m) {
-		w->verify = 1;
-		for (size_t i = 0; i < verify_m->n; i++)
-			am_matchers_add(&w->m, verify_m->v[i].name, verify_m->v[i].value,
-					verify_m->v[i].is_regex, verify_m->v[i].is_equal);
-		w->author = xstrdup(author ? author : "");
-		w->comment = xstrdup(comment ? comment : "");
-	}
-	w->al = al;
-	w->kind = kind;
-	w->body = body;
-	w->id = id ? xstrdup(id) : NULL;
-	w->cb = cb;
-	w->ud = ud;
-	sb_init(&w->failed);
-	w->next = al->writes;
-	al->writes = w;
-	if (alerts_read_only(al)) {
-		char *e = xasprintf("read-only: context '%s' does not allow writes (--read-only or "
-				    "read-only: true); nothing was sent",
-				    al->ctx.name ? al->ctx.name : "default");
-		write_finish(w, OUT_FAILED, NULL, e, (size_t)-1);
-		free(e);
-		return -1;
-	}
-	size_t n = al->bk->n_am;
-	if (!n) {
-		write_finish(w, OUT_FAILED, NULL, "not sent: no Alertmanager URL in this context", (size_t)-1);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		w->urls[w->n_urls++] = xstrdup(al->bk->am[i].url);
-	size_t r = al->reader < n ? al->reader : 0;
-	/* a retry starts where the first attempt went: only that peer can say
-	 * whether it was done */
-	for (size_t i = 0; first_url && i < n; i++)
-		if (!strcmp(w->urls[i], first_url)) {
-			r = i;
-			w->verify_strict = w->verify;
-		}
-	w->order[w->n_order++] = r;
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++)
-			if (i != r && (pass == 0) == backend_up(&al->bk->am[i]))
-				w->order[w->n_order++] = i;
-	write_try(w);
-	return 0;
-}
-
-static int write_start(alerts_t *al, wkind_t kind, char *body, const char *id,
-		       alerts_write_cb cb, void *ud)
-{
-	return write_start_ex(al, kind, body, id, NULL, NULL, NULL, NULL, cb, ud);
-}
-
-int alerts_silence_create(alerts_t *al, const am_matchers_t *m, double starts_at,
-			  double ends_at, const char *author, const char *comment,
-			  alerts_write_cb cb, void *ud)
-{
-	char *body = am_silence_body(m, starts_at, ends_at, author, comment, NULL);
-	return write_start(al, W_CREATE, body, NULL, cb, ud);
-}
-
-int alerts_silence_create_checked(alerts_t *al, const am_matchers_t *m, double starts_at,
-				  double ends_at, const char *author, const char *comment,
-				  const char *peer_url, alerts_write_cb cb, void *ud)
-{
-	char *body = am_silence_body(m, starts_at, ends_at, author, comment, NULL);
-	return write_start_ex(al, W_CREATE, body, NULL, m, author, comment, peer_url, cb, ud);
-}
-
-int alerts_silence_update(alerts_t *al, const am_silence_t *s, double ends_at,
-			  alerts_write_cb cb, void *ud)
-{
-	char *body = am_silence_body(&s->matchers, s->starts_at, ends_at, s->created_by,
-				     s->comment, s->id);
-	return write_start(al, W_UPDATE, body, s->id, cb, ud);
-}
-
-int alerts_silence_expire(alerts_t *al, const char *id, alerts_write_cb cb, void *ud)
-{
-	return write_start(al, W_EXPIRE, NULL, id, cb, ud);
 }
