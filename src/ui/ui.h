@@ -71,8 +71,14 @@ char *ui_fmt_time(double t, char *buf, size_t n);
 /* "1h58m" until t (from now); "expired" when past. */
 char *ui_fmt_left(double t, char *buf, size_t n);
 
-/* The console's `:` commands and global keys (for help). */
+/* The console's `:` commands (src/ui/commands.c) and global keys (for help). */
 const command_t *ui_commands(size_t *n);
+/* Run a `:` line: the shown view's commands first, then the console's. */
+void ui_run_command(ui_t *ui, const char *line, void *ud);
+/* The view on screen. */
+view_t *ui_cur_view(ui_t *ui);
+/* Open the help box (every key and command, from the tables). */
+void ui_open_help(ui_t *ui);
 const keybind_t *ui_global_keys(size_t *n);
 /* Quit; asks first while a write to Alertmanager is under way. */
 void ui_quit(ui_t *ui);
