@@ -188,6 +188,7 @@ static void build_done(uv_work_t *w, int status)
 	size_t *old_crit = al->crit;
 	size_t n_old = al->n_crit;
 	al->list = j->list;
+	al->list_gen++;
 	al->crit = j->crit;
 	al->n_crit = j->n_crit;
 	memset(&j->list, 0, sizeof j->list);
@@ -489,6 +490,7 @@ static void on_silences(const http_response_t *resp, void *ud)
 	} else {
 		am_silences_free(&al->sil);
 		al->sil = got;
+		al->sil_gen++;
 		al->have_sil = 1;
 		al->sil_last_ok = now_unix();
 		set_str(&al->sil_error, NULL);
@@ -561,6 +563,7 @@ void alerts_set_filter(alerts_t *al, const char *filter)
 {
 	set_str(&al->filter, filter && *filter ? filter : NULL);
 	alertlist_refilter(&al->list, al->filter);
+	al->list_gen++;
 	alerts_changed(al);
 }
 
@@ -624,6 +627,8 @@ void alerts_set_context(alerts_t *al, const conf_context_t *ctx)
 	al->crit = NULL;
 	al->n_crit = 0;
 	am_silences_free(&al->sil);
+	al->list_gen++;
+	al->sil_gen++;
 	al->have = al->have_sil = 0;
 	al->firing = -1;
 	al->reader = 0;

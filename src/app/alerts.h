@@ -39,6 +39,7 @@ typedef struct alerts {
 	size_t reader;         /* index of the peer the last alert list came from */
 
 	alertlist_t list;      /* the last good list (grouped, sorted, filtered) */
+	unsigned list_gen;     /* a new number whenever `list` changes (views re-key their rows then) */
 	char *filter;          /* `/` filter, NULL none */
 	int have;              /* a list was ever received */
 	char *error;           /* why the last refresh failed, NULL when it did not */
@@ -47,6 +48,7 @@ typedef struct alerts {
 	char *pending_error;   /* Prometheus /api/v1/alerts failed (pending alerts unknown) */
 
 	am_silences_t sil;     /* the last good silences list */
+	unsigned sil_gen;      /* a new number whenever `sil` changes */
 	int have_sil;
 	char *sil_error;
 	double sil_last_ok;

@@ -11,6 +11,7 @@
 
 typedef struct {
 	list_t list;
+	unsigned seen_gen;  /* the alert list the selection was last placed in */
 	char *old_filter;  /* the filter before `/` was pressed, restored on Esc */
 } alerts_view_t;
 
@@ -54,7 +55,12 @@ static char *key_of_row(void *ctx, size_t i)
 static void reselect(view_t *v)
 {
 	alerts_view_t *av = v->priv;
-	list_keep(&av->list, al_of(v)->list.n_rows, key_of_row, al_of(v));
+	alerts_t *al = al_of(v);
+	/* only a new list moves rows: keying every row at each paint is waste */
+	if (av->seen_gen == al->list_gen)
+		return;
+	av->seen_gen = al->list_gen;
+	list_keep(&av->list, al->list.n_rows, key_of_row, al);
 }
 
 static void remember(view_t *v)

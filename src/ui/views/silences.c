@@ -11,6 +11,8 @@ typedef struct {
 	int show_expired;
 	size_t *rows;      /* indices into al->sil of the silences shown */
 	size_t n_rows;
+	unsigned seen_gen; /* the silences list the rows were built from */
+	int seen_expired;  /* ... and whether they showed the expired ones */
 } silences_view_t;
 
 static const keybind_t silences_keys[] = {
@@ -49,6 +51,11 @@ static void build_rows(view_t *v)
 {
 	silences_view_t *sv = v->priv;
 	alerts_t *al = al_of(v);
+	/* rebuilt when the list or the choice changed, not at every paint */
+	if (sv->rows && sv->seen_gen == al->sil_gen && sv->seen_expired == sv->show_expired)
+		return;
+	sv->seen_gen = al->sil_gen;
+	sv->seen_expired = sv->show_expired;
 	free(sv->rows);
 	sv->rows = xcalloc(al->sil.n ? al->sil.n : 1, sizeof *sv->rows);
 	sv->n_rows = 0;
