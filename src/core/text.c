@@ -74,3 +74,14 @@ char *text_sanitize(const char *s)
 	*o = '\0';
 	return r;
 }
+
+char *text_excerpt(const char *s, size_t max)
+{
+	s = s ? s : "";
+	size_t n = strlen(s);
+	if (n <= max)
+		return xstrdup(s);
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return xasprintf("%.*s...", (int)max, s);
+}

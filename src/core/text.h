@@ -1,6 +1,7 @@
 /* Making outside text safe for a terminal. */
 #ifndef ICN_TEXT_H
 #define ICN_TEXT_H
+#include <stddef.h>
 
 /* A malloc'd copy of s that a terminal cannot be steered by: tab, CR and LF
  * become spaces; other C0 controls, DEL, C1 controls (raw bytes or U+0080..U+009F)
@@ -13,5 +14,9 @@ char *text_sanitize(const char *s);
  * (zero-width spaces and joiners, U+FEFF, ...):
  * shown as '?' wherever outside text is drawn. */
 int text_is_format_control(unsigned codepoint);
+
+/* At most `max` bytes of s (NULL: ""), cut on a UTF-8 character boundary and
+ * ended with "..." when cut (malloc'd). The text is not sanitised. */
+char *text_excerpt(const char *s, size_t max);
 
 #endif

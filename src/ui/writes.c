@@ -1,6 +1,7 @@
 /* Writes to Alertmanager from the TUI: acknowledge form, expire and extend, each confirmed, each reported, each retryable. */
 #include "config.h"
 #include "ui/writes.h"
+#include "core/text.h"
 #include "core/units.h"
 #include <stdlib.h>
 #include <string.h>
@@ -129,59 +130,64 @@ static int fail_retry(void *ctx)
 	return OV_KEEP;
 }
 
+static const char *doing(const wr_t *w)
+{
+	return w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending";
+}
+
+static void say_done(ui_t *ui, const wr_t *w, const alerts_write_t *res)
+{
+	char until[32];
+	const char *sep = res->note ? "; " : "", *note = res->note ? res->note : "";
+	switch (w->kind) {
+	case WR_ACK:
+		ui_say(ui, 0, "acknowledged %s in %s: silence %s until %s%s%s", w->what, w->ctx_name,
+		       res->id ? res->id : "?",
+		       ui_fmt_time(now_unix() + (double)w->dur_ms / 1000.0, until, sizeof until), sep, note);
+		break;
+	case WR_EXPIRE:
+		ui_say(ui, 0, "expired %s in %s%s%s", w->what, w->ctx_name, sep, note);
+		break;
+	case WR_EXTEND: {
+		int new_id = res->id && w->id && strcmp(res->id, w->id);
+		ui_say(ui, 0, "extended %s in %s%s%s%s%s", w->what, w->ctx_name, new_id ? ": new id " : "",
+		       new_id ? res->id : "", sep, note);
+		break;
+	}
+	}
+}
+
 static void on_done(alerts_t *al, const alerts_write_t *res, void *ud)
 {
 	(void)al;
 	wr_t *w = ud;
 	ui_t *ui = w->ui;
-	if (!res->ok && ui->quit) {
+	const char *error = res->error ? res->error : "unknown error";
+	if (res->ok) {
+		say_done(ui, w, res);
+	} else if (ui->quit) {
 		/* the screen is gone: say it on stderr when the console has stopped */
-		sb_printf(&ui->exit_notes, "icn-console: %s %s in %s: %s\n",
-			  w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
-			  w->what, w->ctx_name, res->error ? res->error : "unknown error");
-	} else if (res->ok) {
-		char until[32];
-		switch (w->kind) {
-		case WR_ACK:
-			ui_say(ui, 0, "acknowledged %s in %s: silence %s until %s%s%s", w->what, w->ctx_name,
-			       res->id ? res->id : "?",
-			       ui_fmt_time(now_unix() + (double)w->dur_ms / 1000.0, until, sizeof until),
-			       res->note ? "; " : "", res->note ? res->note : "");
-			break;
-		case WR_EXPIRE:
-			ui_say(ui, 0, "expired %s in %s%s%s", w->what, w->ctx_name, res->note ? "; " : "",
-			       res->note ? res->note : "");
-			break;
-		case WR_EXTEND:
-			ui_say(ui, 0, "extended %s in %s%s%s%s%s", w->what, w->ctx_name,
-			       res->id && w->id && strcmp(res->id, w->id) ? ": new id " : "",
-			       res->id && w->id && strcmp(res->id, w->id) ? res->id : "",
-			       res->note ? "; " : "", res->note ? res->note : "");
-			break;
-		}
-	} else if (res->unknown && res->peer) {
-		/* remembered for a retry: that peer is the one to ask first */
-		free(w->unknown_peer);
-		w->unknown_peer = xstrdup(res->peer);
-	}
-	if (res->ok || (!res->ok && ui->quit)) {
-		/* said above */
+		sb_printf(&ui->exit_notes, "icn-console: %s %s in %s: %s\n", doing(w), w->what,
+			  w->ctx_name, error);
 	} else if (w->gen != ui->ctx_gen) {
 		/* a box here would offer to retry in the wrong cluster */
-		ui_say(ui, 1, "%s %s in %s %s: %s (the context has changed since: look in that context's Silences view before acknowledging again)",
-		       w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
-		       w->what, w->ctx_name, res->unknown ? "is UNSURE" : "FAILED",
-		       res->error ? res->error : "unknown error");
+		ui_say(ui, 1, "%s %s in %s %s: %s (the context has changed since: look in that "
+			      "context's Silences view before acknowledging again)",
+		       doing(w), w->what, w->ctx_name, res->unknown ? "is UNSURE" : "FAILED", error);
 	} else {
+		if (res->unknown && res->peer) {
+			/* remembered for a retry: that peer is the one to ask first */
+			free(w->unknown_peer);
+			w->unknown_peer = xstrdup(res->peer);
+		}
 		fail_t *f = xcalloc(1, sizeof *f);
 		f->w = w;
 		w->refs++;
-		f->error = xstrdup(res->error ? res->error : "unknown error");
+		f->error = xstrdup(error);
 		f->note = res->note ? xstrdup(res->note) : NULL;
 		f->unknown = res->unknown;
-		ui_say(ui, 1, "%s %s in %s %s: %s",
-		       w->kind == WR_ACK ? "acknowledging" : w->kind == WR_EXPIRE ? "expiring" : "extending",
-		       w->what, w->ctx_name, res->unknown ? "is UNSURE" : "FAILED", f->error);
+		ui_say(ui, 1, "%s %s in %s %s: %s", doing(w), w->what, w->ctx_name,
+		       res->unknown ? "is UNSURE" : "FAILED", f->error);
 		textbox_t *tb = textbox_open_quiet(ui, res->unknown ? "Alertmanager write: no answer"
 								    : "Alertmanager write failed",
 						   fail_fill, f, fail_free);
@@ -332,25 +338,13 @@ void writes_ack_open(ui_t *ui, const labels_t *labels, size_t n_hint, int group)
 
 /* ---- expire ---- */
 
-/* At most `max` bytes of s, cut on a character boundary, "..." when cut: a
- * question must keep its "[y/N]" in sight whatever the comment's length. */
-static char *excerpt(const char *s, size_t max)
-{
-	s = s ? s : "";
-	size_t n = strlen(s);
-	if (n <= max)
-		return xstrdup(s);
-	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return xasprintf("%.*s...", (int)max, s);
-}
-
 static void expire_ask(ui_t *ui, const char *id, const char *by, const char *comment, const char *about)
 {
 	wr_t *w = wr_new(ui, WR_EXPIRE);
 	w->id = xstrdup(id);
 	w->what = xasprintf("silence %s%s%s", id, about ? " of " : "", about ? about : "");
-	char *by_s = excerpt(by ? by : "?", 40), *com = excerpt(comment, 60);
+	/* cut: a question must keep its "[y/N]" in sight whatever the comment */
+	char *by_s = text_excerpt(by ? by : "?", 40), *com = text_excerpt(comment, 60);
 	char *q = xasprintf("Expire silence %.8s (by %s: %s) in %s? [y/N]", id, by_s, com, w->ctx_name);
 	free(by_s);
 	free(com);

@@ -40,6 +40,20 @@ static void test_bidi_and_invisible_characters(void **state)
 	assert_false(text_is_format_control(0x05d0));
 }
 
+static void test_excerpt(void **state)
+{
+	(void)state;
+	char *e = text_excerpt("short", 10);
+	assert_string_equal(e, "short");
+	free(e);
+	e = text_excerpt("caf\xc3\xa9 au lait", 4); /* never half of the \xc3\xa9 */
+	assert_string_equal(e, "caf...");
+	free(e);
+	e = text_excerpt(NULL, 3);
+	assert_string_equal(e, "");
+	free(e);
+}
+
 static void test_whitespace_controls_become_spaces(void **state)
 {
 	(void)state;
@@ -80,6 +94,7 @@ int main(void)
 		cmocka_unit_test(test_escape_sequences_are_defused),
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_bidi_and_invisible_characters),
+		cmocka_unit_test(test_excerpt),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
