@@ -646,19 +646,25 @@ char *am_time_format(double t, char *buf, size_t n)
 	return buf;
 }
 
-char *am_silence_body(const am_matchers_t *m, double starts_at, double ends_at,
-		      const char *created_by, const char *comment, const char *id)
+json_t *am_matchers_json(const am_matchers_t *m)
 {
-	char ts[40];
-	json_t *root = json_object(), *ms = json_array();
+	json_t *a = json_array();
 	for (size_t i = 0; m && i < m->n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "name", jstr(m->v[i].name));
 		json_object_set_new(o, "value", jstr(m->v[i].value));
 		json_object_set_new(o, "isRegex", json_boolean(m->v[i].is_regex));
 		json_object_set_new(o, "isEqual", json_boolean(m->v[i].is_equal));
-		json_array_append_new(ms, o);
+		json_array_append_new(a, o);
 	}
+	return a;
+}
+
+char *am_silence_body(const am_matchers_t *m, double starts_at, double ends_at,
+		      const char *created_by, const char *comment, const char *id)
+{
+	char ts[40];
+	json_t *root = json_object(), *ms = am_matchers_json(m);
 	if (id)
 		json_object_set_new(root, "id", jstr(id));
 	json_object_set_new(root, "matchers", ms);

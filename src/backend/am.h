@@ -136,6 +136,10 @@ int am_matchers_match(const am_matchers_t *m, const labels_t *labels);
 /* "alertname=\"VortexOOM\", node=\"director-5\"" (malloc'd), for confirmations. */
 char *am_matchers_format(const am_matchers_t *m);
 
+/* The matchers as Alertmanager writes them: [{"name","value","isRegex","isEqual"}]
+ * (a new jansson array; text that is not valid UTF-8 becomes '?'). */
+struct json_t;
+struct json_t *am_matchers_json(const am_matchers_t *m);
 /* The postableSilence JSON body (malloc'd): matchers, startsAt, endsAt
  * (RFC 3339 with milliseconds, UTC), createdBy, comment; with "id" when id is
  * not NULL (an update, e.g. extending). */

@@ -98,26 +98,12 @@ static json_t *jstrv(char **v, size_t n)
 	return a;
 }
 
-static json_t *jmatchers(const am_matchers_t *m)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < m->n; i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "name", jstr(m->v[i].name));
-		json_object_set_new(o, "value", jstr(m->v[i].value));
-		json_object_set_new(o, "isRegex", json_boolean(m->v[i].is_regex));
-		json_object_set_new(o, "isEqual", json_boolean(m->v[i].is_equal));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
 static json_t *jsilence(const am_silence_t *s)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", jstr(s->id));
 	json_object_set_new(o, "state", json_string(am_sil_state_name(s->state)));
-	json_object_set_new(o, "matchers", jmatchers(&s->matchers));
+	json_object_set_new(o, "matchers", am_matchers_json(&s->matchers));
 	json_object_set_new(o, "startsAt", jtime(s->starts_at));
 	json_object_set_new(o, "endsAt", jtime(s->ends_at));
 	json_object_set_new(o, "updatedAt", jtime(s->updated_at));
@@ -597,7 +583,7 @@ int cli_ack(const cli_cmd_t *c)
 			json_object_set_new(root, "context", jstr(ctx_name(c)));
 			json_object_set_new(root, "silenceID", jstr(r.id));
 			json_object_set_new(root, "alertmanager", jstr(r.peer));
-			json_object_set_new(root, "matchers", jmatchers(&m));
+			json_object_set_new(root, "matchers", am_matchers_json(&m));
 			json_object_set_new(root, "startsAt", jtime(starts));
 			json_object_set_new(root, "endsAt", jtime(ends));
 			json_object_set_new(root, "createdBy", jstr(c->author));
@@ -639,7 +625,7 @@ int cli_unack(const cli_cmd_t *c)
 	const am_silence_t *sl = s.al.have_sil ? alerts_find_silence(&s.al, id) : NULL;
 	char *what = sl ? am_matchers_format(&sl->matchers) : NULL;
 	/* copied now: a good write refreshes the silences list under sl */
-	json_t *mjson = sl ? jmatchers(&sl->matchers) : json_null();
+	json_t *mjson = sl ? am_matchers_json(&sl->matchers) : json_null();
 	int rc;
 	if (sl && sl->state == AM_SIL_EXPIRED) {
 		char t[32];
