@@ -6,6 +6,8 @@
 set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
+# shellcheck source=../tmux.sh
+. "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
 AMTOOL=${AMTOOL:-$(command -v amtool || true)}
@@ -16,7 +18,6 @@ if [[ -z $TMUX_BIN || -z $AMTOOL ]]; then
 	exit 0
 fi
 sock=icn-e2e-alerts-$$
-tm() { "$TMUX_BIN" -L "$sock" "$@"; }
 cleanup() {
 	tm kill-server 2>/dev/null || true
 	[[ -n ${AM_STOPPED:-} ]] && kill -CONT "$ALERTMANAGER_PID" 2>/dev/null
@@ -26,23 +27,8 @@ trap cleanup EXIT
 stack_start
 work=$STACK_DIR
 
-tm -f /dev/null new-session -d -s keep "sleep 3600"
-nsess=0
-start() {
-	local w=$1 h=$2
-	shift 2
-	rm -f "$work/rc"
-	[[ $nsess -gt 0 ]] && tm kill-session -t "t$nsess" 2>/dev/null
-	nsess=$((nsess + 1))
-	sess=t$nsess
-	tm -f /dev/null new-session -d -s "$sess" -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 TERM=xterm-256color USER=oncall ICN_CONSOLE_DATADIR='$ICN_CONSOLE_DATADIR' ${extra_env:-} '$ICN_CONSOLE' $* ; echo \$? > '$work/rc'; sleep 30"
-}
-screen() { tm capture-pane -p -t "$sess"; }
-shows() { screen | grep -qF -- "$1"; }
-hides() { ! screen | grep -qF -- "$1"; }
-dump() { screen | sed 's/^/  | /'; }
-keys() { tm send-keys -t "$sess" "$@"; }
+base_env=USER=oncall
+tui_server
 # silences amtool sees, as JSON
 am_silences() { "$AMTOOL" --alertmanager.url="$ALERTMANAGER_URL" silence query -o json 2>/dev/null; }
 am_active_count() { am_silences | jq 'length'; }

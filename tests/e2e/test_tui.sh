@@ -5,6 +5,8 @@
 set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
+# shellcheck source=../tmux.sh
+. "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
 plan 20
@@ -13,7 +15,6 @@ if [[ -z $TMUX_BIN ]]; then
 	exit 0
 fi
 sock=icn-e2e-$$
-tm() { "$TMUX_BIN" -L "$sock" "$@"; }
 cleanup() {
 	tm kill-server 2>/dev/null || true
 	stack_stop
@@ -22,24 +23,7 @@ trap cleanup EXIT
 stack_start
 work=$STACK_DIR
 
-# start W H ARGS...: the console in a fresh tmux session; its exit code lands in $work/rc
-# Each start gets a new session, and a placeholder session keeps the one tmux
-# server alive throughout (a server whose last session ends exits, and starting a
-# new one on the same socket races with that shutdown).
-tm -f /dev/null new-session -d -s keep "sleep 3600"
-nsess=0
-start() {
-	local w=$1 h=$2
-	shift 2
-	rm -f "$work/rc"
-	[[ $nsess -gt 0 ]] && tm kill-session -t "t$nsess" 2>/dev/null
-	nsess=$((nsess + 1))
-	sess=t$nsess
-	tm -f /dev/null new-session -d -s "$sess" -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 TERM=xterm-256color ICN_CONSOLE_DATADIR='$ICN_CONSOLE_DATADIR' ${extra_env:-} '$ICN_CONSOLE' $* ; echo \$? > '$work/rc'; sleep 30"
-}
-screen() { tm capture-pane -p -t "$sess"; }
-shows() { screen | grep -qF -- "$1"; }
+tui_server
 titles=("Block production rate" "P2P connected peers" "Vortex VRAM" "Vortex generation P99"
 	"BFT round P99" "Stake by region" "Slashing events (24h)")
 all_titles() {
@@ -50,7 +34,6 @@ all_titles() {
 # values, not placeholders: no panel still waiting for its first answer
 all_loaded() { all_titles && ! screen | grep -qE 'waiting|loading'; }
 alive() { [[ ! -f $work/rc ]]; }
-dump() { screen | sed 's/^/  | /'; }
 
 start 80 24 --config "$STACK_CONFIG" --refresh 1s
 if wait_for 20 all_loaded; then ok "80x24: every panel title and value shows"; else not_ok "80x24: every panel title and value shows" "$(dump)"; fi
