@@ -96,15 +96,19 @@ static double stale_after(const dash_t *d)
 	return (3.0 * (double)d->refresh_ms + (double)d->timeout_ms) / 1000.0;
 }
 
-/* The state a panel shows, from its data, its error and its age. */
+/* The state a panel shows, from its data, and whether that data is stale. A
+ * failed query or silence does not change the state: the last judgement keeps
+ * its colour, marked stale with its age, so on-call keeps every red signal. */
 static void panel_state(dash_t *d, panel_rt_t *p, double now)
 {
 	if (!p->have_data) {
 		p->state = p->error ? PSTATE_ERROR : PSTATE_STALE;
+		p->stale = 0;
 		return;
 	}
-	if (p->error || p->no_data || now - p->last_ok > stale_after(d)) {
-		p->state = PSTATE_STALE;
+	p->stale = p->error != NULL || now - p->last_ok > stale_after(d);
+	if (p->no_data) {
+		p->state = PSTATE_STALE; /* "no data": the answer held no series */
 		return;
 	}
 	if (p->def->type == PANEL_BARS) {
@@ -320,8 +324,9 @@ int dash_tick(dash_t *d, double now)
 	int any = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		pstate_t old = d->p[i].state;
+		int was_stale = d->p[i].stale;
 		panel_state(d, &d->p[i], now);
-		any |= old != d->p[i].state;
+		any |= old != d->p[i].state || was_stale != d->p[i].stale;
 	}
 	return any;
 }

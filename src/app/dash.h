@@ -22,7 +22,10 @@ typedef struct {
 	double range_start, range_end;
 	double range_step;    /* step of the range query, seconds */
 	char *range_error;    /* why the last range query failed; NULL when it did not */
-	pstate_t state;
+	pstate_t state;       /* judged from the last good data, kept while it is stale:
+	                         red stays red when Prometheus stops answering */
+	int stale;            /* the data is old: the last query failed or none came for
+	                         longer than stale_after; its age is now - last_ok */
 	char *error;          /* why the last query failed; NULL when it did not */
 	char **warnings;
 	size_t n_warnings;

@@ -108,6 +108,31 @@ pstate_t panel_eval(const panel_def_t *p, double v)
 	return PSTATE_OK;
 }
 
+double panel_badness(const panel_def_t *p, double v)
+{
+	if (isnan(v))
+		return -INFINITY;
+	const threshold_t *t = p->crit.set ? &p->crit : p->warn.set ? &p->warn : NULL;
+	if (t && (t->op == CMP_LT || t->op == CMP_LE))
+		return -v;
+	if (t && (t->op == CMP_EQ || t->op == CMP_NE))
+		return threshold_match(t, v) ? 1 : 0;
+	return v;
+}
+
+int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, const char *nb)
+{
+	/* NaN is "no data": after every judged value */
+	int ra = isnan(va) ? -1 : (int)panel_eval(p, va);
+	int rb = isnan(vb) ? -1 : (int)panel_eval(p, vb);
+	if (ra != rb)
+		return ra > rb ? -1 : 1;
+	double ba = panel_badness(p, va), bb = panel_badness(p, vb);
+	if (ba != bb)
+		return ba > bb ? -1 : 1;
+	return strcmp(na ? na : "", nb ? nb : "");
+}
+
 double reduce_values(reduce_t r, const double *v, size_t n)
 {
 	double acc = NAN;

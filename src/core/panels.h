@@ -69,6 +69,13 @@ int threshold_parse(const char *s, threshold_t *out); /* "> 11.5e9" -> 0, else -
 int threshold_match(const threshold_t *t, double v);  /* 1 when v breaches it (NaN never does) */
 /* ok/warn/crit of a value against the panel's thresholds (crit wins). */
 pstate_t panel_eval(const panel_def_t *p, double v);
+/* How bad a value is, against the panel's thresholds: larger is worse. For
+ * "> X" thresholds that is the value, for "< X" its negation; NaN is the least
+ * bad (-inf). Used to sort series worst-first and to keep the worst ones. */
+double panel_badness(const panel_def_t *p, double v);
+/* Order two named values worst-first: state (crit, warn, ok), then badness,
+ * then name (so equal rows never trade places between refreshes). strcmp-like. */
+int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, const char *nb);
 /* Apply the panel's reduction to n values (NaN ignored; all NaN -> NaN). */
 double reduce_values(reduce_t r, const double *v, size_t n);
 

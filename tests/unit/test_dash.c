@@ -334,11 +334,14 @@ static void test_error_then_stale(void **state)
 	assert_null(panel(e, 0)->error);
 	assert_true(panel(e, 0)->value == 3);
 
-	/* old data and a new failure: stale, the old value kept */
+	assert_false(panel(e, 0)->stale);
+
+	/* old data and a new failure: the old state and value kept, marked stale */
 	standin_answer(r->now, 400, "application/json",
 		   "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:1: parse error\"}");
 	refresh(e, now_unix(), 0);
-	assert_state(e, 0, PSTATE_STALE);
+	assert_state(e, 0, PSTATE_OK);
+	assert_true(panel(e, 0)->stale);
 	assert_prefix(panel(e, 0)->error, "bad_data");
 	assert_true(panel(e, 0)->value == 3);
 	assert_int_equal(d->bk->prom.health, BK_OK);
@@ -346,12 +349,39 @@ static void test_error_then_stale(void **state)
 	/* a proxy's error page is the server failing */
 	standin_answer(r->now, 502, "text/html", "<html>Bad Gateway</html>");
 	refresh(e, now_unix(), 0);
-	assert_state(e, 0, PSTATE_STALE);
+	assert_state(e, 0, PSTATE_OK);
+	assert_true(panel(e, 0)->stale);
 	assert_prefix(panel(e, 0)->error, "HTTP 502");
 	assert_int_equal(d->bk->prom.health, BK_DOWN);
 	assert_string_equal(d->bk->prom.error, "HTTP 502");
 	assert_int_equal(dash_tick(d, now_unix() + 3600), 0);
-	assert_state(e, 0, PSTATE_STALE);
+	assert_state(e, 0, PSTATE_OK);
+	assert_true(panel(e, 0)->stale);
+}
+
+/* Red stays red: a CRIT panel whose Prometheus stops answering keeps CRIT,
+ * marked stale, and so does one whose answers merely stop coming. */
+static void test_crit_stays_crit(void **state)
+{
+	env_t *e = *state;
+	route_t *r = add_route(e, "q", 200,
+			       "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"9\"]}}");
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q, "
+			     "thresholds: {crit: \"> 5\"}}\n", 0, 0);
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_CRIT);
+	assert_false(panel(e, 0)->stale);
+	/* no answer for longer than the stale age: still CRIT, now stale */
+	assert_int_equal(dash_tick(d, now_unix() + 3600), 1);
+	assert_state(e, 0, PSTATE_CRIT);
+	assert_true(panel(e, 0)->stale);
+	/* the server fails: still CRIT, stale, the error kept beside it */
+	standin_answer(r->now, 503, "text/plain", "down for maintenance");
+	refresh(e, now_unix(), 0);
+	assert_state(e, 0, PSTATE_CRIT);
+	assert_true(panel(e, 0)->stale);
+	assert_non_null(panel(e, 0)->error);
+	assert_true(panel(e, 0)->value == 9);
 }
 
 static int count_lines(const char *path, const char *needle)
@@ -502,6 +532,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_states),
 		T(test_error_then_stale),
+		T(test_crit_stays_crit),
 		T(test_dead_port),
 		T(test_slow),
 		T(test_range_failure),
