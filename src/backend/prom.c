@@ -200,33 +200,101 @@ static int cmp_sample_t(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static char *parse_vector(const json_t *res, locale_t loc, series_set_t *set)
+/* ---- keeping the worst series of a big answer ---- */
+
+typedef struct {
+	const prom_parse_opts_t *o;
+	size_t total;         /* series seen */
+	double sum;           /* of their finite last values */
+} keep_t;
+
+static double rank_of(const keep_t *k, const series_t *s)
 {
-	size_t i;
-	json_t *e;
-	json_array_foreach(res, i, e) {
-		const char *why;
-		const json_t *val, *hist;
-		double t = 0, v = 0;
-		series_t *s;
-		if (!json_is_object(e))
-			return xasprintf("data.result[%zu]: not an object", i);
-		val = json_object_get(e, "value");
-		hist = json_object_get(e, "histogram");
-		s = series_set_add(set);
-		why = parse_metric(json_object_get(e, "metric"), &s->labels);
-		if (!why) {
-			if (val)
-				why = parse_pair(val, 0, loc, &t, &v);
-			else if (hist)
-				why = parse_pair(hist, 1, loc, &t, &v);
-			else
-				why = "neither \"value\" nor \"histogram\"";
-		}
-		if (why)
-			return xasprintf("data.result[%zu]: %s", i, why);
-		series_push(s, t, v);
+	double v = series_last(s);
+	if (isnan(v))
+		return -INFINITY;
+	return k->o && k->o->rank ? k->o->rank(v, k->o->rank_ud) : v;
+}
+
+static int labels_cmp(const labels_t *a, const labels_t *b)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++) {
+		int c = strcmp(a->v[i].name, b->v[i].name);
+		if (!c)
+			c = strcmp(a->v[i].value, b->v[i].value);
+		if (c)
+			return c;
 	}
+	return (a->n > b->n) - (a->n < b->n);
+}
+
+static int cmp_worst(const void *x, const void *y, void *ud)
+{
+	const series_t *a = x, *b = y;
+	double ra = rank_of(ud, a), rb = rank_of(ud, b);
+	if (ra != rb)
+		return ra > rb ? -1 : 1;
+	return labels_cmp(&a->labels, &b->labels);
+}
+
+/* Keep the `max` worst series (worst first), free the others. */
+static void prune(keep_t *k, series_set_t *set, size_t max)
+{
+	if (set->n <= max)
+		return;
+	qsort_r(set->v, set->n, sizeof *set->v, cmp_worst, k);
+	for (size_t i = max; i < set->n; i++) {
+		labels_free(&set->v[i].labels);
+		free(set->v[i].samples);
+	}
+	set->n = max;
+}
+
+/* A series was added: count it, and when twice the cap are held, drop down
+ * to the cap (so memory is bounded by the cap, not by the answer). */
+static void keep_note(keep_t *k, series_set_t *set)
+{
+	double v = series_last(&set->v[set->n - 1]);
+	k->total++;
+	if (isfinite(v))
+		k->sum += v;
+	size_t max = k->o ? k->o->max_series : 0;
+	if (max && set->n >= 2 * max)
+		prune(k, set, max);
+}
+
+static void keep_end(keep_t *k, series_set_t *set, prom_result_t *out)
+{
+	size_t max = k->o ? k->o->max_series : 0;
+	if (max)
+		prune(k, set, max);
+	out->n_series_total = k->total;
+	out->sum_all = k->sum;
+}
+
+static char *vector_elem(const json_t *e, size_t i, locale_t loc, series_set_t *set)
+{
+	const char *why;
+	const json_t *val, *hist;
+	double t = 0, v = 0;
+	series_t *s;
+	if (!json_is_object(e))
+		return xasprintf("data.result[%zu]: not an object", i);
+	val = json_object_get(e, "value");
+	hist = json_object_get(e, "histogram");
+	s = series_set_add(set);
+	why = parse_metric(json_object_get(e, "metric"), &s->labels);
+	if (!why) {
+		if (val)
+			why = parse_pair(val, 0, loc, &t, &v);
+		else if (hist)
+			why = parse_pair(hist, 1, loc, &t, &v);
+		else
+			why = "neither \"value\" nor \"histogram\"";
+	}
+	if (why)
+		return xasprintf("data.result[%zu]: %s", i, why);
+	series_push(s, t, v);
 	return NULL;
 }
 
@@ -249,38 +317,47 @@ static char *parse_samples(const json_t *arr, int hist, locale_t loc, series_t *
 	return NULL;
 }
 
-static char *parse_matrix(const json_t *res, locale_t loc, series_set_t *set)
+static char *matrix_elem(const json_t *e, size_t i, locale_t loc, series_set_t *set)
+{
+	const json_t *vals, *hists;
+	const char *why;
+	char *m;
+	series_t *s;
+	if (!json_is_object(e))
+		return xasprintf("data.result[%zu]: not an object", i);
+	vals = json_object_get(e, "values");
+	hists = json_object_get(e, "histograms");
+	if (!vals && !hists)
+		return xasprintf("data.result[%zu]: neither \"values\" nor \"histograms\"", i);
+	s = series_set_add(set);
+	why = parse_metric(json_object_get(e, "metric"), &s->labels);
+	if (why)
+		return xasprintf("data.result[%zu]: %s", i, why);
+	if ((m = parse_samples(vals, 0, loc, s, i, "values")))
+		return m;
+	if ((m = parse_samples(hists, 1, loc, s, i, "histograms")))
+		return m;
+	/* Float and histogram samples of one series come in two arrays. */
+	if (json_is_array(vals) && json_array_size(vals) && json_is_array(hists) &&
+	    json_array_size(hists))
+		qsort(s->samples, s->n, sizeof *s->samples, cmp_sample_t);
+	return NULL;
+}
+
+static char *parse_series(const json_t *res, int vec, locale_t loc, keep_t *k, series_set_t *set)
 {
 	size_t i;
 	json_t *e;
 	json_array_foreach(res, i, e) {
-		const json_t *vals, *hists;
-		const char *why;
-		char *m;
-		series_t *s;
-		if (!json_is_object(e))
-			return xasprintf("data.result[%zu]: not an object", i);
-		vals = json_object_get(e, "values");
-		hists = json_object_get(e, "histograms");
-		if (!vals && !hists)
-			return xasprintf("data.result[%zu]: neither \"values\" nor \"histograms\"", i);
-		s = series_set_add(set);
-		why = parse_metric(json_object_get(e, "metric"), &s->labels);
-		if (why)
-			return xasprintf("data.result[%zu]: %s", i, why);
-		if ((m = parse_samples(vals, 0, loc, s, i, "values")))
+		char *m = vec ? vector_elem(e, i, loc, set) : matrix_elem(e, i, loc, set);
+		if (m)
 			return m;
-		if ((m = parse_samples(hists, 1, loc, s, i, "histograms")))
-			return m;
-		/* Float and histogram samples of one series come in two arrays. */
-		if (json_is_array(vals) && json_array_size(vals) && json_is_array(hists) &&
-		    json_array_size(hists))
-			qsort(s->samples, s->n, sizeof *s->samples, cmp_sample_t);
+		keep_note(k, set);
 	}
 	return NULL;
 }
 
-static char *parse_data(const json_t *data, locale_t loc, prom_result_t *out)
+static char *parse_data(const json_t *data, locale_t loc, keep_t *k, prom_result_t *out)
 {
 	const json_t *rt, *res;
 	const char *type;
@@ -298,7 +375,7 @@ static char *parse_data(const json_t *data, locale_t loc, prom_result_t *out)
 			return NULL; /* an empty result may be written as null */
 		if (!json_is_array(res))
 			return xstrdup("data.result is not an array");
-		return vec ? parse_vector(res, loc, &out->set) : parse_matrix(res, loc, &out->set);
+		return parse_series(res, vec, loc, k, &out->set);
 	}
 	if (strcmp(type, "scalar") == 0) {
 		double t = 0, v = 0;
@@ -307,6 +384,7 @@ static char *parse_data(const json_t *data, locale_t loc, prom_result_t *out)
 		if (why)
 			return xasprintf("data.result: %s", why);
 		series_push(series_set_add(&out->set), t, v);
+		keep_note(k, &out->set);
 		return NULL;
 	}
 	if (strcmp(type, "string") == 0) {
@@ -324,9 +402,8 @@ static char *parse_data(const json_t *data, locale_t loc, prom_result_t *out)
 	return m;
 }
 
-static char *parse_warnings(const json_t *root, const char *key, prom_result_t *out)
+static char *parse_warning_list(const json_t *w, const char *key, prom_result_t *out)
 {
-	const json_t *w = json_object_get(root, key);
 	size_t i;
 	json_t *e;
 	if (!w || json_is_null(w))
@@ -342,6 +419,235 @@ static char *parse_warnings(const json_t *root, const char *key, prom_result_t *
 	return NULL;
 }
 
+static char *parse_warnings(const json_t *root, const char *key, prom_result_t *out)
+{
+	return parse_warning_list(json_object_get(root, key), key, out);
+}
+
+/* ---- big answers: one result element at a time ----
+ *
+ * jansson builds a tree of the whole body, some 20 times its size: a 16 MB
+ * answer would cost 300 MB. A big body is skimmed instead: the envelope is
+ * walked without building it, each element of data.result is decoded on its
+ * own and dropped once its series is taken (or pruned by the series cap). */
+
+/* Bodies up to this are decoded whole: exact messages, and cheap. */
+#define WHOLE_MAX (1u << 20)
+
+typedef struct {
+	const char *p, *e;
+} span_t;
+
+static const char *skip_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* p at '"': past the closing quote, or NULL. */
+static const char *skip_string(const char *p, const char *e)
+{
+	for (p++; p < e; p++) {
+		if (*p == '\\') {
+			p++;
+			continue;
+		}
+		if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Past one JSON value (not validated inside: its parts are decoded later by
+ * jansson or skipped), or NULL when the body ends first. */
+static const char *skip_value(const char *p, const char *e)
+{
+	if (p >= e)
+		return NULL;
+	if (*p == '"')
+		return skip_string(p, e);
+	if (*p == '{' || *p == '[') {
+		size_t depth = 0;
+		while (p < e) {
+			if (*p == '"') {
+				if (!(p = skip_string(p, e)))
+					return NULL;
+				continue;
+			}
+			if (*p == '{' || *p == '[')
+				depth++;
+			else if ((*p == '}' || *p == ']') && --depth == 0)
+				return p + 1;
+			p++;
+		}
+		return NULL;
+	}
+	const char *q = p;
+	while (q < e && *q != ',' && *q != '}' && *q != ']' && *q != ' ' && *q != '\t' &&
+	       *q != '\r' && *q != '\n')
+		q++;
+	return q > p ? q : NULL;
+}
+
+static json_t *span_load(span_t v)
+{
+	return json_loadb(v.p, (size_t)(v.e - v.p), JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
+}
+
+/* Is the key at span k (with its quotes) the plain word w? */
+static int key_is(span_t k, const char *w)
+{
+	size_t n = strlen(w);
+	return (size_t)(k.e - k.p) == n + 2 && memcmp(k.p + 1, w, n) == 0;
+}
+
+typedef void (*member_fn)(span_t key, span_t val, void *ud);
+
+/* Walk the members of the object at *p; NULL when it is not a well-formed object. */
+static const char *walk_object(const char *p, const char *e, member_fn fn, void *ud)
+{
+	p = skip_ws(p, e);
+	if (p >= e || *p != '{')
+		return NULL;
+	p = skip_ws(p + 1, e);
+	if (p < e && *p == '}')
+		return p + 1;
+	for (;;) {
+		span_t k, v;
+		if (p >= e || *p != '"')
+			return NULL;
+		k.p = p;
+		if (!(k.e = p = skip_string(p, e)))
+			return NULL;
+		p = skip_ws(p, e);
+		if (p >= e || *p != ':')
+			return NULL;
+		v.p = p = skip_ws(p + 1, e);
+		if (!(v.e = p = skip_value(p, e)))
+			return NULL;
+		fn(k, v, ud);
+		p = skip_ws(p, e);
+		if (p < e && *p == ',') {
+			p = skip_ws(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == '}')
+			return p + 1;
+		return NULL;
+	}
+}
+
+typedef struct {
+	span_t status, data, warnings, infos, type, result;
+} skim_t;
+
+static void on_data_member(span_t k, span_t v, void *ud)
+{
+	skim_t *sk = ud;
+	if (key_is(k, "resultType"))
+		sk->type = v;
+	else if (key_is(k, "result"))
+		sk->result = v;
+}
+
+static void on_top_member(span_t k, span_t v, void *ud)
+{
+	skim_t *sk = ud;
+	if (key_is(k, "status"))
+		sk->status = v;
+	else if (key_is(k, "data"))
+		sk->data = v;
+	else if (key_is(k, "warnings"))
+		sk->warnings = v;
+	else if (key_is(k, "infos"))
+		sk->infos = v;
+}
+
+/* Decode each element of the array at `arr` on its own. */
+static char *skim_series(span_t arr, int vec, locale_t loc, keep_t *k, series_set_t *set)
+{
+	const char *p = skip_ws(arr.p, arr.e), *e = arr.e;
+	size_t i = 0;
+	if (p >= e || *p != '[')
+		return xstrdup("data.result is not an array");
+	p = skip_ws(p + 1, e);
+	if (p < e && *p == ']')
+		return NULL;
+	for (;; i++) {
+		span_t v = { p, skip_value(p, e) };
+		if (!v.e)
+			return xasprintf("invalid JSON in data.result[%zu]", i);
+		json_t *el = span_load(v);
+		if (!el)
+			return xasprintf("invalid JSON in data.result[%zu]", i);
+		char *m = vec ? vector_elem(el, i, loc, set) : matrix_elem(el, i, loc, set);
+		json_decref(el);
+		if (m)
+			return m;
+		keep_note(k, set);
+		p = skip_ws(v.e, e);
+		if (p < e && *p == ',') {
+			p = skip_ws(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == ']')
+			return NULL;
+		return xasprintf("invalid JSON after data.result[%zu]", i);
+	}
+}
+
+static char *skim_list(span_t v, const char *key, prom_result_t *out)
+{
+	if (!v.p)
+		return NULL;
+	json_t *w = span_load(v);
+	if (!w)
+		return xasprintf("invalid JSON in \"%s\"", key);
+	char *m = parse_warning_list(w, key, out);
+	json_decref(w);
+	return m;
+}
+
+/* 1: skimmed (result or *msg set); 0: not a success envelope, decode it whole. */
+static int skim(const char *body, size_t len, locale_t loc, keep_t *k, prom_result_t *out,
+		char **msg)
+{
+	skim_t sk = { 0 };
+	const char *e = body + len;
+	const char *p = walk_object(body, e, on_top_member, &sk);
+	if (!p || skip_ws(p, e) != e) {
+		char *ex = body_excerpt(body, len);
+		*msg = xasprintf("invalid JSON (body: %s)", ex);
+		free(ex);
+		return 1;
+	}
+	json_t *st = sk.status.p ? span_load(sk.status) : NULL;
+	int success = json_is_string(st) && strcmp(json_string_value(st), "success") == 0;
+	json_decref(st);
+	if (!success)
+		return 0;
+	if (!sk.data.p || !walk_object(sk.data.p, sk.data.e, on_data_member, &sk)) {
+		*msg = xstrdup("\"data\" is missing or not an object");
+		return 1;
+	}
+	json_t *rt = sk.type.p ? span_load(sk.type) : NULL;
+	const char *type = json_is_string(rt) ? json_string_value(rt) : NULL;
+	if (type && (strcmp(type, "vector") == 0 || strcmp(type, "matrix") == 0)) {
+		out->type = type[0] == 'v' ? PROM_VECTOR : PROM_MATRIX;
+		int null = !sk.result.p || (sk.result.e - sk.result.p == 4 && !memcmp(sk.result.p, "null", 4));
+		*msg = null ? NULL : skim_series(sk.result, out->type == PROM_VECTOR, loc, k, &out->set);
+		json_decref(rt);
+		if (!*msg)
+			*msg = skim_list(sk.warnings, "warnings", out);
+		if (!*msg)
+			*msg = skim_list(sk.infos, "infos", out);
+		return 1;
+	}
+	json_decref(rt);
+	return 0; /* scalar, string, or wrong: small, or a message from the whole decode */
+}
+
 static void set_err(char **err, char *msg)
 {
 	if (err)
@@ -350,23 +656,38 @@ static void set_err(char **err, char *msg)
 		free(msg);
 }
 
-int prom_parse_query(const char *body, size_t len, long http_status, prom_result_t *out,
-		     char **err)
+int prom_parse_query_opts(const char *body, size_t len, long http_status,
+			  const prom_parse_opts_t *o, prom_result_t *out, char **err)
 {
 	char *msg = NULL;
 	json_t *root;
 	locale_t loc;
+	keep_t k = { o, 0, 0 };
 
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
+	loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (body && (len > WHOLE_MAX || (o && o->skim)) && !status_is_failure(http_status) &&
+	    skim(body, len, loc, &k, out, &msg)) {
+		if (loc)
+			freelocale(loc);
+		if (msg) {
+			prom_result_free(out);
+			set_err(err, msg);
+			return -1;
+		}
+		keep_end(&k, &out->set, out);
+		return 0;
+	}
 	root = envelope_load(body, len, http_status, &msg);
 	if (!root) {
+		if (loc)
+			freelocale(loc);
 		set_err(err, msg);
 		return -1;
 	}
-	loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	msg = parse_data(json_object_get(root, "data"), loc, out);
+	msg = parse_data(json_object_get(root, "data"), loc, &k, out);
 	if (!msg)
 		msg = parse_warnings(root, "warnings", out);
 	if (!msg)
@@ -379,7 +700,14 @@ int prom_parse_query(const char *body, size_t len, long http_status, prom_result
 		set_err(err, msg);
 		return -1;
 	}
+	keep_end(&k, &out->set, out);
 	return 0;
+}
+
+int prom_parse_query(const char *body, size_t len, long http_status, prom_result_t *out,
+		     char **err)
+{
+	return prom_parse_query_opts(body, len, http_status, NULL, out, err);
 }
 
 void prom_result_free(prom_result_t *r)

@@ -13,7 +13,19 @@ typedef struct {
 	char *string;
 	char **warnings;       /* the envelope's "warnings" and "infos" */
 	size_t n_warnings;
+	size_t n_series_total; /* series in the answer; set.n is fewer when a cap cut it */
+	double sum_all;        /* sum of the finite last values of all those series */
 } prom_result_t;
+
+/* How to parse a big answer. */
+typedef struct {
+	size_t max_series;     /* keep at most this many series, the worst; 0 = all */
+	/* How bad a series' last value is (larger is worse); NULL = the value itself.
+	 * NaN always ranks last. Ties go by labels, so the choice is stable. */
+	double (*rank)(double v, void *ud);
+	void *rank_ud;
+	int skim;              /* tests: decode element by element even when small */
+} prom_parse_opts_t;
 
 /*
  * Parse a /api/v1/query or /api/v1/query_range response. `http_status` is the
@@ -27,6 +39,12 @@ typedef struct {
  */
 int prom_parse_query(const char *body, size_t len, long http_status, prom_result_t *out,
 		     char **err);
+/* The same with a series cap. Bodies over 1 MB are decoded one element of
+ * data.result at a time, so memory is bounded by the body and the cap, not by
+ * jansson's tree of the whole answer. With a cap, the kept series are ordered
+ * worst first. */
+int prom_parse_query_opts(const char *body, size_t len, long http_status,
+			  const prom_parse_opts_t *o, prom_result_t *out, char **err);
 void prom_result_free(prom_result_t *r);
 
 /* URLs (base may end in '/'; a path prefix such as http://h/prom is kept):

@@ -789,6 +789,145 @@ static void test_mutations(void **state)
 	}
 }
 
+/* Two results hold the same series, in the same order. */
+static void assert_same_result(const prom_result_t *a, const prom_result_t *b)
+{
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->set.n, b->set.n);
+	assert_int_equal(a->n_series_total, b->n_series_total);
+	assert_int_equal(a->n_warnings, b->n_warnings);
+	for (size_t i = 0; i < a->set.n; i++) {
+		const series_t *x = &a->set.v[i], *y = &b->set.v[i];
+		char *lx = labels_format(&x->labels), *ly = labels_format(&y->labels);
+		assert_string_equal(lx, ly);
+		free(lx);
+		free(ly);
+		assert_int_equal(x->n, y->n);
+		for (size_t j = 0; j < x->n; j++) {
+			assert_memory_equal(&x->samples[j].t, &y->samples[j].t, sizeof(double));
+			assert_memory_equal(&x->samples[j].v, &y->samples[j].v, sizeof(double));
+		}
+	}
+	for (size_t i = 0; i < a->n_warnings; i++)
+		assert_string_equal(a->warnings[i], b->warnings[i]);
+}
+
+/* Big answers are decoded element by element (skimmed). On every fixture and
+ * on thousands of mutations of them, the skim agrees with the whole decode:
+ * never stricter, and the same series whenever both succeed. */
+static void test_skim_agrees(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "query_vector_docs.json", "query_range_matrix_docs.json",
+					     "query_openapi_200_histogramResult.json",
+					     "query_openapi_200_scalarResult.json",
+					     "error_openapi_tsdbNotReady.json" };
+	static const char junk[] = "\"{}[],:0 a\\";
+	prom_parse_opts_t sk = { 0 };
+	sk.skim = 1;
+	unsigned seed = 7;
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+		size_t len;
+		char *body = slurp(names[k], &len);
+		char *copy = xmalloc(len);
+		for (int round = 0; round < 2000; round++) {
+			memcpy(copy, body, len);
+			for (int m = 0; round && m < 1 + round % 3; m++) {
+				seed = seed * 1103515245u + 12345u;
+				size_t at = (seed >> 8) % len;
+				seed = seed * 1103515245u + 12345u;
+				copy[at] = junk[(seed >> 8) % (sizeof junk - 1)];
+			}
+			prom_result_t w, s;
+			char *ew = NULL, *es = NULL;
+			int rw = prom_parse_query(copy, len, 200, &w, &ew);
+			int rs = prom_parse_query_opts(copy, len, 200, &sk, &s, &es);
+			if (round == 0 && k < 4)
+				assert_int_equal(rw, 0);
+			if (rw == 0) {
+				if (rs != 0)
+					fail_msg("%s round %d: skim failed (%s) where the whole decode did not",
+						 names[k], round, es);
+				assert_same_result(&w, &s);
+			}
+			assert_true(rs == 0 ? es == NULL : es != NULL);
+			prom_result_free(&w);
+			prom_result_free(&s);
+			free(ew);
+			free(es);
+		}
+		free(copy);
+		free(body);
+	}
+}
+
+static double rank_neg(double v, void *ud)
+{
+	(void)ud;
+	return -v; /* "< X" thresholds: the lowest is the worst */
+}
+
+/* A 150,000-series answer with a cap of 200: the 200 worst are kept, worst
+ * first, ties by labels; the count and the sum cover every series. */
+static void test_series_cap(void **state)
+{
+	(void)state;
+	strbuf_t b;
+	sb_init(&b);
+	sb_puts(&b, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
+	double sum = 0;
+	for (int i = 0; i < 150000; i++) {
+		int v = i % 100000; /* 0 to 49999 twice, the rest once */
+		sum += v;
+		sb_printf(&b, "%s{\"metric\":{\"__name__\":\"m\",\"pod\":\"p%06d\"},"
+			      "\"value\":[1700000000,\"%d\"]}", i ? "," : "", i, v);
+	}
+	sb_puts(&b, ",{\"metric\":{\"pod\":\"nan\"},\"value\":[1700000000,\"NaN\"]}");
+	sb_puts(&b, "]},\"warnings\":[\"w\"]}");
+	assert_true(b.len > (1u << 20)); /* skimmed without being asked */
+
+	prom_parse_opts_t o = { 0 };
+	o.max_series = 200;
+	prom_result_t r;
+	char *err = NULL;
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 200, &o, &r, &err), 0);
+	assert_int_equal(r.set.n, 200);
+	assert_int_equal(r.n_series_total, 150001);
+	assert_near(r.sum_all, sum, 0);
+	assert_int_equal(r.n_warnings, 1);
+	for (size_t i = 0; i < 200; i++)
+		assert_near(series_last(&r.set.v[i]), 99999 - (double)i, 0);
+	prom_result_free(&r);
+
+	/* the other way round: the lowest are the worst; NaN is never the worst */
+	o.rank = rank_neg;
+	o.max_series = 3;
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 200, &o, &r, &err), 0);
+	assert_int_equal(r.set.n, 3);
+	assert_near(series_last(&r.set.v[0]), 0, 0);
+	assert_near(series_last(&r.set.v[1]), 0, 0);
+	assert_near(series_last(&r.set.v[2]), 1, 0);
+	/* the tie goes by labels: the smaller pod name first */
+	assert_string_equal(labels_get(&r.set.v[0].labels, "pod"), "p000000");
+	assert_string_equal(labels_get(&r.set.v[1].labels, "pod"), "p100000");
+	prom_result_free(&r);
+
+	/* a cap larger than the answer keeps the answer's order */
+	o.max_series = 0;
+	o.rank = NULL;
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 200, &o, &r, &err), 0);
+	assert_int_equal(r.set.n, 150001);
+	assert_string_equal(labels_get(&r.set.v[0].labels, "pod"), "p000000");
+	prom_result_free(&r);
+
+	/* a big answer cut short is an error, not a partial result */
+	assert_int_equal(prom_parse_query_opts(b.s, b.len / 2, 200, &o, &r, &err), -1);
+	assert_non_null(err);
+	assert_int_equal(r.set.n, 0);
+	free(err);
+	sb_free(&b);
+}
+
 /* Under a locale with a decimal comma, numbers still read and print with '.'. */
 static void test_locale_independent(void **state)
 {
@@ -842,6 +981,8 @@ int main(void)
 		cmocka_unit_test(test_targets_constructed),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_locale_independent),
+		cmocka_unit_test(test_skim_agrees),
+		cmocka_unit_test(test_series_cap),
 	};
 	return cmocka_run_group_tests_name("prom", tests, NULL, NULL);
 }
