@@ -36,6 +36,8 @@ struct http_req {
 	long timeout_ms;
 	uint64_t start_ns;
 	int too_big;
+	long long declared_len;
+	int encoded;      /* the response has a Content-Encoding */
 	int in_cb;        /* its callback is running: freeing waits until it returns */
 	struct http_req *prev, *next;
 	char errbuf[CURL_ERROR_SIZE];
@@ -201,7 +203,7 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 	long os_errno = 0;
 
 	if (r->too_big)
-		return xasprintf("response larger than %zu bytes", r->max_body);
+		return xasprintf("answer larger than %zu bytes", r->max_body);
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return xasprintf("timed out after %ld ms", r->timeout_ms);
 	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
@@ -262,6 +264,8 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 	curl_multi_remove_handle(c->multi, r->easy);
 	curl_easy_cleanup(r->easy);
 	r->easy = NULL;
+	if (r->encoded)
+		r->declared_len = -1;
 
 	memset(&resp, 0, sizeof(resp));
 	resp.ok = error == NULL;
@@ -276,6 +280,10 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 	resp.sent = sent > 0 || status > 0;
 	resp.elapsed_ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
 	resp.url = r->url;
+	resp.too_large = r->too_big;
+	resp.max_body = r->max_body;
+	resp.declared_len = r->declared_len;
+	resp.req = r;
 
 	r->in_cb = 1;
 	r->cb(&resp, r->ud);
@@ -388,13 +396,45 @@ size_t http_client_pending(const http_client_t *c)
 
 /* ---- requests -------------------------------------------------------- */
 
+/* Only notes whether the answer is content-coded (its Content-Length is then
+ * not its size). A new status line (a redirect, 100 Continue) starts over. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+	http_req_t *r = userp;
+	size_t n = size * nmemb;
+	if (n >= 5 && !strncmp(data, "HTTP/", 5))
+		r->encoded = 0;
+	else if (n > 17 && !strncasecmp(data, "content-encoding:", 17)) {
+		const char *v = data + 17;
+		const char *e = data + n;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		r->encoded = !(e - v >= 8 && !strncasecmp(v, "identity", 8));
+	}
+	return n;
+}
+
+char *http_take_body(const http_response_t *resp)
+{
+	http_req_t *r = resp->req;
+	char *b = r->body.s;
+	if (!b)
+		return xstrdup("");
+	sb_init(&r->body);
+	return b;
+}
+
 static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 {
 	http_req_t *r = userp;
 	size_t n = size * nmemb;
 
 	if (n > r->max_body - r->body.len) {
+		curl_off_t cl = -1;
 		r->too_big = 1;
+		if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK)
+			r->declared_len = cl;
+		sb_free(&r->body); /* not wanted any more: give the memory back now */
 		return 0; /* anything but n aborts the transfer */
 	}
 	sb_add(&r->body, data, n);
@@ -433,6 +473,9 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	r->declared_len = -1;
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 #if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */

@@ -20,7 +20,17 @@ typedef struct {
 	                         write that failed after this may have been done there */
 	double elapsed_ms;    /* request start to completion */
 	const char *url;      /* the URL requested */
+	int too_large;        /* the body passed max_body: the transfer was stopped (ok is 0) */
+	size_t max_body;      /* the cap that applied */
+	long long declared_len; /* the body's Content-Length when it was sent without a
+	                           content coding (so it is the size), else -1 */
+	http_req_t *req;      /* for http_take_body */
 } http_response_t;
+
+/* Take the body out of a response, inside its callback: the caller owns the
+ * returned NUL-terminated buffer of resp->len bytes (free it), and resp->body
+ * must not be read afterwards. Saves copying a big answer handed to a worker. */
+char *http_take_body(const http_response_t *resp);
 
 /* Called exactly once per request, on the loop thread, unless the request was
  * cancelled. The response and its strings are valid only during the call. */

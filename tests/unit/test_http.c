@@ -331,6 +331,9 @@ typedef struct {
 	char *ctype;
 	char *error;
 	int timed_out;
+	int too_large;
+	long long declared_len;
+	int take;       /* take the body with http_take_body instead of copying it */
 	double elapsed_ms;
 	char *url;
 	/* for callbacks that act on other requests */
@@ -401,9 +404,16 @@ static void record(const http_response_t *r, result_t *res)
 	assert_non_null(r->body);
 	assert_int_equal(r->body[r->len], '\0');
 	free(res->body);
-	res->body = xmalloc(r->len + 1);
-	memcpy(res->body, r->body, r->len + 1);
+	if (res->take) {
+		res->body = http_take_body(r);
+		assert_int_equal(res->body[r->len], '\0');
+	} else {
+		res->body = xmalloc(r->len + 1);
+		memcpy(res->body, r->body, r->len + 1);
+	}
 	res->len = r->len;
+	res->too_large = r->too_large;
+	res->declared_len = r->declared_len;
 	free(res->ctype);
 	res->ctype = r->content_type ? xstrdup(r->content_type) : NULL;
 	free(res->error);
@@ -647,15 +657,19 @@ static void test_max_body(void **state)
 	o.max_body = BIG_LEN; /* exactly the size: allowed */
 	http_request(e->c, url(e, "/big"), &o, on_done, res_new(e, &exact));
 	http_get(e->c, url(e, "/big"), 30000, on_done, res_new(e, &dflt));
+	dflt.take = 1;
 	run_until(e, &e->seq, 3);
 
 	assert_int_equal(small.ok, 0);
-	assert_string_equal(small.error, "response larger than 1048576 bytes");
+	assert_string_equal(small.error, "answer larger than 1048576 bytes");
 	assert_int_equal(small.len, 0);
 	assert_int_equal(small.timed_out, 0);
+	assert_int_equal(small.too_large, 1);
+	assert_true(small.declared_len == BIG_LEN); /* its Content-Length, not coded */
 
 	assert_int_equal(exact.ok, 1);
 	assert_int_equal(exact.len, BIG_LEN);
+	assert_int_equal(exact.too_large, 0);
 
 	assert_int_equal(dflt.ok, 1);
 	assert_int_equal(dflt.status, 200);
