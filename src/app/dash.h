@@ -9,6 +9,10 @@
 #include "core/panels.h"
 #include "model/series.h"
 
+#define DASH_MAX_ANSWER_DEFAULT ((size_t)16 << 20)
+#define DASH_MAX_SERIES_DEFAULT 200
+#define DASH_MAX_PARALLEL_DEFAULT 4
+
 struct dash;
 
 typedef struct {
@@ -33,7 +37,12 @@ typedef struct {
 	double last_ok;       /* unix time of the last good answer, 0 never */
 	int have_data;        /* an instant answer was ever received */
 	int no_data;          /* the last answer held no series */
+	size_t n_total;       /* series in the last instant answer (now.n is fewer when the
+	                         series cap cut it: "showing now.n of n_total series") */
+	size_t range_n_total; /* the same for the range answer */
+	int want_now, want_range; /* asked for, waiting for a free slot */
 	http_req_t *req_now, *req_range;
+	struct dash_job *job_now, *job_range; /* an answer being parsed off the loop */
 } panel_rt_t;
 
 typedef struct dash {
@@ -47,6 +56,10 @@ typedef struct dash {
 	long long range_ms;   /* graph/sparkline window */
 	long timeout_ms;
 	long long refresh_ms;
+	size_t max_answer;    /* bytes: a bigger answer is stopped and named (0 = 16 MiB) */
+	size_t max_series;    /* series kept per panel, the worst (0 = 200) */
+	size_t max_parallel;  /* queries in flight or parsing at once (0 = 4): with the
+	                         caps this bounds memory, whatever the server sends */
 	void (*on_change)(struct dash *d, void *ud);
 	void *ud;
 } dash_t;
@@ -61,7 +74,7 @@ void dash_set_context(dash_t *d, const conf_context_t *ctx);
 void dash_refresh(dash_t *d, double now, int with_ranges);
 /* Re-evaluate states that depend on time (stale). Returns 1 if any changed. */
 int dash_tick(dash_t *d, double now);
-/* Requests still under way. */
+/* Queries still asked for, under way or being parsed. */
 size_t dash_pending(const dash_t *d);
 void dash_free(dash_t *d);
 /* Set the graph window (cancels range queries of the old window, asks anew). */
