@@ -5,10 +5,35 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+
+/* Answers up to this are parsed on the loop: a few ms at most. */
+#define DASH_PARSE_INLINE_BYTES ((size_t)64 << 10)
+
+/* One answer parsed on libuv's work queue. Everything the worker reads is
+ * the job's own: the panel and the dash may be gone when it ends. */
+typedef struct dash_job {
+	uv_work_t work;
+	panel_rt_t *p;        /* NULL once nobody waits for it */
+	int range;
+	char *body;
+	size_t len;
+	long status;
+	char *url;
+	panel_def_t thr;      /* the panel's thresholds only, to rank series */
+	size_t max_series;
+	prom_result_t res;
+	char *err;
+	int rc;
+	double parse_ms;
+} dash_job_t;
 
 static void set_str(char **dst, const char *s)
 {
@@ -42,14 +67,29 @@ static void panel_clear(panel_rt_t *p)
 	p->state = PSTATE_STALE;
 }
 
+static void cancel_range(panel_rt_t *p)
+{
+	if (p->req_range)
+		http_cancel(p->req_range);
+	if (p->job_range)
+		p->job_range->p = NULL; /* it frees itself when the worker is done */
+	p->req_range = NULL;
+	p->job_range = NULL;
+	p->want_range = 0;
+}
+
 static void cancel_all(dash_t *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
-		if (d->p[i].req_now)
-			http_cancel(d->p[i].req_now);
-		if (d->p[i].req_range)
-			http_cancel(d->p[i].req_range);
-		d->p[i].req_now = d->p[i].req_range = NULL;
+		panel_rt_t *p = &d->p[i];
+		if (p->req_now)
+			http_cancel(p->req_now);
+		if (p->job_now)
+			p->job_now->p = NULL;
+		p->req_now = NULL;
+		p->job_now = NULL;
+		p->want_now = 0;
+		cancel_range(p);
 	}
 }
 
@@ -178,71 +218,274 @@ static void panel_compute(panel_rt_t *p)
 	free(v);
 }
 
-static void on_now(const http_response_t *r, void *ud)
+static size_t max_answer(const dash_t *d)
 {
-	panel_rt_t *p = ud;
-	dash_t *d = p->owner;
-	char *err = NULL;
-	p->req_now = NULL; /* the handle dies when this callback returns */
-	backend_note(d->bk, &d->bk->prom, r);
-	if (!r->ok) {
-		err = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
+	return d->max_answer ? d->max_answer : DASH_MAX_ANSWER_DEFAULT;
+}
+
+static void dispatch(dash_t *d);
+
+/* "answer too large (45 MB > 16 MB cap): narrow the query" */
+static char *too_large_msg(const http_response_t *r)
+{
+	double cap = (double)r->max_body / 1048576.0;
+	if (r->declared_len > 0)
+		return xasprintf("answer too large (%.0f MB > %.0f MB cap): narrow the query",
+				 (double)r->declared_len / 1048576.0, cap);
+	return xasprintf("answer too large (over the %.0f MB cap): narrow the query", cap);
+}
+
+/* Looks like JSON: a Prometheus answer, or at least something to parse. */
+static int json_like(const http_response_t *r)
+{
+	if (r->content_type && strstr(r->content_type, "json"))
+		return 1;
+	for (size_t i = 0; i < r->len; i++) {
+		char c = r->body[i];
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return c == '{';
+	}
+	return 0;
+}
+
+/* "not a Prometheus API: HTTP 404 text/html" */
+static char *not_api_msg(const http_response_t *r)
+{
+	char ct[64] = "no content type";
+	if (r->content_type && *r->content_type) {
+		size_t k = 0;
+		for (const char *c = r->content_type; *c && *c != ';' && k + 1 < sizeof ct; c++)
+			ct[k++] = (*c > ' ' && *c < 0x7f) ? *c : '?';
+		ct[k] = '\0';
+	}
+	return xasprintf("not a Prometheus API: HTTP %ld %s", r->status, ct);
+}
+
+static double rank_by_thresholds(double v, void *ud)
+{
+	return panel_badness(ud, v);
+}
+
+static void job_work(uv_work_t *w)
+{
+	dash_job_t *j = w->data;
+	/* a parse must never take the core the loop needs for keys and paint */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	uint64_t t0 = uv_hrtime();
+	prom_parse_opts_t o = { 0 };
+	o.max_series = j->max_series;
+	o.rank = rank_by_thresholds;
+	o.rank_ud = &j->thr;
+	j->rc = prom_parse_query_opts(j->body, j->len, j->status, &o, &j->res, &j->err);
+	free(j->body);
+	j->body = NULL;
+	j->parse_ms = (double)(uv_hrtime() - t0) / 1e6;
+	/* the big body and jansson's pieces are freed: give the pages back */
+	malloc_trim(0);
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+}
+
+static void job_free(dash_job_t *j)
+{
+	free(j->body);
+	free(j->url);
+	free(j->err);
+	prom_result_free(&j->res);
+	free(j);
+}
+
+/* An instant answer, parsed. */
+static void apply_now(dash_t *d, panel_rt_t *p, int rc, prom_result_t *res, char *err,
+		      const char *url)
+{
+	if (rc != 0) {
+		if (!err)
+			err = xstrdup("prometheus: invalid answer");
 	} else {
-		prom_result_t res;
-		if (prom_parse_query(r->body, r->len, r->status, &res, &err) != 0) {
-			if (!err)
-				err = xstrdup("prometheus: invalid answer");
-		} else {
-			series_set_free(&p->now);
-			p->now = res.set;
-			memset(&res.set, 0, sizeof res.set);
-			free_warnings(p);
-			p->warnings = res.warnings;
-			p->n_warnings = res.n_warnings;
-			res.warnings = NULL;
-			res.n_warnings = 0;
-			prom_result_free(&res);
-			p->have_data = 1;
-			p->no_data = p->now.n == 0;
-			p->last_ok = now_unix();
-			panel_compute(p);
+		series_set_free(&p->now);
+		p->now = res->set;
+		memset(&res->set, 0, sizeof res->set);
+		free_warnings(p);
+		p->warnings = res->warnings;
+		p->n_warnings = res->n_warnings;
+		res->warnings = NULL;
+		res->n_warnings = 0;
+		p->n_total = res->n_series_total;
+		p->have_data = 1;
+		p->no_data = p->now.n == 0;
+		p->last_ok = now_unix();
+		panel_compute(p);
+		if (p->n_total > p->now.n) {
+			/* the cap kept the worst: a sum or mean must still cover them all */
+			if (p->def->type == PANEL_BARS)
+				p->total = res->sum_all;
+			else if (p->def->reduce == REDUCE_SUM)
+				p->value = res->sum_all;
+			else if (p->def->reduce == REDUCE_AVG)
+				p->value = res->sum_all / (double)p->n_total;
 		}
 	}
+	prom_result_free(res);
 	if (err)
-		log_msg("prometheus query failed: %s: %s", r->url, err);
+		log_msg("prometheus query failed: %s: %s", url, err);
 	free(p->error);
 	p->error = err;
 	panel_state(d, p, now_unix());
-	changed(d);
 }
 
 /* A range answer feeds the curve only. It never decides Prometheus' health: a
  * range is heavier and slower by nature, and the instant queries already say
  * whether the server is there. A good one is still proof of life. */
+static void apply_range(dash_t *d, panel_rt_t *p, int rc, prom_result_t *res, char *err,
+			const char *url)
+{
+	if (rc == 0) {
+		series_set_free(&p->range);
+		p->range = res->set;
+		memset(&res->set, 0, sizeof res->set);
+		p->range_n_total = res->n_series_total;
+		d->bk->prom.last_ok = now_unix();
+	} else if (!err) {
+		err = xstrdup("prometheus: invalid answer");
+	}
+	prom_result_free(res);
+	if (err)
+		log_msg("prometheus range query failed: %s: %s", url, err);
+	free(p->range_error);
+	p->range_error = err; /* the old curve stays */
+}
+
+static void job_done(uv_work_t *w, int status)
+{
+	dash_job_t *j = w->data;
+	panel_rt_t *p = j->p;
+	if (!p || status == UV_ECANCELED) {
+		job_free(j);
+		return;
+	}
+	dash_t *d = p->owner;
+	if (j->range)
+		p->job_range = NULL;
+	else
+		p->job_now = NULL;
+	if (j->parse_ms > 200)
+		log_msg("prometheus: %zu bytes parsed in %.0f ms (%zu series, %zu kept): %s", j->len,
+			j->parse_ms, j->res.n_series_total, j->res.set.n, j->url);
+	if (!j->range) {
+		/* a 5xx page was already counted as the server failing */
+		if (j->rc != 0 && j->res.not_api && j->status < 500) {
+			char *why = xasprintf("not a Prometheus API: %s", j->err ? j->err : "");
+			backend_down(d->bk, &d->bk->prom, 0, why);
+			free(why);
+		}
+		apply_now(d, p, j->rc, &j->res, j->err, j->url);
+	} else {
+		apply_range(d, p, j->rc, &j->res, j->err, j->url);
+	}
+	j->err = NULL;
+	job_free(j);
+	dispatch(d);
+	changed(d);
+}
+
+/* Parse an answer: here when small, else on the work queue. */
+static void parse_answer(dash_t *d, panel_rt_t *p, int range, const http_response_t *r)
+{
+	dash_job_t *j = xcalloc(1, sizeof *j);
+	j->p = p;
+	j->range = range;
+	j->len = r->len;
+	j->status = r->status;
+	j->url = xstrdup(r->url ? r->url : "");
+	j->thr.warn = p->def->warn;
+	j->thr.crit = p->def->crit;
+	j->max_series = d->max_series ? d->max_series : DASH_MAX_SERIES_DEFAULT;
+	j->work.data = j;
+	if (r->len < DASH_PARSE_INLINE_BYTES) {
+		j->body = xmalloc(r->len + 1);
+		memcpy(j->body, r->body, r->len + 1);
+	} else {
+		j->body = http_take_body(r);
+		if (range)
+			p->job_range = j;
+		else
+			p->job_now = j;
+		if (uv_queue_work(d->loop, &j->work, job_work, job_done) == 0) {
+			d->jobs_queued++;
+			return;
+		}
+	}
+	job_work(&j->work);
+	job_done(&j->work, 0);
+}
+
+/* The transport or HTTP part of an answer; NULL when it is to be parsed. */
+static char *answer_failure(dash_t *d, const http_response_t *r, int note_health)
+{
+	if (!r->ok && r->too_large) {
+		/* the server answered, and said too much: the query is at fault */
+		if (note_health)
+			backend_good(d->bk, &d->bk->prom, r->elapsed_ms);
+		return too_large_msg(r);
+	}
+	char *fail = backend_server_failure(r);
+	if (!fail && !json_like(r))
+		fail = not_api_msg(r);
+	if (note_health) {
+		if (fail)
+			backend_down(d->bk, &d->bk->prom, r->elapsed_ms, fail);
+		else
+			backend_good(d->bk, &d->bk->prom, r->elapsed_ms);
+	}
+	if (!fail)
+		return NULL;
+	if (!r->ok) {
+		free(fail);
+		return xasprintf("prometheus: %s", r->error ? r->error : "no answer");
+	}
+	if (r->status >= 400 && strncmp(fail, "not a", 5) != 0) {
+		/* "HTTP 502: <the first line of the page>" says more than "HTTP 502" */
+		free(fail);
+		return NULL;
+	}
+	return fail;
+}
+
+static void on_now(const http_response_t *r, void *ud)
+{
+	panel_rt_t *p = ud;
+	dash_t *d = p->owner;
+	p->req_now = NULL; /* the handle dies when this callback returns */
+	char *fail = answer_failure(d, r, 1);
+	if (fail) {
+		prom_result_t none;
+		memset(&none, 0, sizeof none);
+		apply_now(d, p, -1, &none, fail, r->url);
+	} else {
+		parse_answer(d, p, 0, r);
+		if (p->job_now)
+			return; /* its end dispatches and repaints */
+	}
+	dispatch(d);
+	changed(d);
+}
+
 static void on_range(const http_response_t *r, void *ud)
 {
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
-	char *err = NULL;
 	p->req_range = NULL; /* the handle dies when this callback returns */
-	if (!r->ok) {
-		err = xasprintf("prometheus: %s", r->error ? r->error : "no answer");
+	char *fail = answer_failure(d, r, 0);
+	if (fail) {
+		prom_result_t none;
+		memset(&none, 0, sizeof none);
+		apply_range(d, p, -1, &none, fail, r->url);
 	} else {
-		prom_result_t res;
-		if (prom_parse_query(r->body, r->len, r->status, &res, &err) == 0) {
-			series_set_free(&p->range);
-			p->range = res.set;
-			memset(&res.set, 0, sizeof res.set);
-			prom_result_free(&res);
-			d->bk->prom.last_ok = now_unix();
-		} else if (!err) {
-			err = xstrdup("prometheus: invalid answer");
-		}
+		parse_answer(d, p, 1, r);
+		if (p->job_range)
+			return;
 	}
-	if (err)
-		log_msg("prometheus range query failed: %s: %s", r->url, err);
-	free(p->range_error);
-	p->range_error = err; /* the old curve stays */
+	dispatch(d);
 	changed(d);
 }
 
@@ -265,8 +508,12 @@ static int range_due(const dash_t *d, const panel_rt_t *p, double now)
 static void ask_now(dash_t *d, panel_rt_t *p, double now)
 {
 	char *url = prom_url_query(d->bk->prom.url, p->def->query, now);
+	http_opts_t o = { 0 };
+	o.timeout_ms = d->timeout_ms;
+	o.max_body = max_answer(d);
 	p->eval_time = now;
-	p->req_now = http_get(d->http, url, d->timeout_ms, on_now, p);
+	p->want_now = 0;
+	p->req_now = http_request(d->http, url, &o, on_now, p);
 	if (!p->req_now) {
 		log_msg("prometheus query failed: %s: could not start the request", url);
 		set_str(&p->error, "prometheus: could not start the request");
@@ -282,10 +529,14 @@ static void ask_range(dash_t *d, panel_rt_t *p, double now)
 	char *url = prom_url_query_range(d->bk->prom.url, p->def->query, start, now, step);
 	/* a range is heavier than an instant query: give it longer */
 	long timeout = d->timeout_ms > LONG_MAX / 2 ? LONG_MAX : 2 * d->timeout_ms;
+	http_opts_t o = { 0 };
+	o.timeout_ms = timeout;
+	o.max_body = max_answer(d);
 	p->range_start = start;
 	p->range_end = now;
 	p->range_step = step;
-	p->req_range = http_get(d->http, url, timeout, on_range, p);
+	p->want_range = 0;
+	p->req_range = http_request(d->http, url, &o, on_range, p);
 	if (!p->req_range) {
 		log_msg("prometheus range query failed: %s: could not start the request", url);
 		set_str(&p->range_error, "prometheus: could not start the request");
@@ -293,8 +544,42 @@ static void ask_range(dash_t *d, panel_rt_t *p, double now)
 	free(url);
 }
 
+static size_t busy(const dash_t *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const panel_rt_t *p = &d->p[i];
+		n += (p->req_now || p->job_now) + (p->req_range || p->job_range);
+	}
+	return n;
+}
+
+/* Start what is asked for while slots are free: instant queries first (they
+ * carry the state), then ranges. A panel never has two of a kind at once. */
+static void dispatch(dash_t *d)
+{
+	size_t max = d->max_parallel ? d->max_parallel : DASH_MAX_PARALLEL_DEFAULT;
+	size_t n = busy(d);
+	double now = d->ask_time;
+	for (size_t i = 0; i < d->n && n < max; i++) {
+		panel_rt_t *p = &d->p[i];
+		if (p->want_now && !p->req_now && !p->job_now) {
+			ask_now(d, p, now);
+			n += p->req_now != NULL;
+		}
+	}
+	for (size_t i = 0; i < d->n && n < max; i++) {
+		panel_rt_t *p = &d->p[i];
+		if (p->want_range && !p->req_range && !p->job_range) {
+			ask_range(d, p, now);
+			n += p->req_range != NULL;
+		}
+	}
+}
+
 void dash_refresh(dash_t *d, double now, int with_ranges)
 {
+	d->ask_time = now;
 	for (size_t i = 0; i < d->n; i++) {
 		panel_rt_t *p = &d->p[i];
 		if (!d->bk->prom.url) {
@@ -303,19 +588,18 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 			panel_state(d, p, now);
 			continue;
 		}
-		if (!p->req_now)
-			ask_now(d, p, now);
+		/* one at a time: not again while the last is under way or parsing */
+		if (!p->req_now && !p->job_now)
+			p->want_now = 1;
 		/* every panel keeps its history: sparklines, graphs, and the zoomed view */
 		if (!with_ranges)
 			continue;
-		if (p->req_range && range_window_changed(d, p)) {
-			/* asked for a window nobody wants any more */
-			http_cancel(p->req_range);
-			p->req_range = NULL;
-		}
-		if (!p->req_range && range_due(d, p, now))
-			ask_range(d, p, now);
+		if ((p->req_range || p->job_range) && range_window_changed(d, p))
+			cancel_range(p); /* asked for a window nobody wants any more */
+		if (!p->req_range && !p->job_range && range_due(d, p, now))
+			p->want_range = 1;
 	}
+	dispatch(d);
 	changed(d);
 }
 
@@ -333,9 +617,9 @@ int dash_tick(dash_t *d, double now)
 
 size_t dash_pending(const dash_t *d)
 {
-	size_t n = 0;
+	size_t n = busy(d);
 	for (size_t i = 0; i < d->n; i++)
-		n += (d->p[i].req_now != NULL) + (d->p[i].req_range != NULL);
+		n += d->p[i].want_now + d->p[i].want_range;
 	return n;
 }
 
@@ -343,9 +627,7 @@ void dash_set_range(dash_t *d, long long range_ms)
 {
 	d->range_ms = range_ms;
 	for (size_t i = 0; i < d->n; i++) {
-		if (d->p[i].req_range)
-			http_cancel(d->p[i].req_range);
-		d->p[i].req_range = NULL;
+		cancel_range(&d->p[i]);
 		series_set_free(&d->p[i].range);
 	}
 	dash_refresh(d, now_unix(), 1);

@@ -58,6 +58,9 @@ typedef struct dash {
 	long long refresh_ms;
 	size_t max_answer;    /* bytes: a bigger answer is stopped and named (0 = 16 MiB) */
 	size_t max_series;    /* series kept per panel, the worst (0 = 200) */
+	double ask_time;      /* the time of the last dash_refresh: queries waiting for a
+	                         slot are asked for it */
+	size_t jobs_queued;   /* answers parsed on the work queue so far */
 	size_t max_parallel;  /* queries in flight or parsing at once (0 = 4): with the
 	                         caps this bounds memory, whatever the server sends */
 	void (*on_change)(struct dash *d, void *ud);

@@ -70,12 +70,14 @@ static char *http_excerpt_msg(long http_status, const char *body, size_t len)
  * message in *msg: the server's "errorType: error", the HTTP status with the
  * start of a non-JSON body, or what was malformed.
  */
-static json_t *envelope_load(const char *body, size_t len, long http_status, char **msg)
+static json_t *envelope_load(const char *body, size_t len, long http_status, char **msg,
+			     int *not_api)
 {
 	json_error_t je;
 	json_t *root;
 	const char *st;
 
+	*not_api = 1;
 	if (!body || !len) {
 		*msg = status_is_failure(http_status) ? xasprintf("HTTP %ld: empty body", http_status)
 						      : xstrdup("empty response body");
@@ -104,6 +106,7 @@ static json_t *envelope_load(const char *body, size_t len, long http_status, cha
 		json_decref(root);
 		return NULL;
 	}
+	*not_api = 0;
 	st = json_string_value(json_object_get(root, "status"));
 	if (strcmp(st, "success") == 0)
 		return root;
@@ -124,6 +127,7 @@ static json_t *envelope_load(const char *body, size_t len, long http_status, cha
 		free(text);
 	} else {
 		char *s = body_excerpt(st, strlen(st));
+		*not_api = 1;
 		*msg = xasprintf("unexpected status \"%s\"", s);
 		free(s);
 	}
@@ -611,7 +615,7 @@ static char *skim_list(span_t v, const char *key, prom_result_t *out)
 
 /* 1: skimmed (result or *msg set); 0: not a success envelope, decode it whole. */
 static int skim(const char *body, size_t len, locale_t loc, keep_t *k, prom_result_t *out,
-		char **msg)
+		char **msg, int *not_api)
 {
 	skim_t sk = { 0 };
 	const char *e = body + len;
@@ -620,6 +624,7 @@ static int skim(const char *body, size_t len, locale_t loc, keep_t *k, prom_resu
 		char *ex = body_excerpt(body, len);
 		*msg = xasprintf("invalid JSON (body: %s)", ex);
 		free(ex);
+		*not_api = 1;
 		return 1;
 	}
 	json_t *st = sk.status.p ? span_load(sk.status) : NULL;
@@ -668,22 +673,25 @@ int prom_parse_query_opts(const char *body, size_t len, long http_status,
 	if (err)
 		*err = NULL;
 	loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	int not_api = 0;
 	if (body && (len > WHOLE_MAX || (o && o->skim)) && !status_is_failure(http_status) &&
-	    skim(body, len, loc, &k, out, &msg)) {
+	    skim(body, len, loc, &k, out, &msg, &not_api)) {
 		if (loc)
 			freelocale(loc);
 		if (msg) {
 			prom_result_free(out);
+			out->not_api = not_api;
 			set_err(err, msg);
 			return -1;
 		}
 		keep_end(&k, &out->set, out);
 		return 0;
 	}
-	root = envelope_load(body, len, http_status, &msg);
+	root = envelope_load(body, len, http_status, &msg, &not_api);
 	if (!root) {
 		if (loc)
 			freelocale(loc);
+		out->not_api = not_api;
 		set_err(err, msg);
 		return -1;
 	}
@@ -953,10 +961,11 @@ int prom_parse_targets(const char *body, size_t len, long http_status, prom_targ
 	char *msg = NULL;
 	json_t *root;
 
+	int not_api;
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
-	root = envelope_load(body, len, http_status, &msg);
+	root = envelope_load(body, len, http_status, &msg, &not_api);
 	if (!root) {
 		set_err(err, msg);
 		return -1;

@@ -15,6 +15,8 @@ typedef struct {
 	size_t n_warnings;
 	size_t n_series_total; /* series in the answer; set.n is fewer when a cap cut it */
 	double sum_all;        /* sum of the finite last values of all those series */
+	int not_api;           /* on failure: the body is not a Prometheus API answer at all
+	                          (not JSON, no "status"), as opposed to an error it sent */
 } prom_result_t;
 
 /* How to parse a big answer. */

@@ -526,6 +526,152 @@ static void test_range_step(void **state)
 	assert_null(panel(e, 0)->range_error);
 }
 
+/* A vector of n series pod="pNNNNNN" with value i % 1000. */
+static char *many(int n)
+{
+	strbuf_t b;
+	sb_init(&b);
+	sb_puts(&b, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
+	for (int i = 0; i < n; i++)
+		sb_printf(&b, "%s{\"metric\":{\"__name__\":\"icn_vortex_vram_usage_bytes\",\"pod\":\"p%06d\"},"
+			      "\"value\":[1700000000,\"%d\"]}", i ? "," : "", i, i % 1000);
+	sb_puts(&b, "]}}");
+	return sb_steal(&b);
+}
+
+/* A high-cardinality answer: over the size cap it is stopped and named; under
+ * it, it is parsed off the loop and only the worst series are kept. */
+static void test_huge_answer(void **state)
+{
+	env_t *e = *state;
+	char *body = many(150000);
+	size_t len = strlen(body);
+	route_t *r = add_route(e, "q", 200, body);
+	free(body);
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: gauge, query: q, max: 1000, "
+			     "reduce: max, legend: pod, thresholds: {crit: \"> 990\"}}\n", 0, 0);
+	d->max_answer = 4u << 20;
+	refresh(e, now_unix(), 0);
+	assert_int_equal(r->now->asked, 1);
+	assert_state(e, 0, PSTATE_ERROR);
+	char *want = xasprintf("answer too large (%.0f MB > 4 MB cap): narrow the query",
+			       (double)len / 1048576.0);
+	assert_string_equal(panel(e, 0)->error, want);
+	free(want);
+	/* the server answered: it is up, the query is at fault */
+	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_int_equal(d->jobs_queued, 0);
+
+	d->max_answer = 0; /* the default, 16 MB */
+	d->max_series = 50;
+	refresh(e, now_unix(), 0);
+	assert_null(panel(e, 0)->error);
+	assert_int_equal(d->jobs_queued, 1); /* parsed off the loop */
+	assert_int_equal(panel(e, 0)->now.n, 50);
+	assert_int_equal(panel(e, 0)->n_total, 150000);
+	assert_true(panel(e, 0)->value == 999);
+	assert_state(e, 0, PSTATE_CRIT);
+	/* the worst kept, worst first, ties by name */
+	assert_true(series_last(&panel(e, 0)->now.v[0]) == 999);
+	assert_string_equal(labels_get(&panel(e, 0)->now.v[0].labels, "pod"), "p000999");
+	assert_true(series_last(&panel(e, 0)->now.v[49]) == 999 - 49 / 150);
+	assert_string_equal(panel(e, 0)->value_from, "p000999");
+}
+
+/* Bars keep their shares right when the cap cuts them: the total is of all. */
+static void test_capped_bars_total(void **state)
+{
+	env_t *e = *state;
+	char *body = many(2000);
+	add_route(e, "q", 200, body);
+	free(body);
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: bars, query: q, legend: pod, "
+			     "thresholds: {crit: \"> 0.25\"}}\n", 0, 0);
+	d->max_series = 10;
+	refresh(e, now_unix(), 0);
+	assert_int_equal(panel(e, 0)->now.n, 10);
+	assert_int_equal(panel(e, 0)->n_total, 2000);
+	assert_true(panel(e, 0)->total == 2 * 999.0 * 1000 / 2); /* 2 x (0 + ... + 999) */
+	assert_state(e, 0, PSTATE_OK);
+}
+
+/* Answers that are not Prometheus's mark it down with the reason; an error
+ * envelope with a 5xx is Prometheus speaking, shown as it said. */
+static void test_not_prometheus(void **state)
+{
+	env_t *e = *state;
+	route_t *r = add_route(e, "q", 200, "");
+	standin_answer(r->now, 200, "text/html", "<html><body>Grafana login</body></html>");
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 0, 0);
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_string_equal(d->bk->prom.error, "not a Prometheus API: HTTP 200 text/html");
+	assert_string_equal(panel(e, 0)->error, "not a Prometheus API: HTTP 200 text/html");
+
+	standin_answer(r->now, 404, "text/html; charset=utf-8", "<h1>404 page not found</h1>");
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_string_equal(d->bk->prom.error, "not a Prometheus API: HTTP 404 text/html");
+
+	/* JSON, but not Prometheus's envelope */
+	standin_answer(r->now, 200, "application/json", "{\"message\":\"Unauthorized\"}");
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_prefix(d->bk->prom.error, "not a Prometheus API: unexpected response");
+
+	standin_answer(r->now, 503, "application/json",
+		       "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"TSDB not ready\"}");
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_string_equal(panel(e, 0)->error, "unavailable: TSDB not ready");
+
+	standin_answer(r->now, 200, "application/json",
+		       "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
+	refresh(e, now_unix(), 0);
+	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_null(d->bk->prom.error);
+	assert_state(e, 0, PSTATE_OK);
+}
+
+/* At most max_parallel queries are under way; the rest wait their turn. */
+static void test_parallel_limit(void **state)
+{
+	env_t *e = *state;
+	strbuf_t y;
+	sb_init(&y);
+	sb_puts(&y, "title: T\npanels:\n");
+	for (int i = 0; i < 9; i++) {
+		char q[8];
+		snprintf(q, sizeof q, "q%d", i);
+		standin_hang(add_vec(e, q, "1")->now);
+		sb_printf(&y, "  - {title: p%d, type: stat, query: q%d}\n", i, i);
+	}
+	dash_t *d = start(e, y.s, 0, 0);
+	sb_free(&y);
+	d->max_parallel = 3;
+	d->timeout_ms = 500;
+	dash_refresh(d, now_unix(), 0);
+	assert_int_equal(dash_pending(d), 9);
+	size_t started = 0;
+	for (size_t i = 0; i < 9; i++)
+		started += panel(e, i)->req_now != NULL;
+	assert_int_equal(started, 3);
+	/* a refresh while they hang asks nothing twice */
+	dash_refresh(d, now_unix(), 0);
+	assert_int_equal(dash_pending(d), 9);
+	for (size_t i = 0; i < 9; i++)
+		standin_answer(e->routes[i].now, 200, "application/json",
+			       "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
+	/* the three under way end (answered or timed out); the six waiting are
+	 * asked in turn and answered; one more refresh for any that timed out */
+	run_until(e, NULL, 0);
+	for (size_t i = 0; i < 9; i++)
+		assert_int_equal(e->routes[i].now->asked, 1);
+	refresh(e, now_unix(), 0);
+	for (size_t i = 0; i < 9; i++)
+		assert_state(e, i, PSTATE_OK);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -533,6 +679,10 @@ int main(void)
 		T(test_states),
 		T(test_error_then_stale),
 		T(test_crit_stays_crit),
+		T(test_huge_answer),
+		T(test_capped_bars_total),
+		T(test_not_prometheus),
+		T(test_parallel_limit),
 		T(test_dead_port),
 		T(test_slow),
 		T(test_range_failure),

@@ -150,6 +150,19 @@ static void gzip_stored(strbuf_t *b, const char *s, size_t n)
 	put_le(b, (uint32_t)n, 4);
 }
 
+/* Bytes as they are, no HTTP around them (a peer that speaks something else). */
+static void raw(conn_t *k, const char *bytes)
+{
+	wreq_t *w = xcalloc(1, sizeof(*w));
+	w->buf = xstrdup(bytes);
+	uv_buf_t buf = uv_buf_init(w->buf, (unsigned)strlen(bytes));
+	if (uv_write(&w->req, (uv_stream_t *)&k->tcp, &buf, 1, on_written) != 0) {
+		free(w->buf);
+		free(w);
+		conn_close(k);
+	}
+}
+
 static void route(conn_t *k, const char *method, const char *path, const char *hdrs,
 		  const char *body, size_t body_len)
 {
@@ -166,6 +179,8 @@ static void route(conn_t *k, const char *method, const char *path, const char *h
 		respond(k, 200, "application/json", NULL, j, sizeof(j) - 1);
 	} else if (!strcmp(path, "/slow")) {
 		/* never answers */
+	} else if (!strcmp(path, "/ssh")) {
+		raw(k, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
 	} else if (!strcmp(path, "/big")) {
 		respond(k, 200, "application/octet-stream", NULL, s->big, BIG_LEN);
 	} else if (!strcmp(path, "/status/503")) {
@@ -645,6 +660,19 @@ static void test_connection_refused(void **state)
 	result_free(&r);
 }
 
+/* A peer that is not an HTTP server (an SSH daemon on the port) is named as
+ * such, not as an unsupported URL scheme. */
+static void test_not_http(void **state)
+{
+	env_t *e = *state;
+	result_t r;
+	http_get(e->c, url(e, "/ssh"), 5000, on_done, res_new(e, &r));
+	run_until(e, &r.called, 1);
+	assert_int_equal(r.ok, 0);
+	assert_string_equal(r.error, "not an HTTP answer: the peer at this address does not speak HTTP");
+	result_free(&r);
+}
+
 static void test_max_body(void **state)
 {
 	env_t *e = *state;
@@ -960,6 +988,7 @@ int main(void)
 		T(test_slow_does_not_block),
 		T(test_connection_refused),
 		T(test_max_body),
+		T(test_not_http),
 		T(test_gzip),
 		T(test_methods_and_bodies),
 		T(test_request_headers),
