@@ -754,6 +754,8 @@ static int run(const opts_t *op, double started)
 		dash_init(&d, loop, http, &bk, &ctx, &board);
 		d.timeout_ms = (long)timeout;
 		d.refresh_ms = refresh;
+		d.max_answer = (size_t)conf.max_answer;
+		d.max_series = (size_t)conf.max_series;
 		alerts_t al;
 		alerts_init(&al, loop, http, &bk, &ctx, (long)timeout);
 		rc = run_once(&d, &al, &board, o.output);

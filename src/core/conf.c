@@ -6,6 +6,8 @@
 #include "core/xalloc.h"
 #include "core/yamldoc.h"
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,11 @@
 #include <unistd.h>
 
 static const char *const top_keys[] = {
-	"current-context", "theme", "dashboard", "refresh", "timeout", "bell", "ack", "contexts",
-	NULL,
+	"current-context", "theme", "dashboard", "refresh", "timeout", "bell", "ack", "limits",
+	"contexts", NULL,
 };
 static const char *const ack_keys[] = { "duration", "author", NULL };
+static const char *const limits_keys[] = { "answer-size", "series", NULL };
 static const char *const ctx_keys[] = {
 	"color", "prometheus", "alertmanager", "loki", "loki-org-id", "loki-bearer-token",
 	"jaeger", "read-only", NULL,
@@ -165,6 +168,60 @@ static int get_duration(yd_ctx_t *cx, const yd_node_t *n, const char *key, long 
 	return 0;
 }
 
+/* "16MB", "512KB", "1GB", "20000000": K, M, G are binary (1024) multiples. */
+int conf_size_parse(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !(v >= 0))
+		return -1;
+	while (*end == ' ')
+		end++;
+	double m = 1;
+	switch (*end) {
+	case 'k': case 'K': m = 1024.0; end++; break;
+	case 'm': case 'M': m = 1048576.0; end++; break;
+	case 'g': case 'G': m = 1073741824.0; end++; break;
+	default: break;
+	}
+	if (m > 1 && (*end == 'i' || *end == 'I'))
+		end++;
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || v * m > 1e15)
+		return -1;
+	*out = (long long)(v * m);
+	return 0;
+}
+
+static int get_size(yd_ctx_t *cx, const yd_node_t *n, const char *key, long long min,
+		    long long *out)
+{
+	if (yd_is_null(n))
+		return 0;
+	if (n->kind != YD_SCALAR || conf_size_parse(n->str, out))
+		return yd_fail(cx, n, "invalid size '%s' for %s (expected e.g. 16MB, 512KB)",
+			       n->kind == YD_SCALAR ? n->str : "", key);
+	if (*out < min)
+		return yd_fail(cx, n, "%s must be at least %lld bytes", key, min);
+	return 0;
+}
+
+static int get_count(yd_ctx_t *cx, const yd_node_t *n, const char *key, long long max,
+		     long long *out)
+{
+	double v;
+	if (yd_is_null(n))
+		return 0;
+	if (yd_number(cx, n, &v))
+		return -1;
+	if (v != floor(v) || v < 1 || v > (double)max)
+		return yd_fail(cx, n, "%s must be a whole number from 1 to %lld", key, max);
+	*out = (long long)v;
+	return 0;
+}
+
 int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out, char *err,
 		     size_t errlen)
 {
@@ -188,6 +245,12 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 	if (yd_check_map(&cx, ack, ack_keys, " in ack") ||
 	    get_duration(&cx, yd_get(ack, "duration"), "ack duration", &out->ack_duration_ms) ||
 	    yd_string(&cx, yd_get(ack, "author"), &out->ack_author))
+		goto fail;
+	const yd_node_t *lim = yd_get(root, "limits");
+	if (yd_check_map(&cx, lim, limits_keys, " in limits") ||
+	    get_size(&cx, yd_get(lim, "answer-size"), "limits answer-size", 4096,
+		     &out->max_answer) ||
+	    get_count(&cx, yd_get(lim, "series"), "limits series", 100000, &out->max_series))
 		goto fail;
 	ctxs = yd_get(root, "contexts");
 	if (yd_check_map(&cx, ctxs, NULL, NULL))

@@ -29,6 +29,8 @@ typedef struct {
 	int bell;              /* ring/notify on a new critical alert: -1 not set, 0 off, 1 on */
 	long long ack_duration_ms; /* default silence duration of an ack, 0 = not set (2h) */
 	char *ack_author;      /* default author of an ack, NULL = $USER@hostname */
+	long long max_answer;  /* limits answer-size: bytes per answer, 0 = not set (16 MiB) */
+	long long max_series;  /* limits series: series kept per panel, 0 = not set (200) */
 	conf_context_t *contexts;
 	size_t n_contexts;
 } conf_t;
@@ -45,6 +47,9 @@ typedef struct {
  *   ack:
  *     duration: 2h                  # default duration of an acknowledgement
  *     author: alice@example.org     # default author (else $USER@hostname)
+ *   limits:
+ *     answer-size: 16MB             # a bigger Prometheus answer is stopped and named
+ *     series: 200                   # series kept per panel (the worst by its thresholds)
  *   contexts:
  *     demo:
  *       color: green
@@ -67,6 +72,8 @@ int conf_load_file(const char *path, conf_t *out, char *err, size_t errlen);
 int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out,
 		     char *err, size_t errlen);
 void conf_free(conf_t *c);
+/* "16MB", "512KB", "1GB", "4096": K, M, G are 1024 multiples; 0 or -1. */
+int conf_size_parse(const char *s, long long *out);
 
 /* Where the default config file is: $XDG_CONFIG_HOME/icn-console/config.yaml,
  * else ~/.config/icn-console/config.yaml; if that does not exist,

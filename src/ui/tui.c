@@ -677,6 +677,8 @@ int tui_run(const tui_opts_t *o)
 	ui.dash.refresh_ms = o->refresh_ms;
 	ui.dash.range_ms = o->range_ms;
 	ui.dash.timeout_ms = o->timeout_ms;
+	ui.dash.max_answer = (size_t)o->conf->max_answer;
+	ui.dash.max_series = (size_t)o->conf->max_series;
 	ui.dash.on_change = on_dash_change;
 	ui.dash.ud = &ui;
 	targets_init(&ui.tg, ui.http, ui.ctx.prometheus);

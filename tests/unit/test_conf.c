@@ -110,6 +110,30 @@ static void test_empty_is_valid(void **state)
 	}
 }
 
+static void test_limits(void **state)
+{
+	(void)state;
+	char err[512];
+	conf_t c;
+	assert_int_equal(load("limits:\n  answer-size: 16MB\n  series: 300\n", &c, err, sizeof err), 0);
+	assert_true(c.max_answer == 16LL << 20);
+	assert_true(c.max_series == 300);
+	conf_free(&c);
+	assert_int_equal(load("theme: dark\n", &c, err, sizeof err), 0);
+	assert_true(c.max_answer == 0 && c.max_series == 0);
+	conf_free(&c);
+	long long v;
+	assert_int_equal(conf_size_parse("512KiB", &v), 0);
+	assert_true(v == 512 * 1024);
+	assert_int_equal(conf_size_parse("1.5 GB", &v), 0);
+	assert_true(v == 3LL << 29);
+	assert_int_equal(conf_size_parse("4096", &v), 0);
+	assert_true(v == 4096);
+	assert_int_equal(conf_size_parse("16MX", &v), -1);
+	assert_int_equal(conf_size_parse("-1", &v), -1);
+	assert_int_equal(conf_size_parse("", &v), -1);
+}
+
 static void test_bad_configs(void **state)
 {
 	static const struct {
@@ -122,7 +146,17 @@ static void test_bad_configs(void **state)
 		  "read-only)" },
 		{ "themes: dark\n",
 		  "config.yaml:1:1: unknown key 'themes' (expected one of: current-context, theme, "
-		  "dashboard, refresh, timeout, bell, ack, contexts)" },
+		  "dashboard, refresh, timeout, bell, ack, limits, contexts)" },
+		{ "limits:\n  answer-size: lots\n",
+		  "config.yaml:2:16: invalid size 'lots' for limits answer-size (expected e.g. 16MB, 512KB)" },
+		{ "limits:\n  answer-size: 10\n",
+		  "config.yaml:2:16: limits answer-size must be at least 4096 bytes" },
+		{ "limits:\n  series: 0\n",
+		  "config.yaml:2:11: limits series must be a whole number from 1 to 100000" },
+		{ "limits:\n  series: 2.5\n",
+		  "config.yaml:2:11: limits series must be a whole number from 1 to 100000" },
+		{ "limits:\n  rows: 5\n",
+		  "config.yaml:2:3: unknown key 'rows' in limits (expected one of: answer-size, series)" },
 		{ "bell: maybe\n", "config.yaml:1:7: expected true or false for bell" },
 		{ "ack:\n  duration: forever\n",
 		  "config.yaml:2:13: invalid duration 'forever' for ack duration (expected e.g. 500ms, 5s, 1m30s)" },
@@ -551,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_bad_file),
 		cmocka_unit_test(test_empty_is_valid),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_short_err_buffer),
 		cmocka_unit_test(test_hostile_inputs),
 		cmocka_unit_test(test_resolve_precedence),
