@@ -49,11 +49,26 @@ static const struct {
 	[GL_EXPANDED] = { "\xe2\x96\xbe", "v" },       /* ▾ */
 	[GL_COLLAPSED] = { "\xe2\x96\xb8", ">" },      /* ▸ */
 	[GL_BAR] = { "\xe2\x94\x82", "|" },            /* │ */
+	[GL_DOT] = { "\xc2\xb7", "-" },                 /* · */
 };
 
 const char *ui_glyph(glyph_t g)
 {
 	return g_scr && g_scr->ascii ? glyphs[g].ascii : glyphs[g].utf8;
+}
+
+void ui_fmt_age(double ago, char *buf, size_t n)
+{
+	if (!(ago > 0))
+		ago = 0;
+	if (ago < 120)
+		snprintf(buf, n, "%.0fs", ago);
+	else if (ago < 7200)
+		snprintf(buf, n, "%.0fm", ago / 60);
+	else if (ago < 172800)
+		snprintf(buf, n, "%.0fh", ago / 3600);
+	else
+		snprintf(buf, n, "%.0fd", ago / 86400);
 }
 
 void ui_fmt_ago(double t, char *buf, size_t n)
@@ -183,7 +198,14 @@ static void draw_header(ui_t *ui)
 			x += ui_put(0, x, COLS - x, "alerts ?", h);
 	} else {
 		x += ui_printf(0, x, COLS - x, firing ? ui_attr(EL_ALERT_COUNT) | A_BOLD : h,
-			       " %d firing ", firing);
+			       " %d firing", firing);
+		/* Alertmanager stopped answering: the last count stays, with its age */
+		if (ui->al.error && ui->al.last_ok > 0) {
+			char age[16];
+			ui_fmt_age(now_unix() - ui->al.last_ok, age, sizeof age);
+			x += ui_printf(0, x, COLS - x, h, " %s %s old", ui_glyph(GL_DOT), age);
+		}
+		x += ui_put(0, x, COLS - x, " ", h);
 	}
 	/* the clock only where it does not cover the rest */
 	if (x + 10 <= COLS) {
