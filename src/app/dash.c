@@ -3,6 +3,7 @@
 #include "app/dash.h"
 #include "backend/prom.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <limits.h>
 #include <malloc.h>
@@ -225,14 +226,19 @@ static size_t max_answer(const dash_t *d)
 
 static void dispatch(dash_t *d);
 
-/* "answer too large (45 MB > 16 MB cap): narrow the query" */
-static char *too_large_msg(const http_response_t *r)
+/* "answer too large (45 MB > 16 MB cap) for 'QUERY': narrow the query" */
+static char *too_large_msg(const http_response_t *r, const char *query)
 {
 	double cap = (double)r->max_body / 1048576.0;
+	char *q = text_sanitize(query);
+	char *m;
 	if (r->declared_len > 0)
-		return xasprintf("answer too large (%.0f MB > %.0f MB cap): narrow the query",
-				 (double)r->declared_len / 1048576.0, cap);
-	return xasprintf("answer too large (over the %.0f MB cap): narrow the query", cap);
+		m = xasprintf("answer too large (%.0f MB > %.0f MB cap) for '%s': narrow the query",
+			      (double)r->declared_len / 1048576.0, cap, q);
+	else
+		m = xasprintf("answer too large (over the %.0f MB cap) for '%s': narrow the query", cap, q);
+	free(q);
+	return m;
 }
 
 /* Looks like JSON: a Prometheus answer, or at least something to parse. */
@@ -420,13 +426,14 @@ static void parse_answer(dash_t *d, panel_rt_t *p, int range, const http_respons
 }
 
 /* The transport or HTTP part of an answer; NULL when it is to be parsed. */
-static char *answer_failure(dash_t *d, const http_response_t *r, int note_health)
+static char *answer_failure(dash_t *d, const panel_rt_t *p, const http_response_t *r,
+			    int note_health)
 {
 	if (!r->ok && r->too_large) {
 		/* the server answered, and said too much: the query is at fault */
 		if (note_health)
 			backend_good(d->bk, &d->bk->prom, r->elapsed_ms);
-		return too_large_msg(r);
+		return too_large_msg(r, p->def->query);
 	}
 	char *fail = backend_server_failure(r);
 	if (!fail && !json_like(r))
@@ -456,7 +463,7 @@ static void on_now(const http_response_t *r, void *ud)
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
 	p->req_now = NULL; /* the handle dies when this callback returns */
-	char *fail = answer_failure(d, r, 1);
+	char *fail = answer_failure(d, p, r, 1);
 	if (fail) {
 		prom_result_t none;
 		memset(&none, 0, sizeof none);
@@ -475,7 +482,7 @@ static void on_range(const http_response_t *r, void *ud)
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
 	p->req_range = NULL; /* the handle dies when this callback returns */
-	char *fail = answer_failure(d, r, 0);
+	char *fail = answer_failure(d, p, r, 0);
 	if (fail) {
 		prom_result_t none;
 		memset(&none, 0, sizeof none);

@@ -554,7 +554,7 @@ static void test_huge_answer(void **state)
 	refresh(e, now_unix(), 0);
 	assert_int_equal(r->now->asked, 1);
 	assert_state(e, 0, PSTATE_ERROR);
-	char *want = xasprintf("answer too large (%.0f MB > 4 MB cap): narrow the query",
+	char *want = xasprintf("answer too large (%.0f MB > 4 MB cap) for 'q': narrow the query",
 			       (double)len / 1048576.0);
 	assert_string_equal(panel(e, 0)->error, want);
 	free(want);
