@@ -423,6 +423,8 @@ static void once_json(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 			json_array_append_new(vals, v);
 		}
 		json_object_set_new(o, "values", vals);
+		/* the answer's series; "values" holds the worst of them when the cap cut it */
+		json_object_set_new(o, "series_total", json_integer((json_int_t)(p->have_data ? p->n_total : 0)));
 		json_object_set_new(o, "error", p->error ? json_string(p->error) : json_null());
 		if (p->n_warnings) {
 			json_t *w = json_array();
@@ -484,6 +486,8 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		if (p->error)
 			put_safe("  ", p->error, 0, "");
 		putchar('\n');
+		if (p->n_total > p->now.n)
+			printf("      showing %zu of %zu series, the worst\n", p->now.n, p->n_total);
 		if (p->def->type == PANEL_BARS && p->total > 0) {
 			for (size_t j = 0; j < p->now.n; j++) {
 				const char *nm = p->def->legend ? labels_get(&p->now.v[j].labels, p->def->legend) : NULL;
