@@ -429,11 +429,24 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 	http_req_t *r = userp;
 	size_t n = size * nmemb;
 
-	if (n > r->max_body - r->body.len) {
+	if (!r->body.s && !r->encoded) {
+		/* The first bytes: a declared size says at once whether the answer
+		 * fits, and lets the buffer be taken once, not grown by doubling
+		 * (which holds the old and the new copy at once). */
 		curl_off_t cl = -1;
-		r->too_big = 1;
-		if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK)
+		if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+		    cl > 0) {
 			r->declared_len = cl;
+			if ((unsigned long long)cl > r->max_body) {
+				r->too_big = 1;
+				return 0;
+			}
+			r->body.s = xmalloc((size_t)cl + 1);
+			r->body.cap = (size_t)cl + 1;
+		}
+	}
+	if (n > r->max_body - r->body.len) {
+		r->too_big = 1;
 		sb_free(&r->body); /* not wanted any more: give the memory back now */
 		return 0; /* anything but n aborts the transfer */
 	}

@@ -27,6 +27,9 @@ can be avoided. Prints figures; asserts nothing.
         "LABEL: median X, p90 X, min X, max X (n=N)"
   benchlib.py ratio FILE_A FILE_B
         median of the numbers in FILE_A over the median of those in FILE_B
+  benchlib.py run-rss CMD...
+        run CMD (its output to /dev/null), print "EXIT WALL_MS CPU_MS MAXRSS_KB"
+        from the kernel's rusage of the child (exact peak, unlike polling)
 """
 import datetime as dt
 import json
@@ -188,6 +191,18 @@ def cmd_stats(label, unit=""):
           % (label, med, unit, p90, unit, v[0], unit, v[-1], unit, n))
 
 
+def cmd_run_rss(argv):
+    import os
+    import resource
+    t0 = time.monotonic()
+    with open(os.devnull, "w") as null:
+        p = subprocess.Popen(argv, stdout=null, stderr=null)
+        _, status, ru = os.wait4(p.pid, 0)
+    wall = (time.monotonic() - t0) * 1000
+    code = os.waitstatus_to_exitcode(status)
+    print("%d %.0f %.0f %d" % (code, wall, (ru.ru_utime + ru.ru_stime) * 1000, ru.ru_maxrss))
+
+
 def main():
     a = sys.argv[1:]
     if not a:
@@ -209,6 +224,8 @@ def main():
                 cmd_post_alerts(a[0], int(a[1]))
             except OSError as e:
                 print("post-alerts: %s" % e, file=sys.stderr)
+    elif c == "run-rss":
+        cmd_run_rss(a)
     elif c == "ratio":
         cmd_ratio(*a)
     elif c == "stats":
