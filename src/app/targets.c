@@ -37,6 +37,8 @@ static void on_targets(const http_response_t *r, void *ud)
 		char *err = NULL;
 		if (prom_parse_targets(r->body, r->len, r->status, &t, &err) == 0) {
 			prom_targets_free(&tg->t);
+			/* sorted once here (down first) for the view and the command alike */
+			prom_targets_sort(&t);
 			tg->t = t;
 			tg->have = 1;
 			tg->last_ok = now_unix();
