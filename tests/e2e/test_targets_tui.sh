@@ -53,13 +53,12 @@ if ! wait_for 10 test -s "$work/port"; then
 	exit 1
 fi
 url=http://127.0.0.1:$(cat "$work/port")
-extra_env="HOME='$work' XDG_CONFIG_HOME='$work'"
+# UTF-8 whatever the locale the tests run in: the cut is … there
+extra_env="HOME='$work' XDG_CONFIG_HOME='$work' LC_ALL=C.UTF-8"
 tui_server
 
 # the screen row that holds s (the first), and the column a text starts at in it
 row_of() { screen | grep -F -- "$1" | head -1; }
-col_in() { awk -v s="$2" '{ print index($0, s) }' <<<"$1"; }
-header() { screen | grep -E '^ *HEALTH +JOB +INSTANCE' | head -1; }
 
 start 80 24 --prometheus "$url" --refresh 1s
 keys 2
@@ -69,12 +68,19 @@ if [[ $first =~ ^\ *down\ +alpha ]]; then ok "down targets first, by job"; else 
 # the long job name is cut with an ellipsis, and the instance starts where its
 # heading does, after a blank: it does not run into the job
 row=$(row_of "icn-validator")
-h=$(header)
-ci=$(col_in "$h" INSTANCE)
-if [[ $row == *"…"* ]] && [[ ${row:ci-1:12} == validator-17 ]] && [[ ${row:ci-2:1} == " " ]]; then
+# (python, not ${row:i:n}: bash counts bytes in a C locale, and … is three)
+cols=$(screen | python3 -c '
+import sys
+lines = sys.stdin.buffer.read().decode("utf-8", "replace").splitlines()
+head = next(l for l in lines if l.lstrip().startswith("HEALTH"))
+row = next(l for l in lines if "icn-validator" in l)
+ci = head.index("INSTANCE")
+print("ok" if "\u2026" in row[:ci] and row[ci - 1] == " " and row[ci:].startswith("validator-17") else "bad")
+')
+if [[ $cols == ok ]]; then
 	ok "a long job name is cut with … and the instance stays in its column"
 else
-	not_ok "a long job name is cut with … and the instance stays in its column" "INSTANCE at $ci" "$(dump)"
+	not_ok "a long job name is cut with … and the instance stays in its column" "$(dump)"
 fi
 if [[ $row != *"$long_job"* ]] && row_of "alpha" | grep -q "connection"; then
 	ok "80 columns: the error column keeps some room"
@@ -108,7 +114,12 @@ for want in "health       down" "scrape URL" "http://validator-17.eu-west.icn.ex
 done
 if [[ -z $miss ]]; then ok "details: health, scrape URL, last scrape, interval and timeout"; else not_ok "details: health, scrape URL, last scrape, interval and timeout" "missing $miss" "$(dump)"; fi
 # the whole error, wrapped over lines: every word of it is on the screen
-joined=$(screen | sed -n 's/^[^│|]*[│|] \(.*[^ ]\) *[│|].*$/\1/p' | tr '\n' ' ' | tr -s ' ')
+joined=$(screen | python3 -c '
+import re, sys
+rows = sys.stdin.buffer.read().decode("utf-8", "replace").splitlines()
+inner = [m.group(1).strip() for m in (re.match(r"^[^\u2502|]*[\u2502|](.*)[\u2502|]", r) for r in rows) if m]
+print(" ".join(" ".join(inner).split()))
+')
 if [[ $joined == *"$long_error"* ]]; then ok "details: the whole last error, wrapped"; else not_ok "details: the whole last error, wrapped" "$joined"; fi
 # every label, and those discovered before relabelling, further down the box
 keys G
