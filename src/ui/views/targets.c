@@ -23,10 +23,10 @@ typedef struct {
 
 static const keybind_t targets_keys[] = {
 	LIST_KEYBINDS,
-	{ '\r', "Enter", REQ_ENTER, "details: every label, scrape URL, times, the whole last error" },
+	{ '\r', "Enter", REQ_ENTER, "details: labels, scrape URL, times, the whole error" },
 	{ '\n', NULL, REQ_ENTER, NULL },
 	{ KEY_ENTER, NULL, REQ_ENTER, NULL },
-	{ '/', "/", REQ_FILTER, "filter: words found in a label (name=value), health, URL or error" },
+	{ '/', "/", REQ_FILTER, "filter: words in labels (name=value), health, URL, error" },
 };
 
 static targets_t *tg_of(view_t *v)
