@@ -14,7 +14,9 @@
 #include "core/theme.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "model/targetlist.h"
 #include "ui/canvas.h"
+#include "ui/table.h"
 #include "ui/tui.h"
 #include <curl/curl.h>
 #include <getopt.h>
@@ -411,7 +413,9 @@ static void once_json(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 										   : unit_name(&p->def->unit)));
 		json_object_set_new(o, "state", json_string(pstate_name(p->state)));
 		json_object_set_new(o, "query", json_string(p->def->query));
-		json_object_set_new(o, "time", json_real(p->eval_time));
+		/* the time the query carried (ms), so asking Prometheus again with it
+		 * gives the same answer; printed at full precision (see JSON_REAL_PRECISION) */
+		json_object_set_new(o, "time", number_json(prom_time_sent(p->eval_time)));
 		json_object_set_new(o, "value", number_json(p->value));
 		if (p->def->type == PANEL_BARS)
 			json_object_set_new(o, "total", number_json(p->total));
@@ -564,6 +568,98 @@ static int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const cha
 	return rc;
 }
 
+static json_t *string_json(const char *s)
+{
+	return json_string(s ? s : "");
+}
+
+/* `targets --output json`: times in unix seconds at full precision (17
+ * digits: 9 would round a 2026 time to 10 s); 0 when never scraped. */
+static void targets_json(const conf_context_t *ctx, const prom_targets_t *tt)
+{
+	json_t *root = json_object(), *arr = json_array();
+	json_object_set_new(root, "context", json_string(ctx->name ? ctx->name : "default"));
+	for (size_t i = 0; i < tt->n; i++) {
+		const prom_target_t *t = &tt->v[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "job", string_json(t->job));
+		json_object_set_new(o, "instance", string_json(t->instance));
+		json_object_set_new(o, "health", string_json(t->health));
+		json_object_set_new(o, "last_scrape", number_json(t->last_scrape));
+		json_object_set_new(o, "last_scrape_duration", number_json(t->last_scrape_duration));
+		json_object_set_new(o, "last_error", string_json(t->last_error));
+		json_object_set_new(o, "scrape_url", string_json(t->scrape_url));
+		json_object_set_new(o, "scrape_pool", string_json(t->scrape_pool));
+		json_object_set_new(o, "scrape_interval", string_json(t->scrape_interval));
+		json_object_set_new(o, "scrape_timeout", string_json(t->scrape_timeout));
+		json_object_set_new(o, "labels", labels_json(&t->labels));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "targets", arr);
+	json_object_set_new(root, "dropped", json_integer((json_int_t)tt->n_dropped));
+	json_dumpf(root, stdout,
+		   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	json_decref(root);
+}
+
+/* `targets` as text: down first (the targets module sorts), columns as wide
+ * as their widest cell; only an absurdly long job or instance is cut. */
+static void targets_text(const prom_targets_t *tt)
+{
+	enum { C_HEALTH, C_JOB, C_INST, C_WHEN, C_DUR, C_N };
+	static const char *const head[C_N] = { "HEALTH", "JOB", "INSTANCE", "LAST SCRAPE", "DURATION" };
+	size_t n = tt->n;
+	char *(*cell)[C_N] = xcalloc(n ? n : 1, sizeof *cell);
+	table_col_t col[C_N] = { { 0 } };
+	for (int c = 0; c < C_N; c++)
+		table_want(&col[c], head[c]);
+	for (size_t i = 0; i < n; i++) {
+		const prom_target_t *t = &tt->v[i];
+		char when[32] = "never", dur[32];
+		unit_t sec = { UNIT_SECONDS, "" };
+		if (t->last_scrape > 0) {
+			time_t ts = (time_t)t->last_scrape;
+			struct tm tm;
+			localtime_r(&ts, &tm);
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		}
+		unit_format(&sec, t->last_scrape_duration, dur, sizeof dur);
+		char *job = text_sanitize(t->job), *inst = text_sanitize(t->instance);
+		cell[i][C_HEALTH] = text_sanitize(t->health && *t->health ? t->health : "?");
+		cell[i][C_JOB] = table_cut(job, 64, "~");
+		cell[i][C_INST] = table_cut(inst, 64, "~");
+		cell[i][C_WHEN] = xstrdup(when);
+		cell[i][C_DUR] = xstrdup(dur);
+		free(job);
+		free(inst);
+		for (int c = 0; c < C_N; c++)
+			table_want(&col[c], cell[i][c]);
+	}
+	int w[C_N];
+	table_fit(col, C_N, 1 << 20, 2, w);
+	/* padding by display width: a name in UTF-8 is wider in bytes than on screen */
+	for (size_t i = 0; i <= n; i++) {
+		const char *err = i ? tt->v[i - 1].last_error : "ERROR";
+		for (int c = 0; c < C_N; c++) {
+			const char *s = i ? cell[i - 1][c] : head[c];
+			int pad = w[c] - utf8_width(s);
+			if (c == C_DUR) /* numbers to the right */
+				printf("%*s%s", pad, "", s);
+			else
+				printf("%s%*s  ", s, pad, "");
+		}
+		put_safe(err && *err ? "  " : "", err, 0, "\n");
+	}
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < C_N; c++)
+			free(cell[i][c]);
+	free(cell);
+	size_t down = targetlist_down(tt);
+	printf("%zu active target%s, %zu down, %zu dropped\n", n, n == 1 ? "" : "s", down,
+	       tt->n_dropped);
+}
+
 static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_t *ctx,
 		       long timeout_ms, const char *output)
 {
@@ -581,50 +677,10 @@ static int run_targets(http_client_t *http, uv_loop_t *loop, const conf_context_
 		free(e);
 		rc = EXIT_BACKEND;
 	}
-	if (tg.have && output && strcmp(output, "json") == 0) {
-		json_t *root = json_object(), *arr = json_array();
-		json_object_set_new(root, "context", json_string(ctx->name ? ctx->name : "default"));
-		for (size_t i = 0; i < tg.t.n; i++) {
-			const prom_target_t *t = &tg.t.v[i];
-			json_t *o = json_object();
-			json_object_set_new(o, "job", json_string(t->job ? t->job : ""));
-			json_object_set_new(o, "instance", json_string(t->instance ? t->instance : ""));
-			json_object_set_new(o, "health", json_string(t->health ? t->health : ""));
-			json_object_set_new(o, "last_scrape", json_real(t->last_scrape));
-			json_object_set_new(o, "last_scrape_duration", json_real(t->last_scrape_duration));
-			json_object_set_new(o, "last_error", json_string(t->last_error ? t->last_error : ""));
-			json_object_set_new(o, "scrape_url", json_string(t->scrape_url ? t->scrape_url : ""));
-			json_object_set_new(o, "scrape_pool", json_string(t->scrape_pool ? t->scrape_pool : ""));
-			json_array_append_new(arr, o);
-		}
-		json_object_set_new(root, "targets", arr);
-		json_object_set_new(root, "dropped", json_integer((json_int_t)tg.t.n_dropped));
-		json_dumpf(root, stdout,
-			   JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9) | JSON_ENSURE_ASCII);
-		fputc('\n', stdout);
-		json_decref(root);
-	} else if (tg.have) {
-		printf("%-7s %-16s %-24s %-22s %10s  %s\n", "HEALTH", "JOB", "INSTANCE", "LAST SCRAPE",
-		       "DURATION", "ERROR");
-		for (size_t i = 0; i < tg.t.n; i++) {
-			const prom_target_t *t = &tg.t.v[i];
-			char when[32] = "never", dur[32];
-			unit_t sec = { UNIT_SECONDS, "" };
-			if (t->last_scrape > 0) {
-				time_t tt = (time_t)t->last_scrape;
-				struct tm tm;
-				localtime_r(&tt, &tm);
-				strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-			}
-			unit_format(&sec, t->last_scrape_duration, dur, sizeof dur);
-			put_safe("", t->health ? t->health : "?", 7, " ");
-			put_safe("", t->job, 16, " ");
-			put_safe("", t->instance, 24, " ");
-			printf("%-22s %10s  ", when, dur);
-			put_safe("", t->last_error, 0, "\n");
-		}
-		printf("%zu active, %zu dropped\n", tg.t.n, tg.t.n_dropped);
-	}
+	if (tg.have && output && strcmp(output, "json") == 0)
+		targets_json(ctx, &tg.t);
+	else if (tg.have)
+		targets_text(&tg.t);
 	targets_free(&tg);
 	return rc;
 }

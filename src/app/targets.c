@@ -18,8 +18,10 @@ void targets_set_base(targets_t *tg, const char *base)
 	http_client_t *h = tg->http;
 	void (*cb)(struct targets *, void *) = tg->on_change;
 	void *ud = tg->ud;
+	unsigned gen = tg->gen;
 	targets_free(tg);
 	targets_init(tg, h, base);
+	tg->gen = gen + 1; /* the old list is gone: never mistaken for the new one */
 	tg->on_change = cb;
 	tg->ud = ud;
 }
@@ -37,8 +39,11 @@ static void on_targets(const http_response_t *r, void *ud)
 		char *err = NULL;
 		if (prom_parse_targets(r->body, r->len, r->status, &t, &err) == 0) {
 			prom_targets_free(&tg->t);
+			/* sorted once here (down first) for the view and the command alike */
+			prom_targets_sort(&t);
 			tg->t = t;
 			tg->have = 1;
+			tg->gen++;
 			tg->last_ok = now_unix();
 		} else {
 			tg->error = xasprintf("prometheus: %s", err);

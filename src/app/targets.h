@@ -9,6 +9,7 @@ typedef struct targets {
 	char *base;           /* Prometheus URL, NULL when none */
 	prom_targets_t t;
 	int have;             /* a list was ever received */
+	unsigned gen;         /* a new number at each new list (views re-key their rows then) */
 	char *error;          /* last failure, NULL when the last fetch worked */
 	double last_ok;
 	http_req_t *req;

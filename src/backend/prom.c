@@ -787,6 +787,13 @@ static void put_seconds(strbuf_t *b, double t)
 	}
 }
 
+double prom_time_sent(double t)
+{
+	if (!isfinite(t) || fabs(t) > 9e15)
+		return 0;
+	return (double)llround(t * 1000.0) / 1000.0;
+}
+
 /* time <= 0 (or not finite) leaves `time` out: the server then uses "now". */
 char *prom_url_query(const char *base, const char *promql, double time)
 {
@@ -860,6 +867,8 @@ static char *parse_target(const json_t *e, size_t i, prom_target_t *t)
 		{ "health", "unknown", offsetof(prom_target_t, health) },
 		{ "lastError", "", offsetof(prom_target_t, last_error) },
 		{ "scrapeInterval", "", offsetof(prom_target_t, scrape_interval) },
+		{ "scrapeTimeout", "", offsetof(prom_target_t, scrape_timeout) },
+		{ "globalUrl", "", offsetof(prom_target_t, global_url) },
 	};
 	const json_t *labels, *ls, *d;
 	const char *why;
@@ -871,6 +880,13 @@ static char *parse_target(const json_t *e, size_t i, prom_target_t *t)
 		labels = NULL;
 		bad = xasprintf("activeTargets[%zu].labels: not an object", i);
 	}
+	why = labels ? parse_metric(labels, &t->labels) : NULL;
+	if (why && !bad)
+		bad = xasprintf("activeTargets[%zu].labels: %s", i, why);
+	const json_t *disc = json_object_get(e, "discoveredLabels");
+	why = json_is_object(disc) ? parse_metric(disc, &t->discovered) : NULL;
+	if (why && !bad)
+		bad = xasprintf("activeTargets[%zu].discoveredLabels: %s", i, why);
 	why = get_str(labels, "job", "", &t->job);
 	if (why && !bad)
 		bad = xasprintf("activeTargets[%zu].labels.job %s", i, why);
@@ -884,6 +900,7 @@ static char *parse_target(const json_t *e, size_t i, prom_target_t *t)
 			bad = xasprintf("activeTargets[%zu].%s %s", i, strs[k].key, why);
 	}
 	ls = json_object_get(e, "lastScrape");
+	t->last_scrape_text = xstrdup(json_is_string(ls) ? json_string_value(ls) : "");
 	if (json_is_string(ls)) {
 		double v;
 		/* Never scraped is Go's zero time, 0001-01-01T00:00:00Z. */
@@ -904,11 +921,46 @@ static void target_free(prom_target_t *t)
 {
 	free(t->job);
 	free(t->instance);
+	labels_free(&t->labels);
+	labels_free(&t->discovered);
 	free(t->scrape_pool);
 	free(t->scrape_url);
+	free(t->global_url);
 	free(t->health);
 	free(t->last_error);
+	free(t->last_scrape_text);
 	free(t->scrape_interval);
+	free(t->scrape_timeout);
+}
+
+static int health_rank(const char *h)
+{
+	if (h && strcmp(h, "down") == 0)
+		return 0;
+	if (h && strcmp(h, "up") == 0)
+		return 2;
+	return 1;
+}
+
+int prom_target_cmp(const prom_target_t *a, const prom_target_t *b)
+{
+	int c = health_rank(a->health) - health_rank(b->health);
+	if (!c)
+		c = strcmp(a->job ? a->job : "", b->job ? b->job : "");
+	if (!c)
+		c = strcmp(a->instance ? a->instance : "", b->instance ? b->instance : "");
+	return c;
+}
+
+static int cmp_target_q(const void *x, const void *y)
+{
+	return prom_target_cmp(x, y);
+}
+
+void prom_targets_sort(prom_targets_t *t)
+{
+	if (t && t->n > 1)
+		qsort(t->v, t->n, sizeof *t->v, cmp_target_q);
 }
 
 static char *parse_targets_data(const json_t *data, prom_targets_t *out)

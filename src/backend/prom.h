@@ -60,12 +60,15 @@ char *prom_url_targets(const char *base); /* base/api/v1/targets?state=active */
 
 typedef struct {
 	char *job, *instance;  /* from labels */
-	char *scrape_pool, *scrape_url;
+	labels_t labels;       /* every label after relabelling, sorted by name */
+	labels_t discovered;   /* discoveredLabels: before relabelling */
+	char *scrape_pool, *scrape_url, *global_url;
 	char *health;          /* "up", "down", "unknown" */
 	char *last_error;      /* "" when none */
 	double last_scrape;    /* unix seconds (from RFC3339Nano); 0 when never */
+	char *last_scrape_text; /* lastScrape as Prometheus wrote it ("" when absent) */
 	double last_scrape_duration; /* seconds */
-	char *scrape_interval;
+	char *scrape_interval, *scrape_timeout;
 } prom_target_t;
 
 typedef struct {
@@ -77,6 +80,13 @@ typedef struct {
 int prom_parse_targets(const char *body, size_t len, long http_status, prom_targets_t *out,
 		       char **err);
 void prom_targets_free(prom_targets_t *t);
+
+/* Order for reading: down first, then unknown, then up; then by job, instance. */
+int prom_target_cmp(const prom_target_t *a, const prom_target_t *b);
+void prom_targets_sort(prom_targets_t *t);
+
+/* The time a query URL carries for t (prom_url_query rounds to the millisecond). */
+double prom_time_sent(double t);
 
 /* RFC3339 / RFC3339Nano with Z or +hh:mm -> unix seconds; -1 on error. */
 int rfc3339_parse(const char *s, double *out);

@@ -647,21 +647,10 @@ static void on_new_critical(alerts_t *al, const am_alert_t *a, void *ud)
 	notify_critical(ud, a);
 }
 
-static int cmp_target(const void *x, const void *y)
-{
-	const prom_target_t *a = x, *b = y;
-	int ua = strcmp(a->health ? a->health : "", "up") == 0;
-	int ub = strcmp(b->health ? b->health : "", "up") == 0;
-	if (ua != ub)
-		return ua - ub; /* down first */
-	int c = strcmp(a->job ? a->job : "", b->job ? b->job : "");
-	return c ? c : strcmp(a->instance ? a->instance : "", b->instance ? b->instance : "");
-}
-
-/* A new list is sorted once here (down first), not on every paint. */
+/* A new list (sorted by the targets module, down first). */
 static void on_targets_change(targets_t *t, void *ud)
 {
-	qsort(t->t.v, t->t.n, sizeof *t->t.v, cmp_target);
+	(void)t;
 	request_paint_net(ud, 0);
 }
 

@@ -2,6 +2,8 @@
 #include "config.h"
 #include "fuzz.h"
 #include "backend/prom.h"
+#include "model/targetlist.h"
+#include "ui/table.h"
 #include <math.h>
 
 /* Messages go to a terminal status line: a server's bytes must not reach it raw. */
@@ -62,8 +64,29 @@ static void targets(const uint8_t *data, size_t size, long status)
 		for (size_t i = 0; i < t.n; i++) {
 			const prom_target_t *e = &t.v[i];
 			FUZZ_CHECK(e->job && e->instance && e->scrape_pool && e->scrape_url &&
-				   e->health && e->last_error && e->scrape_interval);
+				   e->health && e->last_error && e->scrape_interval &&
+				   e->scrape_timeout && e->global_url && e->last_scrape_text);
 		}
+		/* what the Targets view and the command do with a list */
+		prom_targets_sort(&t);
+		for (size_t i = 1; i < t.n; i++)
+			FUZZ_CHECK(prom_target_cmp(&t.v[i - 1], &t.v[i]) <= 0);
+		FUZZ_CHECK(targetlist_down(&t) <= t.n);
+		table_col_t col[2] = { { 0, 4, 1 }, { 0, 6, 1 } };
+		for (size_t i = 0; i < t.n; i++) {
+			const prom_target_t *e = &t.v[i];
+			FUZZ_CHECK(targetlist_match(e, NULL) && targetlist_match(e, e->health));
+			(void)targetlist_match(e, e->job);
+			(void)targetlist_match(e, e->last_error);
+			table_want(&col[0], e->job);
+			table_want(&col[1], e->last_error);
+			char *c = table_cut(e->instance, (int)(size % 40), "~");
+			FUZZ_CHECK(strlen(c) <= strlen(e->instance) + 1);
+			free(c);
+		}
+		int w[2];
+		(void)table_fit(col, 2, (int)(size % 200), 1, w);
+		FUZZ_CHECK(w[0] >= 4 && w[1] >= 6);
 	} else {
 		check_message(err);
 		FUZZ_CHECK(t.n == 0 && t.v == NULL);

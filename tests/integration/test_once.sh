@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 14
+plan 15
 trap stack_stop EXIT
 stack_start
 work=$STACK_DIR
@@ -88,6 +88,42 @@ if run targets --output json >"$work/t.json" 2>"$work/t.err" &&
 	ok "targets --output json lists the icn job up"
 else
 	not_ok "targets --output json lists the icn job up" "$(cat "$work/t.err" "$work/t.json")"
+fi
+
+# targets: last_scrape at full precision, equal to Prometheus's own lastScrape
+# (RFC 3339 with ns). Prometheus scrapes between our two looks at it: try until
+# its answers before and after the console's agree.
+same_scrape() {
+	curl -sf --max-time 5 "$PROMETHEUS_URL/api/v1/targets?state=active" >"$work/pt1.json" &&
+		run targets --output json >"$work/t2.json" 2>/dev/null &&
+		curl -sf --max-time 5 "$PROMETHEUS_URL/api/v1/targets?state=active" >"$work/pt2.json" &&
+		cmp -s <(jq -c '[.data.activeTargets[] | .lastScrape]' "$work/pt1.json") \
+			<(jq -c '[.data.activeTargets[] | .lastScrape]' "$work/pt2.json")
+}
+if wait_for 20 same_scrape; then
+	prec=$(python3 - "$work/t2.json" "$work/pt1.json" <<'PY'
+import calendar, json, re, sys
+mine = json.load(open(sys.argv[1]))["targets"]
+theirs = json.load(open(sys.argv[2]))["data"]["activeTargets"]
+def unix(s):
+    m = re.match(r"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(\.\d+)?(Z|([+-])(\d+):(\d+))$", s)
+    t = calendar.timegm(tuple(int(m.group(i)) for i in range(1, 7))) + float(m.group(7) or 0)
+    if m.group(8) != "Z":
+        off = int(m.group(10)) * 3600 + int(m.group(11)) * 60
+        t -= off if m.group(9) == "+" else -off
+    return t
+by = {(t["labels"].get("job"), t["labels"].get("instance")): t for t in theirs}
+bad = [
+    "%s %s: %r vs %s" % (t["job"], t["instance"], t["last_scrape"], by[(t["job"], t["instance"])]["lastScrape"])
+    for t in mine
+    if abs(t["last_scrape"] - unix(by[(t["job"], t["instance"])]["lastScrape"])) > 1e-6
+]
+print("ok" if mine and not bad else "; ".join(bad) or "no targets")
+PY
+)
+	if [[ $prec == ok ]]; then ok "targets --output json: last_scrape equals Prometheus's lastScrape to the microsecond"; else not_ok "targets --output json: last_scrape equals Prometheus's lastScrape to the microsecond" "$prec"; fi
+else
+	not_ok "targets --output json: last_scrape equals Prometheus's lastScrape to the microsecond" "Prometheus's answers never agreed"
 fi
 
 # A dead Prometheus: exit 1, the message names it, the JSON still comes, panels in error.

@@ -684,10 +684,34 @@ static void test_targets_fixture(void **state)
 	assert_string_equal(x->scrape_interval, "1m");
 	assert_near(x->last_scrape, 1484662064.723715405, 1e-6);
 	assert_near(x->last_scrape_duration, 0.050688943, 1e-12);
+	/* every label and discovered label, for the details box */
+	assert_int_equal(x->labels.n, 2);
+	assert_string_equal(labels_get(&x->labels, "instance"), "127.0.0.1:9090");
+	assert_string_equal(labels_get(&x->labels, "job"), "prometheus");
+	assert_int_equal(x->discovered.n, 4);
+	assert_string_equal(labels_get(&x->discovered, "__metrics_path__"), "/metrics");
+	assert_string_equal(labels_get(&x->discovered, "__address__"), "127.0.0.1:9090");
+	assert_string_equal(x->global_url, "http://example-prometheus:9090/metrics");
+	assert_string_equal(x->scrape_timeout, "10s");
+	assert_string_equal(x->last_scrape_text, "2017-01-17T15:07:44.723715405+01:00");
 	prom_targets_free(&t);
 	assert_int_equal(t.n, 0);
 	assert_null(t.v);
 	free(body);
+}
+
+/* What a query URL carries for a time, as a number: the JSON prints it. */
+static void test_time_sent(void **state)
+{
+	(void)state;
+	assert_true(prom_time_sent(1764452345.1234567) == 1764452345.123);
+	assert_true(prom_time_sent(1764452345.9996) == 1764452346.0);
+	assert_true(prom_time_sent(1764452345) == 1764452345.0);
+	assert_true(prom_time_sent(NAN) == 0);
+	char *u = prom_url_query("http://h", "up", 1764452345.1234567);
+	assert_string_equal(u, "http://h/api/v1/query?query=up&time=1764452345.123");
+	assert_true(strtod(strstr(u, "time=") + 5, NULL) == prom_time_sent(1764452345.1234567));
+	free(u);
 }
 
 static void test_targets_constructed(void **state)
@@ -721,6 +745,8 @@ static void test_targets_constructed(void **state)
 	prom_targets_free(&t);
 
 	static const char *const bad[] = {
+		"{\"status\":\"success\",\"data\":{\"activeTargets\":[{\"labels\":{\"a\":1}}]}}",
+		"{\"status\":\"success\",\"data\":{\"activeTargets\":[{\"discoveredLabels\":{\"a\":[]}}]}}",
 		"{\"status\":\"success\",\"data\":{\"activeTargets\":{}}}",
 		"{\"status\":\"success\",\"data\":{\"activeTargets\":[1]}}",
 		"{\"status\":\"success\",\"data\":{\"activeTargets\":[{\"health\":1}]}}",
@@ -979,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_targets_fixture),
 		cmocka_unit_test(test_targets_constructed),
+		cmocka_unit_test(test_time_sent),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_locale_independent),
 		cmocka_unit_test(test_skim_agrees),
