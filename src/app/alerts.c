@@ -348,9 +348,7 @@ static void parse_later(alerts_t *al, job_kind_t kind, const http_response_t *re
 	j->al = al;
 	j->kind = kind;
 	j->gen = al->gen;
-	j->body = xmalloc(resp->len + 1);
-	memcpy(j->body, resp->body, resp->len);
-	j->body[resp->len] = '\0';
+	j->body = http_take_body(resp); /* not copied: a big answer is not held twice */
 	j->len = resp->len;
 	j->status = resp->status;
 	j->elapsed_ms = resp->elapsed_ms;

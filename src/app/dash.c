@@ -4,6 +4,7 @@
 #include "backend/prom.h"
 #include "core/log.h"
 #include "core/text.h"
+#include <jansson.h>
 #include "core/xalloc.h"
 #include <limits.h>
 #include <malloc.h>
@@ -113,7 +114,15 @@ void dash_init(dash_t *d, uv_loop_t *loop, http_client_t *http, backends_t *bk,
 	d->range_ms = 60LL * 60 * 1000;
 	d->timeout_ms = 3000;
 	d->refresh_ms = 5000;
+	/* jansson's hash seed, set on the loop's thread before a parse runs on
+	 * the work queue (jansson would set it lazily, racily) */
+	json_object_seed(0);
 }
+
+/* A query whose answer was too large is asked again after this long, and one
+ * that took long to parse after ten times its parse time (at most a minute):
+ * a runaway query costs a little, not a core and 16 MB every refresh. */
+#define DASH_HOLD_TOO_LARGE_S 30.0
 
 void dash_set_context(dash_t *d, const conf_context_t *ctx)
 {
@@ -377,6 +386,10 @@ static void job_done(uv_work_t *w, int status)
 	if (j->parse_ms > 200)
 		log_msg("prometheus: %zu bytes parsed in %.0f ms (%zu series, %zu kept): %s", j->len,
 			j->parse_ms, j->res.n_series_total, j->res.set.n, j->url);
+	if (!j->range && j->parse_ms >= 100) {
+		double gap = j->parse_ms * 10.0 / 1000.0;
+		p->hold_until = now_unix() + (gap > 60 ? 60 : gap);
+	}
 	if (!j->range) {
 		/* a 5xx page was already counted as the server failing */
 		if (j->rc != 0 && j->res.not_api && j->status < 500) {
@@ -426,13 +439,14 @@ static void parse_answer(dash_t *d, panel_rt_t *p, int range, const http_respons
 }
 
 /* The transport or HTTP part of an answer; NULL when it is to be parsed. */
-static char *answer_failure(dash_t *d, const panel_rt_t *p, const http_response_t *r,
+static char *answer_failure(dash_t *d, panel_rt_t *p, const http_response_t *r,
 			    int note_health)
 {
 	if (!r->ok && r->too_large) {
 		/* the server answered, and said too much: the query is at fault */
 		if (note_health)
 			backend_good(d->bk, &d->bk->prom, r->elapsed_ms);
+		p->hold_until = now_unix() + DASH_HOLD_TOO_LARGE_S;
 		return too_large_msg(r, p->def->query);
 	}
 	char *fail = backend_server_failure(r);
@@ -596,14 +610,14 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 			continue;
 		}
 		/* one at a time: not again while the last is under way or parsing */
-		if (!p->req_now && !p->job_now)
+		if (!p->req_now && !p->job_now && now >= p->hold_until)
 			p->want_now = 1;
 		/* every panel keeps its history: sparklines, graphs, and the zoomed view */
 		if (!with_ranges)
 			continue;
 		if ((p->req_range || p->job_range) && range_window_changed(d, p))
 			cancel_range(p); /* asked for a window nobody wants any more */
-		if (!p->req_range && !p->job_range && range_due(d, p, now))
+		if (!p->req_range && !p->job_range && range_due(d, p, now) && now >= p->hold_until)
 			p->want_range = 1;
 	}
 	dispatch(d);

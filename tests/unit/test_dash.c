@@ -562,9 +562,13 @@ static void test_huge_answer(void **state)
 	assert_int_equal(d->bk->prom.health, BK_OK);
 	assert_int_equal(d->jobs_queued, 0);
 
+	/* a query that said too much is not asked again at every refresh */
+	refresh(e, now_unix() + 5, 0);
+	assert_int_equal(r->now->asked, 1);
 	d->max_answer = 0; /* the default, 16 MB */
 	d->max_series = 50;
-	refresh(e, now_unix(), 0);
+	refresh(e, now_unix() + 31, 0);
+	assert_int_equal(r->now->asked, 2);
 	assert_null(panel(e, 0)->error);
 	assert_int_equal(d->jobs_queued, 1); /* parsed off the loop */
 	assert_int_equal(panel(e, 0)->now.n, 50);
