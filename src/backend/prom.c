@@ -220,18 +220,6 @@ static double rank_of(const keep_t *k, const series_t *s)
 	return k->o && k->o->rank ? k->o->rank(v, k->o->rank_ud) : v;
 }
 
-static int labels_cmp(const labels_t *a, const labels_t *b)
-{
-	for (size_t i = 0; i < a->n && i < b->n; i++) {
-		int c = strcmp(a->v[i].name, b->v[i].name);
-		if (!c)
-			c = strcmp(a->v[i].value, b->v[i].value);
-		if (c)
-			return c;
-	}
-	return (a->n > b->n) - (a->n < b->n);
-}
-
 static int cmp_worst(const void *x, const void *y, void *ud)
 {
 	const series_t *a = x, *b = y;

@@ -132,3 +132,23 @@ void sb_free(strbuf_t *b)
 	free(b->s);
 	sb_init(b);
 }
+
+int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int str_has_icase(const char *h, const char *needle)
+{
+	size_t nl = strlen(needle);
+	if (!nl)
+		return 1;
+	for (; h && *h; h++) {
+		size_t j = 0;
+		while (j < nl && h[j] && ascii_lower((unsigned char)h[j]) == (unsigned char)needle[j])
+			j++;
+		if (j == nl)
+			return 1;
+	}
+	return 0;
+}

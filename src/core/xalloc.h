@@ -25,6 +25,10 @@ void sb_add(strbuf_t *b, const char *s, size_t n);
 void sb_puts(strbuf_t *b, const char *s);
 void sb_printf(strbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(strbuf_t *b, const char *fmt, va_list ap);
+/* ASCII case folding; whether `needle` (already lower-case ASCII) occurs in
+ * `h` (NULL: no), ASCII case folded; an empty needle is everywhere. */
+int ascii_lower(int c);
+int str_has_icase(const char *h, const char *needle);
 /* Hand the string over to the caller (never NULL); the buffer is left empty. */
 char *sb_steal(strbuf_t *b);
 void sb_free(strbuf_t *b);

@@ -7,33 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 static int icase_eq(const char *a, const char *b)
 {
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+	while (*a && ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b))
 		a++, b++;
-	return lower((unsigned char)*a) == lower((unsigned char)*b);
+	return ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b);
 }
 
-/* Whether `needle` (already lower-case ASCII) occurs in `h`, ASCII case folded. */
-static int icase_has(const char *h, const char *needle)
-{
-	size_t nl = strlen(needle);
-	if (!nl)
-		return 1;
-	for (; *h; h++) {
-		size_t j = 0;
-		while (j < nl && h[j] && lower((unsigned char)h[j]) == (unsigned char)needle[j])
-			j++;
-		if (j == nl)
-			return 1;
-	}
-	return 0;
-}
 
 severity_t alertlist_severity(const labels_t *labels)
 {
@@ -116,7 +97,7 @@ static char *unquote_lower(const char *w)
 		}
 		if (q && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
 			p++;
-		char c = (char)lower((unsigned char)*p);
+		char c = (char)ascii_lower((unsigned char)*p);
 		sb_add(&b, &c, 1);
 	}
 	return sb_steal(&b);
@@ -170,12 +151,12 @@ static void filter_free(filter_t *f)
 static int text_match(const am_alert_t *a, const char *needle)
 {
 	for (size_t i = 0; i < a->labels.n; i++)
-		if (icase_has(a->labels.v[i].value, needle))
+		if (str_has_icase(a->labels.v[i].value, needle))
 			return 1;
 	const char *summary = labels_get(&a->annotations, "summary");
-	if (summary && icase_has(summary, needle))
+	if (summary && str_has_icase(summary, needle))
 		return 1;
-	return icase_has(am_state_name(a->state), needle);
+	return str_has_icase(am_state_name(a->state), needle);
 }
 
 static int filter_apply(const filter_t *f, const am_alert_t *a)
@@ -218,18 +199,6 @@ static int state_rank(am_state_t s)
 		return 3;
 	}
 	return 4;
-}
-
-static int labels_cmp(const labels_t *a, const labels_t *b)
-{
-	for (size_t i = 0; i < a->n && i < b->n; i++) {
-		int c = strcmp(a->v[i].name, b->v[i].name);
-		if (!c)
-			c = strcmp(a->v[i].value, b->v[i].value);
-		if (c)
-			return c;
-	}
-	return (a->n > b->n) - (a->n < b->n);
 }
 
 /* What sorting needs of one alert, so the comparison needs no global context. */

@@ -94,6 +94,18 @@ char *labels_format(const labels_t *l)
 	return sb_steal(&b);
 }
 
+int labels_cmp(const labels_t *a, const labels_t *b)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++) {
+		int c = strcmp(a->v[i].name, b->v[i].name);
+		if (!c)
+			c = strcmp(a->v[i].value, b->v[i].value);
+		if (c)
+			return c;
+	}
+	return (a->n > b->n) - (a->n < b->n);
+}
+
 void labels_free(labels_t *l)
 {
 	if (!l)

@@ -34,6 +34,8 @@ const char *labels_get(const labels_t *l, const char *name);     /* NULL if abse
 /* "{job=\"x\", node=\"d1\"}" style, without __name__; "{}" when empty. */
 char *labels_format(const labels_t *l);
 void labels_free(labels_t *l);
+/* Order of two label sets (by name, then value, pair by pair); strcmp-like. */
+int labels_cmp(const labels_t *a, const labels_t *b);
 
 series_t *series_set_add(series_set_t *s);   /* a new empty series, owned by the set */
 void series_push(series_t *s, double t, double v);

@@ -5,39 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-/* needle is lower-cased already */
-static int icase_has(const char *h, const char *needle)
-{
-	size_t nl = strlen(needle);
-	if (!nl)
-		return 1;
-	for (; h && *h; h++) {
-		size_t j = 0;
-		while (j < nl && h[j] && lower((unsigned char)h[j]) == (unsigned char)needle[j])
-			j++;
-		if (j == nl)
-			return 1;
-	}
-	return 0;
-}
 
 static int word_match(const prom_target_t *t, const char *w)
 {
 	for (size_t i = 0; i < t->labels.n; i++) {
 		char *kv = xasprintf("%s=%s", t->labels.v[i].name, t->labels.v[i].value);
-		int hit = icase_has(kv, w);
+		int hit = str_has_icase(kv, w);
 		free(kv);
 		if (hit)
 			return 1;
 	}
 	/* job and instance are labels, but a list built by hand may hold only them */
-	return icase_has(t->job, w) || icase_has(t->instance, w) || icase_has(t->health, w) ||
-	       icase_has(t->scrape_url, w) || icase_has(t->last_error, w);
+	return str_has_icase(t->job, w) || str_has_icase(t->instance, w) || str_has_icase(t->health, w) ||
+	       str_has_icase(t->scrape_url, w) || str_has_icase(t->last_error, w);
 }
 
 int targetlist_match(const prom_target_t *t, const char *filter)
@@ -56,7 +36,7 @@ int targetlist_match(const prom_target_t *t, const char *filter)
 				q = !q;
 				continue;
 			}
-			char c = (char)lower((unsigned char)*s);
+			char c = (char)ascii_lower((unsigned char)*s);
 			sb_add(&b, &c, 1);
 		}
 		char *w = sb_steal(&b);
