@@ -44,6 +44,7 @@ struct ui {
 	int msg_err;
 	double msg_until;
 	int quit;
+	int exit_code;              /* 128+N when signal N stopped the console */
 	int empty_reads;
 	double started;
 	int first_complete;
