@@ -142,6 +142,49 @@ const command_t *ui_commands(size_t *n)
 	return cmd_table;
 }
 
+/* Words separated by ", " (datadir_list's) as an array pointing into s. */
+static size_t split_list(char *s, const char **v, size_t max)
+{
+	size_t n = 0;
+	for (char *save = NULL, *t = strtok_r(s, ", ", &save); t && n < max; t = strtok_r(NULL, ", ", &save))
+		v[n++] = t;
+	return n;
+}
+
+char *ui_complete_command(ui_t *ui, const char *text, char **cands)
+{
+	static const char *const ranges[] = { "5m", "1h", "6h", "24h", "7d" };
+	const conf_t *c = ui->o->conf;
+	const char *ctxs[64];
+	size_t n_ctx = 0;
+	for (size_t i = 0; c && i < c->n_contexts && n_ctx < 64; i++)
+		ctxs[n_ctx++] = c->contexts[i].name;
+	char *tl = datadir_list("themes");
+	const char *themes[64];
+	size_t n_th = split_list(tl, themes, 64);
+	/* the shown view's commands first, then the console's, as they run */
+	const view_ops_t *vo = ui_cur_view(ui)->ops;
+	size_t n;
+	const command_t *g = ui_commands(&n);
+	size_t nv = vo->cmds ? vo->n_cmds : 0;
+	complete_cmd_t *cc = xcalloc(nv + n, sizeof *cc);
+	for (size_t i = 0; i < nv + n; i++) {
+		const command_t *k = i < nv ? &vo->cmds[i] : &g[i - nv];
+		cc[i] = (complete_cmd_t){ k->name, k->alias, NULL, 0 };
+		if (k->fn == cmd_ctx)
+			cc[i].args = ctxs, cc[i].n_args = n_ctx;
+		else if (k->fn == cmd_range)
+			cc[i].args = ranges, cc[i].n_args = sizeof ranges / sizeof ranges[0];
+		else if (k->fn == cmd_theme)
+			cc[i].args = themes, cc[i].n_args = n_th;
+	}
+	char *out = NULL;
+	complete_line(text, cc, nv + n, &out, cands);
+	free(cc);
+	free(tl);
+	return out;
+}
+
 void ui_run_command(ui_t *ui, const char *line, void *ud)
 {
 	(void)ud;

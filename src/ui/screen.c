@@ -336,7 +336,7 @@ void ui_box(rect_t r, const char *title, attr_t border, attr_t title_attr)
 	attrset(A_NORMAL);
 	if (title && *title && r.w > 4) {
 		ui_put(r.y, r.x + 1, 1, " ", border);
-		int n = ui_put(r.y, r.x + 2, r.w - 4, title, title_attr);
+		int n = ui_put_cut(r.y, r.x + 2, r.w - 4, title, title_attr);
 		ui_put(r.y, r.x + 2 + n, 1, " ", border);
 	}
 }

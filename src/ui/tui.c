@@ -475,7 +475,12 @@ static void global_request(ui_t *ui, req_t r)
 {
 	switch (r) {
 	case REQ_HELP: ui_open_help(ui); break;
-	case REQ_CMDLINE: prompt_open(ui, ":", NULL, ui_run_command, NULL, NULL, NULL, NULL); break;
+	case REQ_CMDLINE: {
+		prompt_t *p = prompt_open(ui, ":", NULL, ui_run_command, NULL, NULL, NULL, NULL);
+		prompt_history(p, &ui->cmd_hist);
+		prompt_completion(p, ui_complete_command);
+		break;
+	}
 	case REQ_QUIT:
 	case REQ_BACK_OR_QUIT: ui_quit(ui); break;
 	case REQ_NEXT_VIEW: set_view(ui, (ui->cur + 1) % ui->n_views); break;
@@ -764,6 +769,7 @@ int tui_run(const tui_opts_t *o)
 	if (uv_loop_close(ui.loop) != 0)
 		log_msg("the loop still had handles at exit");
 	free(ui.msg);
+	history_free(&ui.cmd_hist);
 	conf_context_free(&ui.ctx);
 	/* writes that did not finish well while the screen was going: said here,
 	 * on the terminal the user gets back, and in the exit status */

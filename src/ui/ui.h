@@ -49,6 +49,7 @@ struct ui {
 	double started;
 	int first_complete;
 	double last_bell;
+	history_t cmd_hist;         /* the `:` lines entered this session */
 	unsigned ctx_gen;           /* a new number at every :ctx (writes check it) */
 	strbuf_t exit_notes;        /* writes that failed after the screen closed */
 };
@@ -76,6 +77,9 @@ char *ui_fmt_left(double t, char *buf, size_t n);
 const command_t *ui_commands(size_t *n);
 /* Run a `:` line: the shown view's commands first, then the console's. */
 void ui_run_command(ui_t *ui, const char *line, void *ud);
+/* Tab on the `:` line: commands (the view's and the console's), then contexts
+ * after :ctx, ranges after :range, themes after :theme (see complete_line). */
+char *ui_complete_command(ui_t *ui, const char *text, char **cands);
 /* The view on screen. */
 view_t *ui_cur_view(ui_t *ui);
 /* Open the help box (every key and command, from the tables). */
