@@ -1,11 +1,16 @@
 /* The console's `:` commands (a view's own come first, from its view_ops_t): context, range, refresh, theme, help, quit. */
 #include "config.h"
 #include "app/datadir.h"
+#include "core/log.h"
 #include "core/units.h"
 #include "ui/ui.h"
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *no_env(const char *name)
 {
@@ -225,4 +230,79 @@ void ui_run_command(ui_t *ui, const char *line, void *ud)
 	sb_free(&names);
 	free(name);
 	free(argc);
+}
+
+/* ---- the `:` history across sessions ---- */
+
+/* $XDG_STATE_HOME/icn-console/history (a relative XDG_STATE_HOME is ignored,
+ * as the XDG spec says), else ~/.local/state/icn-console/history. */
+static char *history_path(void)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (x && x[0] == '/')
+		return xasprintf("%s/icn-console/history", x);
+	if (home && *home)
+		return xasprintf("%s/.local/state/icn-console/history", home);
+	return NULL;
+}
+
+void ui_history_load(ui_t *ui)
+{
+	char *path = history_path();
+	FILE *f = path ? fopen(path, "r") : NULL;
+	free(path);
+	if (!f)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		/* what the line editor could have taken (and gives back on Up) */
+		if (n > 0 && n <= 1024)
+			history_add(&ui->cmd_hist, line);
+	}
+	free(line);
+	fclose(f);
+	ui->hist_saved = ui->cmd_hist.added;
+}
+
+/* mkdir -p of the directories above path (0700: a history is the user's). */
+static int make_parents(const char *path)
+{
+	char *d = xstrdup(path);
+	int rc = 0;
+	for (char *p = d + 1; *p && !rc; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(d, 0700) != 0 && errno != EEXIST)
+				rc = -1;
+			*p = '/';
+		}
+	free(d);
+	return rc;
+}
+
+void ui_history_save(ui_t *ui)
+{
+	if (ui->cmd_hist.added == ui->hist_saved)
+		return; /* nothing entered: the file stays as it is */
+	char *path = history_path();
+	if (!path)
+		return;
+	char *tmp = xasprintf("%s.%ld", path, (long)getpid());
+	FILE *f = make_parents(path) == 0 ? fopen(tmp, "w") : NULL;
+	int ok = f != NULL;
+	for (size_t i = 0; f && i < ui->cmd_hist.n; i++)
+		ok &= fprintf(f, "%s\n", ui->cmd_hist.v[i]) >= 0;
+	if (f)
+		ok &= fclose(f) == 0;
+	/* whole or not at all: another console's history is never half overwritten */
+	if (!ok || rename(tmp, path) != 0) {
+		log_msg("the : history was not saved to %s: %s", path, strerror(errno));
+		remove(tmp);
+	}
+	free(tmp);
+	free(path);
 }

@@ -734,6 +734,7 @@ int tui_run(const tui_opts_t *o)
 	ui.t_refresh.data = ui.t_tick.data = ui.t_paint.data = &ui;
 	uv_timer_start(&ui.t_refresh, on_refresh, 0, (uint64_t)o->refresh_ms);
 	uv_timer_start(&ui.t_tick, on_tick, 1000, 1000);
+	ui_history_load(&ui);
 	if (o->note)
 		ui_say(&ui, 1, "%s", o->note);
 	paint(&ui);
@@ -769,6 +770,7 @@ int tui_run(const tui_opts_t *o)
 	if (uv_loop_close(ui.loop) != 0)
 		log_msg("the loop still had handles at exit");
 	free(ui.msg);
+	ui_history_save(&ui);
 	history_free(&ui.cmd_hist);
 	conf_context_free(&ui.ctx);
 	/* writes that did not finish well while the screen was going: said here,

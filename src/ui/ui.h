@@ -49,7 +49,8 @@ struct ui {
 	double started;
 	int first_complete;
 	double last_bell;
-	history_t cmd_hist;         /* the `:` lines entered this session */
+	history_t cmd_hist;         /* the `:` lines entered (and those of earlier sessions) */
+	size_t hist_saved;          /* cmd_hist.added when it was read or written */
 	unsigned ctx_gen;           /* a new number at every :ctx (writes check it) */
 	strbuf_t exit_notes;        /* writes that failed after the screen closed */
 };
@@ -80,6 +81,11 @@ void ui_run_command(ui_t *ui, const char *line, void *ud);
 /* Tab on the `:` line: commands (the view's and the console's), then contexts
  * after :ctx, ranges after :range, themes after :theme (see complete_line). */
 char *ui_complete_command(ui_t *ui, const char *text, char **cands);
+/* The `:` history across sessions, in $XDG_STATE_HOME/icn-console/history
+ * (~/.local/state/icn-console/history): read at start, written at exit when
+ * lines were entered. */
+void ui_history_load(ui_t *ui);
+void ui_history_save(ui_t *ui);
 /* The view on screen. */
 view_t *ui_cur_view(ui_t *ui);
 /* Open the help box (every key and command, from the tables). */

@@ -290,6 +290,7 @@ void history_add(history_t *h, const char *line)
 	}
 	h->v = xgrow(h->v, &h->cap, h->n + 1, sizeof *h->v);
 	h->v[h->n++] = xstrdup(line);
+	h->added++;
 }
 
 void history_free(history_t *h)

@@ -77,6 +77,7 @@ typedef struct {
 	char **v;
 	size_t n, cap;
 	size_t max;    /* lines kept (0: 100); the oldest go first */
+	size_t added;  /* lines ever added (what to save is what changed) */
 } history_t;
 
 /* Add a line entered; blank lines and a repeat of the newest are not kept. */

@@ -11,7 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=20
+N=22
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "chrome $i" "tmux not installed"; done
@@ -104,7 +104,11 @@ panels:
     query: up
 YAML
 start 80 24 --prometheus "$dead" --dashboard "$work/long.yaml"
-keys e
+if [[ $(tail -1 "$work/state/icn-console/history" 2>/dev/null) == "range 6h" ]]; then ok "the : lines are kept in \$XDG_STATE_HOME/icn-console/history"; else not_ok "the : lines are kept in \$XDG_STATE_HOME/icn-console/history" "$(cat "$work/state/icn-console/history" 2>&1)"; fi
+wait_for 5 shows "Long query"
+keys ':' Up
+check_screen ": Up in a new session recalls the last session's command" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | tail -1 | grep -q '^:range 6h'"
+keys Escape e
 check_screen "e on a long query: the box says there is more below" 5 shows "more below (j/PgDn)"
 keys G
 check_screen "e: scrolled down, the query's end can be read" 5 shows "LASTWORD"

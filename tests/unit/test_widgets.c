@@ -637,6 +637,7 @@ static void test_history(void **state)
 	history_add(&h, "ctx demo");
 	history_add(&h, "ctx demo");   /* a repeat of the newest: not kept */
 	assert_int_equal(h.n, 2);
+	assert_int_equal(h.added, 2);  /* what a save compares with */
 	pos = h.n;
 	/* Up from what is being typed: the newest, then older; the typed line comes back */
 	assert_string_equal(history_move(&h, &pos, -1, "ra", &draft), "ctx demo");
