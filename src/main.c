@@ -65,6 +65,7 @@ static const char usage_text[] =
 	"      --charts MODE        chart glyphs: braille (default), block (for fonts\n"
 	"                           without braille), ascii\n"
 	"      --no-bell            no bell or desktop notification on a new critical alert\n"
+	"      --no-clipboard       y does not copy a query to the terminal's clipboard (OSC 52)\n"
 	"      --read-only          refuse every write (acknowledge, expire, extend)\n"
 	"  -r, --refresh DUR        refresh interval (default 5s)\n"
 	"      --range DUR          time range of graphs (default 1h)\n"
@@ -82,12 +83,14 @@ static const char usage_text[] =
 	"      --force              create the silence even when no firing alert matches\n"
 	"\n"
 	"Environment: PROMETHEUS_URL, ALERTMANAGER_URL, LOKI_ADDR, LOKI_ORG_ID,\n"
-	"LOKI_BEARER_TOKEN, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME, ICN_CONSOLE_DATADIR.\n"
+	"LOKI_BEARER_TOKEN, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME,\n"
+	"XDG_STATE_HOME (the : history), ICN_CONSOLE_DATADIR.\n"
 	"Flags override the environment, which overrides the config file.\n"
 	"\n"
 	"Exit status: 0 all went well; 1 a backend failed or a query failed (the message\n"
 	"names it), or a write was refused (read-only, no firing alert matched, or\n"
-	"Alertmanager said no); 2 usage or configuration error.\n"
+	"Alertmanager said no); 2 usage or configuration error, or a terminal that\n"
+	"cannot run the dashboard (TERM=dumb); 130 interrupted (Ctrl-C).\n"
 	"In the dashboard press ? for the keys. See icn-console(1).\n";
 
 /* Options only a command takes (after it). */
@@ -119,7 +122,7 @@ typedef struct {
 	const char *log;
 	const char *refresh, *range, *timeout;
 	const char *charts;
-	int no_color, ascii, once, no_bell;
+	int no_color, ascii, once, no_bell, no_clipboard;
 	const struct command *command;
 	char **sub;             /* argv after the command (owned), for getopt */
 	char **argv_words;      /* owned array behind args */
@@ -144,7 +147,7 @@ static void die_usage(const char *fmt, ...)
 }
 
 enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
-       O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_READONLY,
+       O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_NOCLIP, O_READONLY,
        O_COMMENT, O_DURATION, O_AUTHOR, O_FORCE, O_ALL };
 
 static const struct option long_opts[] = {
@@ -161,6 +164,7 @@ static const struct option long_opts[] = {
 	{ "ascii", no_argument, NULL, O_ASCII },
 	{ "charts", required_argument, NULL, O_CHARTS },
 	{ "no-bell", no_argument, NULL, O_NOBELL },
+	{ "no-clipboard", no_argument, NULL, O_NOCLIP },
 	{ "read-only", no_argument, NULL, O_READONLY },
 	{ "refresh", required_argument, NULL, 'r' },
 	{ "range", required_argument, NULL, O_RANGE },
@@ -215,6 +219,7 @@ static void parse_pass(int argc, char **argv, opts_t *o, const struct command *c
 		case O_ASCII: o->ascii = 1; break;
 		case O_CHARTS: o->charts = optarg; break;
 		case O_NOBELL: o->no_bell = 1; break;
+		case O_NOCLIP: o->no_clipboard = 1; break;
 		case O_READONLY: o->ov.read_only = 1; break;
 		case 'r': o->refresh = optarg; break;
 		case O_RANGE: o->range = optarg; break;
@@ -332,15 +337,17 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		die_usage("%s", "unack needs a silence id, not an empty word");
 }
 
-static long long duration_arg(const char *what, const char *s, long long dflt, long long min)
+/* A duration flag: its value, or dflt when not given. A bad one exits 2 with a
+ * message that names the flag and says what would do ("--range: '0' is not a
+ * valid range: use a duration such as 5m, 1h, 6h, 24h, 7d"). max 0: no bound. */
+static long long duration_arg(const char *flag, const char *s, long long dflt, long long min,
+			      long long max, const char *what, const char *use)
 {
 	long long ms;
 	if (!s)
 		return dflt;
-	if (duration_parse_ms(s, &ms) != 0 || ms < min) {
-		char b[16];
-		fprintf(stderr, "icn-console: %s: '%s' is not a duration of at least %s (e.g. 5s, 1m, 6h)\n",
-			what, s, duration_format(min, b, sizeof b));
+	if (duration_parse_ms(s, &ms) != 0 || ms < min || (max && ms > max)) {
+		fprintf(stderr, "icn-console: %s: '%s' is not a valid %s: use %s\n", flag, s, what, use);
 		exit(EXIT_USAGE);
 	}
 	return ms;
@@ -696,19 +703,20 @@ static int run(const opts_t *op, double started)
 	}
 	log_msg("icn-console %s starting", PACKAGE_VERSION);
 	/* bad durations are usage errors: find them before anything is allocated */
-	long long refresh_flag = duration_arg("--refresh", o.refresh, 0, 1000);
-	long long range = duration_arg("--range", o.range, 3600000, 60000);
-	if (range > 30LL * 86400000) {
-		fprintf(stderr, "icn-console: --range: at most 30d\n");
-		return EXIT_USAGE;
-	}
-	long long timeout_flag = duration_arg("--timeout", o.timeout, 0, 100);
+	long long refresh_flag = duration_arg("--refresh", o.refresh, 0, 1000, 3600000, "refresh interval",
+					      "a duration from 1s to 1h, such as 5s or 30s");
+	long long range = duration_arg("--range", o.range, 3600000, 60000, 30LL * 86400000, "range",
+				       "a duration such as 5m, 1h, 6h, 24h, 7d (from 1m to 30d)");
+	long long timeout_flag = duration_arg("--timeout", o.timeout, 0, 100, 600000, "timeout",
+					      "a duration from 100ms to 10m, such as 3s");
 	/* an acknowledgement shorter than a minute is a typo (1s for 1h?) */
-	long long ack_flag = duration_arg("--duration", o.duration, 0, 60000);
+	long long ack_flag = duration_arg("--duration", o.duration, 0, 60000, 0, "duration",
+					  "a duration of at least 1m, such as 30m, 2h or 1d");
 
 	/* configuration: an explicit --config must load; the default file is optional */
 	conf_t conf;
 	memset(&conf, 0, sizeof conf);
+	conf.bell = conf.clipboard = -1; /* no file: neither was turned off */
 	char err[1024];
 	char *cpath = o.config ? xstrdup(o.config) : conf_default_path();
 	if (cpath && conf_load_file(cpath, &conf, err, sizeof err) != 0) {
@@ -728,9 +736,10 @@ static int run(const opts_t *op, double started)
 	}
 	long long refresh = refresh_flag ? refresh_flag : conf.refresh_ms ? conf.refresh_ms : 5000;
 	long long timeout = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 3000;
-	/* the file's values obey the flags' bounds: a 1 ms refresh would hammer Prometheus */
+	/* the file's values obey the flags' bounds: a 1 ms refresh would hammer
+	 * Prometheus (the flags were checked above: what is left came from the file) */
 	if (refresh < 1000 || timeout < 100 || refresh > 3600000 || timeout > 600000) {
-		fprintf(stderr, "icn-console: %s: %s must be %s\n", conf.path ? conf.path : "config",
+		fprintf(stderr, "icn-console: %s: %s must be %s\n", conf.path ? conf.path : "the config file",
 			refresh < 1000 || refresh > 3600000 ? "refresh" : "timeout",
 			refresh < 1000 || refresh > 3600000 ? "from 1s to 1h" : "from 100ms to 10m");
 		conf_context_free(&ctx);
@@ -826,32 +835,36 @@ static int run(const opts_t *op, double started)
 		goto out;
 	}
 
-	/* the theme: NO_COLOR wins; a named theme must load; the default may be built in */
+	/* the theme: NO_COLOR wins; a theme that is not there or does not load is
+	 * warned about (here and on the status line) and dark is used instead */
 	const char *nc = getenv("NO_COLOR");
 	int no_color = o.no_color || (nc && *nc);
 	const char *tname = o.theme ? o.theme : conf.theme ? conf.theme : "dark";
 	theme_t theme;
 	int have_theme = 0;
+	char *theme_note = NULL;
 	if (!no_color) {
 		char *tpath = datadir_find("themes", tname, &searched);
-		if (tpath) {
-			if (theme_load_file(tpath, &theme, err, sizeof err) != 0) {
-				fprintf(stderr, "icn-console: %s\n", err);
-				free(tpath);
-				dashboard_free(&board);
-				rc = EXIT_USAGE;
-				goto out;
-			}
+		free(searched);
+		searched = NULL;
+		if (tpath && theme_load_file(tpath, &theme, err, sizeof err) == 0) {
 			have_theme = 1;
-			free(tpath);
+		} else if (tpath) {
+			theme_note = xasprintf("%s: using dark", err);
 		} else if (o.theme || conf.theme) {
-			fprintf(stderr, "icn-console: no theme '%s' (looked in %s)\n", tname, searched ? searched : "");
-			free(searched);
-			dashboard_free(&board);
-			rc = EXIT_USAGE;
-			goto out;
-		} else {
-			free(searched);
+			char *l = datadir_list("themes");
+			char *t = text_sanitize(tname);
+			theme_note = xasprintf("unknown theme '%s' (%s): using dark", t, l && *l ? l : "none found");
+			free(t);
+			free(l);
+		}
+		free(tpath);
+		if (theme_note) {
+			fprintf(stderr, "icn-console: warning: %s\n", theme_note);
+			char *dark_path = strcmp(tname, "dark") ? datadir_find("themes", "dark", NULL) : NULL;
+			if (dark_path && theme_load_file(dark_path, &theme, err, sizeof err) == 0)
+				have_theme = 1; /* else the built-in dark */
+			free(dark_path);
 		}
 	}
 	/* the TUI owns its own loop and client */
@@ -865,21 +878,28 @@ static int run(const opts_t *op, double started)
 		.timeout_ms = (long)timeout, .no_color = no_color, .ascii = o.ascii,
 		.started = started,
 		.bell = !o.no_bell && conf.bell != 0,
+		.clipboard = !o.no_clipboard && conf.clipboard != 0,
 		.ack_ms = conf.ack_duration_ms ? conf.ack_duration_ms : 2 * 3600000LL,
 		.ack_author = author,
+		.note = theme_note,
 		.charts = !o.charts ? -1
 			  : strcmp(o.charts, "block") == 0 ? GLYPHS_BLOCK
 			  : strcmp(o.charts, "ascii") == 0 ? GLYPHS_ASCII : GLYPHS_BRAILLE,
 	};
 	rc = tui_run(&to);
 	free(author);
+	free(theme_note);
 	if (rc == 2)
 		fprintf(stderr, "icn-console: the dashboard needs a terminal on stdin and stdout "
 				"(use --once for a one-shot print)\n");
-	if (rc == 3) {
+	if (rc == 3 || rc == 4) {
 		const char *term = getenv("TERM");
-		fprintf(stderr, "icn-console: unknown terminal type '%s' (set TERM, e.g. TERM=xterm-256color)\n",
-			term ? term : "");
+		char *t = text_sanitize(term && *term ? term : "(unset)");
+		fprintf(stderr, "icn-console: this terminal (TERM=%s%s) cannot run the interactive console; "
+				"use --once or a command such as 'targets'%s\n",
+			t, rc == 3 ? ", unknown to terminfo" : "",
+			rc == 3 ? " (or set TERM, e.g. TERM=xterm-256color)" : "");
+		free(t);
 		rc = EXIT_USAGE;
 	}
 	if (have_theme)

@@ -13,7 +13,8 @@ tui_server() {
 	nsess=0
 }
 
-# start W H ARGS...: the console in a fresh tmux session; its exit code lands in $work/rc
+# start W H ARGS...: the console in a fresh tmux session; its exit code lands in
+# $work/rc, and its : history in $work/state (not the user's)
 start() {
 	local w=$1 h=$2
 	shift 2
@@ -22,7 +23,7 @@ start() {
 	nsess=$((nsess + 1))
 	sess=t$nsess
 	tm -f /dev/null new-session -d -s "$sess" -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 TERM=xterm-256color ${base_env:-} ICN_CONSOLE_DATADIR='$ICN_CONSOLE_DATADIR' ${extra_env:-} '$ICN_CONSOLE' $* ; echo \$? > '$work/rc'; sleep 30"
+		"env LANG=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME='$work/state' ${base_env:-} ICN_CONSOLE_DATADIR='$ICN_CONSOLE_DATADIR' ${extra_env:-} '$ICN_CONSOLE' $* ; echo \$? > '$work/rc'; sleep 30"
 }
 screen() { tm capture-pane -p -t "$sess"; }
 shows() { screen | grep -qF -- "$1"; }

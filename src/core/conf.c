@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 static const char *const top_keys[] = {
-	"current-context", "theme", "dashboard", "refresh", "timeout", "bell", "ack", "limits",
-	"contexts", NULL,
+	"current-context", "theme", "dashboard", "refresh", "timeout", "bell", "clipboard", "ack",
+	"limits", "contexts", NULL,
 };
 static const char *const ack_keys[] = { "duration", "author", NULL };
 static const char *const limits_keys[] = { "answer-size", "series", NULL };
@@ -231,6 +231,7 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 
 	memset(out, 0, sizeof *out);
 	out->bell = -1;
+	out->clipboard = -1;
 	if (yd_parse(&cx, yaml, len, &root))
 		return -1;
 	if (yd_check_map(&cx, root, top_keys, NULL) ||
@@ -239,7 +240,8 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 	    yd_string(&cx, yd_get(root, "dashboard"), &out->dashboard) ||
 	    get_duration(&cx, yd_get(root, "refresh"), "refresh", &out->refresh_ms) ||
 	    get_duration(&cx, yd_get(root, "timeout"), "timeout", &out->timeout_ms) ||
-	    get_bool(&cx, yd_get(root, "bell"), "bell", &out->bell))
+	    get_bool(&cx, yd_get(root, "bell"), "bell", &out->bell) ||
+	    get_bool(&cx, yd_get(root, "clipboard"), "clipboard", &out->clipboard))
 		goto fail;
 	const yd_node_t *ack = yd_get(root, "ack");
 	if (yd_check_map(&cx, ack, ack_keys, " in ack") ||
@@ -320,6 +322,7 @@ void conf_free(conf_t *c)
 	free(c->ack_author);
 	memset(c, 0, sizeof *c);
 	c->bell = -1;
+	c->clipboard = -1;
 }
 
 static char *dup_or_null(const char *s)
@@ -449,6 +452,26 @@ static int no_context(const conf_t *c, const char *name, char *err, size_t errle
 	return -1;
 }
 
+/* Several contexts, none chosen, and nothing from the environment or the
+ * flags to run on: say which there are rather than "no URL for 'default'". */
+static int ambiguous(const conf_t *c, const conf_context_t *pick, conf_context_t *out, char *err,
+		     size_t errlen)
+{
+	if (pick || !c || c->n_contexts < 2 || out->prometheus || out->n_alertmanager)
+		return 0;
+	strbuf_t b;
+	sb_init(&b);
+	for (size_t i = 0; i < c->n_contexts; i++)
+		sb_printf(&b, "%s%s", i ? ", " : "", c->contexts[i].name);
+	snprintf(err, errlen,
+		 "%s: several contexts (%s) and no current-context: choose one with --context NAME "
+		 "or set current-context",
+		 c->path ? c->path : "config", b.s);
+	sb_free(&b);
+	conf_context_free(out);
+	return -1;
+}
+
 int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		 const char *(*getenv_fn)(const char *name), conf_context_t *out, char *err,
 		 size_t errlen)
@@ -492,7 +515,7 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		goto fail;
 
 	if (!ov)
-		return 0;
+		return ambiguous(c, pick, out, err, errlen);
 	if (ov->prometheus && *ov->prometheus &&
 	    set_url(&out->prometheus, ov->prometheus, "--prometheus", err, errlen))
 		goto fail;
@@ -517,7 +540,7 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		goto fail;
 	if (ov->read_only)
 		out->read_only = 1;
-	return 0;
+	return ambiguous(c, pick, out, err, errlen);
 fail:
 	conf_context_free(out);
 	return -1;

@@ -27,6 +27,7 @@ typedef struct {
 	long long refresh_ms;  /* 0 = not set */
 	long long timeout_ms;  /* per-request timeout, 0 = not set */
 	int bell;              /* ring/notify on a new critical alert: -1 not set, 0 off, 1 on */
+	int clipboard;         /* y copies with OSC 52: -1 not set, 0 off, 1 on */
 	long long ack_duration_ms; /* default silence duration of an ack, 0 = not set (2h) */
 	char *ack_author;      /* default author of an ack, NULL = $USER@hostname */
 	long long max_answer;  /* limits answer-size: bytes per answer, 0 = not set (16 MiB) */
@@ -44,6 +45,7 @@ typedef struct {
  *   refresh: 5s
  *   timeout: 3s
  *   bell: true                      # bell + OSC 777/9 on a new critical alert
+ *   clipboard: true                 # y copies a panel's query with OSC 52
  *   ack:
  *     duration: 2h                  # default duration of an acknowledgement
  *     author: alice@example.org     # default author (else $USER@hostname)
@@ -92,7 +94,11 @@ typedef struct {
 } conf_overrides_t;
 
 /* Resolve the effective context: pick --context, else current-context, else the
- * only context, else none (an empty context named "default"); then apply the
+ * only context, else none (an empty context named "default"; with several
+ * contexts in the file and no Prometheus or Alertmanager URL from the
+ * environment or the flags that is an error: "PATH: several contexts (demo,
+ * prod) and no current-context: choose one with --context NAME or set
+ * current-context"); then apply the
  * environment (PROMETHEUS_URL, ALERTMANAGER_URL (comma-separated list), LOKI_ADDR,
  * LOKI_ORG_ID, LOKI_BEARER_TOKEN, JAEGER_URL) and then the flags. `getenv_fn`
  * may be NULL for getenv (tests pass their own). Returns 0, or -1 with err

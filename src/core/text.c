@@ -85,3 +85,27 @@ char *text_excerpt(const char *s, size_t max)
 		max--;
 	return xasprintf("%.*s...", (int)max, s);
 }
+
+char *text_osc52(const void *data, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+	/* ESC ] 5 2 ; c ; <base64> BEL: base64 holds no byte a terminal obeys */
+	char *r = xmalloc(7 + (n + 2) / 3 * 4 + 2), *o = r;
+	memcpy(o, "\033]52;c;", 7);
+	o += 7;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		*o++ = b64[(v >> 18) & 63];
+		*o++ = b64[(v >> 12) & 63];
+		*o++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < n ? b64[v & 63] : '=';
+	}
+	*o++ = '\a';
+	*o = '\0';
+	return r;
+}

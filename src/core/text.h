@@ -19,4 +19,9 @@ int text_is_format_control(unsigned codepoint);
  * ended with "..." when cut (malloc'd). The text is not sanitised. */
 char *text_excerpt(const char *s, size_t max);
 
+/* The OSC 52 sequence that puts n bytes into the terminal's clipboard:
+ * "ESC ] 52 ; c ; BASE64 BEL" (malloc'd). Any bytes are safe to pass: only
+ * their base64 reaches the terminal. */
+char *text_osc52(const void *data, size_t n);
+
 #endif

@@ -1,11 +1,16 @@
 /* The console's `:` commands (a view's own come first, from its view_ops_t): context, range, refresh, theme, help, quit. */
 #include "config.h"
 #include "app/datadir.h"
+#include "core/log.h"
 #include "core/units.h"
 #include "ui/ui.h"
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *no_env(const char *name)
 {
@@ -142,6 +147,49 @@ const command_t *ui_commands(size_t *n)
 	return cmd_table;
 }
 
+/* Words separated by ", " (datadir_list's) as an array pointing into s. */
+static size_t split_list(char *s, const char **v, size_t max)
+{
+	size_t n = 0;
+	for (char *save = NULL, *t = strtok_r(s, ", ", &save); t && n < max; t = strtok_r(NULL, ", ", &save))
+		v[n++] = t;
+	return n;
+}
+
+char *ui_complete_command(ui_t *ui, const char *text, char **cands)
+{
+	static const char *const ranges[] = { "5m", "1h", "6h", "24h", "7d" };
+	const conf_t *c = ui->o->conf;
+	const char *ctxs[64];
+	size_t n_ctx = 0;
+	for (size_t i = 0; c && i < c->n_contexts && n_ctx < 64; i++)
+		ctxs[n_ctx++] = c->contexts[i].name;
+	char *tl = datadir_list("themes");
+	const char *themes[64];
+	size_t n_th = split_list(tl, themes, 64);
+	/* the shown view's commands first, then the console's, as they run */
+	const view_ops_t *vo = ui_cur_view(ui)->ops;
+	size_t n;
+	const command_t *g = ui_commands(&n);
+	size_t nv = vo->cmds ? vo->n_cmds : 0;
+	complete_cmd_t *cc = xcalloc(nv + n, sizeof *cc);
+	for (size_t i = 0; i < nv + n; i++) {
+		const command_t *k = i < nv ? &vo->cmds[i] : &g[i - nv];
+		cc[i] = (complete_cmd_t){ k->name, k->alias, NULL, 0 };
+		if (k->fn == cmd_ctx)
+			cc[i].args = ctxs, cc[i].n_args = n_ctx;
+		else if (k->fn == cmd_range)
+			cc[i].args = ranges, cc[i].n_args = sizeof ranges / sizeof ranges[0];
+		else if (k->fn == cmd_theme)
+			cc[i].args = themes, cc[i].n_args = n_th;
+	}
+	char *out = NULL;
+	complete_line(text, cc, nv + n, &out, cands);
+	free(cc);
+	free(tl);
+	return out;
+}
+
 void ui_run_command(ui_t *ui, const char *line, void *ud)
 {
 	(void)ud;
@@ -182,4 +230,79 @@ void ui_run_command(ui_t *ui, const char *line, void *ud)
 	sb_free(&names);
 	free(name);
 	free(argc);
+}
+
+/* ---- the `:` history across sessions ---- */
+
+/* $XDG_STATE_HOME/icn-console/history (a relative XDG_STATE_HOME is ignored,
+ * as the XDG spec says), else ~/.local/state/icn-console/history. */
+static char *history_path(void)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (x && x[0] == '/')
+		return xasprintf("%s/icn-console/history", x);
+	if (home && *home)
+		return xasprintf("%s/.local/state/icn-console/history", home);
+	return NULL;
+}
+
+void ui_history_load(ui_t *ui)
+{
+	char *path = history_path();
+	FILE *f = path ? fopen(path, "r") : NULL;
+	free(path);
+	if (!f)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		/* what the line editor could have taken (and gives back on Up) */
+		if (n > 0 && n <= 1024)
+			history_add(&ui->cmd_hist, line);
+	}
+	free(line);
+	fclose(f);
+	ui->hist_saved = ui->cmd_hist.added;
+}
+
+/* mkdir -p of the directories above path (0700: a history is the user's). */
+static int make_parents(const char *path)
+{
+	char *d = xstrdup(path);
+	int rc = 0;
+	for (char *p = d + 1; *p && !rc; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(d, 0700) != 0 && errno != EEXIST)
+				rc = -1;
+			*p = '/';
+		}
+	free(d);
+	return rc;
+}
+
+void ui_history_save(ui_t *ui)
+{
+	if (ui->cmd_hist.added == ui->hist_saved)
+		return; /* nothing entered: the file stays as it is */
+	char *path = history_path();
+	if (!path)
+		return;
+	char *tmp = xasprintf("%s.%ld", path, (long)getpid());
+	FILE *f = make_parents(path) == 0 ? fopen(tmp, "w") : NULL;
+	int ok = f != NULL;
+	for (size_t i = 0; f && i < ui->cmd_hist.n; i++)
+		ok &= fprintf(f, "%s\n", ui->cmd_hist.v[i]) >= 0;
+	if (f)
+		ok &= fclose(f) == 0;
+	/* whole or not at all: another console's history is never half overwritten */
+	if (!ok || rename(tmp, path) != 0) {
+		log_msg("the : history was not saved to %s: %s", path, strerror(errno));
+		remove(tmp);
+	}
+	free(tmp);
+	free(path);
 }

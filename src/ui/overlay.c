@@ -97,6 +97,7 @@ struct textbox {
 	size_t n, cap;
 	int scroll;
 	int rows; /* of the last draw, for paging */
+	int more_below; /* the last draw left lines below */
 	struct {
 		int key;
 		const char *hint;
@@ -250,18 +251,31 @@ static size_t tb_layout(textbox_t *tb, int w, trow_t **out)
 				x = 2;
 				tw = w - 2;
 			} else {
-				same_line = 1;
+				/* a key wider than its column has the line to itself: the
+				 * value below it, never written over its end */
+				same_line = utf8_width(l->key) <= keyw;
 			}
 		}
 		const char *s = l->text ? l->text : "";
 		do {
+			/* a line break in the text (a query written over several lines)
+			 * starts a new row; the rest wraps at blanks */
 			size_t k = wrap_piece(s, tw);
+			const char *nl = memchr(s, '\n', k);
+			if (nl)
+				k = (size_t)(nl - s);
+			size_t piece = k;
+			while (piece && (s[piece - 1] == ' ' || s[piece - 1] == '\r'))
+				piece--;
 			r = xgrow(r, &cap, n + 1, sizeof *r);
-			r[n++] = (trow_t){ a, x, xstrndup(s, k), same_line ? -1 : 0 };
+			r[n++] = (trow_t){ a, x, xstrndup(s, piece), same_line ? -1 : 0 };
 			same_line = 0;
 			s += k;
-			while (*s == ' ')
+			if (nl)
 				s++;
+			else
+				while (*s == ' ')
+					s++;
 		} while (*s);
 	}
 	*out = r;
@@ -299,13 +313,24 @@ static void tb_draw(overlay_t *o, rect_t area)
 			line++;
 		int y = line - tb->scroll;
 		if (y >= 0 && y < vis)
-			ui_put(r.y + 1 + y, r.x + 2 + rows[i].x, w - 4 - rows[i].x, rows[i].s, rows[i].a);
+			ui_put_cut(r.y + 1 + y, r.x + 2 + rows[i].x, w - 4 - rows[i].x, rows[i].s, rows[i].a);
 		free(rows[i].s);
 	}
 	free(rows);
-	if ((int)nvis > vis)
-		ui_printf(r.y + r.h - 1, r.x + r.w - 16, 14, ui_attr(EL_DIM), " %d/%zu ",
-			  tb->scroll + vis < (int)nvis ? tb->scroll + vis : (int)nvis, nvis);
+	tb->more_below = tb->scroll + vis < (int)nvis;
+	if ((int)nvis > vis) {
+		/* that it scrolls, and where: in the borders, so no line is hidden */
+		attr_t m = ui_attr(EL_HELP_KEY) | A_BOLD;
+		int last = tb->scroll + vis < (int)nvis ? tb->scroll + vis : (int)nvis;
+		char *pos = xasprintf(" lines %d-%d of %zu ", tb->scroll + 1, last, nvis);
+		int pw = utf8_width(pos);
+		ui_put(r.y + r.h - 1, r.x + r.w - 2 - pw, pw, pos, ui_attr(EL_DIM));
+		free(pos);
+		const char *where = !tb->more_below ? " end; more above (k/PgUp) "
+				    : tb->scroll > 0 ? " more above and below (k/j PgUp/PgDn) "
+						     : " more below (j/PgDn) ";
+		ui_put_cut(r.y + r.h - 1, r.x + 2, r.w - 5 - pw, where, m);
+	}
 }
 
 static int tb_key(overlay_t *o, int ch)
@@ -396,7 +421,7 @@ textbox_t *textbox_open_quiet(ui_t *ui, const char *title, textbox_fill_fn fill,
 
 /* ---- prompt ---- */
 
-typedef struct {
+struct prompt {
 	char *prompt;
 	lineedit_t ed;
 	void (*on_enter)(ui_t *, const char *, void *);
@@ -404,7 +429,12 @@ typedef struct {
 	void (*on_cancel)(ui_t *, void *);
 	void *ud;
 	void (*ud_free)(void *);
-} prompt_t;
+	history_t *hist;  /* may be NULL */
+	size_t hpos;      /* where Up/Down are in hist (hist->n: the line typed) */
+	char *draft;      /* the line typed, kept while walking the history */
+	char *(*complete)(ui_t *, const char *, char **);
+	char *cands;      /* what Tab found, shown above the prompt */
+};
 
 static void line_draw(const char *prompt, lineedit_t *ed, int y)
 {
@@ -434,6 +464,53 @@ static void pr_draw(overlay_t *o, rect_t area)
 	(void)area;
 	prompt_t *p = o->data;
 	line_draw(p->prompt, &p->ed, status_row());
+	if (p->cands) {
+		int y = status_row() - 1;
+		ui_fill((rect_t){ 0, y, COLS, 1 }, ui_attr(EL_STATUSBAR) | A_REVERSE);
+		ui_put_cut(y, 1, COLS - 2, p->cands, ui_attr(EL_STATUSBAR) | A_REVERSE);
+	}
+}
+
+void prompt_history(prompt_t *p, history_t *h)
+{
+	if (!p)
+		return;
+	p->hist = h;
+	p->hpos = h ? h->n : 0;
+}
+
+void prompt_completion(prompt_t *p, char *(*complete)(ui_t *ui, const char *text, char **cands))
+{
+	if (p)
+		p->complete = complete;
+}
+
+/* Up/Down through the history, Tab completion: 1 when the key was one of them. */
+static int pr_extras(prompt_t *p, ui_t *ui, int ch)
+{
+	if (p->hist && (ch == KEY_UP || ch == CTRL('p') || ch == KEY_DOWN || ch == CTRL('n'))) {
+		int dir = ch == KEY_UP || ch == CTRL('p') ? -1 : 1;
+		const char *t = history_move(p->hist, &p->hpos, dir, lineedit_text(&p->ed), &p->draft);
+		if (t) {
+			char *copy = xstrdup(t); /* t may be the draft, which set does not own */
+			lineedit_set(&p->ed, copy);
+			free(copy);
+		}
+		return 1;
+	}
+	if (p->complete && ch == '\t') {
+		char *cands = NULL;
+		char *t = p->complete(ui, lineedit_text(&p->ed), &cands);
+		if (t) {
+			lineedit_set(&p->ed, t);
+			free(t);
+			if (p->on_change)
+				p->on_change(ui, lineedit_text(&p->ed), p->ud);
+		}
+		p->cands = cands;
+		return 1;
+	}
+	return 0;
 }
 
 static int pr_key(overlay_t *o, int ch)
@@ -445,8 +522,12 @@ static int pr_key(overlay_t *o, int ch)
 			p->on_cancel(ui, p->ud);
 		return OV_CLOSE;
 	}
+	free(p->cands); /* what the last Tab found is for the text as it was */
+	p->cands = NULL;
 	if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
 		char *text = xstrdup(lineedit_text(&p->ed));
+		if (p->hist)
+			history_add(p->hist, text);
 		void (*fn)(ui_t *, const char *, void *) = p->on_enter;
 		void *ud = p->ud;
 		void (*ud_free)(void *) = p->ud_free;
@@ -461,6 +542,8 @@ static int pr_key(overlay_t *o, int ch)
 	}
 	if (ch == KEY_RESIZE)
 		return OV_PASS;
+	if (pr_extras(p, ui, ch))
+		return OV_KEEP;
 	if ((ch == KEY_BACKSPACE || ch == 127 || ch == CTRL('h')) && !p->ed.b.len) {
 		if (p->on_cancel)
 			p->on_cancel(ui, p->ud);
@@ -476,6 +559,8 @@ static void pr_free(overlay_t *o)
 	prompt_t *p = o->data;
 	lineedit_free(&p->ed);
 	free(p->prompt);
+	free(p->draft);
+	free(p->cands);
 	if (p->ud_free)
 		p->ud_free(p->ud);
 	free(p);
@@ -485,7 +570,7 @@ static const overlay_ops_t prompt_ops = {
 	.name = "prompt", .draw = pr_draw, .key = pr_key, .free = pr_free, .input = 1,
 };
 
-void prompt_open(ui_t *ui, const char *prompt, const char *initial,
+prompt_t *prompt_open(ui_t *ui, const char *prompt, const char *initial,
 		 void (*on_enter)(ui_t *ui, const char *text, void *ud),
 		 void (*on_change)(ui_t *ui, const char *text, void *ud),
 		 void (*on_cancel)(ui_t *ui, void *ud), void *ud, void (*ud_free)(void *))
@@ -499,7 +584,7 @@ void prompt_open(ui_t *ui, const char *prompt, const char *initial,
 	p->on_cancel = on_cancel;
 	p->ud = ud;
 	p->ud_free = ud_free;
-	ui_push(ui, &prompt_ops, p);
+	return ui_push(ui, &prompt_ops, p) ? p : NULL;
 }
 
 /* ---- confirmation ---- */

@@ -66,12 +66,20 @@ void textbox_set_title(textbox_t *tb, const char *title);
 
 /* ---- a prompt on the status line: `:` and `/` ---- */
 
+typedef struct prompt prompt_t;
 /* on_enter(ui, text, ud) runs on Enter (then the prompt closes); on_change (may
- * be NULL) after every edit; on_cancel (may be NULL) on Esc. `initial` may be NULL. */
-void prompt_open(ui_t *ui, const char *prompt, const char *initial,
+ * be NULL) after every edit; on_cancel (may be NULL) on Esc. `initial` may be
+ * NULL. Returns the prompt, or NULL when the stack was full. */
+prompt_t *prompt_open(ui_t *ui, const char *prompt, const char *initial,
 		 void (*on_enter)(ui_t *ui, const char *text, void *ud),
 		 void (*on_change)(ui_t *ui, const char *text, void *ud),
 		 void (*on_cancel)(ui_t *ui, void *ud), void *ud, void (*ud_free)(void *));
+
+/* Up/^P and Down/^N walk h (older, newer); a line entered is added to it. */
+void prompt_history(prompt_t *p, history_t *h);
+/* Tab: complete(ui, text, &cands) returns the new text (malloc'd) or NULL, and
+ * may set cands (malloc'd), shown on the row above the prompt until the next key. */
+void prompt_completion(prompt_t *p, char *(*complete)(ui_t *ui, const char *text, char **cands));
 
 /* ---- a yes/no question: y confirms, anything else says no ---- */
 void confirm_open(ui_t *ui, const char *question, void (*on_yes)(ui_t *ui, void *ud), void *ud,

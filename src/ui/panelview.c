@@ -228,11 +228,11 @@ static void draw_plot(const panel_rt_t *p, const series_set_t *r, rect_t area, i
 static void draw_status_line(const panel_rt_t *p, int y, int x, int w)
 {
 	if (p->error) {
-		ui_printf(y, x, w, ui_attr(EL_ERROR), "! %s", p->error);
+		ui_printf_cut(y, x, w, ui_attr(EL_ERROR), "! %s", p->error);
 	} else if (p->no_data) {
 		ui_put(y, x, w, "query returned no series", ui_attr(EL_DIM));
 	} else if (p->n_warnings) {
-		ui_printf(y, x, w, ui_attr(EL_VALUE_WARN), "warning: %s", p->warnings[0]);
+		ui_printf_cut(y, x, w, ui_attr(EL_VALUE_WARN), "warning: %s", p->warnings[0]);
 	}
 }
 
@@ -511,15 +511,15 @@ void panelview_draw_zoom(const dash_t *d, const panel_rt_t *p, rect_t r)
 	y++;
 	int last = in.y + in.h - 1; /* text lines stay inside the box on short terminals */
 	if (p->def->description && y <= last)
-		ui_put(y++, in.x, in.w, p->def->description, ui_attr(EL_DIM));
+		ui_put_cut(y++, in.x, in.w, p->def->description, ui_attr(EL_DIM));
 	if (y <= last)
-		ui_printf(y++, in.x, in.w, ui_attr(EL_DIM), "query: %s", p->def->query);
+		ui_printf_cut(y++, in.x, in.w, ui_attr(EL_DIM), "query: %s", p->def->query);
 	if (p->error && y <= last)
-		ui_printf(y++, in.x, in.w, ui_attr(EL_ERROR), "error: %s", p->error);
+		ui_printf_cut(y++, in.x, in.w, ui_attr(EL_ERROR), "error: %s", p->error);
 	if (p->range_error && y <= last)
-		ui_printf(y++, in.x, in.w, ui_attr(EL_ERROR), "history: %s", p->range_error);
+		ui_printf_cut(y++, in.x, in.w, ui_attr(EL_ERROR), "history: %s", p->range_error);
 	for (size_t i = 0; i < p->n_warnings && i < 2 && y <= last; i++)
-		ui_printf(y++, in.x, in.w, ui_attr(EL_VALUE_WARN), "warning: %s", p->warnings[i]);
+		ui_printf_cut(y++, in.x, in.w, ui_attr(EL_VALUE_WARN), "warning: %s", p->warnings[i]);
 	if (y > last)
 		return;
 	/* the series table takes up to a third of the height */

@@ -27,6 +27,17 @@ int screen_open(screen_t *s, int no_color, int ascii)
 	s->term = newterm(NULL, stdout, stdin);
 	if (!s->term)
 		return -2;
+	/* a terminal that cannot move the cursor (TERM=dumb, an emacs shell
+	 * buffer) would get the dashboard as a stream of lines: refuse it */
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1 || !*cup) {
+		endwin();
+		delscreen(s->term);
+		s->term = NULL;
+		return -3;
+	}
+	const char *smcup = tigetstr("smcup");
+	s->alt_screen = smcup && smcup != (char *)-1 && *smcup;
 	cbreak();
 	noecho();
 	nonl();
@@ -54,6 +65,14 @@ void screen_close(screen_t *s)
 	if (!g_scr)
 		return;
 	endwin();
+	if (!s->alt_screen) {
+		/* no alternate screen to leave: clear, so no dashboard is left half
+		 * in the scrollback under the shell's prompt */
+		const char *cl = tigetstr("clear");
+		if (cl && cl != (char *)-1)
+			putp(cl);
+		fflush(stdout);
+	}
 	delscreen(s->term);
 	s->term = NULL;
 	theme_free(&s->theme);
@@ -182,6 +201,62 @@ int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 	return used;
 }
 
+/* The columns ui_put would use for s, counted up to `limit` (it stops there). */
+static int put_width(const char *s, int limit)
+{
+	int used = 0;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t len = strlen(s);
+	while (len && used <= limit) {
+		wchar_t wc = 0;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		int bad = n == (size_t)-1 || n == (size_t)-2 || n == 0;
+		if (bad) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+		}
+		int w = bad ? -1 : wcwidth(wc);
+		if (bad || wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || w < 0 ||
+		    text_is_format_control((unsigned)wc) || (g_scr->ascii && wc > 0x7e))
+			used++;
+		else if (w > 0)
+			used += w;
+		s += n;
+		len -= n;
+	}
+	return used;
+}
+
+const char *ui_ellipsis(void)
+{
+	return g_scr && g_scr->ascii ? "~" : "\xe2\x80\xa6"; /* … */
+}
+
+int ui_put_cut(int y, int x, int maxw, const char *s, attr_t a)
+{
+	if (!s || maxw <= 0)
+		return 0;
+	if (x >= 0 && x + maxw > COLS)
+		maxw = COLS - x;
+	if (maxw <= 0 || put_width(s, maxw) <= maxw)
+		return ui_put(y, x, maxw, s, a);
+	/* cut: the text in maxw-1 columns, then the ellipsis in the column left */
+	int used = ui_put(y, x, maxw - 1, s, a);
+	return used + ui_put(y, x + used, 1, ui_ellipsis(), a);
+}
+
+int ui_printf_cut(int y, int x, int maxw, attr_t a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	int n = ui_put_cut(y, x, maxw, s, a);
+	free(s);
+	return n;
+}
+
 int ui_cell(int y, int x, int w, const char *s, attr_t a)
 {
 	if (w <= 0)
@@ -190,13 +265,7 @@ int ui_cell(int y, int x, int w, const char *s, attr_t a)
 	if (w == 1)
 		return 1;
 	/* the text in w-1 columns, a cut shown as such, then the gap to the next column */
-	const char *cut = g_scr->ascii ? "~" : "\xe2\x80\xa6"; /* … */
-	if (utf8_width(s ? s : "") > w - 1) {
-		int used = ui_put(y, x, w - 2, s, a);
-		ui_put(y, x + used, 1, cut, a);
-	} else {
-		ui_put(y, x, w - 1, s, a);
-	}
+	ui_put_cut(y, x, w - 1, s, a);
 	return w;
 }
 
@@ -267,7 +336,7 @@ void ui_box(rect_t r, const char *title, attr_t border, attr_t title_attr)
 	attrset(A_NORMAL);
 	if (title && *title && r.w > 4) {
 		ui_put(r.y, r.x + 1, 1, " ", border);
-		int n = ui_put(r.y, r.x + 2, r.w - 4, title, title_attr);
+		int n = ui_put_cut(r.y, r.x + 2, r.w - 4, title, title_attr);
 		ui_put(r.y, r.x + 2 + n, 1, " ", border);
 	}
 }

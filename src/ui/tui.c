@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ui/tui.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "ui/ui.h"
 #include <signal.h>
 #include <stdarg.h>
@@ -244,14 +245,14 @@ static void draw_statusbar(ui_t *ui)
 	int y = LINES - 1;
 	ui_fill((rect_t){ 0, y, COLS, 1 }, ui_attr(EL_STATUSBAR));
 	if (ui->msg && now_unix() < ui->msg_until) {
-		ui_put(y, 1, COLS - 2, ui->msg, ui->msg_err ? ui_attr(EL_ERROR) | A_BOLD : ui_attr(EL_STATUSBAR));
+		ui_put_cut(y, 1, COLS - 2, ui->msg, ui->msg_err ? ui_attr(EL_ERROR) | A_BOLD : ui_attr(EL_STATUSBAR));
 		return;
 	}
 	overlay_t *o = ui_top(ui);
 	size_t nw = alerts_writes_pending(&ui->al);
 	if (nw && !(o && o->ops->input)) {
 		/* a write under way stays in sight until Alertmanager answers */
-		ui_printf(y, 1, COLS - 2, ui_attr(EL_VALUE_WARN) | A_BOLD,
+		ui_printf_cut(y, 1, COLS - 2, ui_attr(EL_VALUE_WARN) | A_BOLD,
 			  "%zu write%s to Alertmanager under way: waiting for its answer...", nw,
 			  nw == 1 ? "" : "s");
 		return;
@@ -262,7 +263,7 @@ static void draw_statusbar(ui_t *ui)
 	view_t *v = ui_cur_view(ui);
 	if (!hint)
 		hint = v->ops->hint_fn ? v->ops->hint_fn(v) : v->ops->hint;
-	ui_put(y, 1, COLS - 2, hint ? hint : "", ui_attr(EL_STATUSBAR));
+	ui_put_cut(y, 1, COLS - 2, hint ? hint : "", ui_attr(EL_STATUSBAR));
 }
 
 static void paint(ui_t *ui)
@@ -496,7 +497,12 @@ static void global_request(ui_t *ui, req_t r)
 {
 	switch (r) {
 	case REQ_HELP: ui_open_help(ui); break;
-	case REQ_CMDLINE: prompt_open(ui, ":", NULL, ui_run_command, NULL, NULL, NULL, NULL); break;
+	case REQ_CMDLINE: {
+		prompt_t *p = prompt_open(ui, ":", NULL, ui_run_command, NULL, NULL, NULL, NULL);
+		prompt_history(p, &ui->cmd_hist);
+		prompt_completion(p, ui_complete_command);
+		break;
+	}
 	case REQ_QUIT:
 	case REQ_BACK_OR_QUIT: ui_quit(ui); break;
 	case REQ_NEXT_VIEW: set_view(ui, (ui->cur + 1) % ui->n_views); break;
@@ -592,6 +598,9 @@ static void on_signal(uv_signal_t *s, int signum)
 		ui_dirty(ui);
 		return;
 	}
+	/* Ctrl-C (SIGINT), SIGTERM, SIGHUP: the terminal is restored as for q, and
+	 * the exit status says what stopped us, as a shell would (130 for Ctrl-C) */
+	ui->exit_code = 128 + signum;
 	ui->quit = 1;
 	uv_stop(ui->loop);
 }
@@ -641,6 +650,23 @@ static void notify_critical(ui_t *ui, const am_alert_t *a)
 	log_msg("notified: critical alert %s", safe);
 }
 
+void ui_copy(ui_t *ui, const char *what, const char *text)
+{
+	if (!ui->o->clipboard) {
+		ui_say(ui, 1, "the clipboard is off (--no-clipboard or clipboard: false): nothing copied");
+		return;
+	}
+	size_t n = strlen(text ? text : "");
+	/* outside curses' buffer, as the bell's notification: curses has sent its
+	 * last screen, and the sequence moves no cursor */
+	char *seq = text_osc52(text ? text : "", n);
+	fputs(seq, stdout);
+	fflush(stdout);
+	free(seq);
+	log_msg("copied %s (%zu bytes) with OSC 52", what, n);
+	ui_say(ui, 0, "%s copied (%zu bytes)", what, n);
+}
+
 static void on_new_critical(alerts_t *al, const am_alert_t *a, void *ud)
 {
 	(void)al;
@@ -671,7 +697,7 @@ int tui_run(const tui_opts_t *o)
 	int sr = screen_open(&ui.scr, o->no_color, o->ascii);
 	if (sr != 0) {
 		conf_context_free(&ui.ctx);
-		return sr == -2 ? 3 : 2;
+		return sr == -3 ? 4 : sr == -2 ? 3 : 2;
 	}
 	/* ASCII mode cannot draw braille or blocks, whatever was asked */
 	if (o->charts >= 0 && !ui.scr.ascii)
@@ -721,6 +747,9 @@ int tui_run(const tui_opts_t *o)
 	ui.t_refresh.data = ui.t_tick.data = ui.t_paint.data = &ui;
 	uv_timer_start(&ui.t_refresh, on_refresh, 0, (uint64_t)o->refresh_ms);
 	uv_timer_start(&ui.t_tick, on_tick, 1000, 1000);
+	ui_history_load(&ui);
+	if (o->note)
+		ui_say(&ui, 1, "%s", o->note);
 	paint(&ui);
 
 	while (!ui.quit)
@@ -754,6 +783,8 @@ int tui_run(const tui_opts_t *o)
 	if (uv_loop_close(ui.loop) != 0)
 		log_msg("the loop still had handles at exit");
 	free(ui.msg);
+	ui_history_save(&ui);
+	history_free(&ui.cmd_hist);
 	conf_context_free(&ui.ctx);
 	/* writes that did not finish well while the screen was going: said here,
 	 * on the terminal the user gets back, and in the exit status */
@@ -763,6 +794,8 @@ int tui_run(const tui_opts_t *o)
 		log_msg("%s", ui.exit_notes.s);
 		rc = 1;
 	}
+	if (ui.exit_code)
+		rc = ui.exit_code;
 	sb_free(&ui.exit_notes);
 	return rc;
 }

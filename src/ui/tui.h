@@ -21,11 +21,15 @@ typedef struct {
 	int bell;                    /* ring and notify on a new critical alert */
 	long long ack_ms;            /* default duration of an acknowledgement */
 	const char *ack_author;      /* default author of an acknowledgement */
+	int clipboard;               /* y copies to the terminal's clipboard (OSC 52) */
+	const char *note;            /* said on the status line at start (a warning), may be NULL */
 } tui_opts_t;
 
 /* Runs until the user quits. Returns 0; 1 when a write to Alertmanager was left
  * unconfirmed or failed as the console stopped (said on stderr); 2 when stdin/stdout is not a terminal;
- * 3 when the terminal type ($TERM) is unknown. */
+ * 3 when the terminal type ($TERM) is unknown; 4 when the terminal cannot
+ * address the cursor (TERM=dumb); 128+N after signal N (130: Ctrl-C), the
+ * terminal restored first. */
 int tui_run(const tui_opts_t *o);
 
 #endif

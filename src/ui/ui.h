@@ -44,10 +44,13 @@ struct ui {
 	int msg_err;
 	double msg_until;
 	int quit;
+	int exit_code;              /* 128+N when signal N stopped the console */
 	int empty_reads;
 	double started;
 	int first_complete;
 	double last_bell;
+	history_t cmd_hist;         /* the `:` lines entered (and those of earlier sessions) */
+	size_t hist_saved;          /* cmd_hist.added when it was read or written */
 	unsigned ctx_gen;           /* a new number at every :ctx (writes check it) */
 	strbuf_t exit_notes;        /* writes that failed after the screen closed */
 };
@@ -77,6 +80,14 @@ char *ui_fmt_left(double t, char *buf, size_t n);
 const command_t *ui_commands(size_t *n);
 /* Run a `:` line: the shown view's commands first, then the console's. */
 void ui_run_command(ui_t *ui, const char *line, void *ud);
+/* Tab on the `:` line: commands (the view's and the console's), then contexts
+ * after :ctx, ranges after :range, themes after :theme (see complete_line). */
+char *ui_complete_command(ui_t *ui, const char *text, char **cands);
+/* The `:` history across sessions, in $XDG_STATE_HOME/icn-console/history
+ * (~/.local/state/icn-console/history): read at start, written at exit when
+ * lines were entered. */
+void ui_history_load(ui_t *ui);
+void ui_history_save(ui_t *ui);
 /* The view on screen. */
 view_t *ui_cur_view(ui_t *ui);
 /* Open the help box (every key and command, from the tables). */

@@ -13,7 +13,7 @@
 	X(REQ_LEFT) X(REQ_RIGHT) X(REQ_UP) X(REQ_DOWN) X(REQ_PGUP) X(REQ_PGDN) X(REQ_TOP)   \
 	X(REQ_BOTTOM) X(REQ_ENTER) X(REQ_RANGE_SHORTER) X(REQ_RANGE_LONGER)                 \
 	X(REQ_DETAILS) X(REQ_FILTER) X(REQ_ACK) X(REQ_UNACK) X(REQ_EXTEND)                  \
-	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED)
+	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED) X(REQ_COPY)
 #define REQ_ENUM_(r) r,
 typedef enum { REQUESTS(REQ_ENUM_) REQ__COUNT } req_t;
 #undef REQ_ENUM_
@@ -83,6 +83,10 @@ void ui_say(ui_t *ui, int err, const char *fmt, ...) __attribute__((format(print
 void ui_dirty(ui_t *ui);
 /* The area views draw in (below the header and view bar, above the status line). */
 rect_t ui_content_area(void);
+/* Copy text to the local clipboard with OSC 52 (works over ssh, and in tmux
+ * with set-clipboard on) and say "WHAT copied (N bytes)"; when the clipboard
+ * is off (--no-clipboard, clipboard: false) say so instead. */
+void ui_copy(ui_t *ui, const char *what, const char *text);
 /* Switch to the view named (e.g. "Alerts"); returns its view or NULL. */
 view_t *ui_show_view(ui_t *ui, const char *name);
 

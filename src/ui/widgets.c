@@ -1,4 +1,4 @@
-/* Shared widgets: the list's selection and scrolling, and the UTF-8 line editor. No drawing here. */
+/* Shared widgets: the list's selection and scrolling, the UTF-8 line editor, the `:` line's history and completion. No drawing here. */
 #include "config.h"
 #include "ui/widgets.h"
 #include "ui/canvas.h"
@@ -272,4 +272,134 @@ void lineedit_view(const lineedit_t *e, int w, size_t *start, int *cursor_col)
 	}
 	*start = st;
 	*cursor_col = width_of(s + st, e->cur - st);
+}
+
+/* ---- history ---- */
+
+void history_add(history_t *h, const char *line)
+{
+	if (!line || !line[strspn(line, " \t")])
+		return;
+	if (h->n && strcmp(h->v[h->n - 1], line) == 0)
+		return;
+	size_t max = h->max ? h->max : 100;
+	if (h->n >= max) {
+		free(h->v[0]);
+		memmove(h->v, h->v + 1, (h->n - 1) * sizeof *h->v);
+		h->n--;
+	}
+	h->v = xgrow(h->v, &h->cap, h->n + 1, sizeof *h->v);
+	h->v[h->n++] = xstrdup(line);
+	h->added++;
+}
+
+void history_free(history_t *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i]);
+	free(h->v);
+	memset(h, 0, sizeof *h);
+}
+
+const char *history_move(const history_t *h, size_t *pos, int dir, const char *typed, char **draft)
+{
+	if (*pos > h->n)
+		*pos = h->n;
+	if (dir < 0) {
+		if (!*pos)
+			return NULL;
+		if (*pos == h->n) {
+			free(*draft);
+			*draft = xstrdup(typed ? typed : "");
+		}
+		return h->v[--*pos];
+	}
+	if (*pos >= h->n)
+		return NULL;
+	if (++*pos == h->n)
+		return *draft ? *draft : "";
+	return h->v[*pos];
+}
+
+/* ---- completion ---- */
+
+typedef struct {
+	const char *v[64];
+	size_t n;
+} cands_t;
+
+static void cand_add(cands_t *c, const char *word, const char *prefix, size_t plen)
+{
+	if (!word || strncmp(word, prefix, plen) != 0 || c->n >= sizeof c->v / sizeof c->v[0])
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i], word) == 0)
+			return;
+	c->v[c->n++] = word;
+}
+
+size_t complete_line(const char *line, const complete_cmd_t *cmds, size_t n, char **out, char **cands)
+{
+	*out = NULL;
+	*cands = NULL;
+	const char *p = line + strspn(line, " ");
+	size_t wl = strcspn(p, " ");
+	cands_t c = { .n = 0 };
+	const char *word;  /* the word completed, and where it starts in line */
+	size_t wlen;
+	int is_cmd = !p[wl];
+	if (is_cmd) {
+		word = p;
+		wlen = wl;
+		for (size_t i = 0; i < n; i++) {
+			cand_add(&c, cmds[i].name, word, wlen);
+			cand_add(&c, cmds[i].alias, word, wlen);
+		}
+	} else {
+		const complete_cmd_t *cmd = NULL;
+		for (size_t i = 0; i < n && !cmd; i++)
+			if ((strlen(cmds[i].name) == wl && !strncmp(cmds[i].name, p, wl)) ||
+			    (cmds[i].alias && strlen(cmds[i].alias) == wl && !strncmp(cmds[i].alias, p, wl)))
+				cmd = &cmds[i];
+		word = p + wl + strspn(p + wl, " ");
+		wlen = strlen(word);
+		if (!cmd || !cmd->args || strchr(word, ' '))
+			return 0;
+		for (size_t i = 0; i < cmd->n_args; i++)
+			cand_add(&c, cmd->args[i], word, wlen);
+	}
+	if (!c.n)
+		return 0;
+	/* as far as every candidate agrees */
+	size_t common = strlen(c.v[0]);
+	for (size_t i = 1; i < c.n; i++) {
+		size_t k = 0;
+		while (k < common && c.v[i][k] == c.v[0][k])
+			k++;
+		common = k;
+	}
+	/* never stop inside a UTF-8 character */
+	while (common > wlen && ((unsigned char)c.v[0][common] & 0xc0) == 0x80)
+		common--;
+	size_t head = (size_t)(word - line);
+	if (c.n == 1 || common > wlen) {
+		strbuf_t b;
+		sb_init(&b);
+		sb_add(&b, line, head);
+		sb_add(&b, c.v[0], common);
+		if (c.n == 1 && is_cmd)
+			sb_add(&b, " ", 1);
+		if (strcmp(b.s ? b.s : "", line) != 0)
+			*out = sb_steal(&b);
+		else
+			sb_free(&b);
+	}
+	if (c.n > 1) {
+		strbuf_t b;
+		sb_init(&b);
+		for (size_t i = 0; i < c.n; i++)
+			sb_printf(&b, "%s%s", i ? "  " : "", c.v[i]);
+		*cands = sb_steal(&b);
+	}
+	return c.n;
 }

@@ -1,4 +1,4 @@
-/* Shared widgets: a list (selection, scrolling, paging) and a UTF-8 line editor. Pure: no curses calls. */
+/* Shared widgets: a list (selection, scrolling, paging), a UTF-8 line editor, a line history and completion. Pure: no curses calls. */
 #ifndef ICN_WIDGETS_H
 #define ICN_WIDGETS_H
 #include <stddef.h>
@@ -70,5 +70,42 @@ int lineedit_key(lineedit_t *e, int ch);
 /* Which part of the text to show in `w` columns so the cursor is visible:
  * the byte offset to start from and the cursor's column relative to it. */
 void lineedit_view(const lineedit_t *e, int w, size_t *start, int *cursor_col);
+
+/* ---- history of entered lines (the `:` line's), oldest first ---- */
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+	size_t max;    /* lines kept (0: 100); the oldest go first */
+	size_t added;  /* lines ever added (what to save is what changed) */
+} history_t;
+
+/* Add a line entered; blank lines and a repeat of the newest are not kept. */
+void history_add(history_t *h, const char *line);
+void history_free(history_t *h);
+/* Walk the history from *pos (h->n: the line being typed, saved in *draft,
+ * malloc'd, on the first step back): dir < 0 older (Up, ^P), dir > 0 newer
+ * (Down, ^N). Returns the text to show, or NULL at the end (nothing changes). */
+const char *history_move(const history_t *h, size_t *pos, int dir, const char *typed, char **draft);
+
+/* ---- completion of a `:` line ---- */
+
+typedef struct {
+	const char *name;
+	const char *alias;        /* may be NULL */
+	const char *const *args;  /* what its argument can be; NULL: not completed */
+	size_t n_args;
+} complete_cmd_t;
+
+/*
+ * Tab on a `:` line (without the colon; the cursor at its end): the first word
+ * is completed from the commands' names and aliases, the second from that
+ * command's args. One candidate completes (a command with a space after it);
+ * several complete as far as they agree. Returns the number of candidates;
+ * *out is the new line (malloc'd) when it changed, else NULL; *cands the
+ * candidates separated by two blanks (malloc'd) when there are several, else
+ * NULL.
+ */
+size_t complete_line(const char *line, const complete_cmd_t *cmds, size_t n, char **out, char **cands);
 
 #endif

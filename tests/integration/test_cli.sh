@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 31
+plan 38
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME=$work/xdg   # no user config leaks in
@@ -58,6 +58,27 @@ expect "unknown dashboard: exit 2, says where it looked" 2 "no dashboard 'nosuch
 expect "not a terminal: exit 2 and a hint" 2 "needs a terminal" \
 	bash -c '"$0" --prometheus http://127.0.0.1:1 </dev/null' "$ICN_CONSOLE"
 
+# a bad flag value names the flag and says what would do
+expect "--range 0: exit 2, names the flag, suggests a range" 2 "^icn-console: --range: '0' is not a valid range: use a duration such as 5m, 1h, 6h, 24h, 7d" \
+	"$ICN_CONSOLE" --prometheus "$dead" --range 0 --once
+expect "--refresh 2h: exit 2, names the flag (not 'config:')" 2 "^icn-console: --refresh: '2h' is not a valid refresh interval: use a duration from 1s to 1h" \
+	"$ICN_CONSOLE" --prometheus "$dead" --refresh 2h --once
+expect "--timeout 20m: exit 2, names the flag (not 'config:')" 2 "^icn-console: --timeout: '20m' is not a valid timeout" \
+	"$ICN_CONSOLE" --prometheus "$dead" --timeout 20m --once
+printf 'refresh: 2h\n' >"$work/slow.yaml"
+expect "refresh: 2h in the file: exit 2, names the file" 2 "slow\.yaml: refresh must be from 1s to 1h" \
+	"$ICN_CONSOLE" --config "$work/slow.yaml" --prometheus "$dead" --once
+
+# several contexts and none chosen: say so and list them
+printf 'contexts:\n  demo:\n    prometheus: http://127.0.0.1:3\n  prod:\n    prometheus: http://127.0.0.1:4\n' >"$work/nocur.yaml"
+expect "several contexts, no current-context: exit 2, lists them" 2 "nocur\.yaml: several contexts \(demo, prod\) and no current-context: choose one with --context NAME" \
+	"$ICN_CONSOLE" --config "$work/nocur.yaml" --once
+# a theme that is not there: a warning, and the console goes on (here to the terminal check)
+expect "unknown theme: warns, names the themes, goes on with dark" 2 "unknown theme 'nosuch' \(dark, high-contrast, light, monochrome\): using dark" \
+	bash -c '"$0" --prometheus http://127.0.0.1:1 --theme nosuch </dev/null' "$ICN_CONSOLE"
+grep -q "needs a terminal" "$work/out" && ok "unknown theme: not refused (it got as far as the terminal)" ||
+	not_ok "unknown theme: not refused (it got as far as the terminal)" "$(cat "$work/out")"
+
 # the alert commands: usage errors exit 2 before anything is sent (dead URLs: nothing could be)
 am=(--alertmanager "$dead")
 expect "--help lists the alert commands" 0 'ack MATCHER\.\.\. --comment TEXT' "$ICN_CONSOLE" --help
@@ -66,7 +87,7 @@ grep -q 'unack SILENCE_ID' "$work/out" && grep -q 'silences \[--all\]' "$work/ou
 expect "ack without a matcher: exit 2" 2 "ack needs at least one matcher" "$ICN_CONSOLE" "${am[@]}" ack --comment why
 expect "ack without --comment: exit 2" 2 "ack needs --comment" "$ICN_CONSOLE" "${am[@]}" ack alertname=VortexOOM
 expect "ack with a blank --comment: exit 2" 2 "ack needs --comment" "$ICN_CONSOLE" "${am[@]}" ack alertname=X --comment '  '
-expect "ack with a bad --duration: exit 2" 2 "--duration: '2x' is not a duration" \
+expect "ack with a bad --duration: exit 2" 2 "--duration: '2x' is not a valid duration" \
 	"$ICN_CONSOLE" "${am[@]}" ack alertname=X --comment why --duration 2x
 expect "ack with a bad matcher: exit 2, names it" 2 "matcher 'alertname': expected name=value" \
 	"$ICN_CONSOLE" "${am[@]}" ack alertname --comment why

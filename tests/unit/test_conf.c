@@ -40,6 +40,7 @@ static void test_good_file(void **state)
 	assert_int_equal(c.refresh_ms, 5000);
 	assert_int_equal(c.timeout_ms, 90000);
 	assert_int_equal(c.n_contexts, 3);
+	assert_int_equal(c.clipboard, -1); /* not set: on */
 
 	const conf_context_t *d = &c.contexts[0];
 	assert_string_equal(d->name, "demo");
@@ -146,7 +147,8 @@ static void test_bad_configs(void **state)
 		  "read-only)" },
 		{ "themes: dark\n",
 		  "config.yaml:1:1: unknown key 'themes' (expected one of: current-context, theme, "
-		  "dashboard, refresh, timeout, bell, ack, limits, contexts)" },
+		  "dashboard, refresh, timeout, bell, clipboard, ack, limits, contexts)" },
+		{ "clipboard: sometimes\n", "config.yaml:1:12: expected true or false for clipboard" },
 		{ "limits:\n  answer-size: lots\n",
 		  "config.yaml:2:16: invalid size 'lots' for limits answer-size (expected e.g. 16MB, 512KB)" },
 		{ "limits:\n  answer-size: 10\n",
@@ -478,6 +480,21 @@ static void test_resolve_context_choice(void **state)
 	assert_string_equal(r.prometheus, "http://127.0.0.1:9090");
 	assert_null(r.loki);
 	conf_context_free(&r);
+
+	/* Several, none chosen, and nothing to run on: say so and name them (not
+	 * "no Prometheus URL for context 'default'"). */
+	env_set(0, NULL, NULL);
+	assert_int_equal(conf_resolve(&c, NULL, fake_getenv, &r, err, sizeof err), -1);
+	assert_string_equal(err, "config.yaml: several contexts (a, b) and no current-context: "
+				 "choose one with --context NAME or set current-context");
+	assert_null(r.name);
+	ov.alertmanager[0] = "http://am:9093";
+	ov.n_alertmanager = 1;
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), 0);
+	assert_string_equal(r.name, "default");
+	conf_context_free(&r);
+	ov = (conf_overrides_t){ 0 };
+	env_set(0, "PROMETHEUS_URL", "http://127.0.0.1:9090");
 
 	/* A current-context that names nothing is an error too. */
 	conf_free(&c);

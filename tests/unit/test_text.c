@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/text.h"
+#include "core/xalloc.h"
 
 static void expect(const char *in, const char *want)
 {
@@ -86,6 +87,29 @@ static void test_invalid_utf8_replaced(void **state)
 	expect("\xf4\x90\x80\x80", "????"); /* above U+10FFFF */
 }
 
+static void test_osc52(void **state)
+{
+	(void)state;
+	const struct {
+		const char *in, *b64;
+	} cases[] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+		{ "rate(x[5m])", "cmF0ZSh4WzVtXSk=" },
+		/* an escape in the text reaches the terminal as base64 only */
+		{ "a\033]0;pwn\a", "YRtdMDtwd24H" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = text_osc52(cases[i].in, strlen(cases[i].in));
+		char *want = xasprintf("\033]52;c;%s\a", cases[i].b64);
+		assert_string_equal(s, want);
+		free(want);
+		free(s);
+	}
+	char *s = text_osc52("\xff\x00\x80", 3);
+	assert_string_equal(s, "\033]52;c;/wCA\a");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_bidi_and_invisible_characters),
 		cmocka_unit_test(test_excerpt),
+		cmocka_unit_test(test_osc52),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

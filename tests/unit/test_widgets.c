@@ -624,6 +624,108 @@ static void test_list_keep(void **state)
 	assert_null(l.sel_key);
 }
 
+/* ---- history -------------------------------------------------------------- */
+
+static void test_history(void **state)
+{
+	(void)state;
+	history_t h = { .max = 3 };
+	char *draft = NULL;
+	size_t pos;
+	history_add(&h, "range 1h");
+	history_add(&h, "  ");         /* blank: not kept */
+	history_add(&h, "ctx demo");
+	history_add(&h, "ctx demo");   /* a repeat of the newest: not kept */
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.added, 2);  /* what a save compares with */
+	pos = h.n;
+	/* Up from what is being typed: the newest, then older; the typed line comes back */
+	assert_string_equal(history_move(&h, &pos, -1, "ra", &draft), "ctx demo");
+	assert_string_equal(history_move(&h, &pos, -1, "ctx demo", &draft), "range 1h");
+	assert_null(history_move(&h, &pos, -1, "range 1h", &draft)); /* the oldest: stays */
+	assert_int_equal(pos, 0);
+	assert_string_equal(history_move(&h, &pos, 1, "range 1h", &draft), "ctx demo");
+	assert_string_equal(history_move(&h, &pos, 1, "ctx demo", &draft), "ra");
+	assert_null(history_move(&h, &pos, 1, "ra", &draft)); /* already the typed line */
+	/* at most max lines, the oldest dropped */
+	history_add(&h, "theme light");
+	history_add(&h, "q");
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.v[0], "ctx demo");
+	assert_string_equal(h.v[2], "q");
+	/* an empty history: Up does nothing */
+	history_t e = { 0 };
+	pos = 0;
+	assert_null(history_move(&e, &pos, -1, "x", &draft));
+	free(draft);
+	history_free(&h);
+	history_free(&e);
+}
+
+/* ---- completion ------------------------------------------------------------ */
+
+static const char *const ctxs[] = { "demo", "prod-eu", "prod-us" };
+static const char *const ranges[] = { "5m", "1h", "6h", "24h", "7d" };
+static const char *const themes[] = { "dark", "high-contrast", "light", "monochrome" };
+static const complete_cmd_t cmds[] = {
+	{ "filter", NULL, NULL, 0 }, /* a view's own, first */
+	{ "ctx", "context", ctxs, 3 },
+	{ "range", NULL, ranges, 5 },
+	{ "refresh", NULL, NULL, 0 },
+	{ "theme", NULL, themes, 4 },
+	{ "help", NULL, NULL, 0 },
+	{ "q", "quit", NULL, 0 },
+};
+#define N_CMDS (sizeof cmds / sizeof cmds[0])
+
+static void expect_complete(const char *line, size_t want_n, const char *want_out, const char *want_cands)
+{
+	char *out, *cands;
+	size_t n = complete_line(line, cmds, N_CMDS, &out, &cands);
+	if (n != want_n)
+		fail_msg("'%s': %zu candidates, want %zu", line, n, want_n);
+	if (want_out ? !out || strcmp(out, want_out) : out != NULL)
+		fail_msg("'%s': completed to '%s', want '%s'", line, out ? out : "(nothing)",
+			 want_out ? want_out : "(nothing)");
+	if (want_cands ? !cands || strcmp(cands, want_cands) : cands != NULL)
+		fail_msg("'%s': candidates '%s', want '%s'", line, cands ? cands : "(none)",
+			 want_cands ? want_cands : "(none)");
+	free(out);
+	free(cands);
+}
+
+static void test_complete(void **state)
+{
+	(void)state;
+	/* a unique command completes, with a blank for its argument */
+	expect_complete("th", 1, "theme ", NULL);
+	expect_complete("fi", 1, "filter ", NULL);   /* the view's commands too */
+	expect_complete("con", 1, "context ", NULL); /* aliases */
+	/* several: as far as they agree, and the candidates listed */
+	expect_complete("r", 2, NULL, "range  refresh");
+	expect_complete("re", 1, "refresh ", NULL);
+	expect_complete("ra", 1, "range ", NULL);
+	expect_complete("q", 2, NULL, "q  quit");
+	expect_complete("c", 2, NULL, "ctx  context");
+	expect_complete("", N_CMDS + 2, NULL,
+			"filter  ctx  context  range  refresh  theme  help  q  quit");
+	expect_complete("zz", 0, NULL, NULL);
+	/* arguments: contexts, ranges, themes */
+	expect_complete("ctx ", 3, NULL, "demo  prod-eu  prod-us");
+	expect_complete("ctx p", 2, "ctx prod-", "prod-eu  prod-us");
+	expect_complete("ctx prod-e", 1, "ctx prod-eu", NULL);
+	expect_complete("context d", 1, "context demo", NULL);
+	expect_complete("range 2", 1, "range 24h", NULL);
+	expect_complete("range ", 5, NULL, "5m  1h  6h  24h  7d");
+	expect_complete("theme h", 1, "theme high-contrast", NULL);
+	expect_complete("  theme l", 1, "  theme light", NULL);
+	expect_complete("theme light", 1, NULL, NULL); /* already whole */
+	/* nothing to complete */
+	expect_complete("refresh 5", 0, NULL, NULL);
+	expect_complete("nosuch a", 0, NULL, NULL);
+	expect_complete("ctx demo x", 0, NULL, NULL);
+}
+
 int main(void)
 {
 	/* Widths come from the locale: the console runs under a UTF-8 one. */
@@ -647,6 +749,8 @@ int main(void)
 		cmocka_unit_test(test_lineedit_max_multibyte),
 		cmocka_unit_test(test_lineedit_view),
 		cmocka_unit_test(test_lineedit_view_all),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_complete),
 	};
 	return cmocka_run_group_tests_name("widgets", tests, NULL, NULL);
 }

@@ -151,7 +151,7 @@ static void alerts_view_draw(view_t *v, rect_t area)
 	alerts_t *al = al_of(v);
 	int y = area.y;
 	if (!al->bk->n_am) {
-		ui_put(y + 1, 2, COLS - 4,
+		ui_put_cut(y + 1, 2, COLS - 4,
 		       "no Alertmanager in this context: set 'alertmanager:' in the config, "
 		       "ALERTMANAGER_URL or --alertmanager",
 		       ui_attr(EL_DIM));
@@ -160,11 +160,11 @@ static void alerts_view_draw(view_t *v, rect_t area)
 	if (al->error) {
 		char ago[24];
 		ui_fmt_ago(al->last_ok, ago, sizeof ago);
-		ui_printf(y++, 1, COLS - 2, ui_attr(EL_ERROR) | A_BOLD, "! %s%s%s%s", al->error,
+		ui_printf_cut(y++, 1, COLS - 2, ui_attr(EL_ERROR) | A_BOLD, "! %s%s%s%s", al->error,
 			  al->have ? " (showing the list of " : "", al->have ? ago : "", al->have ? ")" : "");
 	}
 	if (al->pending_error)
-		ui_printf(y++, 1, COLS - 2, ui_attr(EL_VALUE_WARN), "! pending alerts unknown: %s",
+		ui_printf_cut(y++, 1, COLS - 2, ui_attr(EL_VALUE_WARN), "! pending alerts unknown: %s",
 			  al->pending_error);
 	if (!al->have) {
 		if (!al->error)

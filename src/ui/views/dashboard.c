@@ -35,6 +35,7 @@ static const keybind_t dashboard_keys[] = {
 	{ ']', "] +", REQ_RANGE_LONGER, "longer time range" },
 	{ '+', NULL, REQ_RANGE_LONGER, NULL },
 	{ 'e', "e", REQ_DETAILS, "details of the focused panel: error, query" },
+	{ 'y', "y", REQ_COPY, "copy the focused panel's query to the clipboard (OSC 52)" },
 };
 
 /* Where each panel goes in `area` (malloc'd, one rect a panel). */
@@ -113,11 +114,9 @@ static void move_focus(view_t *v, int dx, int dy)
 		return;
 	grid_info_t gi;
 	rect_t *r = dash_layout(d, ui_content_area(), &gi);
-	size_t nf = layout_neighbour(r, d->n, dv->focus, dx, dy);
-	/* left/right past the row's end wrap to the next panel in reading order */
-	if (nf == dv->focus && dx)
-		nf = (dv->focus + d->n + (size_t)(dx > 0 ? 1 : d->n - 1)) % d->n;
-	dv->focus = nf;
+	/* at an edge the focus stays (no wrap to the far side: a key held down
+	 * must not spin through the grid) */
+	dv->focus = layout_neighbour(r, d->n, dv->focus, dx, dy);
 	free(r);
 }
 
@@ -211,6 +210,10 @@ static req_t dashboard_view_request(view_t *v, req_t r)
 			textbox_open(v->ui, d->p[dv->focus].def->title, details_fill, c, free);
 		}
 		return REQ_NONE;
+	case REQ_COPY:
+		if (dv->focus < d->n)
+			ui_copy(v->ui, "query", d->p[dv->focus].def->query);
+		return REQ_NONE;
 	case REQ_BACK:
 	case REQ_BACK_OR_QUIT:
 		/* q and Esc leave the zoom first */
@@ -238,13 +241,13 @@ static char *dashboard_view_status(view_t *v)
 static const char *dashboard_hint(view_t *v)
 {
 	dashboard_view_t *dv = v->priv;
-	return dv->zoomed ? "[ ] range  e details  Enter/Esc back  ? help"
-			  : "arrows move  Enter zoom  e details  Tab views  : command  ? help  q quit";
+	return dv->zoomed ? "[ ] range  e details  y copy  Enter/Esc back  ? help"
+			  : "arrows move  Enter zoom  e details  y copy  Tab views  : cmd  ? help  q quit";
 }
 
 const view_ops_t dashboard_view_ops = {
 	.name = "Dashboard",
-	.hint = "arrows move  Enter zoom  e details  Tab views  : command  ? help  q quit",
+	.hint = "arrows move  Enter zoom  e details  y copy  Tab views  : cmd  ? help  q quit",
 	.private_size = sizeof(dashboard_view_t),
 	.keys = dashboard_keys,
 	.n_keys = sizeof dashboard_keys / sizeof dashboard_keys[0],

@@ -92,7 +92,7 @@ static void silences_view_draw(view_t *v, rect_t area)
 		return;
 	}
 	if (al->sil_error)
-		ui_printf(y++, 1, COLS - 2, ui_attr(EL_ERROR) | A_BOLD, "! %s%s", al->sil_error,
+		ui_printf_cut(y++, 1, COLS - 2, ui_attr(EL_ERROR) | A_BOLD, "! %s%s", al->sil_error,
 			  al->have_sil ? " (showing the last good list)" : "");
 	if (!al->have_sil) {
 		if (!al->sil_error)
