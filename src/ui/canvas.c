@@ -381,6 +381,12 @@ static double nice_step(double x)
 
 size_t axis_ticks(double *lo, double *hi, int max_ticks, double *out, size_t cap)
 {
+	return axis_ticks_min(lo, hi, max_ticks, 0, out, cap);
+}
+
+size_t axis_ticks_min(double *lo, double *hi, int max_ticks, double min_step, double *out,
+		      size_t cap)
+{
 	double a = *lo, b = *hi, step, nlo = 0, nhi = 0;
 	size_t count = 0;
 
@@ -421,6 +427,8 @@ ends:
 		return count;
 	}
 	step = nice_step((b - a) / (max_ticks - 1));
+	if (min_step > 0 && isfinite(min_step) && step < min_step)
+		step = nice_step(min_step); /* a count's axis: 0, 1, 2, never 0.500 */
 	/* Ticks are whole multiples of the step, computed as k * step: the first
 	 * and last tick equal the new ends exactly and zero is exactly 0. */
 	double k0 = 0, k1 = 0;
@@ -453,6 +461,25 @@ ends:
 		out[i] = k * step + 0.0; /* + 0.0: never "-0" */
 	}
 	return count;
+}
+
+size_t axis_label_slots(int width, int label_w, size_t max, int *pos)
+{
+	const int gap = 2;
+	size_t n = 0;
+	if (width <= 0 || label_w <= 0 || label_w > width)
+		return 0;
+	/* as many as fit with a gap between each two; the arithmetic on long long:
+	 * a huge width must not overflow into a fit */
+	while (n < max && (long long)(n + 1) * label_w + (long long)n * gap <= width)
+		n++;
+	if (n == 1) {
+		pos[0] = width - label_w; /* the newest time is the one to keep */
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		pos[i] = (int)((long long)i * (width - label_w) / (long long)(n - 1));
+	return n;
 }
 
 int utf8_width(const char *s)
