@@ -133,6 +133,33 @@ int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, 
 	return strcmp(na ? na : "", nb ? nb : "");
 }
 
+typedef struct {
+	const panel_def_t *def;
+	double v;
+	const char *name;
+	size_t i;
+} sort_item_t;
+
+static int cmp_item(const void *a, const void *b)
+{
+	const sort_item_t *x = a, *y = b;
+	int c = panel_cmp_worst(x->def, x->v, x->name, y->v, y->name);
+	/* equal values and names: the set's own order, so qsort is stable */
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *names, size_t n,
+		      size_t *order)
+{
+	sort_item_t *it = xcalloc(n ? n : 1, sizeof *it);
+	for (size_t i = 0; i < n; i++)
+		it[i] = (sort_item_t){ p, v[i], names ? names[i] : NULL, i };
+	qsort(it, n, sizeof *it, cmp_item);
+	for (size_t i = 0; i < n; i++)
+		order[i] = it[i].i;
+	free(it);
+}
+
 double reduce_values(reduce_t r, const double *v, size_t n)
 {
 	double acc = NAN;

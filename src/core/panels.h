@@ -76,6 +76,11 @@ double panel_badness(const panel_def_t *p, double v);
 /* Order two named values worst-first: state (crit, warn, ok), then badness,
  * then name (so equal rows never trade places between refreshes). strcmp-like. */
 int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, const char *nb);
+/* The order of n named values worst-first (panel_cmp_worst; equal ones keep
+ * their index order): order[k] is the index of the k-th row. Every list of
+ * series (gauge rows, bars, legends, --once rows) is ordered by it. */
+void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *names, size_t n,
+		      size_t *order);
 /* Apply the panel's reduction to n values (NaN ignored; all NaN -> NaN). */
 double reduce_values(reduce_t r, const double *v, size_t n);
 

@@ -336,6 +336,49 @@ static void test_bad_dashboards(void **state)
 	}
 }
 
+/* Worst first against the panel's thresholds, ties by name: rows never trade places. */
+static void test_sort_worst(void **state)
+{
+	(void)state;
+	panel_def_t vram = { 0 };
+	threshold_parse("> 11e9", &vram.warn);
+	threshold_parse("> 11.5e9", &vram.crit);
+	/* director-5 over the line comes first, then the rest by how full */
+	const double v[] = { 8e9, 9e9, 7e9, 11.2e9, 11.8e9, NAN, 9e9 };
+	const char *const nm[] = { "director-1", "director-3", "director-2", "director-4",
+				   "director-5", "director-6", "director-0" };
+	size_t order[7];
+	panel_sort_worst(&vram, v, nm, 7, order);
+	const size_t want[] = { 4, 3, 6, 1, 0, 2, 5 }; /* crit, warn, 9e9 by name, ..., NaN last */
+	for (size_t i = 0; i < 7; i++)
+		if (order[i] != want[i])
+			fail_msg("row %zu: %s, want %s", i, nm[order[i]], nm[want[i]]);
+
+	/* "less is worse": the fewest peers first */
+	panel_def_t peers = { 0 };
+	threshold_parse("<= 10", &peers.warn);
+	threshold_parse("< 5", &peers.crit);
+	const double pv[] = { 30, 4, 12, 8 };
+	const char *const pn[] = { "a", "b", "c", "d" };
+	panel_sort_worst(&peers, pv, pn, 4, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 2);
+	assert_int_equal(order[3], 0);
+
+	/* equal values: by name whatever order they come in (a refresh reorders the vector) */
+	const double eq[] = { 1, 1, 1 };
+	const char *const n1[] = { "z", "a", "m" };
+	panel_sort_worst(&peers, eq, n1, 3, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 0);
+	assert_true(panel_cmp_worst(&vram, 1, "a", 1, "b") < 0);
+	assert_true(panel_cmp_worst(&vram, 12e9, "b", 1, "a") < 0);
+	assert_true(panel_cmp_worst(&vram, NAN, "a", 0, "b") > 0);
+	panel_sort_worst(&vram, NULL, NULL, 0, order); /* nothing to sort */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_threshold_parse),
 		cmocka_unit_test(test_threshold_match),
 		cmocka_unit_test(test_reduce),
+		cmocka_unit_test(test_sort_worst),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_good_dashboard),
 		cmocka_unit_test(test_bad_dashboards),
