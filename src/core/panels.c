@@ -133,6 +133,31 @@ int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, 
 	return strcmp(na ? na : "", nb ? nb : "");
 }
 
+char *panel_state_text(pstate_t s, int stale, double age, int ascii, int maxw)
+{
+	static const char *const words[] = {
+		[PSTATE_OK] = "OK",           [PSTATE_WARN] = "WARN",   [PSTATE_CRIT] = "CRIT",
+		[PSTATE_STALE] = "NO DATA",   [PSTATE_ERROR] = "ERROR",
+	};
+	const char *w = (unsigned)s < sizeof words / sizeof words[0] ? words[s] : "?";
+	if (s == PSTATE_OK && !stale)
+		return NULL; /* green says it */
+	if (!stale || s == PSTATE_ERROR)
+		return xstrdup(w);
+	char ab[16];
+	age_format(age, ab, sizeof ab);
+	/* widest first; the middle dot is one column */
+	char *full = xasprintf("%s %s stale %s", w, ascii ? "-" : "\xc2\xb7", ab);
+	if ((int)strlen(full) - (ascii ? 0 : 1) <= maxw)
+		return full;
+	free(full);
+	char *mid = xasprintf("%s stale", w);
+	if ((int)strlen(mid) <= maxw)
+		return mid;
+	free(mid);
+	return xstrdup(w);
+}
+
 typedef struct {
 	const panel_def_t *def;
 	double v;

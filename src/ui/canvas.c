@@ -303,20 +303,35 @@ void plot_series(plot_t *p, const sample_t *s, size_t n, double t0, double t1, d
 	}
 }
 
-void plot_hline(plot_t *p, double y, double lo, double hi, int series)
+/* The pixel row of value y, or -1 when off the scale. */
+static int pixel_row(const plot_t *p, double y, double lo, double hi)
 {
-	int sx, sy, ph, pyi, row;
+	int sx, sy, ph;
 	glyph_dims(p->g, &sx, &sy);
 	ph = p->h * sy;
 	if (ph <= 0 || p->w <= 0 || !isfinite(y))
-		return;
+		return -1;
 	if (isfinite(hi - lo) && hi > lo) {
 		if (y < lo || y > hi)
-			return; /* off the scale: pinning it to an edge would mislead */
-		pyi = (int)lround((hi - y) / (hi - lo) * (ph - 1));
-	} else {
-		pyi = (ph - 1) / 2;
+			return -1; /* off the scale: pinning it to an edge would mislead */
+		return (int)lround((hi - y) / (hi - lo) * (ph - 1));
 	}
+	return (ph - 1) / 2;
+}
+
+int plot_row_of(const plot_t *p, double y, double lo, double hi)
+{
+	int sx, sy, pyi = pixel_row(p, y, lo, hi);
+	glyph_dims(p->g, &sx, &sy);
+	return pyi < 0 ? -1 : pyi / sy;
+}
+
+void plot_hline(plot_t *p, double y, double lo, double hi, int series)
+{
+	int sx, sy, pyi, row;
+	glyph_dims(p->g, &sx, &sy);
+	if ((pyi = pixel_row(p, y, lo, hi)) < 0)
+		return;
 	row = pyi / sy;
 	/* Every other cell, for a dashed look that reads apart from data lines. */
 	for (int x = 0; x < p->w; x += 2) {

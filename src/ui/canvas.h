@@ -41,6 +41,9 @@ void plot_series(plot_t *p, const sample_t *s, size_t n, double t0, double t1, d
 /* A horizontal dashed line at value y (thresholds), drawn only in empty cells. */
 void plot_hline(plot_t *p, double y, double lo, double hi, int series);
 const cell_t *plot_cell(const plot_t *p, int x, int y);
+/* The cell row plot_hline draws value y on, -1 when off the scale (so a label
+ * can sit beside the line). */
+int plot_row_of(const plot_t *p, double y, double lo, double hi);
 void plot_free(plot_t *p);
 
 /* "Nice" axis: extend [lo,hi] to round numbers and choose up to max_ticks ticks.

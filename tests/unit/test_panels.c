@@ -379,6 +379,36 @@ static void test_sort_worst(void **state)
 	panel_sort_worst(&vram, NULL, NULL, 0, order); /* nothing to sort */
 }
 
+static void expect_state_text(pstate_t s, int stale, double age, int ascii, int maxw, const char *want)
+{
+	char *t = panel_state_text(s, stale, age, ascii, maxw);
+	if (!want) {
+		if (t)
+			fail_msg("got '%s', want nothing", t);
+		return;
+	}
+	if (!t || strcmp(t, want))
+		fail_msg("got '%s', want '%s'", t ? t : "(null)", want);
+	free(t);
+}
+
+/* Red stays red: the last state, marked stale with its age; no data is not "stale". */
+static void test_state_text(void **state)
+{
+	(void)state;
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 40, "CRIT \xc2\xb7 stale 40s");
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 1, 40, "CRIT - stale 40s");
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 16, "CRIT \xc2\xb7 stale 40s"); /* 16 columns */
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 15, "CRIT stale");
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 4, "CRIT");
+	expect_state_text(PSTATE_WARN, 1, 125, 0, 40, "WARN \xc2\xb7 stale 2m");
+	expect_state_text(PSTATE_OK, 1, 7, 1, 40, "OK - stale 7s");
+	expect_state_text(PSTATE_CRIT, 0, 0, 0, 40, "CRIT");
+	expect_state_text(PSTATE_OK, 0, 0, 0, 40, NULL);
+	expect_state_text(PSTATE_STALE, 0, 0, 0, 40, "NO DATA");
+	expect_state_text(PSTATE_ERROR, 0, 0, 0, 40, "ERROR");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_threshold_match),
 		cmocka_unit_test(test_reduce),
 		cmocka_unit_test(test_sort_worst),
+		cmocka_unit_test(test_state_text),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_good_dashboard),
 		cmocka_unit_test(test_bad_dashboards),
