@@ -166,13 +166,21 @@ static void panel_compute(panel_rt_t *p)
 	} else {
 		p->value = reduce_values(p->def->reduce, v, n);
 		if ((p->def->reduce == REDUCE_MIN || p->def->reduce == REDUCE_MAX) && n > 1) {
+			/* among equals the first by name, as the dashboard's rows order
+			 * them; none when every series holds the value (no failures
+			 * anywhere): naming one would accuse it */
+			const char *best = NULL;
+			size_t same = 0;
 			for (size_t i = 0; i < n; i++) {
 				const char *l = legend_of(p->def, &p->now.v[i]);
-				if (l && v[i] == p->value) {
-					p->value_from = xstrdup(l);
-					break;
-				}
+				if (v[i] != p->value)
+					continue;
+				same++;
+				if (l && (!best || strcmp(l, best) < 0))
+					best = l;
 			}
+			if (best && same < n)
+				p->value_from = xstrdup(best);
 		}
 	}
 	free(v);
