@@ -26,11 +26,11 @@ else
 fi
 
 titles=$(jq -r '.panels[].title' "$work/once.json" | paste -sd '|')
-expect='Block production rate|P2P connected peers|Vortex VRAM|Vortex generation P99|BFT round P99|Stake by region|Slashing events (24h)'
-if [[ $titles == "$expect" ]]; then ok "the seven ICN panels, in order"; else not_ok "the seven ICN panels, in order" "got: $titles"; fi
+expect='Time since last block|Block production rate|BFT failures (5m)|P2P connected peers|Vortex VRAM|Vortex generation P99|BFT round P99|Stake by region|Slashing events (24h)'
+if [[ $titles == "$expect" ]]; then ok "the nine ICN panels, in order"; else not_ok "the nine ICN panels, in order" "got: $titles"; fi
 
 check "JSON names the context and each panel's type and unit" \
-	jq -e '.context == "demo" and ([.panels[] | select(.type and .unit and .state)] | length == 7)' "$work/once.json"
+	jq -e '.context == "demo" and ([.panels[] | select(.type and .unit and .state and .stale == false and (.age | type) == "number")] | length == 9)' "$work/once.json"
 
 # Each panel's values equal what Prometheus answers for the same query at the
 # same evaluation time (the console asks at a time it reports).
@@ -101,5 +101,5 @@ else
 	not_ok "Prometheus stopped: --once exits 1 and names it" "rc=$rc" "$(cat "$work/dead.err")"
 fi
 check "Prometheus stopped: every panel reports error" \
-	jq -e '[.panels[] | select(.state == "error" and (.error | test("prometheus")))] | length == 7' "$work/dead.json"
+	jq -e '[.panels[] | select(.state == "error" and (.error | test("prometheus")))] | length == 9' "$work/dead.json"
 exit 0

@@ -40,8 +40,12 @@ static void test_icn_overview(void **state)
 		reduce_t reduce;
 		const char *legend;
 	} want[] = {
+		{ "Time since last block", "time() - substrate_block_timestamp", PANEL_STAT,
+		  UNIT_SECONDS, "", REDUCE_MAX, NULL },
 		{ "Block production rate", "rate(substrate_block_height[5m])", PANEL_STAT, UNIT_RATE,
 		  "blocks/s", REDUCE_LAST, NULL },
+		{ "BFT failures (5m)", "increase(icn_bft_failures_total[5m])", PANEL_STAT, UNIT_COUNT,
+		  "", REDUCE_MAX, "node" },
 		{ "P2P connected peers", "icn_p2p_connected_peers", PANEL_STAT, UNIT_NONE, "peers",
 		  REDUCE_MIN, "node" },
 		{ "Vortex VRAM", "icn_vortex_vram_usage_bytes", PANEL_GAUGE, UNIT_BYTES, "", REDUCE_MAX,
@@ -67,8 +71,8 @@ static void test_icn_overview(void **state)
 		fail_msg("%s", err);
 	assert_string_equal(d.title, "ICN Overview");
 	assert_string_equal(d.path, path);
-	assert_int_equal(d.n_panels, 7);
-	for (size_t i = 0; i < 7; i++) {
+	assert_int_equal(d.n_panels, 9);
+	for (size_t i = 0; i < 9; i++) {
 		const panel_def_t *p = &d.panels[i];
 		assert_string_equal(p->title, want[i].title);
 		assert_string_equal(p->query, want[i].query);
@@ -88,38 +92,47 @@ static void test_icn_overview(void **state)
 		if (strstr(p->query, "histogram_quantile"))
 			assert_non_null(strstr(p->query, "rate("));
 	}
-	assert_threshold(&d.panels[0].crit, 1, CMP_LE, 0);
-	assert_threshold(&d.panels[0].warn, 1, CMP_LT, 0.1);
-	assert_threshold(&d.panels[1].warn, 1, CMP_LE, 10);
-	assert_threshold(&d.panels[1].crit, 1, CMP_LT, 5);
-	assert_threshold(&d.panels[2].warn, 1, CMP_GT, 11e9);
-	assert_threshold(&d.panels[2].crit, 1, CMP_GT, 11.5e9);
-	assert_true(d.panels[2].max == 12e9);
-	assert_threshold(&d.panels[3].warn, 1, CMP_GT, 12);
-	assert_threshold(&d.panels[3].crit, 1, CMP_GE, 15);
-	assert_threshold(&d.panels[4].warn, 1, CMP_GT, 7);
-	assert_threshold(&d.panels[4].crit, 1, CMP_GE, 10);
-	assert_threshold(&d.panels[5].warn, 1, CMP_GT, 0.22);
-	assert_threshold(&d.panels[5].crit, 1, CMP_GT, 0.25);
-	assert_threshold(&d.panels[6].warn, 0, CMP_GT, 0);
-	assert_threshold(&d.panels[6].crit, 1, CMP_GT, 0);
+	assert_threshold(&d.panels[1].crit, 1, CMP_LE, 0);
+	assert_threshold(&d.panels[1].warn, 1, CMP_LT, 0.1);
+	assert_threshold(&d.panels[3].warn, 1, CMP_LE, 10);
+	assert_threshold(&d.panels[3].crit, 1, CMP_LT, 5);
+	assert_threshold(&d.panels[4].warn, 1, CMP_GT, 11e9);
+	assert_threshold(&d.panels[4].crit, 1, CMP_GT, 11.5e9);
+	assert_true(d.panels[4].max == 12e9);
+	assert_threshold(&d.panels[5].warn, 1, CMP_GT, 12);
+	assert_threshold(&d.panels[5].crit, 1, CMP_GE, 15);
+	assert_threshold(&d.panels[6].warn, 1, CMP_GT, 7);
+	assert_threshold(&d.panels[6].crit, 1, CMP_GE, 10);
+	assert_threshold(&d.panels[7].warn, 1, CMP_GT, 0.22);
+	assert_threshold(&d.panels[7].crit, 1, CMP_GT, 0.25);
+	assert_threshold(&d.panels[8].warn, 0, CMP_GT, 0);
+	assert_threshold(&d.panels[8].crit, 1, CMP_GT, 0);
+
+	/* the two signals with an alert and, before, no panel (ICN.md) */
+	assert_threshold(&d.panels[0].crit, 1, CMP_GT, 60);
+	assert_threshold(&d.panels[0].warn, 0, CMP_GT, 0);
+	assert_threshold(&d.panels[2].crit, 1, CMP_GT, 0);
 
 	/* What the thresholds say about real readings. */
-	assert_int_equal(panel_eval(&d.panels[0], 1.0 / 6), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[0], 0.05), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[0], 0), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[1], 25), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[1], 10), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[1], 4), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[2], 8e9), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[2], 11.2e9), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[2], 11.6e9), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[3], 15), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[4], 9.9), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[5], 0.30), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[6], 0), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[6], 1), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[6], NAN), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[0], 6), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[0], 61), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[2], 0), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[2], 1), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[1], 1.0 / 6), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[1], 0.05), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[1], 0), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[3], 25), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[3], 10), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[3], 4), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[4], 8e9), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[4], 11.2e9), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[4], 11.6e9), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[5], 15), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[6], 9.9), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[7], 0.30), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[8], 0), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[8], 1), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[8], NAN), PSTATE_OK);
 	dashboard_free(&d);
 	assert_null(d.panels);
 	free(path);
