@@ -471,6 +471,32 @@ static void test_axis_ticks_count(void **state)
 	assert_near(t[1], 0.5, 0);
 }
 
+/* The crit line's label goes on the row plot_hline draws it on, whatever the glyphs. */
+static void test_plot_row_of(void **state)
+{
+	(void)state;
+	const glyphs_t gs[] = { GLYPHS_BRAILLE, GLYPHS_BLOCK, GLYPHS_ASCII };
+	for (size_t g = 0; g < 3; g++)
+		for (int h = 1; h <= 12; h++)
+			for (double y = 0; y <= 10; y += 0.37) {
+				plot_t p;
+				plot_init(&p, 4, h, gs[g]);
+				plot_hline(&p, y, 0, 10, 99);
+				int row = plot_row_of(&p, y, 0, 10), found = -1;
+				for (int r = 0; r < h; r++)
+					if (plot_cell(&p, 0, r)->series == 99)
+						found = r;
+				if (row != found)
+					fail_msg("glyphs %zu, %d rows, y %g: row %d, the line is on %d", g, h, y, row, found);
+				plot_free(&p);
+			}
+	plot_t p;
+	plot_init(&p, 4, 5, GLYPHS_BRAILLE);
+	assert_int_equal(plot_row_of(&p, 11, 0, 10), -1); /* off the scale */
+	assert_int_equal(plot_row_of(&p, NAN, 0, 10), -1);
+	plot_free(&p);
+}
+
 /* Time labels never run into each other, at any width and label length. */
 static void test_axis_label_slots(void **state)
 {
@@ -540,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_axis_ticks),
 		cmocka_unit_test(test_axis_ticks_count),
 		cmocka_unit_test(test_axis_label_slots),
+		cmocka_unit_test(test_plot_row_of),
 		cmocka_unit_test(test_utf8_width),
 	};
 	return cmocka_run_group_tests_name("canvas", tests, NULL, NULL);
