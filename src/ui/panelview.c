@@ -406,16 +406,15 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 	/* The headline names the series it reduced to at every width: the name
 	 * first, then the share of full scale as the rest of the room allows. */
 	long hs = headline_series(p, &rows);
-	int namew = hs >= 0 ? utf8_width(rows.names[hs]) : 0;
-	/* a shortened name ("dire…5") still tells the directors apart */
-	int name_min = hs < 0 ? 0 : 3 + (namew < 6 ? namew : 6);
+	int namew = hs >= 0 ? utf8_width(rows.names[hs]) + 3 : 0;
 	int left = in.x + in.w - x;
 	if (def->max > 0 && isfinite(p->value)) {
+		/* the bar below shows the share; the name is what only words can say */
 		char *full = xasprintf(" of %s, %.0f %%", mx, 100.0 * p->value / def->max);
 		char *pct = xasprintf(" %.0f %%", 100.0 * p->value / def->max);
-		const char *s = utf8_width(full) + (hs < 0 ? 0 : namew + 3) <= left ? full
-				: utf8_width(pct) + name_min <= left		    ? pct
-										    : "";
+		const char *s = utf8_width(full) + namew <= left  ? full
+				: utf8_width(pct) + namew <= left ? pct
+								  : "";
 		x += ui_put(y, x, in.x + in.w - x, s, ui_attr(EL_DIM));
 		free(full);
 		free(pct);
