@@ -185,6 +185,22 @@ void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *
 	free(it);
 }
 
+long panel_headline_index(const panel_def_t *p, double value, const double *v,
+			  const size_t *order, size_t n)
+{
+	int bars = p->type == PANEL_BARS; /* its value is the largest share */
+	if (n < 2 || (!bars && (p->reduce == REDUCE_SUM || p->reduce == REDUCE_AVG)) ||
+	    !isfinite(value))
+		return -1;
+	long first = -1;
+	size_t same = 0;
+	for (size_t k = 0; k < n; k++)
+		if (v[order[k]] == value && !same++)
+			first = (long)order[k];
+	/* every series alike (no failures anywhere): naming one would accuse it */
+	return same == n ? -1 : first;
+}
+
 double reduce_values(reduce_t r, const double *v, size_t n)
 {
 	double acc = NAN;

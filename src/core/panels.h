@@ -87,6 +87,13 @@ char *panel_state_text(pstate_t s, int stale, double age, int ascii, int maxw);
  * series (gauge rows, bars, legends, --once rows) is ordered by it. */
 void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *names, size_t n,
 		      size_t *order);
+/* Which of n series a panel's headline value came from, so the headline can
+ * name it: for a min or max (or "last" of several) the first, in `order`
+ * (panel_sort_worst), whose value v[i] is exactly `value`; for bars, v holds
+ * the shares and value is the largest. -1 for one series, a sum or an
+ * average, no value, or when every series holds it (naming one would accuse it). */
+long panel_headline_index(const panel_def_t *p, double value, const double *v,
+			  const size_t *order, size_t n);
 /* Apply the panel's reduction to n values (NaN ignored; all NaN -> NaN). */
 double reduce_values(reduce_t r, const double *v, size_t n);
 

@@ -91,22 +91,11 @@ static void rows_free(rows_t *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* The series the headline's value came from (a min or max of several, the
- * largest share of bars), or -1:
- * the first, worst-first, that holds exactly the value shown; none when all hold it. */
+/* The series the headline's value came from, or -1 (panel_headline_index). */
 static long headline_series(const panel_rt_t *p, const rows_t *r)
 {
-	reduce_t red = p->def->reduce;
-	int bars = p->def->type == PANEL_BARS; /* its value is the largest share */
-	if (r->n < 2 || (!bars && (red == REDUCE_SUM || red == REDUCE_AVG)) || !isfinite(p->value))
-		return -1;
-	long first = -1;
-	size_t same = 0;
-	for (size_t k = 0; k < r->n; k++)
-		if ((bars ? r->judged : r->raw)[r->order[k]] == p->value && !same++)
-			first = (long)r->order[k];
-	/* every series alike (no failures anywhere): naming one would accuse it */
-	return same == r->n ? -1 : first;
+	const double *v = p->def->type == PANEL_BARS ? r->judged : r->raw;
+	return panel_headline_index(p->def, p->value, v, r->order, r->n);
 }
 
 /* How many rows of n show in `room` lines: all when they fit, else one line
