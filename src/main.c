@@ -494,26 +494,29 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		if (p->error)
 			put_safe("  ", p->error, 0, "");
 		putchar('\n');
-		if (p->def->type == PANEL_BARS && p->total > 0) {
-			/* worst first, as the dashboard shows them: by share, ties by name */
+		int bars = p->def->type == PANEL_BARS && p->total > 0;
+		if (bars || (p->def->type == PANEL_GAUGE && p->now.n > 1)) {
+			/* a row per series, worst first as the dashboard shows them (by
+			 * share for bars), ties by name */
 			size_t n = p->now.n;
 			char **names = legend_names(&p->now, p->def->legend, p->def->title);
-			double *share = xcalloc(n ? n : 1, sizeof *share);
+			double *judged = xcalloc(n ? n : 1, sizeof *judged);
 			size_t *order = xcalloc(n ? n : 1, sizeof *order);
 			for (size_t j = 0; j < n; j++)
-				share[j] = series_last(&p->now.v[j]) / p->total;
-			panel_sort_worst(p->def, share, (const char *const *)names, n, order);
+				judged[j] = series_last(&p->now.v[j]) / (bars ? p->total : 1);
+			panel_sort_worst(p->def, judged, (const char *const *)names, n, order);
 			for (size_t k = 0; k < n; k++) {
 				size_t j = order[k];
 				unit_t pct = { UNIT_PERCENT, "" };
-				char pb[32], ab[64];
-				unit_format(&pct, share[j], pb, sizeof pb);
+				char pb[32] = "", ab[64];
+				if (bars)
+					unit_format(&pct, judged[j], pb, sizeof pb);
 				unit_format(&p->def->unit, series_last(&p->now.v[j]), ab, sizeof ab);
 				put_safe("      ", names[j], 22, "");
-				printf(" %10s %8s  %s\n", ab, pb, pstate_name(panel_eval(p->def, share[j])));
+				printf(" %10s %8s  %s\n", ab, pb, pstate_name(panel_eval(p->def, judged[j])));
 			}
 			legend_names_free(names, n);
-			free(share);
+			free(judged);
 			free(order);
 		}
 	}

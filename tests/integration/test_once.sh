@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 14
+plan 15
 trap stack_stop EXIT
 stack_start
 work=$STACK_DIR
@@ -69,7 +69,15 @@ vram_crit() {
 	run --once --output json >"$work/f.json" 2>/dev/null
 	jq -e '.panels[] | select(.title == "Vortex VRAM") | .state == "crit" and .value > 11.5e9' "$work/f.json"
 }
-if wait_for 30 vram_crit; then ok "VRAM fault turns the VRAM panel crit"; else not_ok "VRAM fault turns the VRAM panel crit" "$(jq -c '.panels[2]' "$work/f.json")"; fi
+if wait_for 30 vram_crit; then ok "VRAM fault turns the VRAM panel crit"; else not_ok "VRAM fault turns the VRAM panel crit" "$(jq -c '.panels[] | select(.title == "Vortex VRAM")' "$work/f.json")"; fi
+# the text names the culprit (icnsim's default VRAM fault: director-3) and lists its row first
+run --once >"$work/f.txt" 2>&1
+if grep -E '^  Vortex VRAM .* crit +\(director-3\)' "$work/f.txt" >/dev/null &&
+	[[ $(grep -A1 '^  Vortex VRAM ' "$work/f.txt" | tail -1) =~ ^\ +director-3\ .*crit$ ]]; then
+	ok "--once text: VRAM names director-3, and its row comes first"
+else
+	not_ok "--once text: VRAM names director-3, and its row comes first" "$(cat "$work/f.txt")"
+fi
 rc=0
 run --once --output json >/dev/null 2>&1 || rc=$?
 if [[ $rc -eq 0 ]]; then ok "a crit panel is not a failure: --once still exits 0"; else not_ok "a crit panel is not a failure: --once still exits 0" "rc=$rc"; fi
