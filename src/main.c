@@ -14,6 +14,7 @@
 #include "core/theme.h"
 #include "core/units.h"
 #include "core/xalloc.h"
+#include "model/legend.h"
 #include "model/targetlist.h"
 #include "ui/canvas.h"
 #include "ui/table.h"
@@ -419,6 +420,10 @@ static void once_json(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		json_object_set_new(o, "unit", json_string(p->def->unit.suffix[0] ? p->def->unit.suffix
 										   : unit_name(&p->def->unit)));
 		json_object_set_new(o, "state", json_string(pstate_name(p->state)));
+		/* the state is kept from the last good data when queries fail: say so,
+		 * and how old that data is (seconds; null when there never was any) */
+		json_object_set_new(o, "stale", json_boolean(p->stale));
+		json_object_set_new(o, "age", p->last_ok > 0 ? json_real(now_unix() - p->last_ok) : json_null());
 		json_object_set_new(o, "query", json_string(p->def->query));
 		/* the time the query carried (ms), so asking Prometheus again with it
 		 * gives the same answer; printed at full precision (see JSON_REAL_PRECISION) */
@@ -491,7 +496,12 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		else
 			unit_format(&p->def->unit, p->value, vb, sizeof vb);
 		put_safe("  ", p->def->title, 26, "");
-		printf(" %-14s %-5s", vb, pstate_name(p->state));
+		/* "stale" in the JSON is the state of no data; the text says it plainly */
+		printf(" %-14s %-5s", vb, p->state == PSTATE_STALE ? "no-data" : pstate_name(p->state));
+		if (p->stale) {
+			char ab[16];
+			printf(" (stale %s)", age_format(now_unix() - p->last_ok, ab, sizeof ab));
+		}
 		if (p->value_from)
 			put_safe("  (", p->value_from, 0, ")");
 		if (p->error)
@@ -499,19 +509,30 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		putchar('\n');
 		if (p->n_total > p->now.n)
 			printf("      showing %zu of %zu series, the worst\n", p->now.n, p->n_total);
-		if (p->def->type == PANEL_BARS && p->total > 0) {
-			for (size_t j = 0; j < p->now.n; j++) {
-				const char *nm = p->def->legend ? labels_get(&p->now.v[j].labels, p->def->legend) : NULL;
-				char *lf = nm ? NULL : labels_format(&p->now.v[j].labels);
-				double v = series_last(&p->now.v[j]);
+		int bars = p->def->type == PANEL_BARS && p->total > 0;
+		if (bars || (p->def->type == PANEL_GAUGE && p->now.n > 1)) {
+			/* a row per series, worst first as the dashboard shows them (by
+			 * share for bars), ties by name */
+			size_t n = p->now.n;
+			char **names = legend_names(&p->now, p->def->legend, p->def->title);
+			double *judged = xcalloc(n ? n : 1, sizeof *judged);
+			size_t *order = xcalloc(n ? n : 1, sizeof *order);
+			for (size_t j = 0; j < n; j++)
+				judged[j] = series_last(&p->now.v[j]) / (bars ? p->total : 1);
+			panel_sort_worst(p->def, judged, (const char *const *)names, n, order);
+			for (size_t k = 0; k < n; k++) {
+				size_t j = order[k];
 				unit_t pct = { UNIT_PERCENT, "" };
-				char pb[32], ab[32];
-				unit_format(&pct, v / p->total, pb, sizeof pb);
-				unit_format(&p->def->unit, v, ab, sizeof ab);
-				put_safe("      ", nm ? nm : lf, 22, "");
-				printf(" %10s %8s  %s\n", ab, pb, pstate_name(panel_eval(p->def, v / p->total)));
-				free(lf);
+				char pb[32] = "", ab[64];
+				if (bars)
+					unit_format(&pct, judged[j], pb, sizeof pb);
+				unit_format(&p->def->unit, series_last(&p->now.v[j]), ab, sizeof ab);
+				put_safe("      ", names[j], 22, "");
+				printf(" %10s %8s  %s\n", ab, pb, pstate_name(panel_eval(p->def, judged[j])));
 			}
+			legend_names_free(names, n);
+			free(judged);
+			free(order);
 		}
 	}
 	/* the backends and the alerts, as the header shows them */

@@ -216,13 +216,18 @@ static void panel_compute(panel_rt_t *p)
 	} else {
 		p->value = reduce_values(p->def->reduce, v, n);
 		if ((p->def->reduce == REDUCE_MIN || p->def->reduce == REDUCE_MAX) && n > 1) {
-			for (size_t i = 0; i < n; i++) {
-				const char *l = legend_of(p->def, &p->now.v[i]);
-				if (l && v[i] == p->value) {
-					p->value_from = xstrdup(l);
-					break;
-				}
-			}
+			/* the series the dashboard's headline names: among equals the
+			 * first as its rows order them, none when all hold the value */
+			const char **names = xcalloc(n, sizeof *names);
+			size_t *order = xcalloc(n, sizeof *order);
+			for (size_t i = 0; i < n; i++)
+				names[i] = legend_of(p->def, &p->now.v[i]);
+			panel_sort_worst(p->def, v, names, n, order);
+			long k = panel_headline_index(p->def, p->value, v, order, n);
+			if (k >= 0 && names[k])
+				p->value_from = xstrdup(names[k]);
+			free(names);
+			free(order);
 		}
 	}
 	free(v);

@@ -133,6 +133,74 @@ int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, 
 	return strcmp(na ? na : "", nb ? nb : "");
 }
 
+char *panel_state_text(pstate_t s, int stale, double age, int ascii, int maxw)
+{
+	static const char *const words[] = {
+		[PSTATE_OK] = "OK",           [PSTATE_WARN] = "WARN",   [PSTATE_CRIT] = "CRIT",
+		[PSTATE_STALE] = "NO DATA",   [PSTATE_ERROR] = "ERROR",
+	};
+	const char *w = (unsigned)s < sizeof words / sizeof words[0] ? words[s] : "?";
+	if (s == PSTATE_OK && !stale)
+		return NULL; /* green says it */
+	if (!stale || s == PSTATE_ERROR)
+		return xstrdup(w);
+	char ab[16];
+	age_format(age, ab, sizeof ab);
+	/* widest first; the middle dot is one column */
+	char *full = xasprintf("%s %s stale %s", w, ascii ? "-" : "\xc2\xb7", ab);
+	if ((int)strlen(full) - (ascii ? 0 : 1) <= maxw)
+		return full;
+	free(full);
+	char *mid = xasprintf("%s stale", w);
+	if ((int)strlen(mid) <= maxw)
+		return mid;
+	free(mid);
+	return xstrdup(w);
+}
+
+typedef struct {
+	const panel_def_t *def;
+	double v;
+	const char *name;
+	size_t i;
+} sort_item_t;
+
+static int cmp_item(const void *a, const void *b)
+{
+	const sort_item_t *x = a, *y = b;
+	int c = panel_cmp_worst(x->def, x->v, x->name, y->v, y->name);
+	/* equal values and names: the set's own order, so qsort is stable */
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *names, size_t n,
+		      size_t *order)
+{
+	sort_item_t *it = xcalloc(n ? n : 1, sizeof *it);
+	for (size_t i = 0; i < n; i++)
+		it[i] = (sort_item_t){ p, v[i], names ? names[i] : NULL, i };
+	qsort(it, n, sizeof *it, cmp_item);
+	for (size_t i = 0; i < n; i++)
+		order[i] = it[i].i;
+	free(it);
+}
+
+long panel_headline_index(const panel_def_t *p, double value, const double *v,
+			  const size_t *order, size_t n)
+{
+	int bars = p->type == PANEL_BARS; /* its value is the largest share */
+	if (n < 2 || (!bars && (p->reduce == REDUCE_SUM || p->reduce == REDUCE_AVG)) ||
+	    !isfinite(value))
+		return -1;
+	long first = -1;
+	size_t same = 0;
+	for (size_t k = 0; k < n; k++)
+		if (v[order[k]] == value && !same++)
+			first = (long)order[k];
+	/* every series alike (no failures anywhere): naming one would accuse it */
+	return same == n ? -1 : first;
+}
+
 double reduce_values(reduce_t r, const double *v, size_t n)
 {
 	double acc = NAN;

@@ -76,6 +76,24 @@ double panel_badness(const panel_def_t *p, double v);
 /* Order two named values worst-first: state (crit, warn, ok), then badness,
  * then name (so equal rows never trade places between refreshes). strcmp-like. */
 int panel_cmp_worst(const panel_def_t *p, double va, const char *na, double vb, const char *nb);
+/* A panel's state in words, for its border and its zoom (monochrome terminals
+ * and colour-blind eyes need the words): "CRIT", "WARN", "NO DATA" (PSTATE_STALE:
+ * never had data, an empty answer, NaN), "ERROR"; stale data adds its age,
+ * "CRIT · stale 40s" (ASCII "CRIT - stale 40s"), then "CRIT stale" and "CRIT"
+ * as maxw columns allow. NULL for a fresh OK. Malloc'd. */
+char *panel_state_text(pstate_t s, int stale, double age, int ascii, int maxw);
+/* The order of n named values worst-first (panel_cmp_worst; equal ones keep
+ * their index order): order[k] is the index of the k-th row. Every list of
+ * series (gauge rows, bars, legends, --once rows) is ordered by it. */
+void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *names, size_t n,
+		      size_t *order);
+/* Which of n series a panel's headline value came from, so the headline can
+ * name it: for a min or max (or "last" of several) the first, in `order`
+ * (panel_sort_worst), whose value v[i] is exactly `value`; for bars, v holds
+ * the shares and value is the largest. -1 for one series, a sum or an
+ * average, no value, or when every series holds it (naming one would accuse it). */
+long panel_headline_index(const panel_def_t *p, double value, const double *v,
+			  const size_t *order, size_t n);
 /* Apply the panel's reduction to n values (NaN ignored; all NaN -> NaN). */
 double reduce_values(reduce_t r, const double *v, size_t n);
 

@@ -1,4 +1,4 @@
-/* Compact value formatting by unit (at most 10 columns) and duration parsing. */
+/* Compact value formatting by unit (a number of at most 10 columns, then the unit's label) and durations. */
 #include "config.h"
 #include "core/units.h"
 #include <limits.h>
@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Longest text unit_format produces; panels size their cells by it. */
-#define UNIT_WIDTH 10
 
 static const char *const kind_names[] = {
 	[UNIT_NONE] = "none",       [UNIT_BYTES] = "bytes", [UNIT_SECONDS] = "seconds",
@@ -72,8 +69,10 @@ static void fmt3(char *b, size_t n, double x)
 }
 
 /* Plain numbers with SI prefixes: 42, 0.167, 1.23k, 4.50M. `whole` prints
- * integers below 1000 without decimals (counts). */
-static void fmt_si(char *b, size_t n, double x, int whole)
+ * integers below 1000 without decimals; `count` rounds every value below 1000
+ * to a whole number: increase() extrapolates one slashing event to 1.01, and
+ * a count has no fractions. A count that rounds to 0 but is not 0 reads "<1". */
+static void fmt_si(char *b, size_t n, double x, int whole, int count)
 {
 	static const char prefix[] = "kMGTPE";
 	int e;
@@ -82,8 +81,12 @@ static void fmt_si(char *b, size_t n, double x, int whole)
 		snprintf(b, n, "0");
 		return;
 	}
-	if (whole && x < 999.5 && x == floor(x)) {
-		snprintf(b, n, "%.0f", x);
+	if (count && x < 0.5) {
+		snprintf(b, n, "<1");
+		return;
+	}
+	if ((whole && x < 999.5 && x == floor(x)) || (count && x < 999.5)) {
+		snprintf(b, n, "%.0f", round(x)); /* round: half away from zero, not to even */
 		return;
 	}
 	e = exp3(x);
@@ -192,7 +195,8 @@ char *unit_format(const unit_t *u, double v, char *buf, size_t n)
 	if (!buf || n == 0)
 		return buf;
 	if (isnan(v)) {
-		snprintf(buf, n, "NaN");
+		/* histogram_quantile over no observations, 0/0: nothing to read */
+		snprintf(buf, n, "no data");
 		return buf;
 	}
 	if (isinf(v)) {
@@ -213,24 +217,27 @@ char *unit_format(const unit_t *u, double v, char *buf, size_t n)
 		fmt_percent(num, sizeof num, x);
 		break;
 	case UNIT_RATE:
-		fmt_si(num, sizeof num, x, 0);
+		fmt_si(num, sizeof num, x, 0, 0);
 		break;
 	case UNIT_COUNT:
+		fmt_si(num, sizeof num, x, 1, 1);
+		break;
 	case UNIT_NONE:
 	default:
-		fmt_si(num, sizeof num, x, 1);
+		fmt_si(num, sizeof num, x, 1, 0);
 		break;
 	}
 	/* A value that rounds to zero ("0.0 %") shows no sign. */
 	if (!strpbrk(num, "123456789"))
 		sign = "";
 	snprintf(out, sizeof out, "%s%s", sign, num);
+	/* The label with every value, or none: "0.146 blocks/s" beside "0 blocks/s",
+	 * never "0.146/s" beside it. A rate without a label still says "/s". */
 	if (kind == UNIT_RATE || ((kind == UNIT_NONE || kind == UNIT_COUNT) && suffix[0])) {
 		size_t len = strlen(out);
-		/* The label only when it fits the cell; a rate always keeps "/s". */
-		if (suffix[0] && len + 1 + strlen(suffix) <= UNIT_WIDTH)
+		if (suffix[0])
 			snprintf(out + len, sizeof out - len, " %s", suffix);
-		else if (kind == UNIT_RATE)
+		else
 			snprintf(out + len, sizeof out - len, "/s");
 	}
 	snprintf(buf, n, "%s", out);
@@ -292,6 +299,26 @@ int duration_parse_ms(const char *s, long long *ms)
 	}
 	*ms = llround(total);
 	return 0;
+}
+
+char *age_format(double secs, char *buf, size_t n)
+{
+	if (!buf || n == 0)
+		return buf;
+	if (!isfinite(secs) || secs < 0)
+		secs = 0;
+	/* whole units, truncated: an age never reads younger than it is by rounding up */
+	if (secs < 60)
+		snprintf(buf, n, "%.0fs", floor(secs));
+	else if (secs < 3600)
+		snprintf(buf, n, "%.0fm", floor(secs / 60));
+	else if (secs < 86400)
+		snprintf(buf, n, "%.0fh", floor(secs / 3600));
+	else if (secs < 1e7 * 86400)
+		snprintf(buf, n, "%.0fd", floor(secs / 86400));
+	else
+		snprintf(buf, n, "long");
+	return buf;
 }
 
 char *duration_format(long long ms, char *buf, size_t n)

@@ -24,13 +24,18 @@ int unit_parse(const char *s, unit_t *out);
 /* The canonical name of a unit (for JSON output): "bytes", "seconds", ... */
 const char *unit_name(const unit_t *u);
 
-/* Format v compactly (fits in ~12 columns) into buf; NaN -> "NaN",
- * +Inf -> "+Inf", -Inf -> "-Inf". Returns buf. */
+/* Format v compactly into buf: a number of at most 10 columns, then the unit's
+ * label when it has one, with every value alike ("0 blocks/s", "0.146 blocks/s";
+ * a rate without a label ends in "/s"). Counts are whole numbers ("1", not the
+ * 1.01 increase() extrapolates; "<1" for a count above 0 that rounds to 0).
+ * NaN -> "no data", +Inf -> "+Inf", -Inf -> "-Inf". Returns buf. */
 char *unit_format(const unit_t *u, double v, char *buf, size_t n);
 
 /* Durations in config and commands: "500ms", "5s", "1m", "1h30m", "7d", "2w".
  * Returns 0 and milliseconds in *ms, or -1. */
 int duration_parse_ms(const char *s, long long *ms);
+/* How old data is, in one whole unit, truncated: "40s", "3m", "2h", "5d". */
+char *age_format(double secs, char *buf, size_t n);
 /* "5m", "1h", "7d" from ms (largest exact unit). */
 char *duration_format(long long ms, char *buf, size_t n);
 

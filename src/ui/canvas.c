@@ -303,20 +303,35 @@ void plot_series(plot_t *p, const sample_t *s, size_t n, double t0, double t1, d
 	}
 }
 
-void plot_hline(plot_t *p, double y, double lo, double hi, int series)
+/* The pixel row of value y, or -1 when off the scale. */
+static int pixel_row(const plot_t *p, double y, double lo, double hi)
 {
-	int sx, sy, ph, pyi, row;
+	int sx, sy, ph;
 	glyph_dims(p->g, &sx, &sy);
 	ph = p->h * sy;
 	if (ph <= 0 || p->w <= 0 || !isfinite(y))
-		return;
+		return -1;
 	if (isfinite(hi - lo) && hi > lo) {
 		if (y < lo || y > hi)
-			return; /* off the scale: pinning it to an edge would mislead */
-		pyi = (int)lround((hi - y) / (hi - lo) * (ph - 1));
-	} else {
-		pyi = (ph - 1) / 2;
+			return -1; /* off the scale: pinning it to an edge would mislead */
+		return (int)lround((hi - y) / (hi - lo) * (ph - 1));
 	}
+	return (ph - 1) / 2;
+}
+
+int plot_row_of(const plot_t *p, double y, double lo, double hi)
+{
+	int sx, sy, pyi = pixel_row(p, y, lo, hi);
+	glyph_dims(p->g, &sx, &sy);
+	return pyi < 0 ? -1 : pyi / sy;
+}
+
+void plot_hline(plot_t *p, double y, double lo, double hi, int series)
+{
+	int sx, sy, pyi, row;
+	glyph_dims(p->g, &sx, &sy);
+	if ((pyi = pixel_row(p, y, lo, hi)) < 0)
+		return;
 	row = pyi / sy;
 	/* Every other cell, for a dashed look that reads apart from data lines. */
 	for (int x = 0; x < p->w; x += 2) {
@@ -381,6 +396,12 @@ static double nice_step(double x)
 
 size_t axis_ticks(double *lo, double *hi, int max_ticks, double *out, size_t cap)
 {
+	return axis_ticks_min(lo, hi, max_ticks, 0, out, cap);
+}
+
+size_t axis_ticks_min(double *lo, double *hi, int max_ticks, double min_step, double *out,
+		      size_t cap)
+{
 	double a = *lo, b = *hi, step, nlo = 0, nhi = 0;
 	size_t count = 0;
 
@@ -421,6 +442,8 @@ ends:
 		return count;
 	}
 	step = nice_step((b - a) / (max_ticks - 1));
+	if (min_step > 0 && isfinite(min_step) && step < min_step)
+		step = nice_step(min_step); /* a count's axis: 0, 1, 2, never 0.500 */
 	/* Ticks are whole multiples of the step, computed as k * step: the first
 	 * and last tick equal the new ends exactly and zero is exactly 0. */
 	double k0 = 0, k1 = 0;
@@ -453,6 +476,25 @@ ends:
 		out[i] = k * step + 0.0; /* + 0.0: never "-0" */
 	}
 	return count;
+}
+
+size_t axis_label_slots(int width, int label_w, size_t max, int *pos)
+{
+	const int gap = 2;
+	size_t n = 0;
+	if (width <= 0 || label_w <= 0 || label_w > width)
+		return 0;
+	/* as many as fit with a gap between each two; the arithmetic on long long:
+	 * a huge width must not overflow into a fit */
+	while (n < max && (long long)(n + 1) * label_w + (long long)n * gap <= width)
+		n++;
+	if (n == 1) {
+		pos[0] = width - label_w; /* the newest time is the one to keep */
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		pos[i] = (int)((long long)i * (width - label_w) / (long long)(n - 1));
+	return n;
 }
 
 int utf8_width(const char *s)

@@ -41,11 +41,24 @@ void plot_series(plot_t *p, const sample_t *s, size_t n, double t0, double t1, d
 /* A horizontal dashed line at value y (thresholds), drawn only in empty cells. */
 void plot_hline(plot_t *p, double y, double lo, double hi, int series);
 const cell_t *plot_cell(const plot_t *p, int x, int y);
+/* The cell row plot_hline draws value y on, -1 when off the scale (so a label
+ * can sit beside the line). */
+int plot_row_of(const plot_t *p, double y, double lo, double hi);
 void plot_free(plot_t *p);
 
 /* "Nice" axis: extend [lo,hi] to round numbers and choose up to max_ticks ticks.
  * Writes the ticks into out (ascending), returns their count. lo==hi is widened. */
 size_t axis_ticks(double *lo, double *hi, int max_ticks, double *out, size_t cap);
+/* The same with a smallest step: 1 for a count, whose axis has no 0.500. */
+size_t axis_ticks_min(double *lo, double *hi, int max_ticks, double min_step, double *out,
+		      size_t cap);
+
+/* Where labels of label_w columns go on an axis `width` columns wide, at most
+ * `max` of them, with two columns at least between any two: the first at 0,
+ * the last ending at the right edge, the rest evenly between; one label alone
+ * sits at the right edge; none when even one does not fit. Writes the left
+ * columns into pos (ascending) and returns their count. */
+size_t axis_label_slots(int width, int label_w, size_t max, int *pos);
 
 /* Number of terminal columns of a UTF-8 string (wcwidth, invalid bytes = 1). */
 int utf8_width(const char *s);

@@ -24,8 +24,8 @@ stack_start
 work=$STACK_DIR
 
 tui_server
-titles=("Block production rate" "P2P connected peers" "Vortex VRAM" "Vortex generation P99"
-	"BFT round P99" "Stake by region" "Slashing events (24h)")
+titles=("Time since last block" "Block production rate" "BFT failures (5m)" "P2P connected peers"
+	"Vortex VRAM" "Vortex generation P99" "BFT round P99" "Stake by region" "Slashing events (24h)")
 all_titles() {
 	local title s
 	s=$(screen)

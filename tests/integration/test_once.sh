@@ -26,11 +26,11 @@ else
 fi
 
 titles=$(jq -r '.panels[].title' "$work/once.json" | paste -sd '|')
-expect='Block production rate|P2P connected peers|Vortex VRAM|Vortex generation P99|BFT round P99|Stake by region|Slashing events (24h)'
-if [[ $titles == "$expect" ]]; then ok "the seven ICN panels, in order"; else not_ok "the seven ICN panels, in order" "got: $titles"; fi
+expect='Time since last block|Block production rate|BFT failures (5m)|P2P connected peers|Vortex VRAM|Vortex generation P99|BFT round P99|Stake by region|Slashing events (24h)'
+if [[ $titles == "$expect" ]]; then ok "the nine ICN panels, in order"; else not_ok "the nine ICN panels, in order" "got: $titles"; fi
 
 check "JSON names the context and each panel's type and unit" \
-	jq -e '.context == "demo" and ([.panels[] | select(.type and .unit and .state)] | length == 7)' "$work/once.json"
+	jq -e '.context == "demo" and ([.panels[] | select(.type and .unit and .state and .stale == false and (.age | type) == "number")] | length == 9)' "$work/once.json"
 
 # Each panel's values equal what Prometheus answers for the same query at the
 # same evaluation time (the console asks at a time it reports).
@@ -69,7 +69,15 @@ vram_crit() {
 	run --once --output json >"$work/f.json" 2>/dev/null
 	jq -e '.panels[] | select(.title == "Vortex VRAM") | .state == "crit" and .value > 11.5e9' "$work/f.json"
 }
-if wait_for 30 vram_crit; then ok "VRAM fault turns the VRAM panel crit"; else not_ok "VRAM fault turns the VRAM panel crit" "$(jq -c '.panels[2]' "$work/f.json")"; fi
+if wait_for 30 vram_crit; then ok "VRAM fault turns the VRAM panel crit"; else not_ok "VRAM fault turns the VRAM panel crit" "$(jq -c '.panels[] | select(.title == "Vortex VRAM")' "$work/f.json")"; fi
+# the text names the culprit (icnsim's default VRAM fault: director-3) and lists its row first
+run --once >"$work/f.txt" 2>&1
+if grep -E '^  Vortex VRAM .* crit +\(director-3\)' "$work/f.txt" >/dev/null &&
+	[[ $(grep -A1 '^  Vortex VRAM ' "$work/f.txt" | tail -1) =~ ^\ +director-3\ .*crit$ ]]; then
+	ok "--once text: VRAM names director-3, and its row comes first"
+else
+	not_ok "--once text: VRAM names director-3, and its row comes first" "$(cat "$work/f.txt")"
+fi
 rc=0
 run --once --output json >/dev/null 2>&1 || rc=$?
 if [[ $rc -eq 0 ]]; then ok "a crit panel is not a failure: --once still exits 0"; else not_ok "a crit panel is not a failure: --once still exits 0" "rc=$rc"; fi
@@ -137,5 +145,5 @@ else
 	not_ok "Prometheus stopped: --once exits 1 and names it" "rc=$rc" "$(cat "$work/dead.err")"
 fi
 check "Prometheus stopped: every panel reports error" \
-	jq -e '[.panels[] | select(.state == "error" and (.error | test("prometheus")))] | length == 7' "$work/dead.json"
+	jq -e '[.panels[] | select(.state == "error" and (.error | test("prometheus")))] | length == 9' "$work/dead.json"
 exit 0

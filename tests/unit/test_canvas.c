@@ -437,6 +437,103 @@ static void test_axis_ticks(void **state)
 	}
 }
 
+/* A count's axis has whole steps: slashing events at 0 and 1 read 0, 1, not 0.500. */
+static void test_axis_ticks_count(void **state)
+{
+	(void)state;
+	double t[16];
+	double lo = 0, hi = 1;
+	size_t n = axis_ticks_min(&lo, &hi, 5, 1, t, 16);
+	assert_int_equal(n, 2);
+	assert_near(t[0], 0, 0);
+	assert_near(t[1], 1, 0);
+	lo = hi = 0; /* flat at zero */
+	n = axis_ticks_min(&lo, &hi, 3, 1, t, 16);
+	for (size_t i = 0; i < n; i++)
+		assert_near(t[i], round(t[i]), 0);
+	lo = hi = 3; /* flat at three */
+	n = axis_ticks_min(&lo, &hi, 2, 1, t, 16);
+	assert_true(n >= 2 && lo <= 3 && hi >= 3);
+	for (size_t i = 0; i < n; i++)
+		assert_near(t[i], round(t[i]), 0);
+	for (int top = 1; top < 400; top += 7) {
+		lo = 0, hi = top;
+		n = axis_ticks_min(&lo, &hi, 5, 1, t, 16);
+		assert_true(n >= 2 && n <= 5 && hi >= top);
+		for (size_t i = 0; i < n; i++)
+			if (t[i] != round(t[i]))
+				fail_msg("[0,%d]: tick %g is not whole", top, t[i]);
+	}
+	/* no smallest step: as before */
+	lo = 0, hi = 1;
+	n = axis_ticks_min(&lo, &hi, 3, 0, t, 16);
+	assert_int_equal(n, 3);
+	assert_near(t[1], 0.5, 0);
+}
+
+/* The crit line's label goes on the row plot_hline draws it on, whatever the glyphs. */
+static void test_plot_row_of(void **state)
+{
+	(void)state;
+	const glyphs_t gs[] = { GLYPHS_BRAILLE, GLYPHS_BLOCK, GLYPHS_ASCII };
+	for (size_t g = 0; g < 3; g++)
+		for (int h = 1; h <= 12; h++)
+			for (double y = 0; y <= 10; y += 0.37) {
+				plot_t p;
+				plot_init(&p, 4, h, gs[g]);
+				plot_hline(&p, y, 0, 10, 99);
+				int row = plot_row_of(&p, y, 0, 10), found = -1;
+				for (int r = 0; r < h; r++)
+					if (plot_cell(&p, 0, r)->series == 99)
+						found = r;
+				if (row != found)
+					fail_msg("glyphs %zu, %d rows, y %g: row %d, the line is on %d", g, h, y, row, found);
+				plot_free(&p);
+			}
+	plot_t p;
+	plot_init(&p, 4, 5, GLYPHS_BRAILLE);
+	assert_int_equal(plot_row_of(&p, 11, 0, 10), -1); /* off the scale */
+	assert_int_equal(plot_row_of(&p, NAN, 0, 10), -1);
+	plot_free(&p);
+}
+
+/* Time labels never run into each other, at any width and label length. */
+static void test_axis_label_slots(void **state)
+{
+	(void)state;
+	int pos[8];
+	assert_int_equal(axis_label_slots(4, 5, 3, pos), 0);   /* not even one fits */
+	assert_int_equal(axis_label_slots(5, 5, 3, pos), 1);
+	assert_int_equal(pos[0], 0);
+	assert_int_equal(axis_label_slots(11, 5, 3, pos), 1);  /* two need 12 */
+	assert_int_equal(pos[0], 6);                           /* the newest, at the right */
+	assert_int_equal(axis_label_slots(12, 5, 3, pos), 2);
+	assert_int_equal(pos[0], 0);
+	assert_int_equal(pos[1], 7);
+	assert_int_equal(axis_label_slots(60, 5, 3, pos), 3);
+	assert_int_equal(pos[0], 0);
+	assert_int_equal(pos[2], 55);
+	assert_int_equal(axis_label_slots(60, 5, 0, pos), 0);
+	for (int lw = 1; lw <= 14; lw++)
+		for (int w = 0; w <= 240; w++)
+			for (size_t max = 1; max <= 8; max++) {
+				size_t n = axis_label_slots(w, lw, max, pos);
+				assert_true(n <= max);
+				if (lw <= w)
+					assert_true(n >= 1);
+				for (size_t i = 0; i < n; i++) {
+					assert_true(pos[i] >= 0 && pos[i] + lw <= w);
+					if (i && pos[i] < pos[i - 1] + lw + 2)
+						fail_msg("width %d, labels of %d: label %zu at %d runs into the one at %d",
+							 w, lw, i, pos[i], pos[i - 1]);
+				}
+				if (n >= 2) {
+					assert_int_equal(pos[0], 0);
+					assert_int_equal(pos[n - 1], w - lw);
+				}
+			}
+}
+
 static void test_utf8_width(void **state)
 {
 	(void)state;
@@ -467,6 +564,9 @@ int main(void)
 		cmocka_unit_test(test_hline_and_overlap),
 		cmocka_unit_test(test_plot_fuzz),
 		cmocka_unit_test(test_axis_ticks),
+		cmocka_unit_test(test_axis_ticks_count),
+		cmocka_unit_test(test_axis_label_slots),
+		cmocka_unit_test(test_plot_row_of),
 		cmocka_unit_test(test_utf8_width),
 	};
 	return cmocka_run_group_tests_name("canvas", tests, NULL, NULL);

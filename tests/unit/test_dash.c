@@ -251,9 +251,12 @@ static void test_states(void **state)
 		"  - {title: empty, type: stat, query: q_empty}\n"
 		"  - {title: bars, type: bars, query: q_bars, thresholds: {warn: '> 0.5', crit: '> 0.7'}}\n"
 		"  - {title: even, type: bars, query: q_even, thresholds: {warn: '> 0.5', crit: '> 0.7'}}\n"
-		"  - {title: zero, type: bars, query: q_zero, thresholds: {crit: '> 0.7'}}\n";
+		"  - {title: zero, type: bars, query: q_zero, thresholds: {crit: '> 0.7'}}\n"
+		"  - {title: none, type: stat, query: q_none, reduce: max, legend: node, thresholds: {crit: '> 0'}}\n"
+		"  - {title: one, type: stat, query: q_one, reduce: max, legend: node, thresholds: {crit: '> 0'}}\n";
 	static const char *const bars[] = { "1", "3" }, *const even[] = { "2", "2" },
-				 *const zero[] = { "0", "0" };
+				 *const zero[] = { "0", "0" }, *const none[] = { "0", "0", "0" },
+				 *const one[] = { "0", "2", "2" };
 	char *body, *up = fixture("query_vector_docs.json");
 	add_vec(e, "q_ok", "5");
 	add_vec(e, "q_warn", "15");
@@ -267,6 +270,10 @@ static void test_states(void **state)
 	add_route(e, "q_even", 200, body = vector(2, even));
 	free(body);
 	add_route(e, "q_zero", 200, body = vector(2, zero));
+	free(body);
+	add_route(e, "q_none", 200, body = vector(3, none));
+	free(body);
+	add_route(e, "q_one", 200, body = vector(3, one));
 	free(body);
 	free(up);
 
@@ -298,6 +305,12 @@ static void test_states(void **state)
 	assert_state(e, 5, PSTATE_STALE); /* NaN is no data, never green */
 	assert_true(panel(e, 6)->no_data);
 	assert_state(e, 6, PSTATE_STALE);
+	/* no BFT failure anywhere: no director is named for the 0 */
+	assert_true(panel(e, 10)->value == 0);
+	assert_null(panel(e, 10)->value_from);
+	/* two tied for the worst: the first by name, as the rows show them */
+	assert_true(panel(e, 11)->value == 2);
+	assert_string_equal(panel(e, 11)->value_from, "n1");
 	assert_true(panel(e, 7)->total == 4);
 	assert_true(panel(e, 7)->value == 0.75);
 	assert_state(e, 7, PSTATE_CRIT); /* one bar holds 75 % */

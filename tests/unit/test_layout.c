@@ -40,6 +40,24 @@ static void test_80x21_seven(void **state)
 	expect_rect(&out[6], 0, 16, 80, 8);
 }
 
+/* The ICN Overview's nine panels at 80x24 (21 rows under the header and bars):
+ * a full 3x3 grid, nothing to scroll, every panel wide and tall enough. */
+static void test_80x21_nine(void **state)
+{
+	(void)state;
+	rect_t out[9];
+	grid_info_t gi;
+	layout_grid(NULL, 9, (rect_t){ 0, 2, 80, 21 }, out, &gi);
+	assert_int_equal(gi.cols, 3);
+	assert_int_equal(gi.rows, 3);
+	assert_int_equal(gi.content_h, 21);
+	for (int i = 0; i < 9; i++) {
+		assert_true(out[i].w >= LAYOUT_MIN_W && out[i].h >= LAYOUT_MIN_H);
+		assert_int_equal(out[i].h, 7);
+	}
+	expect_rect(&out[8], 54, 16, 26, 7);
+}
+
 static void test_large_screens(void **state)
 {
 	(void)state;
@@ -279,6 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_80x21_seven),
+		cmocka_unit_test(test_80x21_nine),
 		cmocka_unit_test(test_large_screens),
 		cmocka_unit_test(test_small_screens_scroll),
 		cmocka_unit_test(test_weights),

@@ -40,8 +40,12 @@ static void test_icn_overview(void **state)
 		reduce_t reduce;
 		const char *legend;
 	} want[] = {
+		{ "Time since last block", "time() - substrate_block_timestamp", PANEL_STAT,
+		  UNIT_SECONDS, "", REDUCE_MAX, NULL },
 		{ "Block production rate", "rate(substrate_block_height[5m])", PANEL_STAT, UNIT_RATE,
 		  "blocks/s", REDUCE_LAST, NULL },
+		{ "BFT failures (5m)", "increase(icn_bft_failures_total[5m])", PANEL_STAT, UNIT_COUNT,
+		  "", REDUCE_MAX, "node" },
 		{ "P2P connected peers", "icn_p2p_connected_peers", PANEL_STAT, UNIT_NONE, "peers",
 		  REDUCE_MIN, "node" },
 		{ "Vortex VRAM", "icn_vortex_vram_usage_bytes", PANEL_GAUGE, UNIT_BYTES, "", REDUCE_MAX,
@@ -67,8 +71,8 @@ static void test_icn_overview(void **state)
 		fail_msg("%s", err);
 	assert_string_equal(d.title, "ICN Overview");
 	assert_string_equal(d.path, path);
-	assert_int_equal(d.n_panels, 7);
-	for (size_t i = 0; i < 7; i++) {
+	assert_int_equal(d.n_panels, 9);
+	for (size_t i = 0; i < 9; i++) {
 		const panel_def_t *p = &d.panels[i];
 		assert_string_equal(p->title, want[i].title);
 		assert_string_equal(p->query, want[i].query);
@@ -88,38 +92,47 @@ static void test_icn_overview(void **state)
 		if (strstr(p->query, "histogram_quantile"))
 			assert_non_null(strstr(p->query, "rate("));
 	}
-	assert_threshold(&d.panels[0].crit, 1, CMP_LE, 0);
-	assert_threshold(&d.panels[0].warn, 1, CMP_LT, 0.1);
-	assert_threshold(&d.panels[1].warn, 1, CMP_LE, 10);
-	assert_threshold(&d.panels[1].crit, 1, CMP_LT, 5);
-	assert_threshold(&d.panels[2].warn, 1, CMP_GT, 11e9);
-	assert_threshold(&d.panels[2].crit, 1, CMP_GT, 11.5e9);
-	assert_true(d.panels[2].max == 12e9);
-	assert_threshold(&d.panels[3].warn, 1, CMP_GT, 12);
-	assert_threshold(&d.panels[3].crit, 1, CMP_GE, 15);
-	assert_threshold(&d.panels[4].warn, 1, CMP_GT, 7);
-	assert_threshold(&d.panels[4].crit, 1, CMP_GE, 10);
-	assert_threshold(&d.panels[5].warn, 1, CMP_GT, 0.22);
-	assert_threshold(&d.panels[5].crit, 1, CMP_GT, 0.25);
-	assert_threshold(&d.panels[6].warn, 0, CMP_GT, 0);
-	assert_threshold(&d.panels[6].crit, 1, CMP_GT, 0);
+	assert_threshold(&d.panels[1].crit, 1, CMP_LE, 0);
+	assert_threshold(&d.panels[1].warn, 1, CMP_LT, 0.1);
+	assert_threshold(&d.panels[3].warn, 1, CMP_LE, 10);
+	assert_threshold(&d.panels[3].crit, 1, CMP_LT, 5);
+	assert_threshold(&d.panels[4].warn, 1, CMP_GT, 11e9);
+	assert_threshold(&d.panels[4].crit, 1, CMP_GT, 11.5e9);
+	assert_true(d.panels[4].max == 12e9);
+	assert_threshold(&d.panels[5].warn, 1, CMP_GT, 12);
+	assert_threshold(&d.panels[5].crit, 1, CMP_GE, 15);
+	assert_threshold(&d.panels[6].warn, 1, CMP_GT, 7);
+	assert_threshold(&d.panels[6].crit, 1, CMP_GE, 10);
+	assert_threshold(&d.panels[7].warn, 1, CMP_GT, 0.22);
+	assert_threshold(&d.panels[7].crit, 1, CMP_GT, 0.25);
+	assert_threshold(&d.panels[8].warn, 0, CMP_GT, 0);
+	assert_threshold(&d.panels[8].crit, 1, CMP_GT, 0);
+
+	/* the two signals with an alert and, before, no panel (ICN.md) */
+	assert_threshold(&d.panels[0].crit, 1, CMP_GT, 60);
+	assert_threshold(&d.panels[0].warn, 0, CMP_GT, 0);
+	assert_threshold(&d.panels[2].crit, 1, CMP_GT, 0);
 
 	/* What the thresholds say about real readings. */
-	assert_int_equal(panel_eval(&d.panels[0], 1.0 / 6), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[0], 0.05), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[0], 0), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[1], 25), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[1], 10), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[1], 4), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[2], 8e9), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[2], 11.2e9), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[2], 11.6e9), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[3], 15), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[4], 9.9), PSTATE_WARN);
-	assert_int_equal(panel_eval(&d.panels[5], 0.30), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[6], 0), PSTATE_OK);
-	assert_int_equal(panel_eval(&d.panels[6], 1), PSTATE_CRIT);
-	assert_int_equal(panel_eval(&d.panels[6], NAN), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[0], 6), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[0], 61), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[2], 0), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[2], 1), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[1], 1.0 / 6), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[1], 0.05), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[1], 0), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[3], 25), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[3], 10), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[3], 4), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[4], 8e9), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[4], 11.2e9), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[4], 11.6e9), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[5], 15), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[6], 9.9), PSTATE_WARN);
+	assert_int_equal(panel_eval(&d.panels[7], 0.30), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[8], 0), PSTATE_OK);
+	assert_int_equal(panel_eval(&d.panels[8], 1), PSTATE_CRIT);
+	assert_int_equal(panel_eval(&d.panels[8], NAN), PSTATE_OK);
 	dashboard_free(&d);
 	assert_null(d.panels);
 	free(path);
@@ -336,6 +349,119 @@ static void test_bad_dashboards(void **state)
 	}
 }
 
+/* Worst first against the panel's thresholds, ties by name: rows never trade places. */
+static void test_sort_worst(void **state)
+{
+	(void)state;
+	panel_def_t vram = { 0 };
+	threshold_parse("> 11e9", &vram.warn);
+	threshold_parse("> 11.5e9", &vram.crit);
+	/* director-5 over the line comes first, then the rest by how full */
+	const double v[] = { 8e9, 9e9, 7e9, 11.2e9, 11.8e9, NAN, 9e9 };
+	const char *const nm[] = { "director-1", "director-3", "director-2", "director-4",
+				   "director-5", "director-6", "director-0" };
+	size_t order[7];
+	panel_sort_worst(&vram, v, nm, 7, order);
+	const size_t want[] = { 4, 3, 6, 1, 0, 2, 5 }; /* crit, warn, 9e9 by name, ..., NaN last */
+	for (size_t i = 0; i < 7; i++)
+		if (order[i] != want[i])
+			fail_msg("row %zu: %s, want %s", i, nm[order[i]], nm[want[i]]);
+
+	/* "less is worse": the fewest peers first */
+	panel_def_t peers = { 0 };
+	threshold_parse("<= 10", &peers.warn);
+	threshold_parse("< 5", &peers.crit);
+	const double pv[] = { 30, 4, 12, 8 };
+	const char *const pn[] = { "a", "b", "c", "d" };
+	panel_sort_worst(&peers, pv, pn, 4, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 2);
+	assert_int_equal(order[3], 0);
+
+	/* equal values: by name whatever order they come in (a refresh reorders the vector) */
+	const double eq[] = { 1, 1, 1 };
+	const char *const n1[] = { "z", "a", "m" };
+	panel_sort_worst(&peers, eq, n1, 3, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 0);
+	assert_true(panel_cmp_worst(&vram, 1, "a", 1, "b") < 0);
+	assert_true(panel_cmp_worst(&vram, 12e9, "b", 1, "a") < 0);
+	assert_true(panel_cmp_worst(&vram, NAN, "a", 0, "b") > 0);
+	panel_sort_worst(&vram, NULL, NULL, 0, order); /* nothing to sort */
+}
+
+/* The headline names the series its value came from, and nobody when all agree. */
+static void test_headline_index(void **state)
+{
+	(void)state;
+	panel_def_t vram = { .type = PANEL_GAUGE, .reduce = REDUCE_MAX };
+	threshold_parse("> 11.5e9", &vram.crit);
+	const double v[] = { 8e9, 9e9, 11.8e9, 7e9 };
+	const char *const nm[] = { "director-1", "director-2", "director-5", "director-3" };
+	size_t order[4];
+	panel_sort_worst(&vram, v, nm, 4, order);
+	assert_int_equal(panel_headline_index(&vram, 11.8e9, v, order, 4), 2);
+	assert_int_equal(panel_headline_index(&vram, 11.8e9, v, order, 1), -1); /* one series */
+	assert_int_equal(panel_headline_index(&vram, NAN, v, order, 4), -1);
+
+	/* no failures anywhere: 0 everywhere names nobody */
+	panel_def_t bft = { .type = PANEL_STAT, .reduce = REDUCE_MAX };
+	threshold_parse("> 0", &bft.crit);
+	const double zero[] = { 0, 0, 0 };
+	const char *const dn[] = { "d1", "d2", "d3" };
+	panel_sort_worst(&bft, zero, dn, 3, order);
+	assert_int_equal(panel_headline_index(&bft, 0, zero, order, 3), -1);
+	/* two tied for worst: the first by name */
+	const double two[] = { 0, 3, 3 };
+	const char *const tn[] = { "d1", "d3", "d2" };
+	panel_sort_worst(&bft, two, tn, 3, order);
+	assert_int_equal(panel_headline_index(&bft, 3, two, order, 3), 2);
+	/* a sum came from every series */
+	bft.reduce = REDUCE_SUM;
+	assert_int_equal(panel_headline_index(&bft, 3, two, order, 3), -1);
+
+	/* bars: the largest share */
+	panel_def_t stake = { .type = PANEL_BARS, .reduce = REDUCE_LAST };
+	threshold_parse("> 0.25", &stake.crit);
+	const double sh[] = { 0.15, 0.40, 0.15, 0.30 };
+	const char *const rn[] = { "eu-west", "apac", "na-east", "na-west" };
+	panel_sort_worst(&stake, sh, rn, 4, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(panel_headline_index(&stake, 0.40, sh, order, 4), 1);
+}
+
+static void expect_state_text(pstate_t s, int stale, double age, int ascii, int maxw, const char *want)
+{
+	char *t = panel_state_text(s, stale, age, ascii, maxw);
+	if (!want) {
+		if (t)
+			fail_msg("got '%s', want nothing", t);
+		return;
+	}
+	if (!t || strcmp(t, want))
+		fail_msg("got '%s', want '%s'", t ? t : "(null)", want);
+	free(t);
+}
+
+/* Red stays red: the last state, marked stale with its age; no data is not "stale". */
+static void test_state_text(void **state)
+{
+	(void)state;
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 40, "CRIT \xc2\xb7 stale 40s");
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 1, 40, "CRIT - stale 40s");
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 16, "CRIT \xc2\xb7 stale 40s"); /* 16 columns */
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 15, "CRIT stale");
+	expect_state_text(PSTATE_CRIT, 1, 40.2, 0, 4, "CRIT");
+	expect_state_text(PSTATE_WARN, 1, 125, 0, 40, "WARN \xc2\xb7 stale 2m");
+	expect_state_text(PSTATE_OK, 1, 7, 1, 40, "OK - stale 7s");
+	expect_state_text(PSTATE_CRIT, 0, 0, 0, 40, "CRIT");
+	expect_state_text(PSTATE_OK, 0, 0, 0, 40, NULL);
+	expect_state_text(PSTATE_STALE, 0, 0, 0, 40, "NO DATA");
+	expect_state_text(PSTATE_ERROR, 0, 0, 0, 40, "ERROR");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +469,9 @@ int main(void)
 		cmocka_unit_test(test_threshold_parse),
 		cmocka_unit_test(test_threshold_match),
 		cmocka_unit_test(test_reduce),
+		cmocka_unit_test(test_sort_worst),
+		cmocka_unit_test(test_state_text),
+		cmocka_unit_test(test_headline_index),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_good_dashboard),
 		cmocka_unit_test(test_bad_dashboards),

@@ -73,9 +73,13 @@ static const fmt_case_t fmt_cases[] = {
 	{ "rate", 0.0167, "0.0167/s" },
 	{ "rate", 0.00012, "1.2e-04/s" },
 	{ "rate", -3, "-3.00/s" },
-	{ "blocks/s", 1.0 / 6, "0.167/s" },
+	{ "blocks/s", 1.0 / 6, "0.167 blocks/s" },
+	/* the label with every value, however long the number */
+	{ "blocks/s", 0.146, "0.146 blocks/s" },
+	{ "blocks/s", 0, "0 blocks/s" },
+	{ "blocks/s", 0.0123, "0.0123 blocks/s" },
 	{ "rate:ops", 2, "2.00 ops/s" },
-	{ "rate:ops", 0.167, "0.167/s" },
+	{ "rate:ops", 0.167, "0.167 ops/s" },
 	/* counts and plain numbers */
 	{ "count", 42, "42" },
 	{ "count", 0, "0" },
@@ -88,21 +92,28 @@ static const fmt_case_t fmt_cases[] = {
 	{ "count", 1.2e9, "1.20G" },
 	{ "count", 1e18, "1.00E" },
 	{ "count", 1e21, "1.0e+21" },
-	{ "count", 1.04, "1.04" },
-	{ "count", 0.5, "0.500" },
+	/* counts are whole: increase() says 1.01 for one event */
+	{ "count", 1.04, "1" },
+	{ "count", 1.01, "1" },
+	{ "count", 2.97, "3" },
+	{ "count", 0.5, "1" },
+	{ "count", 0.3, "<1" },
+	{ "count", 999.4, "999" },
+	{ "none", 1.04, "1.04" },
 	{ "count", -42, "-42" },
 	{ "count", -1234, "-1.23k" },
 	{ "none", 3.14159, "3.14" },
 	{ "none", 99.96, "100" },
 	{ "peers", 12, "12 peers" },
-	{ "peers", 1234, "1.23k" },
+	{ "peers", 1234, "1.23k peers" },
 	{ "peers", 999, "999 peers" },
-	{ "peers", -1234567, "-1.23M" },
+	{ "peers", -1234567, "-1.23M peers" },
 	/* not numbers */
-	{ "bytes", NAN, "NaN" },
+	{ "bytes", NAN, "no data" },
 	{ "seconds", INFINITY, "+Inf" },
 	{ "count", -INFINITY, "-Inf" },
-	{ "rate", NAN, "NaN" },
+	{ "rate", NAN, "no data" },
+	{ "blocks/s", NAN, "no data" },
 };
 
 static void test_format_table(void **state)
@@ -120,7 +131,7 @@ static void test_format_table(void **state)
 	}
 }
 
-/* Whatever the value, the text fits a 10-column cell. */
+/* Whatever the value, the number fits a 10-column cell; the label follows. */
 static void test_format_width(void **state)
 {
 	static const char *const units[] = { "bytes", "seconds", "percent", "rate", "count",
@@ -136,7 +147,8 @@ static void test_format_width(void **state)
 					double v = sgn * mant[m] * pow(10, e);
 					char buf[64];
 					unit_format(&u, v, buf, sizeof buf);
-					if (strlen(buf) > 10 || !buf[0])
+					size_t lab = u.suffix[0] ? 1 + strlen(u.suffix) : 0;
+					if (strlen(buf) > 10 + lab || !buf[0])
 						fail_msg("unit %s value %.17g: '%s' is %zu columns",
 							 units[k], v, buf, strlen(buf));
 				}
@@ -229,6 +241,23 @@ static void test_duration_parse(void **state)
 	assert_int_equal(duration_parse_ms(NULL, &ms), -1);
 }
 
+/* The age of stale data beside its state: "CRIT · stale 40s". */
+static void test_age_format(void **state)
+{
+	char b[16];
+	(void)state;
+	assert_string_equal(age_format(0, b, sizeof b), "0s");
+	assert_string_equal(age_format(40.9, b, sizeof b), "40s");
+	assert_string_equal(age_format(59.99, b, sizeof b), "59s");
+	assert_string_equal(age_format(60, b, sizeof b), "1m");
+	assert_string_equal(age_format(3599, b, sizeof b), "59m");
+	assert_string_equal(age_format(7200, b, sizeof b), "2h");
+	assert_string_equal(age_format(3 * 86400 + 5, b, sizeof b), "3d");
+	assert_string_equal(age_format(-5, b, sizeof b), "0s"); /* a clock gone back */
+	assert_string_equal(age_format(NAN, b, sizeof b), "0s");
+	assert_string_equal(age_format(1e300, b, sizeof b), "long");
+}
+
 static void test_duration_format(void **state)
 {
 	static const struct {
@@ -262,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_unit_parse),
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_duration_format),
+		cmocka_unit_test(test_age_format),
 	};
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);
 }
