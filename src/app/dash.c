@@ -195,7 +195,10 @@ static const char *legend_of(const panel_def_t *def, const series_t *s)
 	return NULL;
 }
 
-static void panel_compute(panel_rt_t *p)
+/* The panel's numbers from its series. `sum_all` is the sum over every series
+ * of the answer when a cap kept only the worst (NaN otherwise): a total, a
+ * share, a sum or a mean must still cover them all. */
+static void panel_compute(panel_rt_t *p, double sum_all)
 {
 	size_t n = p->now.n;
 	double *v = xcalloc(n ? n : 1, sizeof *v);
@@ -205,6 +208,8 @@ static void panel_compute(panel_rt_t *p)
 		if (isfinite(v[i]))
 			p->total += v[i];
 	}
+	if (!isnan(sum_all))
+		p->total = sum_all;
 	free(p->value_from);
 	p->value_from = NULL;
 	if (p->def->type == PANEL_BARS) {
@@ -215,6 +220,10 @@ static void panel_compute(panel_rt_t *p)
 		p->value = m;
 	} else {
 		p->value = reduce_values(p->def->reduce, v, n);
+		if (!isnan(sum_all) && p->def->reduce == REDUCE_SUM)
+			p->value = sum_all;
+		else if (!isnan(sum_all) && p->def->reduce == REDUCE_AVG && p->n_total)
+			p->value = sum_all / (double)p->n_total;
 		if ((p->def->reduce == REDUCE_MIN || p->def->reduce == REDUCE_MAX) && n > 1) {
 			/* the series the dashboard's headline names: among equals the
 			 * first as its rows order them, none when all hold the value */
@@ -223,7 +232,7 @@ static void panel_compute(panel_rt_t *p)
 			for (size_t i = 0; i < n; i++)
 				names[i] = legend_of(p->def, &p->now.v[i]);
 			panel_sort_worst(p->def, v, names, n, order);
-			long k = panel_headline_index(p->def, p->value, v, order, n);
+			long k = panel_headline_index(p->def, p->value, v, order, n, p->n_total > n);
 			if (k >= 0 && names[k])
 				p->value_from = xstrdup(names[k]);
 			free(names);
@@ -334,16 +343,7 @@ static void apply_now(dash_t *d, panel_rt_t *p, int rc, prom_result_t *res, char
 		p->have_data = 1;
 		p->no_data = p->now.n == 0;
 		p->last_ok = now_unix();
-		panel_compute(p);
-		if (p->n_total > p->now.n) {
-			/* the cap kept the worst: a sum or mean must still cover them all */
-			if (p->def->type == PANEL_BARS)
-				p->total = res->sum_all;
-			else if (p->def->reduce == REDUCE_SUM)
-				p->value = res->sum_all;
-			else if (p->def->reduce == REDUCE_AVG)
-				p->value = res->sum_all / (double)p->n_total;
-		}
+		panel_compute(p, p->n_total > p->now.n ? res->sum_all : NAN);
 	}
 	prom_result_free(res);
 	if (err)

@@ -186,7 +186,7 @@ void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *
 }
 
 long panel_headline_index(const panel_def_t *p, double value, const double *v,
-			  const size_t *order, size_t n)
+			  const size_t *order, size_t n, int cut)
 {
 	int bars = p->type == PANEL_BARS; /* its value is the largest share */
 	if (n < 2 || (!bars && (p->reduce == REDUCE_SUM || p->reduce == REDUCE_AVG)) ||
@@ -198,7 +198,7 @@ long panel_headline_index(const panel_def_t *p, double value, const double *v,
 		if (v[order[k]] == value && !same++)
 			first = (long)order[k];
 	/* every series alike (no failures anywhere): naming one would accuse it */
-	return same == n ? -1 : first;
+	return same == n && !cut ? -1 : first;
 }
 
 double reduce_values(reduce_t r, const double *v, size_t n)

@@ -92,8 +92,9 @@ void panel_sort_worst(const panel_def_t *p, const double *v, const char *const *
  * (panel_sort_worst), whose value v[i] is exactly `value`; for bars, v holds
  * the shares and value is the largest. -1 for one series, a sum or an
  * average, no value, or when every series holds it (naming one would accuse it). */
+/* `cut`: these n are the worst of more (a series cap): alike, they are not all. */
 long panel_headline_index(const panel_def_t *p, double value, const double *v,
-			  const size_t *order, size_t n);
+			  const size_t *order, size_t n, int cut);
 /* Apply the panel's reduction to n values (NaN ignored; all NaN -> NaN). */
 double reduce_values(reduce_t r, const double *v, size_t n);
 

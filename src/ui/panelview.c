@@ -95,7 +95,7 @@ static void rows_free(rows_t *r)
 static long headline_series(const panel_rt_t *p, const rows_t *r)
 {
 	const double *v = p->def->type == PANEL_BARS ? r->judged : r->raw;
-	return panel_headline_index(p->def, p->value, v, r->order, r->n);
+	return panel_headline_index(p->def, p->value, v, r->order, r->n, p->n_total > p->now.n);
 }
 
 /* How many rows of n show in `room` lines: all when they fit, else one line

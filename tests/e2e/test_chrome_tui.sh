@@ -59,9 +59,9 @@ keys Escape
 
 # ---- h/l stop at the edges ----
 keys h e
-check_screen "h at the left edge keeps the focus (no wrap to the last panel)" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 4p | grep -q 'Block production rate'"
+check_screen "h at the left edge keeps the focus (no wrap to the last panel)" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 4p | grep -q 'Time since last block'"
 keys Escape l l l l l l e
-check_screen "l past the right edge stops at the row's last panel" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 4p | grep -q 'Vortex VRAM'"
+check_screen "l past the right edge stops at the row's last panel" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 4p | grep -q 'BFT failures (5m)'"
 keys Escape
 
 # ---- the : line: completion and history ----

@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 15
+plan 16
 trap stack_stop EXIT
 stack_start
 work=$STACK_DIR

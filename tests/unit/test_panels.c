@@ -402,9 +402,9 @@ static void test_headline_index(void **state)
 	const char *const nm[] = { "director-1", "director-2", "director-5", "director-3" };
 	size_t order[4];
 	panel_sort_worst(&vram, v, nm, 4, order);
-	assert_int_equal(panel_headline_index(&vram, 11.8e9, v, order, 4), 2);
-	assert_int_equal(panel_headline_index(&vram, 11.8e9, v, order, 1), -1); /* one series */
-	assert_int_equal(panel_headline_index(&vram, NAN, v, order, 4), -1);
+	assert_int_equal(panel_headline_index(&vram, 11.8e9, v, order, 4, 0), 2);
+	assert_int_equal(panel_headline_index(&vram, 11.8e9, v, order, 1, 0), -1); /* one series */
+	assert_int_equal(panel_headline_index(&vram, NAN, v, order, 4, 0), -1);
 
 	/* no failures anywhere: 0 everywhere names nobody */
 	panel_def_t bft = { .type = PANEL_STAT, .reduce = REDUCE_MAX };
@@ -412,15 +412,15 @@ static void test_headline_index(void **state)
 	const double zero[] = { 0, 0, 0 };
 	const char *const dn[] = { "d1", "d2", "d3" };
 	panel_sort_worst(&bft, zero, dn, 3, order);
-	assert_int_equal(panel_headline_index(&bft, 0, zero, order, 3), -1);
+	assert_int_equal(panel_headline_index(&bft, 0, zero, order, 3, 0), -1);
 	/* two tied for worst: the first by name */
 	const double two[] = { 0, 3, 3 };
 	const char *const tn[] = { "d1", "d3", "d2" };
 	panel_sort_worst(&bft, two, tn, 3, order);
-	assert_int_equal(panel_headline_index(&bft, 3, two, order, 3), 2);
+	assert_int_equal(panel_headline_index(&bft, 3, two, order, 3, 0), 2);
 	/* a sum came from every series */
 	bft.reduce = REDUCE_SUM;
-	assert_int_equal(panel_headline_index(&bft, 3, two, order, 3), -1);
+	assert_int_equal(panel_headline_index(&bft, 3, two, order, 3, 0), -1);
 
 	/* bars: the largest share */
 	panel_def_t stake = { .type = PANEL_BARS, .reduce = REDUCE_LAST };
@@ -429,7 +429,7 @@ static void test_headline_index(void **state)
 	const char *const rn[] = { "eu-west", "apac", "na-east", "na-west" };
 	panel_sort_worst(&stake, sh, rn, 4, order);
 	assert_int_equal(order[0], 1);
-	assert_int_equal(panel_headline_index(&stake, 0.40, sh, order, 4), 1);
+	assert_int_equal(panel_headline_index(&stake, 0.40, sh, order, 4, 0), 1);
 }
 
 static void expect_state_text(pstate_t s, int stale, double age, int ascii, int maxw, const char *want)
