@@ -112,7 +112,6 @@ static int cmp_crit(const void *a, const void *b)
 static void build_work(uv_work_t *w)
 {
 	build_job_t *j = w->data;
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	alertlist_build(&j->list, &j->am, &j->pending, j->filter);
 	size_t cap = 0;
 	for (size_t i = 0; i < j->list.all.n; i++) {
@@ -125,7 +124,12 @@ static void build_work(uv_work_t *w)
 	sort_list = &j->list;
 	if (j->n_crit)
 		qsort(j->crit, j->n_crit, sizeof *j->crit, cmp_crit);
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+}
+
+static void build_work_queued(uv_work_t *w)
+{
+	worker_yield_cpu();
+	build_work(w);
 }
 
 static void free_work(uv_work_t *w)
@@ -230,7 +234,7 @@ static void build(alerts_t *al)
 		j->work.data = j;
 		al->job_build = j;
 		if (j->am.n + j->pending.n < ALERTS_BUILD_INLINE ||
-		    uv_queue_work(al->loop, &j->work, build_work, build_done) != 0) {
+		    uv_queue_work(al->loop, &j->work, build_work_queued, build_done) != 0) {
 			build_work(&j->work);
 			build_done(&j->work, 0);
 		}
@@ -284,9 +288,6 @@ static void job_free(parse_job_t *j)
 static void job_work(uv_work_t *w)
 {
 	parse_job_t *j = w->data;
-	/* the parse yields the CPU to the loop's thread (keys, the clock): on a
-	 * two-core bastion a big parse must not starve the screen */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	double t0 = 1000.0 * alerts_now_mono();
 	j->rc = j->kind == JOB_ALERTS
 			? am_parse_alerts(j->body, j->len, j->status, &j->got, &j->err)
@@ -301,7 +302,14 @@ static void job_work(uv_work_t *w)
 	 * rather than keep the peak for the life of the process */
 	if (j->len >= ALERTS_PARSE_INLINE_BYTES)
 		malloc_trim(0);
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+}
+
+/* On the work queue: the parse yields the CPU to the loop's thread (keys, the
+ * clock); on a two-core bastion a big parse must not starve the screen. */
+static void job_work_queued(uv_work_t *w)
+{
+	worker_yield_cpu();
+	job_work(w);
 }
 
 static void alerts_result(alerts_t *al, am_alerts_t *got, char *err, double elapsed_ms,
@@ -359,7 +367,7 @@ static void parse_later(alerts_t *al, job_kind_t kind, const http_response_t *re
 	else
 		al->job_pending = j;
 	if (resp->len < ALERTS_PARSE_INLINE_BYTES ||
-	    uv_queue_work(al->loop, &j->work, job_work, job_done) != 0) {
+	    uv_queue_work(al->loop, &j->work, job_work_queued, job_done) != 0) {
 		job_work(&j->work);
 		job_done(&j->work, 0);
 	}

@@ -3,9 +3,13 @@
 #include "app/backends.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 double now_unix(void)
 {
@@ -111,4 +115,15 @@ void backend_note(backends_t *bs, backend_t *b, const http_response_t *r)
 int backend_up(const backend_t *b)
 {
 	return b->health == BK_OK || b->health == BK_SLOW;
+}
+
+void worker_yield_cpu(void)
+{
+	static __thread int lowered;
+	if (lowered)
+		return;
+	lowered = 1;
+	errno = 0;
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+		log_msg("work queue: could not lower a worker's priority: %s", strerror(errno));
 }

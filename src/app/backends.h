@@ -47,6 +47,11 @@ void backend_note(backends_t *bs, backend_t *b, const http_response_t *r);
 int backend_up(const backend_t *b);
 
 const char *bk_health_name(bk_health_t h);
+/* On a work-queue thread, before a parse: lower the thread's priority below the
+ * loop's (nice 10), once per thread, so a parse never takes the core keys and
+ * the clock need. Never restored: an unprivileged process may not raise it
+ * back, and libuv's pool threads run only such work. Never on the loop. */
+void worker_yield_cpu(void);
 /* Wall-clock unix seconds. */
 double now_unix(void);
 

@@ -11,10 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 /* Answers up to this are parsed on the loop: a few ms at most. */
 #define DASH_PARSE_INLINE_BYTES ((size_t)64 << 10)
@@ -35,6 +32,7 @@ typedef struct dash_job {
 	char *err;
 	int rc;
 	double parse_ms;
+	double elapsed_ms;    /* of the request */
 } dash_job_t;
 
 static void set_str(char **dst, const char *s)
@@ -195,10 +193,10 @@ static const char *legend_of(const panel_def_t *def, const series_t *s)
 	return NULL;
 }
 
-/* The panel's numbers from its series. `sum_all` is the sum over every series
- * of the answer when a cap kept only the worst (NaN otherwise): a total, a
- * share, a sum or a mean must still cover them all. */
-static void panel_compute(panel_rt_t *p, double sum_all)
+/* The panel's numbers from its series. `cut` is the answer when a cap kept only
+ * its worst series (NULL otherwise): a total, a share, a sum, a mean, a min or a
+ * max must still be the one of all of them. */
+static void panel_compute(panel_rt_t *p, const prom_result_t *cut)
 {
 	size_t n = p->now.n;
 	double *v = xcalloc(n ? n : 1, sizeof *v);
@@ -208,8 +206,8 @@ static void panel_compute(panel_rt_t *p, double sum_all)
 		if (isfinite(v[i]))
 			p->total += v[i];
 	}
-	if (!isnan(sum_all))
-		p->total = sum_all;
+	if (cut)
+		p->total = cut->sum_all;
 	free(p->value_from);
 	p->value_from = NULL;
 	if (p->def->type == PANEL_BARS) {
@@ -220,10 +218,14 @@ static void panel_compute(panel_rt_t *p, double sum_all)
 		p->value = m;
 	} else {
 		p->value = reduce_values(p->def->reduce, v, n);
-		if (!isnan(sum_all) && p->def->reduce == REDUCE_SUM)
-			p->value = sum_all;
-		else if (!isnan(sum_all) && p->def->reduce == REDUCE_AVG && p->n_total)
-			p->value = sum_all / (double)p->n_total;
+		if (cut) {
+			switch (p->def->reduce) {
+			case REDUCE_SUM: p->value = cut->sum_num; break;
+			case REDUCE_AVG: p->value = cut->n_num ? cut->sum_num / (double)cut->n_num : NAN; break;
+			case REDUCE_MIN: p->value = cut->min_all; break;
+			case REDUCE_MAX: case REDUCE_LAST: p->value = cut->max_all; break;
+			}
+		}
 		if ((p->def->reduce == REDUCE_MIN || p->def->reduce == REDUCE_MAX) && n > 1) {
 			/* the series the dashboard's headline names: among equals the
 			 * first as its rows order them, none when all hold the value */
@@ -290,28 +292,38 @@ static char *not_api_msg(const http_response_t *r)
 	return xasprintf("not a Prometheus API: HTTP %ld %s", r->status, ct);
 }
 
-static double rank_by_thresholds(double v, void *ud)
+/* Which series a cap keeps: the worst by the panel's thresholds; without
+ * thresholds, those its reduction looks at (the lowest for a min). */
+static double rank_for_panel(double v, void *ud)
 {
-	return panel_badness(ud, v);
+	const panel_def_t *thr = ud;
+	if (!thr->warn.set && !thr->crit.set && thr->reduce == REDUCE_MIN)
+		return -v;
+	return panel_badness(thr, v);
 }
 
 static void job_work(uv_work_t *w)
 {
 	dash_job_t *j = w->data;
-	/* a parse must never take the core the loop needs for keys and paint */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 	uint64_t t0 = uv_hrtime();
 	prom_parse_opts_t o = { 0 };
 	o.max_series = j->max_series;
-	o.rank = rank_by_thresholds;
+	o.rank = rank_for_panel;
 	o.rank_ud = &j->thr;
 	j->rc = prom_parse_query_opts(j->body, j->len, j->status, &o, &j->res, &j->err);
 	free(j->body);
 	j->body = NULL;
 	j->parse_ms = (double)(uv_hrtime() - t0) / 1e6;
-	/* the big body and jansson's pieces are freed: give the pages back */
-	malloc_trim(0);
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 0);
+	/* a big body and its pieces are freed: give the pages back */
+	if (j->len >= DASH_PARSE_INLINE_BYTES)
+		malloc_trim(0);
+}
+
+/* On the work queue: a parse never takes the core keys and paint need. */
+static void job_work_queued(uv_work_t *w)
+{
+	worker_yield_cpu();
+	job_work(w);
 }
 
 static void job_free(dash_job_t *j)
@@ -343,7 +355,7 @@ static void apply_now(dash_t *d, panel_rt_t *p, int rc, prom_result_t *res, char
 		p->have_data = 1;
 		p->no_data = p->now.n == 0;
 		p->last_ok = now_unix();
-		panel_compute(p, p->n_total > p->now.n ? res->sum_all : NAN);
+		panel_compute(p, p->n_total > p->now.n ? res : NULL);
 	}
 	prom_result_free(res);
 	if (err)
@@ -379,28 +391,37 @@ static void job_done(uv_work_t *w, int status)
 {
 	dash_job_t *j = w->data;
 	panel_rt_t *p = j->p;
+	if (p && j->range)
+		p->job_range = NULL;
+	else if (p)
+		p->job_now = NULL;
 	if (!p || status == UV_ECANCELED) {
 		job_free(j);
 		return;
 	}
 	dash_t *d = p->owner;
-	if (j->range)
-		p->job_range = NULL;
-	else
-		p->job_now = NULL;
 	if (j->parse_ms > 200)
 		log_msg("prometheus: %zu bytes parsed in %.0f ms (%zu series, %zu kept): %s", j->len,
 			j->parse_ms, j->res.n_series_total, j->res.set.n, j->url);
-	if (!j->range && j->parse_ms >= 100) {
+	if (j->parse_ms >= 100) {
+		/* ten times the parse's time before the next, so a huge answer costs a
+		 * tenth of a core; an instant query at most two refreshes, so its data
+		 * never turns stale by this wait alone */
 		double gap = j->parse_ms * 10.0 / 1000.0;
-		p->hold_until = now_unix() + (gap > 60 ? 60 : gap);
+		double most = j->range ? 60 : 2.0 * (double)d->refresh_ms / 1000.0;
+		*(j->range ? &p->hold_range_until : &p->hold_now_until) = now_unix() + (gap > most ? most : gap);
 	}
 	if (!j->range) {
-		/* a 5xx page was already counted as the server failing */
-		if (j->rc != 0 && j->res.not_api && j->status < 500) {
-			char *why = xasprintf("not a Prometheus API: %s", j->err ? j->err : "");
-			backend_down(d->bk, &d->bk->prom, 0, why);
-			free(why);
+		/* the instant answer tells the server's health, once it is read (a 5xx
+		 * page was already counted as the server failing) */
+		if (j->rc != 0 && j->res.not_api) {
+			if (j->status < 500) {
+				char *why = xasprintf("not a Prometheus API: %s", j->err ? j->err : "");
+				backend_down(d->bk, &d->bk->prom, j->elapsed_ms, why);
+				free(why);
+			}
+		} else {
+			backend_good(d->bk, &d->bk->prom, j->elapsed_ms);
 		}
 		apply_now(d, p, j->rc, &j->res, j->err, j->url);
 	} else {
@@ -420,9 +441,11 @@ static void parse_answer(dash_t *d, panel_rt_t *p, int range, const http_respons
 	j->range = range;
 	j->len = r->len;
 	j->status = r->status;
+	j->elapsed_ms = r->elapsed_ms;
 	j->url = xstrdup(r->url ? r->url : "");
 	j->thr.warn = p->def->warn;
 	j->thr.crit = p->def->crit;
+	j->thr.reduce = p->def->reduce;
 	j->max_series = d->max_series ? d->max_series : DASH_MAX_SERIES_DEFAULT;
 	j->work.data = j;
 	if (r->len < DASH_PARSE_INLINE_BYTES) {
@@ -434,7 +457,7 @@ static void parse_answer(dash_t *d, panel_rt_t *p, int range, const http_respons
 			p->job_range = j;
 		else
 			p->job_now = j;
-		if (uv_queue_work(d->loop, &j->work, job_work, job_done) == 0) {
+		if (uv_queue_work(d->loop, &j->work, job_work_queued, job_done) == 0) {
 			d->jobs_queued++;
 			return;
 		}
@@ -443,28 +466,32 @@ static void parse_answer(dash_t *d, panel_rt_t *p, int range, const http_respons
 	job_done(&j->work, 0);
 }
 
-/* The transport or HTTP part of an answer; NULL when it is to be parsed. */
-static char *answer_failure(dash_t *d, panel_rt_t *p, const http_response_t *r,
-			    int note_health)
+/* The transport or HTTP part of an answer; NULL when it is to be parsed. Only
+ * an instant answer tells the server's health (a range is heavier and slower
+ * by nature); a failure is noted here, a success once the answer is read. */
+static char *answer_failure(dash_t *d, panel_rt_t *p, const http_response_t *r, int range)
 {
-	if (!r->ok && r->too_large) {
+	if (!r->ok && r->too_large && (r->status == 0 || r->status < 400)) {
 		/* the server answered, and said too much: the query is at fault */
-		if (note_health)
+		if (!range)
 			backend_good(d->bk, &d->bk->prom, r->elapsed_ms);
-		p->hold_until = now_unix() + DASH_HOLD_TOO_LARGE_S;
+		*(range ? &p->hold_range_until : &p->hold_now_until) = now_unix() + DASH_HOLD_TOO_LARGE_S;
 		return too_large_msg(r, p->def->query);
 	}
-	char *fail = backend_server_failure(r);
+	char *fail;
+	if (!r->ok && r->too_large) /* a huge error page: the server failing */
+		fail = xasprintf("HTTP %ld (an answer over the %.0f MB cap)", r->status,
+				 (double)r->max_body / 1048576.0);
+	else
+		fail = backend_server_failure(r);
 	if (!fail && !json_like(r))
 		fail = not_api_msg(r);
-	if (note_health) {
-		if (fail)
-			backend_down(d->bk, &d->bk->prom, r->elapsed_ms, fail);
-		else
-			backend_good(d->bk, &d->bk->prom, r->elapsed_ms);
-	}
 	if (!fail)
 		return NULL;
+	if (!range)
+		backend_down(d->bk, &d->bk->prom, r->elapsed_ms, fail);
+	if (r->too_large)
+		return fail;
 	if (!r->ok) {
 		free(fail);
 		return xasprintf("prometheus: %s", r->error ? r->error : "no answer");
@@ -482,16 +509,14 @@ static void on_now(const http_response_t *r, void *ud)
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
 	p->req_now = NULL; /* the handle dies when this callback returns */
-	char *fail = answer_failure(d, p, r, 1);
-	if (fail) {
-		prom_result_t none;
-		memset(&none, 0, sizeof none);
-		apply_now(d, p, -1, &none, fail, r->url);
-	} else {
-		parse_answer(d, p, 0, r);
-		if (p->job_now)
-			return; /* its end dispatches and repaints */
+	char *fail = answer_failure(d, p, r, 0);
+	if (!fail) {
+		parse_answer(d, p, 0, r); /* its end dispatches and repaints */
+		return;
 	}
+	prom_result_t none;
+	memset(&none, 0, sizeof none);
+	apply_now(d, p, -1, &none, fail, r->url);
 	dispatch(d);
 	changed(d);
 }
@@ -501,16 +526,14 @@ static void on_range(const http_response_t *r, void *ud)
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
 	p->req_range = NULL; /* the handle dies when this callback returns */
-	char *fail = answer_failure(d, p, r, 0);
-	if (fail) {
-		prom_result_t none;
-		memset(&none, 0, sizeof none);
-		apply_range(d, p, -1, &none, fail, r->url);
-	} else {
+	char *fail = answer_failure(d, p, r, 1);
+	if (!fail) {
 		parse_answer(d, p, 1, r);
-		if (p->job_range)
-			return;
+		return;
 	}
+	prom_result_t none;
+	memset(&none, 0, sizeof none);
+	apply_range(d, p, -1, &none, fail, r->url);
 	dispatch(d);
 	changed(d);
 }
@@ -603,6 +626,13 @@ static void dispatch(dash_t *d)
 	}
 }
 
+/* A wait still running; never longer than a minute, even when the clock
+ * stepped back. */
+static int held(double until, double now)
+{
+	return now < until && until - now <= 60;
+}
+
 void dash_refresh(dash_t *d, double now, int with_ranges)
 {
 	d->ask_time = now;
@@ -615,14 +645,15 @@ void dash_refresh(dash_t *d, double now, int with_ranges)
 			continue;
 		}
 		/* one at a time: not again while the last is under way or parsing */
-		if (!p->req_now && !p->job_now && now >= p->hold_until)
+		if (!p->req_now && !p->job_now && !held(p->hold_now_until, now))
 			p->want_now = 1;
 		/* every panel keeps its history: sparklines, graphs, and the zoomed view */
 		if (!with_ranges)
 			continue;
 		if ((p->req_range || p->job_range) && range_window_changed(d, p))
 			cancel_range(p); /* asked for a window nobody wants any more */
-		if (!p->req_range && !p->job_range && range_due(d, p, now) && now >= p->hold_until)
+		if (!p->req_range && !p->job_range && range_due(d, p, now) &&
+		    !held(p->hold_range_until, now))
 			p->want_range = 1;
 	}
 	dispatch(d);

@@ -41,8 +41,9 @@ typedef struct {
 	                         series cap cut it: "showing now.n of n_total series") */
 	size_t range_n_total; /* the same for the range answer */
 	int want_now, want_range; /* asked for, waiting for a free slot */
-	double hold_until;    /* not asked again before this (unix time): an answer too
-	                         large, or slow to parse, is not fetched at every refresh */
+	double hold_now_until, hold_range_until; /* not asked again before this (unix
+	                         time): an answer too large, or slow to parse, is not
+	                         fetched at every refresh */
 	http_req_t *req_now, *req_range;
 	struct dash_job *job_now, *job_range; /* an answer being parsed off the loop */
 } panel_rt_t;

@@ -210,6 +210,8 @@ typedef struct {
 	const prom_parse_opts_t *o;
 	size_t total;         /* series seen */
 	double sum;           /* of their finite last values */
+	double sum_num, min, max; /* of their last values but NaN (Inf included) */
+	size_t n_num;
 } keep_t;
 
 static double rank_of(const keep_t *k, const series_t *s)
@@ -250,6 +252,12 @@ static void keep_note(keep_t *k, series_set_t *set)
 	k->total++;
 	if (isfinite(v))
 		k->sum += v;
+	if (!isnan(v)) {
+		k->sum_num += v;
+		k->min = k->n_num && k->min <= v ? k->min : v;
+		k->max = k->n_num && k->max >= v ? k->max : v;
+		k->n_num++;
+	}
 	size_t max = k->o ? k->o->max_series : 0;
 	if (max && set->n >= 2 * max)
 		prune(k, set, max);
@@ -262,6 +270,10 @@ static void keep_end(keep_t *k, series_set_t *set, prom_result_t *out)
 		prune(k, set, max);
 	out->n_series_total = k->total;
 	out->sum_all = k->sum;
+	out->n_num = k->n_num;
+	out->sum_num = k->n_num ? k->sum_num : NAN;
+	out->min_all = k->n_num ? k->min : NAN;
+	out->max_all = k->n_num ? k->max : NAN;
 }
 
 static char *vector_elem(const json_t *e, size_t i, locale_t loc, series_set_t *set)
@@ -425,6 +437,8 @@ static char *parse_warnings(const json_t *root, const char *key, prom_result_t *
 
 /* Bodies up to this are decoded whole: exact messages, and cheap. */
 #define WHOLE_MAX (1u << 20)
+/* One element of data.result: 11,000 points of a series are about 300 KB. */
+#define ELEMENT_MAX (4u << 20)
 
 typedef struct {
 	const char *p, *e;
@@ -556,6 +570,15 @@ static void on_top_member(span_t k, span_t v, void *ud)
 		sk->infos = v;
 }
 
+static void on_error_member(span_t k, span_t v, void *ud)
+{
+	span_t *es = ud; /* [0] errorType, [1] error */
+	if (key_is(k, "errorType"))
+		es[0] = v;
+	else if (key_is(k, "error"))
+		es[1] = v;
+}
+
 /* Decode each element of the array at `arr` on its own. */
 static char *skim_series(span_t arr, int vec, locale_t loc, keep_t *k, series_set_t *set)
 {
@@ -570,6 +593,10 @@ static char *skim_series(span_t arr, int vec, locale_t loc, keep_t *k, series_se
 		span_t v = { p, skip_value(p, e) };
 		if (!v.e)
 			return xasprintf("invalid JSON in data.result[%zu]", i);
+		if ((size_t)(v.e - v.p) > ELEMENT_MAX)
+			return xasprintf("data.result[%zu]: one series of %.0f MB, more than the %u MB "
+					 "one series may hold here", i, (double)(v.e - v.p) / 1048576.0,
+					 ELEMENT_MAX >> 20);
 		json_t *el = span_load(v);
 		if (!el)
 			return xasprintf("invalid JSON in data.result[%zu]", i);
@@ -601,44 +628,94 @@ static char *skim_list(span_t v, const char *key, prom_result_t *out)
 	return m;
 }
 
-/* 1: skimmed (result or *msg set); 0: not a success envelope, decode it whole. */
-static int skim(const char *body, size_t len, locale_t loc, keep_t *k, prom_result_t *out,
-		char **msg, int *not_api)
+/* A member's string value (NULL when absent or not a string), sanitized. */
+static char *span_string(span_t v)
+{
+	if (!v.p)
+		return NULL;
+	json_t *j = span_load(v);
+	char *s = json_is_string(j) ? clean_text(json_string_value(j)) : NULL;
+	json_decref(j);
+	return s;
+}
+
+/* A big body, skimmed: never one jansson tree of the whole, whatever it holds.
+ * Sets the result or *msg (and *not_api when it is not Prometheus's envelope). */
+static void skim(const char *body, size_t len, long http_status, locale_t loc, keep_t *k,
+		 prom_result_t *out, char **msg, int *not_api)
 {
 	skim_t sk = { 0 };
 	const char *e = body + len;
 	const char *p = walk_object(body, e, on_top_member, &sk);
+	*not_api = 1;
 	if (!p || skip_ws(p, e) != e) {
-		char *ex = body_excerpt(body, len);
-		*msg = xasprintf("invalid JSON (body: %s)", ex);
-		free(ex);
-		*not_api = 1;
-		return 1;
+		if (status_is_failure(http_status)) {
+			*msg = http_excerpt_msg(http_status, body, len);
+		} else {
+			char *ex = body_excerpt(body, len);
+			*msg = xasprintf("invalid JSON (body: %s)", ex);
+			free(ex);
+		}
+		return;
 	}
-	json_t *st = sk.status.p ? span_load(sk.status) : NULL;
-	int success = json_is_string(st) && strcmp(json_string_value(st), "success") == 0;
-	json_decref(st);
-	if (!success)
-		return 0;
+	char *st = span_string(sk.status);
+	if (!st) {
+		*msg = status_is_failure(http_status)
+			       ? http_excerpt_msg(http_status, body, len)
+			       : xstrdup("unexpected response: not a Prometheus API envelope "
+					 "(no \"status\")");
+		return;
+	}
+	if (strcmp(st, "success") != 0) {
+		if (strcmp(st, "error") == 0) {
+			*not_api = 0;
+			span_t es[2] = { { 0 }, { 0 } }; /* errorType, error */
+			walk_object(body, e, on_error_member, es);
+			char *type = span_string(es[0]);
+			char *text = span_string(es[1]);
+			if (type && text)
+				*msg = xasprintf("%s: %s", type, text);
+			else if (type || text)
+				*msg = xstrdup(text ? text : type);
+			else if (http_status)
+				*msg = xasprintf("HTTP %ld: error without a message", http_status);
+			else
+				*msg = xstrdup("error without a message");
+			free(type);
+			free(text);
+		} else {
+			char *s = body_excerpt(st, strlen(st));
+			*msg = xasprintf("unexpected status \"%s\"", s);
+			free(s);
+		}
+		free(st);
+		return;
+	}
+	free(st);
+	*not_api = 0;
 	if (!sk.data.p || !walk_object(sk.data.p, sk.data.e, on_data_member, &sk)) {
 		*msg = xstrdup("\"data\" is missing or not an object");
-		return 1;
+		return;
 	}
-	json_t *rt = sk.type.p ? span_load(sk.type) : NULL;
-	const char *type = json_is_string(rt) ? json_string_value(rt) : NULL;
+	char *type = span_string(sk.type);
 	if (type && (strcmp(type, "vector") == 0 || strcmp(type, "matrix") == 0)) {
 		out->type = type[0] == 'v' ? PROM_VECTOR : PROM_MATRIX;
 		int null = !sk.result.p || (sk.result.e - sk.result.p == 4 && !memcmp(sk.result.p, "null", 4));
 		*msg = null ? NULL : skim_series(sk.result, out->type == PROM_VECTOR, loc, k, &out->set);
-		json_decref(rt);
-		if (!*msg)
-			*msg = skim_list(sk.warnings, "warnings", out);
-		if (!*msg)
-			*msg = skim_list(sk.infos, "infos", out);
-		return 1;
+	} else if ((size_t)(sk.data.e - sk.data.p) > ELEMENT_MAX) {
+		*msg = xasprintf("a %s result of %.0f MB: too large to read", type ? type : "data",
+				 (double)(sk.data.e - sk.data.p) / 1048576.0);
+	} else {
+		/* scalar, string, or wrong: the data member alone is small */
+		json_t *data = span_load(sk.data);
+		*msg = data ? parse_data(data, loc, k, out) : xstrdup("invalid JSON in \"data\"");
+		json_decref(data);
 	}
-	json_decref(rt);
-	return 0; /* scalar, string, or wrong: small, or a message from the whole decode */
+	free(type);
+	if (!*msg)
+		*msg = skim_list(sk.warnings, "warnings", out);
+	if (!*msg)
+		*msg = skim_list(sk.infos, "infos", out);
 }
 
 static void set_err(char **err, char *msg)
@@ -655,15 +732,17 @@ int prom_parse_query_opts(const char *body, size_t len, long http_status,
 	char *msg = NULL;
 	json_t *root;
 	locale_t loc;
-	keep_t k = { o, 0, 0 };
+	keep_t k;
+	memset(&k, 0, sizeof k);
+	k.o = o;
 
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
 	loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	int not_api = 0;
-	if (body && (len > WHOLE_MAX || (o && o->skim)) && !status_is_failure(http_status) &&
-	    skim(body, len, loc, &k, out, &msg, &not_api)) {
+	if (body && (len > WHOLE_MAX || (o && o->skim))) {
+		skim(body, len, http_status, loc, &k, out, &msg, &not_api);
 		if (loc)
 			freelocale(loc);
 		if (msg) {

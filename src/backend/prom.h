@@ -15,6 +15,10 @@ typedef struct {
 	size_t n_warnings;
 	size_t n_series_total; /* series in the answer; set.n is fewer when a cap cut it */
 	double sum_all;        /* sum of the finite last values of all those series */
+	/* over the last values of all those series but NaN (Inf counts), so a
+	 * reduction of a capped answer is the one of the whole: */
+	size_t n_num;
+	double sum_num, min_all, max_all; /* NaN when n_num is 0 */
 	int not_api;           /* on failure: the body is not a Prometheus API answer at all
 	                          (not JSON, no "status"), as opposed to an error it sent */
 } prom_result_t;
@@ -41,10 +45,11 @@ typedef struct {
  */
 int prom_parse_query(const char *body, size_t len, long http_status, prom_result_t *out,
 		     char **err);
-/* The same with a series cap. Bodies over 1 MB are decoded one element of
- * data.result at a time, so memory is bounded by the body and the cap, not by
- * jansson's tree of the whole answer. With a cap, the kept series are ordered
- * worst first. */
+/* The same with a series cap. Bodies over 1 MB are never decoded as one
+ * jansson tree: the envelope is walked and data.result decoded one element at
+ * a time (an element over 4 MB is refused), so memory is bounded by the body
+ * and the cap, whatever the body holds. With a cap, the kept series are
+ * ordered worst first. */
 int prom_parse_query_opts(const char *body, size_t len, long http_status,
 			  const prom_parse_opts_t *o, prom_result_t *out, char **err);
 void prom_result_free(prom_result_t *r);

@@ -61,6 +61,7 @@ typedef struct {
 	double *judged;  /* what the thresholds see: raw, or the share for bars */
 	size_t *order;   /* order[k]: the series of row k */
 	int namew;       /* widest name */
+	size_t cut;      /* series of the answer the series cap left out (not in n) */
 } rows_t;
 
 static void rows_build(const panel_rt_t *p, const series_set_t *set, rows_t *r)
@@ -68,6 +69,8 @@ static void rows_build(const panel_rt_t *p, const series_set_t *set, rows_t *r)
 	const panel_def_t *def = p->def;
 	memset(r, 0, sizeof *r);
 	r->n = set->n;
+	size_t total = set == &p->now ? p->n_total : p->range_n_total;
+	r->cut = total > set->n ? total - set->n : 0;
 	r->names = legend_names(set, def->legend, def->title);
 	r->raw = xcalloc(r->n ? r->n : 1, sizeof *r->raw);
 	r->judged = xcalloc(r->n ? r->n : 1, sizeof *r->judged);
@@ -107,6 +110,14 @@ static size_t rows_shown(size_t n, int room)
 	if (n <= (size_t)room)
 		return n;
 	return (size_t)room - 1;
+}
+
+/* The same for a panel's rows, counting the series the cap left out: with
+ * any left out, a line stays free to say so. */
+static size_t rows_fit(const rows_t *r, int room)
+{
+	size_t s = rows_shown(r->n + r->cut, room);
+	return s < r->n ? s : r->n;
 }
 
 static void put_more(int y, int x, int w, size_t hidden)
@@ -429,7 +440,7 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 	int nw = rows.namew;
 	if (nw > in.w * 2 / 5)
 		nw = in.w * 2 / 5;
-	size_t shown = rows_shown(rows.n, in.y + in.h - (in.h >= 6) - row);
+	size_t shown = rows_fit(&rows, in.y + in.h - (in.h >= 6) - row);
 	for (size_t k = 0; k < shown; k++, row++) {
 		size_t i = rows.order[k];
 		double sv = rows.raw[i];
@@ -446,8 +457,8 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 		}
 		ui_put(row, in.x + in.w - vw, vw, vb, ui_attr(state_el(st)));
 	}
-	if (shown < rows.n && row < in.y + in.h - (in.h >= 6))
-		put_more(row, in.x, in.w, rows.n - shown);
+	if (shown < rows.n + rows.cut && row < in.y + in.h - (in.h >= 6))
+		put_more(row, in.x, in.w, rows.n + rows.cut - shown);
 	rows_free(&rows);
 	if (in.h >= 6)
 		draw_status_line(p, in.y + in.h - 1, in.x, in.w);
@@ -480,7 +491,7 @@ static void draw_bars(const panel_rt_t *p, rect_t in)
 	if (namew > in.w * 2 / 5)
 		namew = in.w * 2 / 5;
 	int total_line = in.h >= (int)n + 2;
-	size_t shown = rows_shown(n, in.h - (total_line ? 1 : 0));
+	size_t shown = rows_fit(&rows, in.h - (total_line ? 1 : 0));
 	for (size_t k = 0; k < shown; k++) {
 		size_t i = rows.order[k];
 		double sh = rows.judged[i];
@@ -501,8 +512,8 @@ static void draw_bars(const panel_rt_t *p, rect_t in)
 		ui_put(y, in.x + in.w - utf8_width(pb), utf8_width(pb), pb,
 		       ui_attr(state_el(st)) | (st >= PSTATE_WARN ? A_BOLD : 0));
 	}
-	if (shown < n)
-		put_more(in.y + (int)shown, in.x, in.w, n - shown);
+	if (shown < n + rows.cut)
+		put_more(in.y + (int)shown, in.x, in.w, n + rows.cut - shown);
 	rows_free(&rows);
 	if (total_line) {
 		char tb[64], lb[32] = "";
@@ -556,8 +567,8 @@ static void draw_graph(const dash_t *d, const panel_rt_t *p, rect_t in)
 			size_t i = rows.order[k];
 			int left = in.x + in.w - x;
 			char more[32] = "";
-			if (k + 1 < rows.n)
-				snprintf(more, sizeof more, " +%zu", rows.n - k - 1);
+			if (k + 1 < rows.n + rows.cut)
+				snprintf(more, sizeof more, " +%zu", rows.n + rows.cut - k - 1);
 			int mw = (int)strlen(more);
 			int nw = utf8_width(rows.names[i]);
 			if (nw > 12)
@@ -566,7 +577,7 @@ static void draw_graph(const dash_t *d, const panel_rt_t *p, rect_t in)
 				nw = left - 3 - mw; /* shortened, by what the names share */
 			if (nw < 4) {
 				if (k && left >= mw + 1)
-					ui_printf(in.y, x, left, ui_attr(EL_DIM), " +%zu", rows.n - k);
+					ui_printf(in.y, x, left, ui_attr(EL_DIM), " +%zu", rows.n + rows.cut - k);
 				break;
 			}
 			x += ui_put(in.y, x, 2, "  ", ui_attr(EL_DEFAULT));
@@ -669,7 +680,7 @@ void panelview_draw_zoom(const dash_t *d, const panel_rt_t *p, rect_t r)
 		unit_format(&p->def->unit, rows.raw[i], vb, sizeof vb);
 		vw = utf8_width(vb) > vw ? utf8_width(vb) : vw;
 	}
-	size_t shown = rows_shown(n, table_h);
+	size_t shown = rows_fit(&rows, table_h);
 	for (size_t k = 0; k < shown; k++, y++) {
 		size_t i = rows.order[k];
 		char vb[64];
@@ -688,7 +699,7 @@ void panelview_draw_zoom(const dash_t *d, const panel_rt_t *p, rect_t r)
 		}
 		put_name(y, cx, in.x + in.w - cx, rows.names[i], rows.names, rows.n, ui_attr(EL_DEFAULT));
 	}
-	if (shown < n && table_h > 0)
-		put_more(y, in.x, in.w, n - shown);
+	if (shown < n + rows.cut && table_h > 0)
+		put_more(y, in.x, in.w, n + rows.cut - shown);
 	rows_free(&rows);
 }

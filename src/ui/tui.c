@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ui/tui.h"
 #include "core/log.h"
+#include "core/units.h"
 #include "core/text.h"
 #include "ui/ui.h"
 #include <signal.h>
@@ -56,20 +57,6 @@ static const struct {
 const char *ui_glyph(glyph_t g)
 {
 	return g_scr && g_scr->ascii ? glyphs[g].ascii : glyphs[g].utf8;
-}
-
-void ui_fmt_age(double ago, char *buf, size_t n)
-{
-	if (!(ago > 0))
-		ago = 0;
-	if (ago < 120)
-		snprintf(buf, n, "%.0fs", ago);
-	else if (ago < 7200)
-		snprintf(buf, n, "%.0fm", ago / 60);
-	else if (ago < 172800)
-		snprintf(buf, n, "%.0fh", ago / 3600);
-	else
-		snprintf(buf, n, "%.0fd", ago / 86400);
 }
 
 void ui_fmt_ago(double t, char *buf, size_t n)
@@ -203,7 +190,7 @@ static void draw_header(ui_t *ui)
 		/* Alertmanager stopped answering: the last count stays, with its age */
 		if (ui->al.error && ui->al.last_ok > 0) {
 			char age[16];
-			ui_fmt_age(now_unix() - ui->al.last_ok, age, sizeof age);
+			age_format(now_unix() - ui->al.last_ok, age, sizeof age);
 			x += ui_printf(0, x, COLS - x, h, " %s %s old", ui_glyph(GL_DOT), age);
 		}
 		x += ui_put(0, x, COLS - x, " ", h);

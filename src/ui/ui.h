@@ -62,8 +62,6 @@ const char *ui_glyph(glyph_t g);
 
 /* "12s ago", "3m ago", "never". */
 void ui_fmt_ago(double t, char *buf, size_t n);
-/* An age in seconds, short: "12s", "3m", "2h", "4d". */
-void ui_fmt_age(double seconds, char *buf, size_t n);
 
 /* The views, each exported by its file under src/ui/views/. */
 extern const view_ops_t dashboard_view_ops;

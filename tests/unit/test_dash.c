@@ -12,6 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "app/dash.h"
 #include "core/log.h"
@@ -689,6 +693,70 @@ static void test_parallel_limit(void **state)
 		assert_state(e, i, PSTATE_OK);
 }
 
+/* A min panel without thresholds keeps the lowest series under a cap, and its
+ * value is the minimum of all of them; a mean is over all the numbers. */
+static void test_capped_reductions(void **state)
+{
+	env_t *e = *state;
+	char *body = many(2000);
+	add_route(e, "qmin", 200, body);
+	add_route(e, "qavg", 200, body);
+	free(body);
+	dash_t *d = start(e, "title: T\npanels:\n"
+			     "  - {title: lo, type: stat, query: qmin, reduce: min, legend: pod}\n"
+			     "  - {title: mean, type: stat, query: qavg, reduce: avg}\n", 0, 0);
+	d->max_series = 10;
+	refresh(e, now_unix(), 0);
+	assert_true(panel(e, 0)->value == 0);
+	assert_true(series_last(&panel(e, 0)->now.v[0]) == 0); /* the lowest kept */
+	assert_string_equal(panel(e, 0)->value_from, "p000000");
+	assert_true(panel(e, 1)->value == 499.5);
+}
+
+/* A range answer too large waits; the instant query of the same panel does not. */
+static void test_range_hold_apart(void **state)
+{
+	env_t *e = *state;
+	route_t *r = add_vec(e, "q", "1");
+	char *big = many(20000);
+	standin_answer(r->range, 200, "application/json", big);
+	free(big);
+	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: graph, query: q}\n", 0, 0);
+	d->max_answer = 64 << 10;
+	double t = now_unix();
+	refresh(e, t, 1);
+	assert_non_null(panel(e, 0)->range_error);
+	assert_null(panel(e, 0)->error);
+	refresh(e, t + 5, 1);
+	assert_int_equal(r->now->asked, 2);  /* the instant query goes on */
+	assert_int_equal(r->range->asked, 1); /* the range waits */
+	assert_false(panel(e, 0)->stale);
+	refresh(e, t + 31, 1);
+	assert_int_equal(r->range->asked, 2);
+	/* a clock stepped back does not hold a panel for longer than a minute */
+	refresh(e, t - 3600, 1);
+	assert_int_equal(r->now->asked, 4);
+}
+
+/* Parsing an answer on the loop's thread leaves that thread's priority alone
+ * (only work-queue threads lower theirs). */
+static void test_loop_priority_kept(void **state)
+{
+	env_t *e = *state;
+	add_vec(e, "q", "1");
+	start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 0, 0);
+	id_t tid = (id_t)syscall(SYS_gettid);
+	errno = 0;
+	int before = getpriority(PRIO_PROCESS, tid);
+	/* as root, a start above 0 shows a "restore to 0" too */
+	if (before == 0 && setpriority(PRIO_PROCESS, tid, 3) == 0)
+		before = 3;
+	refresh(e, now_unix(), 0);
+	assert_int_equal(panel(e, 0)->state, PSTATE_OK);
+	assert_int_equal(getpriority(PRIO_PROCESS, tid), before);
+	setpriority(PRIO_PROCESS, tid, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -700,6 +768,9 @@ int main(void)
 		T(test_capped_bars_total),
 		T(test_not_prometheus),
 		T(test_parallel_limit),
+		T(test_capped_reductions),
+		T(test_range_hold_apart),
+		T(test_loop_priority_kept),
 		T(test_dead_port),
 		T(test_slow),
 		T(test_range_failure),

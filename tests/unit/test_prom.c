@@ -954,6 +954,88 @@ static void test_series_cap(void **state)
 	sb_free(&b);
 }
 
+/* Big bodies are never decoded as one jansson tree, whatever they hold: an
+ * error envelope, a proxy's page, one enormous series. */
+static void test_big_not_success(void **state)
+{
+	(void)state;
+	strbuf_t b;
+	prom_result_t r;
+	char *err = NULL;
+	sb_init(&b);
+	sb_puts(&b, "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"too many samples\",\"data\":[");
+	for (int i = 0; i < 200000; i++)
+		sb_printf(&b, "%s%d", i ? "," : "", i);
+	sb_puts(&b, "]}");
+	assert_true(b.len > (1u << 20));
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 422, NULL, &r, &err), -1);
+	assert_string_equal(err, "execution: too many samples");
+	assert_int_equal(r.not_api, 0);
+	free(err);
+
+	sb_free(&b);
+	sb_puts(&b, "<html><head><title>502 Bad Gateway</title></head><body>");
+	for (int i = 0; i < 100000; i++)
+		sb_puts(&b, "<p>padding</p>");
+	sb_puts(&b, "</body></html>");
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 502, NULL, &r, &err), -1);
+	assert_true(strncmp(err, "HTTP 502: <html><head><title>502 Bad Gateway</title>", 52) == 0);
+	assert_true(strlen(err) <= 10 + 200); /* the page's start, not the page */
+	assert_int_equal(r.not_api, 1);
+	free(err);
+
+	/* one series of 5 MB: refused, not decoded */
+	sb_free(&b);
+	sb_puts(&b, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+		    "{\"metric\":{},\"values\":[");
+	for (int i = 0; i < 300000; i++)
+		sb_printf(&b, "%s[%d,\"1\"]", i ? "," : "", 1700000000 + i);
+	sb_puts(&b, "]}]}}");
+	assert_true(b.len > (4u << 20));
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 200, NULL, &r, &err), -1);
+	assert_non_null(strstr(err, "data.result[0]: one series of 5 MB"));
+	free(err);
+
+	/* a big scalar answer (warnings padding it) still reads */
+	sb_free(&b);
+	sb_puts(&b, "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"2.5\"]},\"warnings\":[\"");
+	for (int i = 0; i < 200000; i++)
+		sb_puts(&b, "warn ");
+	sb_puts(&b, "\"]}");
+	assert_int_equal(prom_parse_query_opts(b.s, b.len, 200, NULL, &r, &err), 0);
+	assert_int_equal(r.type, PROM_SCALAR);
+	assert_near(series_last(&r.set.v[0]), 2.5, 0);
+	assert_int_equal(r.n_warnings, 1);
+	prom_result_free(&r);
+	sb_free(&b);
+}
+
+/* A capped answer still knows the sum, min, max and count of all its series,
+ * NaN left out and Inf counted as a reduction does. */
+static void test_cap_keeps_aggregates(void **state)
+{
+	(void)state;
+	prom_parse_opts_t o = { 0 };
+	o.max_series = 2;
+	prom_result_t r;
+	char *err = NULL;
+	const char *body = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+			   "{\"metric\":{\"a\":\"1\"},\"value\":[1,\"1\"]},"
+			   "{\"metric\":{\"a\":\"2\"},\"value\":[1,\"NaN\"]},"
+			   "{\"metric\":{\"a\":\"3\"},\"value\":[1,\"-4\"]},"
+			   "{\"metric\":{\"a\":\"4\"},\"value\":[1,\"9\"]},"
+			   "{\"metric\":{\"a\":\"5\"},\"value\":[1,\"2\"]}]}}";
+	assert_int_equal(prom_parse_query_opts(body, strlen(body), 200, &o, &r, &err), 0);
+	assert_int_equal(r.set.n, 2);
+	assert_int_equal(r.n_series_total, 5);
+	assert_int_equal(r.n_num, 4);
+	assert_near(r.sum_num, 8, 0);
+	assert_near(r.sum_all, 8, 0);
+	assert_near(r.min_all, -4, 0);
+	assert_near(r.max_all, 9, 0);
+	prom_result_free(&r);
+}
+
 /* Under a locale with a decimal comma, numbers still read and print with '.'. */
 static void test_locale_independent(void **state)
 {
@@ -1010,6 +1092,8 @@ int main(void)
 		cmocka_unit_test(test_locale_independent),
 		cmocka_unit_test(test_skim_agrees),
 		cmocka_unit_test(test_series_cap),
+		cmocka_unit_test(test_big_not_success),
+		cmocka_unit_test(test_cap_keeps_aggregates),
 	};
 	return cmocka_run_group_tests_name("prom", tests, NULL, NULL);
 }

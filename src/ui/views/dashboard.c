@@ -164,8 +164,16 @@ static void details_fill(textbox_t *tb, void *vctx)
 	const panel_rt_t *p = &d->p[c->panel];
 	char ago[24];
 	ui_fmt_ago(p->last_ok, ago, sizeof ago);
-	textbox_kv(tb, "state", pstate_name(p->state));
+	/* the words of the panel's border, whole: "CRIT · stale 40s", "NO DATA" */
+	char *st = panel_state_text(p->state, p->stale, now_unix() - p->last_ok, g_scr->ascii, 80);
+	textbox_kv(tb, "state", st ? st : "OK");
+	free(st);
 	textbox_kv(tb, "last good answer", ago);
+	if (p->have_data && p->n_total > p->now.n) {
+		char *n = xasprintf("showing the %zu worst of %zu (limits: series)", p->now.n, p->n_total);
+		textbox_kv(tb, "series", n);
+		free(n);
+	}
 	textbox_kv(tb, "query", p->def->query);
 	if (p->error)
 		textbox_text(tb, EL_ERROR, p->error);
