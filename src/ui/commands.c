@@ -6,6 +6,7 @@
 #include "ui/ui.h"
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,7 +293,11 @@ void ui_history_save(ui_t *ui)
 	if (!path)
 		return;
 	char *tmp = xasprintf("%s.%ld", path, (long)getpid());
-	FILE *f = make_parents(path) == 0 ? fopen(tmp, "w") : NULL;
+	/* 0600: what was typed (contexts, filters) is the user's alone */
+	int fd = make_parents(path) == 0 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
 	int ok = f != NULL;
 	for (size_t i = 0; f && i < ui->cmd_hist.n; i++)
 		ok &= fprintf(f, "%s\n", ui->cmd_hist.v[i]) >= 0;
