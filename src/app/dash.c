@@ -420,6 +420,12 @@ static void job_done(uv_work_t *w, int status)
 				backend_down(d->bk, &d->bk->prom, j->elapsed_ms, why);
 				free(why);
 			}
+		} else if (j->rc != 0 && j->status >= 500) {
+			/* Prometheus's own error envelope with a 5xx ("TSDB not ready"):
+			 * it speaks, and says it cannot answer: not a healthy dot */
+			char *why = xasprintf("HTTP %ld: %s", j->status, j->err ? j->err : "error");
+			backend_down(d->bk, &d->bk->prom, j->elapsed_ms, why);
+			free(why);
 		} else {
 			backend_good(d->bk, &d->bk->prom, j->elapsed_ms);
 		}
@@ -504,11 +510,21 @@ static char *answer_failure(dash_t *d, panel_rt_t *p, const http_response_t *r, 
 	return fail;
 }
 
+/* No answer at all: the queries of this refresh still waiting are not sent. */
+static void note_no_answer(dash_t *d, const http_response_t *r)
+{
+	if (r->ok || r->too_large)
+		return;
+	set_str(&d->round_error, r->error ? r->error : "no answer");
+	d->round_error_at = d->ask_time;
+}
+
 static void on_now(const http_response_t *r, void *ud)
 {
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
 	p->req_now = NULL; /* the handle dies when this callback returns */
+	note_no_answer(d, r);
 	char *fail = answer_failure(d, p, r, 0);
 	if (!fail) {
 		parse_answer(d, p, 0, r); /* its end dispatches and repaints */
@@ -526,6 +542,7 @@ static void on_range(const http_response_t *r, void *ud)
 	panel_rt_t *p = ud;
 	dash_t *d = p->owner;
 	p->req_range = NULL; /* the handle dies when this callback returns */
+	note_no_answer(d, r);
 	char *fail = answer_failure(d, p, r, 1);
 	if (!fail) {
 		parse_answer(d, p, 1, r);
@@ -610,6 +627,26 @@ static void dispatch(dash_t *d)
 	size_t max = d->max_parallel ? d->max_parallel : DASH_MAX_PARALLEL_DEFAULT;
 	size_t n = busy(d);
 	double now = d->ask_time;
+	if (d->round_error && d->round_error_at == now) {
+		/* Prometheus did not answer a query of this refresh: the others are
+		 * not sent to wait for the same timeout in turn */
+		char *why = xasprintf("prometheus: %s (not asked: a query before it got no answer)",
+				      d->round_error);
+		for (size_t i = 0; i < d->n; i++) {
+			panel_rt_t *p = &d->p[i];
+			if (p->want_now) {
+				p->want_now = 0;
+				set_str(&p->error, why);
+				panel_state(d, p, now_unix());
+			}
+			if (p->want_range) {
+				p->want_range = 0;
+				set_str(&p->range_error, why);
+			}
+		}
+		free(why);
+		return;
+	}
 	for (size_t i = 0; i < d->n && n < max; i++) {
 		panel_rt_t *p = &d->p[i];
 		if (p->want_now && !p->req_now && !p->job_now) {
@@ -697,5 +734,6 @@ void dash_free(dash_t *d)
 		panel_clear(&d->p[i]);
 	free(d->p);
 	conf_context_free(&d->ctx);
+	free(d->round_error);
 	memset(d, 0, sizeof *d);
 }

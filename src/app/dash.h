@@ -64,6 +64,10 @@ typedef struct dash {
 	double ask_time;      /* the time of the last dash_refresh: queries waiting for a
 	                         slot are asked for it */
 	size_t jobs_queued;   /* answers parsed on the work queue so far */
+	char *round_error;    /* a query of the refresh at ask_time got no answer at all
+	                         (timed out, refused): the ones still waiting are not
+	                         asked, so a hung server costs one timeout, not one a wave */
+	double round_error_at; /* the ask_time it is for */
 	size_t max_parallel;  /* queries in flight or parsing at once (0 = 4): with the
 	                         caps this bounds memory, whatever the server sends */
 	void (*on_change)(struct dash *d, void *ud);

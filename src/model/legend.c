@@ -195,8 +195,12 @@ char *legend_shorten(const char *name, const char *const *all, size_t n, int wid
 			sb_puts(&b, ell);
 		return sb_steal(&b);
 	}
-	/* c. what differs is itself too long: its start */
-	sb_add(&b, d, take_cols(d, dl, width - 1));
+	/* c. what differs is itself too long: its start, and an ellipsis where the
+	 * shared start was left out ("…249:9100…", never "249:9100" as if whole) */
+	int lead = pre > 0 && width >= 3;
+	if (lead)
+		sb_puts(&b, ell);
+	sb_add(&b, d, take_cols(d, dl, width - 1 - lead));
 	sb_puts(&b, ell);
 	return sb_steal(&b);
 }

@@ -462,6 +462,8 @@ static void draw_gauge(const panel_rt_t *p, rect_t in)
 	rows_free(&rows);
 	if (in.h >= 6)
 		draw_status_line(p, in.y + in.h - 1, in.x, in.w);
+	else if (!p->now.n && in.h >= 3)
+		draw_status_line(p, y + 2, in.x, in.w); /* no rows: say why instead */
 }
 
 static void draw_bars(const panel_rt_t *p, rect_t in)
@@ -470,9 +472,9 @@ static void draw_bars(const panel_rt_t *p, rect_t in)
 	size_t n = p->now.n;
 	if (!n) {
 		char *v = panelview_value_text(p);
-		ui_put(in.y + in.h / 2, in.x + 1, in.w - 1, v, ui_attr(state_el(p->state)));
+		ui_put(in.h >= 3 ? in.y + in.h / 2 : in.y, in.x + 1, in.w - 1, v, ui_attr(state_el(p->state)));
 		free(v);
-		if (in.h >= 3)
+		if (in.h >= 2)
 			draw_status_line(p, in.y + in.h - 1, in.x, in.w);
 		return;
 	}

@@ -24,7 +24,7 @@ static const keybind_t global_keys[] = {
 	{ 27, "Esc", REQ_BACK, "back: close help, a box, a form or the zoom" },
 	{ '\t', "Tab", REQ_NEXT_VIEW, "next view" },
 	{ KEY_BTAB, "S-Tab", REQ_PREV_VIEW, "previous view" },
-	{ '1', "1-5", REQ_VIEW1, "show view N (see the view bar)" },
+	{ '1', "1-4", REQ_VIEW1, "show view N (see the view bar)" },
 	{ '2', NULL, REQ_VIEW2, NULL },
 	{ '3', NULL, REQ_VIEW3, NULL },
 	{ '4', NULL, REQ_VIEW4, NULL },

@@ -338,11 +338,13 @@ static void test_error_then_stale(void **state)
 	free(tsdb);
 	dash_t *d = start(e, "title: T\npanels:\n  - {title: p, type: stat, query: q}\n", 0, 0);
 
-	/* an error envelope: the query failed, the server answered */
+	/* an error envelope with a 5xx: Prometheus says it cannot answer; the
+	 * panel shows what it said, the header's dot is down with the reason */
 	refresh(e, now_unix(), 0);
 	assert_state(e, 0, PSTATE_ERROR);
 	assert_non_null(strstr(panel(e, 0)->error, "TSDB not ready"));
-	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_non_null(strstr(d->bk->prom.error, "HTTP 500: "));
 
 	standin_answer(r->now, 200, "application/json",
 		   "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
@@ -643,7 +645,8 @@ static void test_not_prometheus(void **state)
 	standin_answer(r->now, 503, "application/json",
 		       "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"TSDB not ready\"}");
 	refresh(e, now_unix(), 0);
-	assert_int_equal(d->bk->prom.health, BK_OK);
+	assert_int_equal(d->bk->prom.health, BK_DOWN);
+	assert_string_equal(d->bk->prom.error, "HTTP 503: unavailable: TSDB not ready");
 	assert_string_equal(panel(e, 0)->error, "unavailable: TSDB not ready");
 
 	standin_answer(r->now, 200, "application/json",
@@ -680,15 +683,22 @@ static void test_parallel_limit(void **state)
 	/* a refresh while they hang asks nothing twice */
 	dash_refresh(d, now_unix(), 0);
 	assert_int_equal(dash_pending(d), 9);
+	/* the three under way time out; the six waiting are not sent to wait for
+	 * the same timeout in turn, and say why */
+	run_until(e, NULL, 0);
+	size_t asked = 0;
+	for (size_t i = 0; i < 9; i++) {
+		asked += (size_t)e->routes[i].now->asked;
+		assert_int_equal(panel(e, i)->state, PSTATE_ERROR);
+		if (!e->routes[i].now->asked)
+			assert_non_null(strstr(panel(e, i)->error, "timed out after 500 ms (not asked: a query before it got no answer)"));
+	}
+	assert_int_equal(asked, 3);
 	for (size_t i = 0; i < 9; i++)
 		standin_answer(e->routes[i].now, 200, "application/json",
 			       "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"3\"]}}");
-	/* the three under way end (answered or timed out); the six waiting are
-	 * asked in turn and answered; one more refresh for any that timed out */
-	run_until(e, NULL, 0);
-	for (size_t i = 0; i < 9; i++)
-		assert_int_equal(e->routes[i].now->asked, 1);
-	refresh(e, now_unix(), 0);
+	/* the next refresh asks them all again, three at a time, and they answer */
+	refresh(e, now_unix() + 1, 0);
 	for (size_t i = 0; i < 9; i++)
 		assert_state(e, i, PSTATE_OK);
 }

@@ -119,6 +119,10 @@ static void test_shorten(void **state)
 	expect_short(hosts[1], hosts, 2, 8, "icn-b…");
 	expect_short(hosts[1], hosts, 2, 4, "i…b…");
 	expect_short(hosts[1], hosts, 2, 3, "…b…");
+	/* what differs is too long too: the shared start left out says so */
+	static const char *const inst[] = { "10.0.159.249:9100, node=director-000159",
+					    "10.0.0.199:9100, node=director-000001" };
+	expect_short(inst[0], inst, 2, 12, "…159.249:91…");
 	/* nothing shared: the start, ended by "…" */
 	static const char *const odd[] = { "alpha-long-name", "beta" };
 	expect_short(odd[0], odd, 2, 8, "alpha-l…");

@@ -74,19 +74,26 @@ static void draw_grid(view_t *v, rect_t area)
 		dv->scroll = f.y + f.h - area.y - area.h;
 	if (dv->scroll < 0 || gi.content_h <= area.h)
 		dv->scroll = 0;
-	int hidden = 0;
+	int above = 0, below = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		rect_t ri = r[i];
 		ri.y -= dv->scroll;
 		if (ri.y < area.y || ri.y + ri.h > area.y + area.h) {
-			hidden++;
+			*(ri.y < area.y ? &above : &below) += 1;
 			continue;
 		}
 		panelview_draw(d, &d->p[i], ri, i == dv->focus);
 	}
-	if (hidden)
-		ui_printf(area.y + area.h - 1, COLS - 24, 23, ui_attr(EL_DIM) | A_REVERSE,
-			  " %d more: arrows scroll ", hidden);
+	/* on the left of the bottom border: the right end holds the panel's state */
+	if (above || below) {
+		char hint[64];
+		if (above && below)
+			snprintf(hint, sizeof hint, " %d above, %d below: j/k ", above, below);
+		else
+			snprintf(hint, sizeof hint, " %d %s: %s ", above + below, above ? "above" : "below",
+				 above ? "k" : "j");
+		ui_put_cut(area.y + area.h - 1, area.x + 2, area.w / 2 - 2, hint, ui_attr(EL_DIM) | A_REVERSE);
+	}
 	free(r);
 }
 

@@ -104,7 +104,7 @@ static void targets_view_draw(view_t *v, rect_t area)
 	targets_t *tg = tg_of(v);
 	int y = area.y;
 	if (tg->error)
-		ui_printf(y++, 1, COLS - 2, ui_attr(EL_ERROR), "! %s%s", tg->error,
+		ui_printf_cut(y++, 1, COLS - 2, ui_attr(EL_ERROR), "! %s%s", tg->error,
 			  tg->have ? " (showing the last good list)" : "");
 	if (!tg->have) {
 		if (!tg->error)
@@ -190,7 +190,7 @@ static void targets_view_draw(view_t *v, rect_t area)
 	size_t down = targetlist_down(t);
 	char *shown = tv->filter ? xasprintf("; showing %zu of %zu (filter: %s)", tv->n_rows, t->n, tv->filter)
 				 : xstrdup("");
-	ui_printf(area.y + area.h - 1, 1, COLS - 2, ui_attr(down ? EL_VALUE_CRIT : EL_DIM),
+	ui_printf_cut(area.y + area.h - 1, 1, COLS - 2, ui_attr(down ? EL_VALUE_CRIT : EL_DIM),
 		  "%zu target%s, %zu down%s; %zu dropped; updated %s", t->n, t->n == 1 ? "" : "s",
 		  down, shown, t->n_dropped, ago);
 	free(shown);
