@@ -64,6 +64,24 @@ static char *http_excerpt_msg(long http_status, const char *body, size_t len)
 	return m;
 }
 
+/* The message of an error envelope, from its errorType and error (both taken,
+ * either may be NULL): "bad_data: 1:5: parse error: ...". */
+static char *error_msg(char *type, char *text, long http_status)
+{
+	char *m;
+	if (type && text)
+		m = xasprintf("%s: %s", type, text);
+	else if (type || text)
+		m = xstrdup(text ? text : type);
+	else if (http_status)
+		m = xasprintf("HTTP %ld: error without a message", http_status);
+	else
+		m = xstrdup("error without a message");
+	free(type);
+	free(text);
+	return m;
+}
+
 /*
  * Parse the JSON envelope shared by every /api/v1 endpoint. On success
  * returns the root object (caller decrefs). On failure returns NULL and a
@@ -113,18 +131,8 @@ static json_t *envelope_load(const char *body, size_t len, long http_status, cha
 	if (strcmp(st, "error") == 0) {
 		json_t *et = json_object_get(root, "errorType");
 		json_t *e = json_object_get(root, "error");
-		char *type = json_is_string(et) ? clean_text(json_string_value(et)) : NULL;
-		char *text = json_is_string(e) ? clean_text(json_string_value(e)) : NULL;
-		if (type && text)
-			*msg = xasprintf("%s: %s", type, text);
-		else if (text || type)
-			*msg = xstrdup(text ? text : type);
-		else if (http_status)
-			*msg = xasprintf("HTTP %ld: error without a message", http_status);
-		else
-			*msg = xstrdup("error without a message");
-		free(type);
-		free(text);
+		*msg = error_msg(json_is_string(et) ? clean_text(json_string_value(et)) : NULL,
+				 json_is_string(e) ? clean_text(json_string_value(e)) : NULL, http_status);
 	} else {
 		char *s = body_excerpt(st, strlen(st));
 		*not_api = 1;
@@ -671,18 +679,7 @@ static void skim(const char *body, size_t len, long http_status, locale_t loc, k
 			*not_api = 0;
 			span_t es[2] = { { 0 }, { 0 } }; /* errorType, error */
 			walk_object(body, e, on_error_member, es);
-			char *type = span_string(es[0]);
-			char *text = span_string(es[1]);
-			if (type && text)
-				*msg = xasprintf("%s: %s", type, text);
-			else if (type || text)
-				*msg = xstrdup(text ? text : type);
-			else if (http_status)
-				*msg = xasprintf("HTTP %ld: error without a message", http_status);
-			else
-				*msg = xstrdup("error without a message");
-			free(type);
-			free(text);
+			*msg = error_msg(span_string(es[0]), span_string(es[1]), http_status);
 		} else {
 			char *s = body_excerpt(st, strlen(st));
 			*msg = xasprintf("unexpected status \"%s\"", s);

@@ -156,6 +156,26 @@ void screen_resize(void)
 		resizeterm(ws.ws_row, ws.ws_col);
 }
 
+/* One character of s (len bytes left): its bytes, and in *w its columns: -1
+ * for what is drawn as '?' (one column), 0 for a combining mark. Nothing from
+ * outside steers the terminal or the cursor: controls (C0, DEL, C1), invalid
+ * bytes, format controls and unprintables are '?'. */
+static size_t next_cell(const char *s, size_t len, mbstate_t *st, int *w)
+{
+	wchar_t wc = 0;
+	size_t n = mbrtowc(&wc, s, len, st);
+	int bad = n == (size_t)-1 || n == (size_t)-2 || n == 0;
+	if (bad) {
+		memset(st, 0, sizeof *st);
+		n = 1;
+	}
+	*w = bad ? -1 : wcwidth(wc);
+	if (bad || wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || *w < 0 ||
+	    text_is_format_control((unsigned)wc) || (g_scr->ascii && wc > 0x7e))
+		*w = -1;
+	return n;
+}
+
 int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 {
 	if (y < 0 || y >= LINES || maxw <= 0 || !s)
@@ -171,18 +191,9 @@ int ui_put(int y, int x, int maxw, const char *s, attr_t a)
 	memset(&st, 0, sizeof st);
 	size_t len = strlen(s);
 	while (len && used < maxw) {
-		wchar_t wc = 0;
-		size_t n = mbrtowc(&wc, s, len, &st);
-		int bad = n == (size_t)-1 || n == (size_t)-2 || n == 0;
-		if (bad) {
-			memset(&st, 0, sizeof st);
-			n = 1;
-		}
-		int w = bad ? -1 : wcwidth(wc);
-		/* Nothing from outside steers the terminal or the cursor: controls (C0,
-		 * DEL, C1), invalid bytes and unprintables are drawn as '?', one column. */
-		if (bad || wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || w < 0 ||
-		    text_is_format_control((unsigned)wc) || (g_scr->ascii && wc > 0x7e)) {
+		int w;
+		size_t n = next_cell(s, len, &st, &w);
+		if (w < 0) {
 			addch('?');
 			used++;
 		} else if (w == 0) {
@@ -209,16 +220,9 @@ static int put_width(const char *s, int limit)
 	memset(&st, 0, sizeof st);
 	size_t len = strlen(s);
 	while (len && used <= limit) {
-		wchar_t wc = 0;
-		size_t n = mbrtowc(&wc, s, len, &st);
-		int bad = n == (size_t)-1 || n == (size_t)-2 || n == 0;
-		if (bad) {
-			memset(&st, 0, sizeof st);
-			n = 1;
-		}
-		int w = bad ? -1 : wcwidth(wc);
-		if (bad || wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || w < 0 ||
-		    text_is_format_control((unsigned)wc) || (g_scr->ascii && wc > 0x7e))
+		int w;
+		size_t n = next_cell(s, len, &st, &w);
+		if (w < 0)
 			used++;
 		else if (w > 0)
 			used += w;
