@@ -14,7 +14,7 @@ set -uo pipefail
 export LC_ALL=C.UTF-8
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=13
+N=15
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "dash tui $i" "tmux not installed"; done
@@ -113,6 +113,14 @@ times_apart() {
 }
 if wait_for 10 shows "[range 7d]" && wait_for 10 times_apart; then ok "zoom at 36x20, range 7d: time labels apart"; else not_ok "zoom at 36x20, range 7d: time labels apart" "$(dump)"; fi
 keys Escape
+# Too small for the grid: scrolled to the VRAM panel, its CRIT stays on its
+# border and the hint takes a line of its own, never a panel's border.
+tm resize-window -t "$sess" -x 60 -y 20
+keys Up Up Up Left Left Down Down
+vram_crit_visible() { screen | grep -q '─ CRIT ─┘'; }
+if wait_for 10 vram_crit_visible; then ok "60x20 scrolled: the VRAM panel's CRIT shows on its border"; else not_ok "60x20 scrolled: the VRAM panel's CRIT shows on its border" "$(dump)"; fi
+hint_alone() { screen | grep -E 'panels? (above|below)' | grep -qvE '[│┘└┐┌]'; }
+if wait_for 5 hint_alone; then ok "60x20 scrolled: 'N panels above/below' on its own line"; else not_ok "60x20 scrolled: 'N panels above/below' on its own line" "$(dump)"; fi
 tm resize-window -t "$sess" -x 80 -y 24
 
 # Red stays red: a hung Prometheus leaves CRIT, marked stale with its age.

@@ -66,12 +66,28 @@ static void draw_grid(view_t *v, rect_t area)
 	}
 	grid_info_t gi;
 	rect_t *r = dash_layout(d, area, &gi);
-	/* keep the focused panel in sight */
+	rect_t full = area;
+	if (gi.content_h > area.h && area.h > 1) {
+		/* it scrolls: the last line says what is out of sight, on its own
+		 * line, never over a panel's border (which holds its state) */
+		free(r);
+		area.h--;
+		r = dash_layout(d, area, &gi);
+	}
+	/* keep the focused panel in sight, whole rows at the top */
 	rect_t f = r[dv->focus];
 	if (f.y - dv->scroll < area.y)
 		dv->scroll = f.y - area.y;
-	if (f.y + f.h - dv->scroll > area.y + area.h)
-		dv->scroll = f.y + f.h - area.y - area.h;
+	if (f.y + f.h - dv->scroll > area.y + area.h) {
+		/* the first row start at or past what is needed: no row cut at the top */
+		int need = f.y + f.h - area.y - area.h, snap = -1;
+		for (size_t i = 0; i < d->n; i++) {
+			int top = r[i].y - area.y;
+			if (top >= need && top <= f.y - area.y && (snap < 0 || top < snap))
+				snap = top;
+		}
+		dv->scroll = snap >= 0 ? snap : need;
+	}
 	if (dv->scroll < 0 || gi.content_h <= area.h)
 		dv->scroll = 0;
 	int above = 0, below = 0;
@@ -84,15 +100,14 @@ static void draw_grid(view_t *v, rect_t area)
 		}
 		panelview_draw(d, &d->p[i], ri, i == dv->focus);
 	}
-	/* on the left of the bottom border: the right end holds the panel's state */
 	if (above || below) {
 		char hint[64];
 		if (above && below)
-			snprintf(hint, sizeof hint, " %d above, %d below: j/k ", above, below);
+			snprintf(hint, sizeof hint, " %d panels above, %d below: k/j ", above, below);
 		else
-			snprintf(hint, sizeof hint, " %d %s: %s ", above + below, above ? "above" : "below",
-				 above ? "k" : "j");
-		ui_put_cut(area.y + area.h - 1, area.x + 2, area.w / 2 - 2, hint, ui_attr(EL_DIM) | A_REVERSE);
+			snprintf(hint, sizeof hint, " %d panel%s %s: %s ", above + below,
+				 above + below == 1 ? "" : "s", above ? "above" : "below", above ? "k" : "j");
+		ui_put_cut(full.y + full.h - 1, full.x + 1, full.w - 2, hint, ui_attr(EL_DIM) | A_REVERSE);
 	}
 	free(r);
 }
