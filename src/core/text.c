@@ -2,26 +2,36 @@
 #include "config.h"
 #include "core/text.h"
 #include "core/xalloc.h"
+#include <stdio.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not valid. */
-static size_t utf8_seq(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not valid;
+ * `avail` bytes may be read (NUL-terminated callers pass SIZE_MAX: a NUL is
+ * never a continuation byte, so the check stops there). */
+static size_t utf8_seq_n(const unsigned char *s, size_t avail)
 {
 	unsigned char c = s[0];
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xc2 && c <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+		return avail >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
 	if (c >= 0xe0 && c <= 0xef) {
 		unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
+		return avail >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
 	}
 	if (c >= 0xf0 && c <= 0xf4) {
 		unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4
-														  : 0;
+		return avail >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 &&
+				       (s[3] & 0xc0) == 0x80
+			       ? 4
+			       : 0;
 	}
 	return 0;
+}
+
+static size_t utf8_seq(const unsigned char *s)
+{
+	return utf8_seq_n(s, (size_t)-1);
 }
 
 int text_is_format_control(unsigned cp)
@@ -108,4 +118,76 @@ char *text_osc52(const void *data, size_t n)
 	*o++ = '\a';
 	*o = '\0';
 	return r;
+}
+
+char *text_render_line(const char *s, size_t n, size_t max, size_t *out_len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	strbuf_t b;
+	size_t i = 0, col = 0;
+	/* the output length after the last piece that leaves room for the marker,
+	 * and the input offset it stands for */
+	size_t keep = 0, keep_in = 0;
+	int cut = 0;
+
+	if (!s)
+		n = 0;
+	if (max && max < 64)
+		max = 64;
+	sb_init(&b);
+	sb_add(&b, "", 0);
+	while (i < n) {
+		size_t k = utf8_seq_n(p + i, n - i);
+		char tmp[16];
+		const char *piece = tmp;
+		size_t plen;
+		if (k == 1 && p[i] == '\t') {
+			size_t sp = 8 - col % 8;
+			memset(tmp, ' ', sp);
+			plen = sp;
+		} else if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f)) {
+			tmp[0] = '^';
+			tmp[1] = p[i] == 0x7f ? '?' : (char)(p[i] + 0x40);
+			plen = 2;
+		} else if (k == 1) {
+			piece = (const char *)p + i;
+			plen = 1;
+		} else if (k == 0) {
+			tmp[0] = '\\';
+			tmp[1] = 'x';
+			tmp[2] = hex[p[i] >> 4];
+			tmp[3] = hex[p[i] & 15];
+			plen = 4;
+			k = 1;
+		} else {
+			unsigned cp = decode(p + i, k);
+			if (cp < 0xa0 || text_is_format_control(cp)) {
+				int w = snprintf(tmp, sizeof tmp, "<U+%04X>", cp);
+				plen = (size_t)w;
+			} else {
+				piece = (const char *)p + i;
+				plen = k;
+			}
+		}
+		if (max && b.len + plen > max) {
+			cut = 1;
+			break;
+		}
+		sb_add(&b, piece, plen);
+		col += piece == tmp ? plen : 1; /* escapes are ASCII; a character is one */
+		i += k;
+		if (!max || b.len + TEXT_RENDER_MARKER_MAX <= max) {
+			keep = b.len;
+			keep_in = i;
+		}
+	}
+	if (cut) {
+		b.len = keep;
+		b.s[b.len] = '\0';
+		sb_printf(&b, " [+%zu bytes]", n - keep_in);
+	}
+	if (out_len)
+		*out_len = b.len;
+	return sb_steal(&b);
 }

@@ -15,6 +15,23 @@ char *text_sanitize(const char *s);
  * shown as '?' wherever outside text is drawn. */
 int text_is_format_control(unsigned codepoint);
 
+/*
+ * A log line (n bytes, NULs allowed) made visible and harmless for display,
+ * every byte accounted for:
+ *   C0 controls and DEL in caret notation (ESC "^[", BEL "^G", LF "^J", NUL "^@",
+ *   DEL "^?"), so an escape sequence shows as "^[[31m" and does nothing;
+ *   tabs expanded with spaces to the next multiple of 8 code points;
+ *   C1 controls (U+0080..U+009F) and format controls (bidi overrides and
+ *   isolates, zero-width characters, see text_is_format_control) as "<U+202E>";
+ *   bytes that are not valid UTF-8 as "\xNN".
+ * The result is valid UTF-8 and NUL-terminated, its length in *out_len (may
+ * be NULL). When it would pass `max` bytes (0: no cap; less than 64 counts as
+ * 64) it is cut on a character boundary and ends with " [+N bytes]", N the
+ * bytes of the line not shown, the whole within `max` bytes.
+ */
+char *text_render_line(const char *s, size_t n, size_t max, size_t *out_len);
+#define TEXT_RENDER_MARKER_MAX 32 /* the longest " [+N bytes]" marker, and then some */
+
 /* At most `max` bytes of s (NULL: ""), cut on a UTF-8 character boundary and
  * ended with "..." when cut (malloc'd). The text is not sanitised. */
 char *text_excerpt(const char *s, size_t max);

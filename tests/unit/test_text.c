@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "core/text.h"
 #include "core/xalloc.h"
+#include "fixture.h"
 
 static void expect(const char *in, const char *want)
 {
@@ -110,6 +112,189 @@ static void test_osc52(void **state)
 	free(s);
 }
 
+/* text_render_line on one input; the result must equal want. */
+static void render(const char *in, size_t n, size_t max, const char *want)
+{
+	size_t len = 0;
+	char *got = text_render_line(in, n, max, &len);
+	assert_string_equal(got, want);
+	assert_int_equal(len, strlen(want));
+	free(got);
+}
+#define RENDER(lit, want) render(lit, sizeof(lit) - 1, 0, want)
+
+static void test_render_controls_visible(void **state)
+{
+	(void)state;
+	RENDER("plain", "plain");
+	RENDER("", "");
+	render(NULL, 5, 0, "");
+	RENDER("\x1b[31mred\x1b[0m", "^[[31mred^[[0m");
+	RENDER("\x1b]0;title\x07", "^[]0;title^G");
+	RENDER("a\0b", "a^@b");
+	RENDER("cr\rlf\n", "cr^Mlf^J");
+	RENDER("del\x7f", "del^?");
+	RENDER("\x1f\x01", "^_^A");
+	/* C1 as raw bytes is invalid UTF-8; as UTF-8 it is a code point */
+	RENDER("\x9b" "31m", "\\x9b31m");
+	RENDER("\xc2\x9b" "31m", "<U+009B>31m");
+	RENDER("\xc2\x85", "<U+0085>");
+	RENDER("\xc2\xa0nbsp", "\xc2\xa0nbsp");
+}
+
+static void test_render_tabs(void **state)
+{
+	(void)state;
+	RENDER("\tx", "        x");
+	RENDER("ab\tc", "ab      c");
+	RENDER("abcdefgh\ti", "abcdefgh        i");
+	/* a character is one column, an escape as wide as it is shown */
+	RENDER("\xc3\xa9\tx", "\xc3\xa9       x");
+	RENDER("\x1b\tx", "^[      x");
+}
+
+static void test_render_utf8(void **state)
+{
+	(void)state;
+	RENDER("caf\xc3\xa9 \xf0\x9f\x94\xa5 \xe4\xb8\xad", "caf\xc3\xa9 \xf0\x9f\x94\xa5 \xe4\xb8\xad");
+	RENDER("\xff\xfe", "\\xff\\xfe");
+	RENDER("\xc0\xaf", "\\xc0\\xaf");                 /* overlong */
+	RENDER("\xed\xa0\x80", "\\xed\\xa0\\x80");        /* surrogate */
+	RENDER("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* above U+10FFFF */
+	RENDER("x\xe2\x82", "x\\xe2\\x82");               /* cut at the end */
+	/* a sequence cut by the length, not by a NUL */
+	render("\xe2\x82\xac", 2, 0, "\\xe2\\x82");
+	RENDER("abc\xe2\x80\xae" "dcba\xe2\x80\xac", "abc<U+202E>dcba<U+202C>");
+	RENDER("a\xe2\x81\xa6" "b\xe2\x81\xa9", "a<U+2066>b<U+2069>");
+	RENDER("x\xe2\x80\x8by\xef\xbb\xbfz", "x<U+200B>y<U+FEFF>z");
+}
+
+static void test_render_cap(void **state)
+{
+	(void)state;
+	char line[200];
+	memset(line, 'a', sizeof line);
+	size_t len;
+	char *r = text_render_line(line, sizeof line, 100, &len);
+	assert_true(len <= 100);
+	assert_non_null(strstr(r, " [+"));
+	/* what is shown plus what is counted is the line */
+	size_t shown = strspn(r, "a");
+	char want[64];
+	snprintf(want, sizeof want, " [+%zu bytes]", sizeof line - shown);
+	assert_string_equal(r + shown, want);
+	free(r);
+	/* fits exactly: no marker */
+	r = text_render_line(line, 100, 100, &len);
+	assert_int_equal(len, 100);
+	assert_null(strchr(r, '['));
+	free(r);
+	/* never half a character, never half an escape */
+	char u[300];
+	for (size_t i = 0; i < 100; i++)
+		memcpy(u + 3 * i, "\xe4\xb8\xad", 3);
+	r = text_render_line(u, 300, 70, &len);
+	assert_true(len <= 70);
+	size_t body = strstr(r, " [+") - r;
+	assert_int_equal(body % 3, 0);
+	free(r);
+	memset(u, 0x1b, 100);
+	r = text_render_line(u, 100, 65, &len);
+	body = strstr(r, " [+") - r;
+	assert_int_equal(body % 2, 0);
+	assert_true(len <= 65);
+	free(r);
+	/* a tiny cap still leaves room for the marker */
+	r = text_render_line(line, sizeof line, 1, &len);
+	assert_true(len <= 64);
+	assert_non_null(strstr(r, "bytes]"));
+	free(r);
+}
+
+/* No byte that a terminal obeys, valid UTF-8, no format control. */
+static void assert_inert(const char *r, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)r;
+	assert_int_equal(strlen(r), len);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				fail_msg("control byte 0x%02x at %zu in \"%s\"", c, i, r);
+			i++;
+			continue;
+		}
+		size_t k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		unsigned cp = c >= 0xf0 ? c & 7u : c >= 0xe0 ? c & 15u : c & 31u;
+		if (c < 0xc2 || c > 0xf4 || i + k > len)
+			fail_msg("bad UTF-8 lead 0x%02x at %zu", c, i);
+		for (size_t j = 1; j < k; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				fail_msg("bad UTF-8 at %zu", i + j);
+			cp = cp << 6 | (p[i + j] & 0x3fu);
+		}
+		if (cp < 0xa0 || text_is_format_control(cp) || (cp >= 0xd800 && cp <= 0xdfff))
+			fail_msg("U+%04X passed through at %zu", cp, i);
+		i += k;
+	}
+}
+
+static void test_render_hostile_corpus(void **state)
+{
+	(void)state;
+	size_t n;
+	char *all = fixture_read("hostile_lines.txt", &n);
+	size_t lines = 0;
+	for (char *p = all, *end = all + n; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t len;
+		char *r = text_render_line(p, ll, 0, &len);
+		assert_inert(r, len);
+		free(r);
+		r = text_render_line(p, ll, 64, &len);
+		assert_inert(r, len);
+		assert_true(len <= 64);
+		free(r);
+		lines++;
+		p += ll + 1;
+	}
+	assert_true(lines >= 20);
+	free(all);
+	/* every byte value, alone and after each lead byte */
+	for (int c = 0; c < 256; c++) {
+		for (int d = 0; d < 256; d += 17) {
+			char in[2] = { (char)c, (char)d };
+			size_t len;
+			char *r = text_render_line(in, 2, 0, &len);
+			assert_inert(r, len);
+			free(r);
+		}
+	}
+}
+
+/* Loki takes lines of 256 KB: they render whole when uncapped, and a cap
+ * bounds the work and the result. */
+static void test_render_256k_line(void **state)
+{
+	(void)state;
+	size_t n = 256 * 1024;
+	char *line = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		line[i] = i % 997 == 0 ? '\x1b' : i % 1013 == 0 ? '\xff' : (char)('a' + i % 26);
+	size_t len;
+	char *r = text_render_line(line, n, 0, &len);
+	assert_true(len > n);
+	assert_inert(r, len);
+	free(r);
+	r = text_render_line(line, n, 4096, &len);
+	assert_true(len <= 4096);
+	assert_inert(r, len);
+	assert_non_null(strstr(r, " bytes]"));
+	free(r);
+	free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +305,12 @@ int main(void)
 		cmocka_unit_test(test_bidi_and_invisible_characters),
 		cmocka_unit_test(test_excerpt),
 		cmocka_unit_test(test_osc52),
+		cmocka_unit_test(test_render_controls_visible),
+		cmocka_unit_test(test_render_tabs),
+		cmocka_unit_test(test_render_utf8),
+		cmocka_unit_test(test_render_cap),
+		cmocka_unit_test(test_render_hostile_corpus),
+		cmocka_unit_test(test_render_256k_line),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
