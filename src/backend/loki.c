@@ -1,0 +1,672 @@
+/* Loki client side without I/O: URL builders, query/tail/label parsers, error and close texts. */
+#include "config.h"
+#include "backend/loki.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int status_is_failure(long http_status)
+{
+	return http_status != 0 && (http_status < 200 || http_status > 299);
+}
+
+static void set_err(char **err, char *msg)
+{
+	if (err)
+		*err = msg;
+	else
+		free(msg);
+}
+
+int loki_parse_ns(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		int d = *s - '0';
+		if (v > (INT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- error texts ---- */
+
+static const char *status_word(long status)
+{
+	switch (status) {
+	case 400: return "bad request";
+	case 401: return "unauthorized";
+	case 403: return "forbidden";
+	case 404: return "not found";
+	case 413: return "request too large";
+	case 429: return "too many requests (throttled)";
+	case 499: return "client closed the request";
+	case 500: return "internal server error";
+	case 502: return "bad gateway";
+	case 503: return "service unavailable";
+	case 504: return "gateway timeout";
+	default: return "empty body";
+	}
+}
+
+/* n bytes of outside text as one printable line: NULs and controls made
+ * harmless, runs of blanks folded, trimmed, cut at LOKI_ERROR_MAX. "" when
+ * nothing is left. */
+static char *one_line(const char *s, size_t n)
+{
+	char *raw = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		raw[i] = s[i] ? s[i] : ' ';
+	raw[n] = '\0';
+	char *clean = text_sanitize(raw);
+	free(raw);
+	char *o = clean;
+	int blank = 1; /* drops leading blanks too */
+	for (const char *p = clean; *p; p++) {
+		if (*p == ' ') {
+			if (!blank)
+				*o++ = ' ';
+			blank = 1;
+		} else {
+			*o++ = *p;
+			blank = 0;
+		}
+	}
+	while (o > clean && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	char *r = text_excerpt(clean, LOKI_ERROR_MAX);
+	free(clean);
+	return r;
+}
+
+char *loki_error_message(long status, const char *body, size_t len)
+{
+	char *text = NULL;
+	if (!body)
+		len = 0;
+	/* a gateway in front of Loki may answer in JSON: take its message */
+	if (len && (body[0] == '{' || body[0] == ' ' || body[0] == '\n')) {
+		json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+		if (json_is_object(root)) {
+			static const char *const keys[] = { "error", "message", "msg" };
+			for (size_t i = 0; i < sizeof keys / sizeof keys[0] && !text; i++) {
+				json_t *v = json_object_get(root, keys[i]);
+				if (json_is_string(v))
+					text = one_line(json_string_value(v), json_string_length(v));
+			}
+		}
+		json_decref(root);
+	}
+	if (!text)
+		text = one_line(body ? body : "", len);
+	char *m;
+	if (!*text)
+		m = status ? xasprintf("HTTP %ld: %s", status, status_word(status))
+			   : xstrdup("empty response body");
+	else
+		m = status ? xasprintf("HTTP %ld: %s", status, text) : xstrdup(text);
+	free(text);
+	return m;
+}
+
+loki_tail_end_t loki_tail_close(int code, const char *reason, size_t len, char **msg)
+{
+	char *why = one_line(reason ? reason : "", reason ? len : 0);
+	loki_tail_end_t k;
+	if (code == 1000)
+		k = LOKI_TAIL_DONE;
+	else if (code == 1006)
+		k = LOKI_TAIL_RECONNECT;
+	else if (code == 1011)
+		/* the per-tenant limit stays reached however often we come back */
+		k = strstr(why, "max concurrent tail requests") ? LOKI_TAIL_FATAL : LOKI_TAIL_RECONNECT;
+	else
+		k = LOKI_TAIL_FATAL;
+	if (msg) {
+		if (code == 1006)
+			*msg = xstrdup("tail connection lost (1006: no close frame)");
+		else if (*why)
+			*msg = xasprintf("tail closed by Loki (%d): %s", code, why);
+		else
+			*msg = xasprintf("tail closed by Loki (%d)", code);
+	}
+	free(why);
+	return k;
+}
+
+/* ---- parsers ---- */
+
+static json_t *load(const char *body, size_t len, char **msg)
+{
+	json_error_t je;
+	if (!body || !len) {
+		*msg = xstrdup("empty response body");
+		return NULL;
+	}
+	/* a line may hold \u0000: keep it, with its length */
+	json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, &je);
+	if (!root) {
+		char *why = text_sanitize(je.text);
+		char *ex = one_line(body, len < 120 ? len : 120);
+		*msg = xasprintf("invalid JSON: %s at line %d column %d (body: %s)", why, je.line,
+				 je.column, ex);
+		free(ex);
+		free(why);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		*msg = xstrdup("unexpected response: not a JSON object");
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* {"name":"value",...} into l; NULL or what is wrong (malloc'd). */
+static char *parse_labels(const json_t *o, const char *what, labels_t *l)
+{
+	const char *k;
+	json_t *v;
+	if (!o || json_is_null(o))
+		return NULL;
+	if (!json_is_object(o))
+		return xasprintf("\"%s\" is not an object", what);
+	json_object_foreach((json_t *)o, k, v)
+	{
+		if (!json_is_string(v)) {
+			char *kk = text_excerpt(k, 60);
+			char *ks = text_sanitize(kk);
+			char *m = xasprintf("%s label \"%s\" is not a string", what, ks);
+			free(ks);
+			free(kk);
+			return m;
+		}
+		labels_add(l, k, json_string_value(v));
+	}
+	return NULL;
+}
+
+static void entry_free(loki_entry_t *e)
+{
+	free(e->line);
+	labels_free(&e->meta);
+	labels_free(&e->parsed);
+}
+
+/* One ["ns", "line"(, {structuredMetadata, parsed})] into a new entry. */
+static char *parse_entry(const json_t *a, size_t stream, size_t max_line, loki_result_t *out)
+{
+	const json_t *jt, *jl, *jc;
+	if (!json_is_array(a) || json_array_size(a) < 2 || json_array_size(a) > 3)
+		return xstrdup("expected [\"<ns>\", \"<line>\"] or with a third, categorized labels");
+	jt = json_array_get(a, 0);
+	jl = json_array_get(a, 1);
+	jc = json_array_get(a, 2);
+	if (!json_is_string(jt))
+		return xstrdup("timestamp is not a string");
+	int64_t ts;
+	if (loki_parse_ns(json_string_value(jt), &ts) != 0) {
+		char *ex = one_line(json_string_value(jt), json_string_length(jt));
+		char *m = xasprintf("timestamp \"%s\" is not a decimal count of nanoseconds", ex);
+		free(ex);
+		return m;
+	}
+	if (!json_is_string(jl))
+		return xstrdup("line is not a string");
+	loki_entry_t e;
+	memset(&e, 0, sizeof e);
+	e.ts_ns = ts;
+	e.stream = stream;
+	if (jc && !json_is_null(jc)) {
+		char *m;
+		if (!json_is_object(jc))
+			return xstrdup("the third element is not an object");
+		if ((m = parse_labels(json_object_get(jc, "structuredMetadata"), "structuredMetadata",
+				      &e.meta)) ||
+		    (m = parse_labels(json_object_get(jc, "parsed"), "parsed", &e.parsed))) {
+			entry_free(&e);
+			return m;
+		}
+	}
+	const char *line = json_string_value(jl);
+	size_t n = json_string_length(jl);
+	if (n > max_line) {
+		size_t keep = max_line;
+		while (keep && ((unsigned char)line[keep] & 0xc0) == 0x80)
+			keep--;
+		e.cut = n - keep;
+		n = keep;
+	}
+	e.line = xmalloc(n + 1);
+	memcpy(e.line, line, n);
+	e.line[n] = '\0';
+	e.len = n;
+	out->entries = xgrow(out->entries, &out->cap_entries, out->n_entries + 1, sizeof *out->entries);
+	out->entries[out->n_entries++] = e;
+	return NULL;
+}
+
+static char *parse_streams(const json_t *res, const char *what, size_t max_line,
+			   loki_result_t *out)
+{
+	size_t i, j;
+	const json_t *s, *v;
+	if (!res || json_is_null(res))
+		return NULL;
+	if (!json_is_array(res))
+		return xasprintf("\"%s\" is not an array", what);
+	out->streams = xcalloc(json_array_size(res) ? json_array_size(res) : 1, sizeof *out->streams);
+	json_array_foreach(res, i, s)
+	{
+		char *m;
+		if (!json_is_object(s))
+			return xasprintf("stream %zu is not an object", i + 1);
+		size_t si = out->n_streams++;
+		if ((m = parse_labels(json_object_get(s, "stream"), "stream", &out->streams[si]))) {
+			char *mm = xasprintf("stream %zu: %s", i + 1, m);
+			free(m);
+			return mm;
+		}
+		const json_t *vals = json_object_get(s, "values");
+		if (!vals || json_is_null(vals))
+			continue;
+		if (!json_is_array(vals))
+			return xasprintf("stream %zu: \"values\" is not an array", i + 1);
+		json_array_foreach(vals, j, v)
+		{
+			if ((m = parse_entry(v, si, max_line, out))) {
+				char *mm = xasprintf("entry %zu of stream %zu: %s", j + 1, i + 1, m);
+				free(m);
+				return mm;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void note_flags(const json_t *flags, loki_result_t *out)
+{
+	size_t i;
+	const json_t *f;
+	if (!json_is_array(flags))
+		return;
+	json_array_foreach(flags, i, f)
+	{
+		if (json_is_string(f) && strcmp(json_string_value(f), "categorize-labels") == 0)
+			out->categorized = 1;
+	}
+}
+
+static size_t line_cap(const loki_parse_opts_t *o)
+{
+	return o && o->max_line ? o->max_line : LOKI_LINE_MAX;
+}
+
+static char *parse_query_root(const json_t *root, size_t max_line, loki_result_t *out)
+{
+	const json_t *st = json_object_get(root, "status");
+	if (!json_is_string(st))
+		return xstrdup("unexpected response: not a Loki API answer (no \"status\")");
+	if (strcmp(json_string_value(st), "success") != 0) {
+		const json_t *e = json_object_get(root, "error");
+		if (json_is_string(e))
+			return one_line(json_string_value(e), json_string_length(e));
+		char *s = one_line(json_string_value(st), json_string_length(st));
+		char *m = xasprintf("unexpected status \"%s\"", s);
+		free(s);
+		return m;
+	}
+	const json_t *data = json_object_get(root, "data");
+	if (!json_is_object(data))
+		return xstrdup("\"data\" is not an object");
+	const json_t *rt = json_object_get(data, "resultType");
+	if (!json_is_string(rt))
+		return xstrdup("\"data\" has no \"resultType\"");
+	const char *type = json_string_value(rt);
+	if (strcmp(type, "matrix") == 0 || strcmp(type, "vector") == 0 || strcmp(type, "scalar") == 0)
+		return xasprintf("a metric query (%s): use the dashboard", type);
+	if (strcmp(type, "streams") != 0) {
+		char *s = one_line(type, json_string_length(rt));
+		char *m = xasprintf("unexpected resultType \"%s\"", s);
+		free(s);
+		return m;
+	}
+	note_flags(json_object_get(data, "encodingFlags"), out);
+	char *m = parse_streams(json_object_get(data, "result"), "result", max_line, out);
+	if (m)
+		return m;
+	const json_t *w = json_object_get(root, "warnings");
+	if (json_is_array(w) && json_array_size(w)) {
+		size_t i;
+		const json_t *x;
+		out->warnings = xcalloc(json_array_size(w), sizeof *out->warnings);
+		json_array_foreach(w, i, x)
+		{
+			if (json_is_string(x))
+				out->warnings[out->n_warnings++] =
+					one_line(json_string_value(x), json_string_length(x));
+		}
+	}
+	return NULL;
+}
+
+int loki_parse_query(const char *body, size_t len, long http_status, const loki_parse_opts_t *o,
+		     loki_result_t *out, char **err)
+{
+	char *msg = NULL;
+	memset(out, 0, sizeof *out);
+	if (err)
+		*err = NULL;
+	if (status_is_failure(http_status)) {
+		set_err(err, loki_error_message(http_status, body, len));
+		return -1;
+	}
+	json_t *root = load(body, len, &msg);
+	if (root)
+		msg = parse_query_root(root, line_cap(o), out);
+	json_decref(root);
+	if (msg) {
+		loki_result_free(out);
+		set_err(err, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static char *parse_dropped(const json_t *d, loki_result_t *out)
+{
+	size_t i;
+	const json_t *x;
+	if (!d || json_is_null(d))
+		return NULL;
+	if (!json_is_array(d))
+		return xstrdup("\"dropped_entries\" is not an array");
+	out->dropped = xcalloc(json_array_size(d) ? json_array_size(d) : 1, sizeof *out->dropped);
+	json_array_foreach(d, i, x)
+	{
+		const json_t *t = json_object_get(x, "timestamp");
+		loki_dropped_t *dr = &out->dropped[out->n_dropped];
+		if (!json_is_object(x) || !json_is_string(t) ||
+		    loki_parse_ns(json_string_value(t), &dr->ts_ns) != 0)
+			return xasprintf("dropped entry %zu has no timestamp in nanoseconds", i + 1);
+		out->n_dropped++;
+		char *m = parse_labels(json_object_get(x, "labels"), "labels", &dr->labels);
+		if (m) {
+			char *mm = xasprintf("dropped entry %zu: %s", i + 1, m);
+			free(m);
+			return mm;
+		}
+	}
+	return NULL;
+}
+
+int loki_parse_tail_frame(const char *body, size_t len, const loki_parse_opts_t *o,
+			  loki_result_t *out, char **err)
+{
+	char *msg = NULL;
+	memset(out, 0, sizeof *out);
+	if (err)
+		*err = NULL;
+	json_t *root = load(body, len, &msg);
+	if (root) {
+		note_flags(json_object_get(root, "encodingFlags"), out);
+		msg = parse_streams(json_object_get(root, "streams"), "streams", line_cap(o), out);
+		if (!msg)
+			msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
+	}
+	json_decref(root);
+	if (msg) {
+		loki_result_free(out);
+		set_err(err, msg);
+		return -1;
+	}
+	return 0;
+}
+
+void loki_result_free(loki_result_t *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_streams; i++)
+		labels_free(&r->streams[i]);
+	free(r->streams);
+	for (size_t i = 0; i < r->n_entries; i++)
+		entry_free(&r->entries[i]);
+	free(r->entries);
+	for (size_t i = 0; i < r->n_dropped; i++)
+		labels_free(&r->dropped[i].labels);
+	free(r->dropped);
+	for (size_t i = 0; i < r->n_warnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	memset(r, 0, sizeof *r);
+}
+
+/* Entries are compared through pointers into the one array, so the address
+ * is the answer's order: a stable sort from qsort. */
+static int cmp_entry_ptr(const void *x, const void *y)
+{
+	const loki_entry_t *a = *(const loki_entry_t *const *)x, *b = *(const loki_entry_t *const *)y;
+	if (a->ts_ns != b->ts_ns)
+		return a->ts_ns < b->ts_ns ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+void loki_result_sort(loki_result_t *r)
+{
+	if (!r || r->n_entries < 2)
+		return;
+	loki_entry_t **p = xmalloc(r->n_entries * sizeof *p);
+	for (size_t i = 0; i < r->n_entries; i++)
+		p[i] = &r->entries[i];
+	qsort(p, r->n_entries, sizeof *p, cmp_entry_ptr);
+	loki_entry_t *v = xmalloc(r->n_entries * sizeof *v);
+	for (size_t i = 0; i < r->n_entries; i++)
+		v[i] = *p[i];
+	free(p);
+	free(r->entries);
+	r->entries = v;
+	r->cap_entries = r->n_entries;
+}
+
+int loki_parse_names(const char *body, size_t len, long http_status, char ***names, size_t *n,
+		     char **err)
+{
+	char *msg = NULL;
+	*names = NULL;
+	*n = 0;
+	if (err)
+		*err = NULL;
+	if (status_is_failure(http_status)) {
+		set_err(err, loki_error_message(http_status, body, len));
+		return -1;
+	}
+	json_t *root = load(body, len, &msg);
+	if (root) {
+		const json_t *st = json_object_get(root, "status");
+		const json_t *data = json_object_get(root, "data");
+		if (!json_is_string(st))
+			msg = xstrdup("unexpected response: not a Loki API answer (no \"status\")");
+		else if (strcmp(json_string_value(st), "success") != 0)
+			msg = xasprintf("unexpected status \"%s\"", json_string_value(st));
+		else if (data && !json_is_null(data) && !json_is_array(data))
+			msg = xstrdup("\"data\" is not an array");
+		else if (json_array_size(data)) {
+			size_t i;
+			const json_t *x;
+			*names = xcalloc(json_array_size(data), sizeof **names);
+			json_array_foreach(data, i, x)
+			{
+				if (!json_is_string(x)) {
+					msg = xasprintf("name %zu is not a string", i + 1);
+					break;
+				}
+				/* names end up on the screen: nothing a terminal obeys */
+				(*names)[(*n)++] = text_sanitize(json_string_value(x));
+			}
+		}
+	}
+	json_decref(root);
+	if (msg) {
+		loki_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		set_err(err, msg);
+		return -1;
+	}
+	return 0;
+}
+
+void loki_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* ---- URLs ---- */
+
+/* RFC 3986: everything but the unreserved set is percent-encoded, so LogQL
+ * (quotes, braces, |=, regexes) survives any query-string parser. */
+static void url_encode(strbuf_t *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			sb_add(b, s, 1);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			sb_add(b, e, 3);
+		}
+	}
+}
+
+static void url_start(strbuf_t *b, const char *base, size_t skip, const char *path)
+{
+	size_t n = base ? strlen(base) : 0;
+	while (n > skip && base[n - 1] == '/')
+		n--;
+	if (n > skip)
+		sb_add(b, base + skip, n - skip);
+	sb_puts(b, path);
+}
+
+/* "?" before the first parameter, "&" before the others. */
+static void param(strbuf_t *b, int *first, const char *name)
+{
+	sb_puts(b, *first ? "?" : "&");
+	*first = 0;
+	sb_puts(b, name);
+	sb_puts(b, "=");
+}
+
+static void param_ns(strbuf_t *b, int *first, const char *name, int64_t v)
+{
+	if (v <= 0)
+		return;
+	param(b, first, name);
+	sb_printf(b, "%" PRId64, v);
+}
+
+static void param_str(strbuf_t *b, int *first, const char *name, const char *v)
+{
+	if (!v)
+		return;
+	param(b, first, name);
+	url_encode(b, v);
+}
+
+char *loki_url_query_range(const char *base, const char *query, int64_t start_ns, int64_t end_ns,
+			   int limit, loki_direction_t dir)
+{
+	strbuf_t b;
+	int first = 1;
+	sb_init(&b);
+	url_start(&b, base, 0, "/loki/api/v1/query_range");
+	param_str(&b, &first, "query", query ? query : "");
+	param_ns(&b, &first, "start", start_ns);
+	param_ns(&b, &first, "end", end_ns);
+	param_ns(&b, &first, "limit", limit);
+	param(&b, &first, "direction");
+	sb_puts(&b, dir == LOKI_FORWARD ? "forward" : "backward");
+	return sb_steal(&b);
+}
+
+char *loki_url_labels(const char *base, int64_t start_ns, int64_t end_ns)
+{
+	strbuf_t b;
+	int first = 1;
+	sb_init(&b);
+	url_start(&b, base, 0, "/loki/api/v1/labels");
+	param_ns(&b, &first, "start", start_ns);
+	param_ns(&b, &first, "end", end_ns);
+	return sb_steal(&b);
+}
+
+char *loki_url_label_values(const char *base, const char *name, int64_t start_ns, int64_t end_ns,
+			    const char *query)
+{
+	strbuf_t b;
+	int first = 1;
+	sb_init(&b);
+	url_start(&b, base, 0, "/loki/api/v1/label/");
+	url_encode(&b, name ? name : "");
+	sb_puts(&b, "/values");
+	param_ns(&b, &first, "start", start_ns);
+	param_ns(&b, &first, "end", end_ns);
+	if (query && *query)
+		param_str(&b, &first, "query", query);
+	return sb_steal(&b);
+}
+
+static int has_prefix(const char *s, const char *p)
+{
+	size_t n = strlen(p);
+	for (size_t i = 0; i < n; i++)
+		if (!s[i] || ascii_lower((unsigned char)s[i]) != p[i])
+			return 0;
+	return 1;
+}
+
+char *loki_url_tail(const char *base, const char *query, int64_t start_ns, int limit,
+		    int delay_for)
+{
+	strbuf_t b;
+	int first = 1;
+	size_t skip;
+	const char *scheme;
+	if (!base)
+		return NULL;
+	if (has_prefix(base, "https://"))
+		scheme = "wss://", skip = 8;
+	else if (has_prefix(base, "http://"))
+		scheme = "ws://", skip = 7;
+	else if (has_prefix(base, "wss://"))
+		scheme = "wss://", skip = 6;
+	else if (has_prefix(base, "ws://"))
+		scheme = "ws://", skip = 5;
+	else
+		return NULL;
+	sb_init(&b);
+	sb_puts(&b, scheme);
+	url_start(&b, base, skip, "/loki/api/v1/tail");
+	param_str(&b, &first, "query", query ? query : "");
+	param_ns(&b, &first, "start", start_ns);
+	param_ns(&b, &first, "limit", limit);
+	if (delay_for > 5)
+		delay_for = 5; /* Loki answers 400 "delay_for can't be greater than 5" */
+	param_ns(&b, &first, "delay_for", delay_for);
+	return sb_steal(&b);
+}
