@@ -497,8 +497,11 @@ int loki_parse_names(const char *body, size_t len, long http_status, char ***nam
 		const json_t *data = json_object_get(root, "data");
 		if (!json_is_string(st))
 			msg = xstrdup("unexpected response: not a Loki API answer (no \"status\")");
-		else if (strcmp(json_string_value(st), "success") != 0)
-			msg = xasprintf("unexpected status \"%s\"", json_string_value(st));
+		else if (strcmp(json_string_value(st), "success") != 0) {
+			char *t = one_line(json_string_value(st), json_string_length(st));
+			msg = xasprintf("unexpected status \"%s\"", t);
+			free(t);
+		}
 		else if (data && !json_is_null(data) && !json_is_array(data))
 			msg = xstrdup("\"data\" is not an array");
 		else if (json_array_size(data)) {
