@@ -138,6 +138,31 @@ char *text_render_line(const char *s, size_t n, size_t max, size_t *out_len)
 	sb_init(&b);
 	sb_add(&b, "", 0);
 	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			/* most of a line is printable ASCII: copy it by runs */
+			size_t j = i + 1, start = b.len;
+			while (j < n && p[j] >= 0x20 && p[j] < 0x7f)
+				j++;
+			size_t run = j - i;
+			if (max && b.len + run > max) {
+				run = max - b.len;
+				cut = 1;
+			}
+			sb_add(&b, (const char *)p + i, run);
+			col += run;
+			i += run;
+			if (!max || b.len + TEXT_RENDER_MARKER_MAX <= max) {
+				keep = b.len;
+				keep_in = i;
+			} else if (max - TEXT_RENDER_MARKER_MAX > start) {
+				/* one byte a character: the marker can start inside the run */
+				keep = max - TEXT_RENDER_MARKER_MAX;
+				keep_in = i - (b.len - keep);
+			}
+			if (cut)
+				break;
+			continue;
+		}
 		size_t k = utf8_seq_n(p + i, n - i);
 		char tmp[16];
 		const char *piece = tmp;

@@ -211,6 +211,34 @@ static void test_render_cap(void **state)
 	free(r);
 }
 
+/* Capped output = the uncapped rendering of the bytes it shows, then the
+ * marker counting the rest; at every cap, on a line mixing every kind. */
+static void test_render_cap_consistent(void **state)
+{
+	(void)state;
+	const char part[] = "plain \x1b[31m\t\xc3\xa9\xe2\x80\xae\xff\xc2\x9b\0 more text here;";
+	char line[1024];
+	size_t n = 0;
+	while (n + sizeof part - 1 <= sizeof line) {
+		memcpy(line + n, part, sizeof part - 1);
+		n += sizeof part - 1;
+	}
+	for (size_t max = 64; max < 700; max++) {
+		size_t len, full_len;
+		char *r = text_render_line(line, n, max, &len);
+		assert_true(len <= max);
+		char *mark = strstr(r, " [+");
+		assert_non_null(mark);
+		size_t rest = strtoul(mark + 3, NULL, 10);
+		assert_true(rest > 0 && rest < n);
+		char *shown = text_render_line(line, n - rest, 0, &full_len);
+		assert_int_equal(full_len, (size_t)(mark - r));
+		assert_memory_equal(shown, r, full_len);
+		free(shown);
+		free(r);
+	}
+}
+
 /* No byte that a terminal obeys, valid UTF-8, no format control. */
 static void assert_inert(const char *r, size_t len)
 {
@@ -309,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_render_tabs),
 		cmocka_unit_test(test_render_utf8),
 		cmocka_unit_test(test_render_cap),
+		cmocka_unit_test(test_render_cap_consistent),
 		cmocka_unit_test(test_render_hostile_corpus),
 		cmocka_unit_test(test_render_256k_line),
 	};
