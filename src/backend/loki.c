@@ -1,9 +1,11 @@
 /* Loki client side without I/O: URL builders, query/tail/label parsers, error and close texts. */
 #include "config.h"
 #include "backend/loki.h"
+#include "core/jscan.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include <inttypes.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +314,13 @@ static size_t line_cap(const loki_parse_opts_t *o)
 	return o && o->max_line ? o->max_line : LOKI_LINE_MAX;
 }
 
-static char *parse_query_root(const json_t *root, size_t max_line, loki_result_t *out)
+static char *skim_streams(jspan_t arr, const char *what, size_t max_line, loki_result_t *out);
+static char *parse_dropped(const json_t *d, loki_result_t *out);
+
+/* The answer's envelope; data.result comes from the tree, or from `result`
+ * when the body is skimmed (then the tree holds the rest only). */
+static char *parse_query_root(const json_t *root, const jspan_t *result, size_t max_line,
+			      loki_result_t *out)
 {
 	const json_t *st = json_object_get(root, "status");
 	if (!json_is_string(st))
@@ -342,7 +350,8 @@ static char *parse_query_root(const json_t *root, size_t max_line, loki_result_t
 		return m;
 	}
 	note_flags(json_object_get(data, "encodingFlags"), out);
-	char *m = parse_streams(json_object_get(data, "result"), "result", max_line, out);
+	char *m = result ? skim_streams(*result, "result", max_line, out)
+			 : parse_streams(json_object_get(data, "result"), "result", max_line, out);
 	if (m)
 		return m;
 	const json_t *w = json_object_get(root, "warnings");
@@ -360,6 +369,211 @@ static char *parse_query_root(const json_t *root, size_t max_line, loki_result_t
 	return NULL;
 }
 
+/* ---- big bodies, skimmed ----
+ *
+ * jansson's tree of a body is many times its size. A body over LOKI_WHOLE_MAX
+ * is walked without building it (core/jscan): the envelope's small members
+ * are decoded alone, and each [ts, line] element of each stream on its own,
+ * so memory is the body, the entries kept and one element's tree. */
+
+/* One element: a line cut at max_line may arrive JSON-escaped (\u0000 is
+ * six bytes a byte). */
+static size_t element_max(size_t max_line)
+{
+	return max_line * 6 + 65536;
+}
+
+typedef struct {
+	loki_result_t *out;
+	size_t max_line, cap_streams, si, i;
+	jspan_t labels, values;
+	char *msg;
+} skim_t;
+
+static void on_stream_member(jspan_t k, jspan_t v, void *ud)
+{
+	skim_t *sk = ud;
+	if (jscan_key_is(k, "stream"))
+		sk->labels = v;
+	else if (jscan_key_is(k, "values"))
+		sk->values = v;
+}
+
+static int on_entry(jspan_t v, size_t j, void *ud)
+{
+	skim_t *sk = ud;
+	char *m = NULL;
+	if ((size_t)(v.e - v.p) > element_max(sk->max_line)) {
+		m = xasprintf("%.1f MB in one entry: too large to read", (double)(v.e - v.p) / 1048576.0);
+	} else {
+		json_t *el = jscan_load(v, JSON_ALLOW_NUL);
+		m = el ? parse_entry(el, sk->si, sk->max_line, sk->out) : xstrdup("invalid JSON");
+		json_decref(el);
+	}
+	if (m) {
+		sk->msg = xasprintf("entry %zu of stream %zu: %s", j + 1, sk->i + 1, m);
+		free(m);
+		return 1;
+	}
+	return 0;
+}
+
+static int on_stream(jspan_t v, size_t i, void *ud)
+{
+	skim_t *sk = ud;
+	loki_result_t *out = sk->out;
+	sk->i = i;
+	sk->labels.p = sk->values.p = NULL;
+	if (*v.p != '{') {
+		sk->msg = xasprintf("stream %zu is not an object", i + 1);
+		return 1;
+	}
+	if (!jscan_object(v.p, v.e, on_stream_member, sk)) {
+		sk->msg = xasprintf("invalid JSON in stream %zu", i + 1);
+		return 1;
+	}
+	out->streams = xgrow(out->streams, &sk->cap_streams, out->n_streams + 1,
+			     sizeof *out->streams);
+	sk->si = out->n_streams++;
+	memset(&out->streams[sk->si], 0, sizeof out->streams[sk->si]);
+	if (!jscan_is_null(sk->labels)) {
+		json_t *l = jscan_load(sk->labels, 0);
+		char *m = l ? parse_labels(l, "stream", &out->streams[sk->si])
+			    : xstrdup("invalid JSON in \"stream\"");
+		json_decref(l);
+		if (m) {
+			sk->msg = xasprintf("stream %zu: %s", i + 1, m);
+			free(m);
+			return 1;
+		}
+	}
+	if (jscan_is_null(sk->values))
+		return 0;
+	size_t bad;
+	int r = jscan_array(sk->values, on_entry, sk, &bad);
+	if (r == -1)
+		sk->msg = *sk->values.p != '['
+				  ? xasprintf("stream %zu: \"values\" is not an array", i + 1)
+				  : xasprintf("stream %zu: invalid JSON in entry %zu", i + 1, bad + 1);
+	return r ? 1 : 0;
+}
+
+static char *skim_streams(jspan_t arr, const char *what, size_t max_line, loki_result_t *out)
+{
+	skim_t sk = { .out = out, .max_line = max_line };
+	size_t bad;
+	if (jscan_is_null(arr))
+		return NULL;
+	if (*arr.p != '[')
+		return xasprintf("\"%s\" is not an array", what);
+	if (jscan_array(arr, on_stream, &sk, &bad) == 0)
+		return NULL;
+	return sk.msg ? sk.msg : xasprintf("invalid JSON in \"%s\" at stream %zu", what, bad + 1);
+}
+
+typedef struct {
+	jspan_t status, error, data, warnings, type, flags, result, streams, dropped;
+} members_t;
+
+static void on_member(jspan_t k, jspan_t v, void *ud)
+{
+	members_t *m = ud;
+	static const struct {
+		const char *name;
+		size_t off;
+	} keys[] = {
+		{ "status", offsetof(members_t, status) },
+		{ "error", offsetof(members_t, error) },
+		{ "data", offsetof(members_t, data) },
+		{ "warnings", offsetof(members_t, warnings) },
+		{ "resultType", offsetof(members_t, type) },
+		{ "encodingFlags", offsetof(members_t, flags) },
+		{ "result", offsetof(members_t, result) },
+		{ "streams", offsetof(members_t, streams) },
+		{ "dropped_entries", offsetof(members_t, dropped) },
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (jscan_key_is(k, keys[i].name))
+			*(jspan_t *)((char *)m + keys[i].off) = v;
+}
+
+/* The object of a body, walked; NULL or why not (as load() says it). */
+static char *skim_top(const char *body, size_t len, members_t *m)
+{
+	const char *e = body + len, *p = jscan_ws(body, e);
+	memset(m, 0, sizeof *m);
+	if (p < e && *p != '{')
+		return xstrdup("unexpected response: not a JSON object");
+	p = jscan_object(p, e, on_member, m);
+	if (!p || jscan_ws(p, e) != e) {
+		char *ex = one_line(body, len < 120 ? len : 120);
+		char *msg = xasprintf("invalid JSON (body: %s)", ex);
+		free(ex);
+		return msg;
+	}
+	return NULL;
+}
+
+/* A small member into `o` under `name`, decoded alone (a big one is left out:
+ * none of these is big in a real answer). */
+static void set_small(json_t *o, const char *name, jspan_t v)
+{
+	if (!v.p || (size_t)(v.e - v.p) > LOKI_WHOLE_MAX)
+		return;
+	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+	if (j)
+		json_object_set_new(o, name, j);
+}
+
+static char *skim_query(const char *body, size_t len, size_t max_line, loki_result_t *out)
+{
+	members_t m;
+	char *msg = skim_top(body, len, &m);
+	if (msg)
+		return msg;
+	json_t *root = json_object();
+	set_small(root, "status", m.status);
+	set_small(root, "error", m.error);
+	set_small(root, "warnings", m.warnings);
+	jspan_t result = { NULL, NULL };
+	if (m.data.p && *m.data.p == '{') {
+		members_t d;
+		memset(&d, 0, sizeof d);
+		if (jscan_object(m.data.p, m.data.e, on_member, &d)) {
+			json_t *data = json_object();
+			set_small(data, "resultType", d.type);
+			set_small(data, "encodingFlags", d.flags);
+			json_object_set_new(root, "data", data);
+			result = d.result;
+		} else {
+			msg = xstrdup("invalid JSON in \"data\"");
+		}
+	} else {
+		set_small(root, "data", m.data); /* not an object: said so below */
+	}
+	if (!msg)
+		msg = parse_query_root(root, &result, max_line, out);
+	json_decref(root);
+	return msg;
+}
+
+static char *skim_tail(const char *body, size_t len, size_t max_line, loki_result_t *out)
+{
+	members_t m;
+	char *msg = skim_top(body, len, &m);
+	if (msg)
+		return msg;
+	json_t *root = json_object();
+	set_small(root, "encodingFlags", m.flags);
+	set_small(root, "dropped_entries", m.dropped);
+	note_flags(json_object_get(root, "encodingFlags"), out);
+	msg = skim_streams(m.streams, "streams", max_line, out);
+	if (!msg)
+		msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
+	json_decref(root);
+	return msg;
+}
+
 int loki_parse_query(const char *body, size_t len, long http_status, const loki_parse_opts_t *o,
 		     loki_result_t *out, char **err)
 {
@@ -371,10 +585,14 @@ int loki_parse_query(const char *body, size_t len, long http_status, const loki_
 		set_err(err, loki_error_message(http_status, body, len));
 		return -1;
 	}
-	json_t *root = load(body, len, &msg);
-	if (root)
-		msg = parse_query_root(root, line_cap(o), out);
-	json_decref(root);
+	if (body && (len > LOKI_WHOLE_MAX || (o && o->skim))) {
+		msg = skim_query(body, len, line_cap(o), out);
+	} else {
+		json_t *root = load(body, len, &msg);
+		if (root)
+			msg = parse_query_root(root, NULL, line_cap(o), out);
+		json_decref(root);
+	}
 	if (msg) {
 		loki_result_free(out);
 		set_err(err, msg);
@@ -417,14 +635,19 @@ int loki_parse_tail_frame(const char *body, size_t len, const loki_parse_opts_t 
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
-	json_t *root = load(body, len, &msg);
-	if (root) {
-		note_flags(json_object_get(root, "encodingFlags"), out);
-		msg = parse_streams(json_object_get(root, "streams"), "streams", line_cap(o), out);
-		if (!msg)
-			msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
+	if (body && (len > LOKI_WHOLE_MAX || (o && o->skim))) {
+		msg = skim_tail(body, len, line_cap(o), out);
+	} else {
+		json_t *root = load(body, len, &msg);
+		if (root) {
+			note_flags(json_object_get(root, "encodingFlags"), out);
+			msg = parse_streams(json_object_get(root, "streams"), "streams", line_cap(o),
+					    out);
+			if (!msg)
+				msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
+		}
+		json_decref(root);
 	}
-	json_decref(root);
 	if (msg) {
 		loki_result_free(out);
 		set_err(err, msg);

@@ -40,8 +40,13 @@ typedef struct {
 	int categorized;       /* encodingFlags held "categorize-labels" */
 } loki_result_t;
 
+/* Bodies up to this are decoded as one jansson tree; bigger ones are walked
+ * and decoded entry by entry, so memory stays near the body and what is kept. */
+#define LOKI_WHOLE_MAX (1u << 20)
+
 typedef struct {
 	size_t max_line;       /* cut lines longer than this (bytes); 0 = LOKI_LINE_MAX */
+	int skim;              /* tests: decode entry by entry even when small */
 } loki_parse_opts_t;
 
 /*

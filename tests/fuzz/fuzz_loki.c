@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	logring_t *ring = logring_new(50, 64 * 1024);
 	logdedup_t d;
 	logdedup_init(&d);
-	loki_parse_opts_t small = { .max_line = 40 };
+	loki_parse_opts_t small = { .max_line = 40 }, skim = { .max_line = 40, .skim = 1 };
 	static const long statuses[] = { 200, 0, 400, 502 };
 	for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++) {
 		loki_result_t r;
@@ -94,16 +94,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(err);
 		}
 	}
-	for (int k = 0; k < 2; k++) {
+	/* whole and skimmed (as a body over 1 MB is): what the whole parse takes,
+	 * the skim takes the same (it may take more: members it skips are not
+	 * checked inside) */
+	int verdict[3];
+	for (int k = 0; k < 3; k++) {
 		loki_result_t r;
 		char *err = NULL;
-		if (loki_parse_tail_frame(body, size, k ? &small : NULL, &r, &err) == 0) {
+		const loki_parse_opts_t *o = k == 0 ? NULL : k == 1 ? &small : &skim;
+		verdict[k] = loki_parse_tail_frame(body, size, o, &r, &err);
+		if (verdict[k] == 0) {
 			use_result(&r, ring, &d, k ? 40 : LOKI_LINE_MAX);
 			loki_result_free(&r);
 		} else {
 			check_message(err, 1000);
 			free(err);
 		}
+	}
+	FUZZ_CHECK(verdict[1] != 0 || verdict[2] == 0);
+	{
+		loki_result_t a, b;
+		int ra = loki_parse_query(body, size, 200, &small, &a, NULL);
+		int rb = loki_parse_query(body, size, 200, &skim, &b, NULL);
+		FUZZ_CHECK(ra != 0 || rb == 0);
+		if (ra == 0) {
+			FUZZ_CHECK(a.n_entries == b.n_entries && a.n_streams == b.n_streams);
+			for (size_t i = 0; i < a.n_entries; i++)
+				FUZZ_CHECK(a.entries[i].len == b.entries[i].len &&
+					   a.entries[i].ts_ns == b.entries[i].ts_ns &&
+					   memcmp(a.entries[i].line, b.entries[i].line, a.entries[i].len) == 0);
+			loki_result_free(&a);
+		}
+		if (rb == 0)
+			loki_result_free(&b);
 	}
 	char **names;
 	size_t n;

@@ -52,7 +52,7 @@ sources() {
 	yaml) echo "$base $conf" ;;
 	units_text) echo "$base $conf" ;;
 	canvas) echo "$base src/ui/canvas.c src/model/series.c" ;;
-	loki) echo "$base src/backend/loki.c src/model/series.c src/model/logring.c src/model/logdedup.c src/model/logfields.c" ;;
+	loki) echo "$base src/core/jscan.c src/backend/loki.c src/model/series.c src/model/logring.c src/model/logdedup.c src/model/logfields.c" ;;
 	*) return 1 ;;
 	esac
 }

@@ -472,6 +472,184 @@ static void test_sort_stable(void **state)
 	loki_result_free(&r);
 }
 
+static void same_labels(const labels_t *a, const labels_t *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i].name, b->v[i].name);
+		assert_string_equal(a->v[i].value, b->v[i].value);
+	}
+}
+
+static void same_result(const loki_result_t *a, const loki_result_t *b)
+{
+	assert_int_equal(a->n_streams, b->n_streams);
+	for (size_t i = 0; i < a->n_streams; i++)
+		same_labels(&a->streams[i], &b->streams[i]);
+	assert_int_equal(a->n_entries, b->n_entries);
+	for (size_t i = 0; i < a->n_entries; i++) {
+		const loki_entry_t *x = &a->entries[i], *y = &b->entries[i];
+		assert_true(x->ts_ns == y->ts_ns);
+		assert_int_equal(x->stream, y->stream);
+		assert_int_equal(x->len, y->len);
+		assert_int_equal(x->cut, y->cut);
+		assert_memory_equal(x->line, y->line, x->len + 1);
+		same_labels(&x->meta, &y->meta);
+		same_labels(&x->parsed, &y->parsed);
+	}
+	assert_int_equal(a->n_dropped, b->n_dropped);
+	for (size_t i = 0; i < a->n_dropped; i++) {
+		assert_true(a->dropped[i].ts_ns == b->dropped[i].ts_ns);
+		same_labels(&a->dropped[i].labels, &b->dropped[i].labels);
+	}
+	assert_int_equal(a->n_warnings, b->n_warnings);
+	for (size_t i = 0; i < a->n_warnings; i++)
+		assert_string_equal(a->warnings[i], b->warnings[i]);
+	assert_int_equal(a->categorized, b->categorized);
+}
+
+/* Parse body whole and skimmed (as a big body is): the same result, or both
+ * fail; with same_msg, with the same message. */
+static void both_ways(const char *body, size_t len, int tail, int same_msg)
+{
+	loki_parse_opts_t whole = { .max_line = 64 }, skim = { .max_line = 64, .skim = 1 };
+	loki_result_t a, b;
+	char *ea = NULL, *eb = NULL;
+	int ra = tail ? loki_parse_tail_frame(body, len, &whole, &a, &ea)
+		      : loki_parse_query(body, len, 200, &whole, &a, &ea);
+	int rb = tail ? loki_parse_tail_frame(body, len, &skim, &b, &eb)
+		      : loki_parse_query(body, len, 200, &skim, &b, &eb);
+	if (ra != rb)
+		fail_msg("whole %d (%s), skimmed %d (%s) on %.80s", ra, ea ? ea : "-", rb,
+			 eb ? eb : "-", body);
+	if (ra == 0) {
+		same_result(&a, &b);
+		loki_result_free(&a);
+		loki_result_free(&b);
+	} else {
+		assert_int_equal(b.n_entries, 0);
+		assert_null(b.streams);
+		if (same_msg && strcmp(ea, eb) != 0)
+			fail_msg("whole \"%s\", skimmed \"%s\" on %.120s", ea, eb, body);
+	}
+	free(ea);
+	free(eb);
+}
+
+static void test_skim_matches_whole(void **state)
+{
+	(void)state;
+	static const char *const fixtures[][2] = {
+		{ "query_range_streams_docs.json", "q" },
+		{ "query_range_matrix_docs.json", "q" },
+		{ "tail_message_1.json", "t" },
+		{ "tail_message_2_categorize_labels.json", "t" },
+		{ "labels_docs.json", "q" },
+	};
+	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+		size_t len;
+		char *body = slurp(fixtures[i][0], &len);
+		both_ways(body, len, fixtures[i][1][0] == 't', 1);
+		free(body);
+	}
+#define S "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":"
+	static const char *const same[] = {
+		S "[]}}",
+		S "null}}",
+		S "[{\"stream\":{\"b\":\"2\",\"a\":\"1\"},\"values\":[[\"5\",\"x\\u0000y\"],[\"6\",\"\\u00e9\"]]},"
+		  "{\"stream\":{},\"values\":null},{\"values\":[[\"7\",\"z\",{\"parsed\":{\"k\":\"v\"}}]]}]},"
+		  "\"warnings\":[\"w\"]}",
+		S "[{\"stream\":{},\"values\":[[\"1\",\"" "0123456789012345678901234567890123456789"
+		  "0123456789012345678901234567890123456789\"]]}]}}",
+		S "[{\"stream\":{},\"values\":[[\"1\",\"a\"],[\"12x\",\"b\"]]}]}}",
+		S "[{\"stream\":{\"a\":1}}]}}",
+		S "[{\"stream\":[]}]}}",
+		S "[{\"stream\":{},\"values\":{}}]}}",
+		S "[{\"stream\":{},\"values\":[[\"1\"]]}]}}",
+		S "[{\"stream\":{},\"values\":[[\"1\",2]]}]}}",
+		S "[1]}}",
+		S "{}}}",
+		"{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}",
+		"{\"status\":\"error\",\"error\":\"boom\"}",
+		"{\"status\":\"weird\"}",
+		"{}",
+		"{\"status\":\"success\"}",
+		"{\"status\":\"success\",\"data\":{}}",
+		"[1]",
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		both_ways(same[i], strlen(same[i]), 0, 1);
+	/* broken JSON: both refuse, in their own words */
+	static const char *const broken[] = {
+		"not json", "{", S "[{\"stream\":{},\"values\":[[\"1\",\"a\"]", S "[{\"stream\":{},\"values\":[[\"1\",\"a\\x\"]]}]}}",
+		S "[]}} trailing", "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{]}}",
+	};
+	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++)
+		both_ways(broken[i], strlen(broken[i]), 0, 0);
+#undef S
+	static const char *const tails[] = {
+		"{}",
+		"{\"streams\":null,\"dropped_entries\":null}",
+		"{\"streams\":[{\"stream\":{\"a\":\"b\"},\"values\":[[\"1\",\"l\"]]},{\"stream\":{\"a\":\"b\"},"
+		"\"values\":[[\"2\",\"m\"]]}],\"dropped_entries\":[{\"timestamp\":\"3\",\"labels\":{\"a\":\"b\"}}],"
+		"\"encodingFlags\":[\"categorize-labels\"]}",
+		"{\"streams\":5}",
+		"{\"dropped_entries\":{}}",
+		"{\"dropped_entries\":[{\"timestamp\":\"-5\",\"labels\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++)
+		both_ways(tails[i], strlen(tails[i]), 1, 1);
+	/* every prefix of a real payload: the same verdict */
+	size_t len;
+	char *body = slurp("tail_message_2_categorize_labels.json", &len);
+	for (size_t i = 0; i < len; i++)
+		both_ways(body, i, 1, 0);
+	free(body);
+}
+
+/* An answer over LOKI_WHOLE_MAX goes the skimmed way by itself: 256 KB lines
+ * and many small ones come through. */
+static void test_big_answer(void **state)
+{
+	(void)state;
+	strbuf_t sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[");
+	size_t big = 256 * 1024;
+	char *line = xmalloc(big + 1);
+	memset(line, 'q', big);
+	line[big] = '\0';
+	for (int s = 0; s < 3; s++) {
+		sb_printf(&sb, "%s{\"stream\":{\"pod\":\"p%d\"},\"values\":[", s ? "," : "", s);
+		for (int i = 0; i < 2000; i++)
+			sb_printf(&sb, "%s[\"%d\",\"%s\"]", i ? "," : "", 1000 + i,
+				  i % 400 == 0 ? line : "level=info msg=small");
+		sb_puts(&sb, "]}");
+	}
+	sb_puts(&sb, "]}}");
+	assert_true(sb.len > LOKI_WHOLE_MAX);
+	loki_result_t r;
+	char *err = NULL;
+	if (loki_parse_query(sb.s, sb.len, 200, NULL, &r, &err) != 0)
+		fail_msg("big answer: %s", err ? err : "(no message)");
+	assert_int_equal(r.n_streams, 3);
+	assert_int_equal(r.n_entries, 6000);
+	assert_int_equal(r.entries[0].len, big);
+	assert_int_equal(r.entries[0].cut, 0);
+	assert_string_equal(r.entries[1].line, "level=info msg=small");
+	assert_string_equal(labels_get(&r.streams[2], "pod"), "p2");
+	assert_int_equal(r.entries[5999].stream, 2);
+	loki_result_free(&r);
+	/* the same body broken at the end: refused, not half taken */
+	sb.s[sb.len - 2] = ',';
+	assert_int_equal(loki_parse_query(sb.s, sb.len, 200, NULL, &r, &err), -1);
+	assert_non_null(err);
+	assert_int_equal(r.n_entries, 0);
+	free(err);
+	free(line);
+	sb_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +664,8 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_sort_stable),
+		cmocka_unit_test(test_skim_matches_whole),
+		cmocka_unit_test(test_big_answer),
 	};
 	return cmocka_run_group_tests_name("loki", tests, NULL, NULL);
 }
