@@ -760,6 +760,20 @@ void loki_names_free(char **names, size_t n)
 	free(names);
 }
 
+int loki_page_next(loki_direction_t dir, int64_t last_ts, int64_t *start_ns, int64_t *end_ns)
+{
+	if (dir == LOKI_FORWARD) {
+		if (last_ts <= *start_ns || last_ts >= *end_ns)
+			return -1;
+		*start_ns = last_ts;
+		return 0;
+	}
+	if (last_ts == INT64_MAX || last_ts + 1 >= *end_ns || last_ts < *start_ns)
+		return -1;
+	*end_ns = last_ts + 1;
+	return 0;
+}
+
 /* ---- URLs ---- */
 
 /* RFC 3986: everything but the unreserved set is percent-encoded, so LogQL

@@ -104,6 +104,17 @@ typedef enum {
 loki_tail_end_t loki_tail_close(int code, const char *reason, size_t len, char **msg);
 
 /*
+ * The window of the next query_range page, as logcli pages (Loki has no
+ * cursor): after a page whose last entry (in the order read) is at last_ts,
+ * forward asks again from start = last_ts (start is inclusive), backward up
+ * to end = last_ts + 1 (end is exclusive); the entries at last_ts come again
+ * and logdedup drops them. Returns 0 with the window updated, or -1 when
+ * there is nothing more to ask: the window is empty, or it would not move (a
+ * whole page at one nanosecond: only a larger limit gets past it).
+ */
+int loki_page_next(loki_direction_t dir, int64_t last_ts, int64_t *start_ns, int64_t *end_ns);
+
+/*
  * URLs. base may end in '/' and may carry a path prefix (http://gw/loki-eu is
  * kept); the LogQL is percent-encoded per RFC 3986 (space is %20). Times are
  * ns epoch; a time, limit or query of 0/NULL leaves its parameter out.

@@ -11,16 +11,27 @@ void logdedup_init(logdedup_t *d)
 	d->ts = INT64_MIN;
 }
 
+void logdedup_init_backward(logdedup_t *d)
+{
+	memset(d, 0, sizeof *d);
+	d->backward = 1;
+	d->ts = INT64_MAX;
+}
+
 void logdedup_free(logdedup_t *d)
 {
+	int b = d->backward;
 	free(d->h);
-	logdedup_init(d);
+	if (b)
+		logdedup_init_backward(d);
+	else
+		logdedup_init(d);
 }
 
 void logdedup_reset(logdedup_t *d)
 {
 	d->n = 0;
-	d->ts = INT64_MIN;
+	d->ts = d->backward ? INT64_MAX : INT64_MIN;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -61,10 +72,11 @@ uint64_t logdedup_hash(const labels_t *stream, const char *line, size_t len)
 int logdedup_check(logdedup_t *d, const labels_t *stream, int64_t ts_ns, const char *line,
 		   size_t len)
 {
-	if (ts_ns < d->ts)
+	/* behind the boundary: a line the resumed query never sends again */
+	if (d->backward ? ts_ns > d->ts : ts_ns < d->ts)
 		return 0;
 	uint64_t h = logdedup_hash(stream, line, len);
-	if (ts_ns > d->ts) {
+	if (ts_ns != d->ts) {
 		d->ts = ts_ns;
 		d->n = 0;
 	} else {

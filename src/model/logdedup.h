@@ -20,12 +20,19 @@
 #define LOGDEDUP_MAX 4096
 
 typedef struct {
-	int64_t ts;       /* the boundary: newest timestamp seen; INT64_MIN at first */
+	int64_t ts;       /* the boundary: newest timestamp seen (INT64_MIN at first),
+	                     the oldest when backward (INT64_MAX at first) */
+	int backward;
 	uint64_t *h;      /* hashes of the entries at ts */
 	size_t n, cap;
 } logdedup_t;
 
 void logdedup_init(logdedup_t *d);
+/* For pages fetched backward (query_range direction=backward, the next page
+ * asked with end = the oldest timestamp + 1 ns, end being exclusive): the
+ * boundary is the oldest timestamp seen, older entries move it, newer ones
+ * are kept. Same rules otherwise. */
+void logdedup_init_backward(logdedup_t *d);
 void logdedup_free(logdedup_t *d);
 /* Forget everything (a new query, not a resume). */
 void logdedup_reset(logdedup_t *d);

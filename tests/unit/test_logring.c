@@ -342,6 +342,35 @@ static void test_dedup_resume_frames(void **state)
 	logdedup_free(&d);
 }
 
+/* Backward pages (end = oldest + 1 ns): the boundary is the oldest timestamp. */
+static void test_dedup_backward_pages(void **state)
+{
+	(void)state;
+	logdedup_t d;
+	logdedup_init_backward(&d);
+	labels_t a = mk("a", NULL), b = mk("b", NULL);
+	/* page 1, newest first */
+	assert_int_equal(logdedup_check(&d, &a, 300, "z", 1), 0);
+	assert_int_equal(logdedup_check(&d, &a, 200, "y", 1), 0);
+	assert_int_equal(logdedup_check(&d, &b, 200, "y", 1), 0);
+	/* page 2 from end=201: the entries at 200 again, then older ones */
+	assert_int_equal(logdedup_check(&d, &b, 200, "y", 1), 1);
+	assert_int_equal(logdedup_check(&d, &a, 200, "y", 1), 1);
+	assert_int_equal(logdedup_check(&d, &a, 200, "x", 1), 0); /* cut off by the limit before */
+	assert_int_equal(logdedup_check(&d, &a, 100, "w", 1), 0);
+	assert_true(d.ts == 100);
+	assert_int_equal(logdedup_check(&d, &a, 100, "w", 1), 1);
+	assert_int_equal(logdedup_check(&d, &a, 250, "late", 4), 0); /* newer: kept */
+	logdedup_reset(&d);
+	assert_true(d.ts == INT64_MAX);
+	assert_int_equal(logdedup_check(&d, &a, 100, "w", 1), 0);
+	labels_free(&a);
+	labels_free(&b);
+	logdedup_free(&d);
+	assert_true(d.backward);
+	logdedup_free(&d);
+}
+
 static void test_levels(void **state)
 {
 	(void)state;
@@ -459,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_ring_from_tail_frame),
 		cmocka_unit_test(test_dedup_boundary),
 		cmocka_unit_test(test_dedup_resume_frames),
+		cmocka_unit_test(test_dedup_backward_pages),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_fields),
 	};

@@ -650,6 +650,30 @@ static void test_big_answer(void **state)
 	sb_free(&sb);
 }
 
+static void test_paging(void **state)
+{
+	(void)state;
+	int64_t start = 1000, end = 2000;
+	/* forward: from the last timestamp, inclusive */
+	assert_int_equal(loki_page_next(LOKI_FORWARD, 1500, &start, &end), 0);
+	assert_true(start == 1500 && end == 2000);
+	/* a whole page at 1500: no progress, stop */
+	assert_int_equal(loki_page_next(LOKI_FORWARD, 1500, &start, &end), -1);
+	assert_int_equal(loki_page_next(LOKI_FORWARD, 1400, &start, &end), -1);
+	assert_int_equal(loki_page_next(LOKI_FORWARD, 2000, &start, &end), -1);
+	assert_true(start == 1500 && end == 2000);
+	/* backward: up to the oldest, end exclusive */
+	start = 1000, end = 2000;
+	assert_int_equal(loki_page_next(LOKI_BACKWARD, 1700, &start, &end), 0);
+	assert_true(start == 1000 && end == 1701);
+	assert_int_equal(loki_page_next(LOKI_BACKWARD, 1700, &start, &end), -1);
+	assert_int_equal(loki_page_next(LOKI_BACKWARD, 999, &start, &end), -1);
+	assert_int_equal(loki_page_next(LOKI_BACKWARD, 1000, &start, &end), 0);
+	assert_true(end == 1001);
+	end = INT64_MAX;
+	assert_int_equal(loki_page_next(LOKI_BACKWARD, INT64_MAX, &start, &end), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -666,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_sort_stable),
 		cmocka_unit_test(test_skim_matches_whole),
 		cmocka_unit_test(test_big_answer),
+		cmocka_unit_test(test_paging),
 	};
 	return cmocka_run_group_tests_name("loki", tests, NULL, NULL);
 }
