@@ -12,7 +12,6 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include <libwebsockets.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -181,7 +180,6 @@ static void lws_to_log(int level, const char *line)
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
 	log_msg("libwebsockets: %.*s", (int)n, line);
-	if (getenv("WS_DEBUG")) fprintf(stderr, "lws: %.*s\n", (int)n, line);
 }
 
 ws_client_t *ws_client_new(uv_loop_t *loop, char **err)
@@ -190,7 +188,8 @@ ws_client_t *ws_client_new(uv_loop_t *loop, char **err)
 	void *loops[1] = { loop };
 	ws_client_t *c = xcalloc(1, sizeof *c);
 	c->loop = loop;
-	lws_set_log_level(getenv("WS_DEBUG") ? 0x3f : (LLL_ERR | LLL_WARN), lws_to_log);
+	/* ICN_WS_DEBUG=1: all of lws' chatter into the debug log (--log FILE) */
+	lws_set_log_level(getenv("ICN_WS_DEBUG") ? 0x3f : (LLL_ERR | LLL_WARN), lws_to_log);
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 		       LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -209,13 +208,22 @@ ws_client_t *ws_client_new(uv_loop_t *loop, char **err)
 	return c;
 }
 
-void ws_client_free(ws_client_t *c)
+void ws_client_close(ws_client_t *c)
 {
-	if (!c)
+	if (!c || c->dying)
 		return;
 	c->dying = 1; /* no callback of any connection runs from here on */
 	if (c->ctx)
 		lws_context_destroy(c->ctx); /* closes the wsis: WSI_DESTROY frees ours */
+}
+
+void ws_client_free(ws_client_t *c)
+{
+	if (!c)
+		return;
+	ws_client_close(c);
+	if (c->ctx)
+		lws_context_destroy(c->ctx); /* the second stage: lws sets c->ctx NULL */
 	while (c->conns) {
 		ws_conn_t *w = c->conns;
 		conn_unlink(w);

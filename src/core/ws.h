@@ -27,9 +27,12 @@ typedef struct {
 
 /* A client (one libwebsockets context) on `loop`; NULL and *err on failure. */
 ws_client_t *ws_client_new(uv_loop_t *loop, char **err);
-/* Closes every connection (their callbacks do not run) and frees the client. On
- * a foreign loop libwebsockets closes its handles in stages: run the loop
- * afterwards until it has nothing left. */
+/* Closing is in two stages, as libwebsockets on a foreign loop needs: close
+ * ends every connection (their callbacks do not run) and starts closing lws'
+ * handles; then the loop must run (uv_run until it has nothing left of them);
+ * then free releases the rest. free alone does both but leaks what the loop
+ * did not get to close. */
+void ws_client_close(ws_client_t *c);
 void ws_client_free(ws_client_t *c);
 
 /* Connect to url (ws://, wss://, http:// or https://: the same, a path and query
