@@ -1,0 +1,362 @@
+/* A websocket client on the console's libuv loop.
+ *
+ * libwebsockets 4.1 runs on the caller's loop (LWS_SERVER_OPTION_LIBUV with
+ * foreign_loops), as icnsim's server does, so the tail of Loki lives on the
+ * same loop as curl, the keys and the paint. Its log goes to the console's
+ * debug log, never to stderr (the screen). Each connection is ours (ws_conn_t)
+ * and its wsi is lws'; the one place a connection is freed is
+ * LWS_CALLBACK_WSI_DESTROY, and the user hears of its end exactly once, at
+ * the first of CLIENT_CLOSED, CLIENT_CONNECTION_ERROR and WSI_DESTROY. */
+#include "config.h"
+#include "core/ws.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include <libwebsockets.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define WS_MAX_MESSAGE_DEFAULT ((size_t)16 << 20)
+
+struct ws_conn {
+	ws_client_t *c;
+	struct lws *wsi;
+	ws_cbs_t cbs;
+	void *ud;
+	char **headers;       /* "Name:" and value, in pairs, NULL-terminated */
+	strbuf_t msg;         /* the message being received */
+	size_t max_message;
+	int peer_code;        /* the peer's close code, 0 none yet */
+	char *peer_reason;
+	int ended;            /* on_close was called (or must never be: closed by us) */
+	int too_big;
+	struct ws_conn *prev, *next;
+};
+
+struct ws_client {
+	uv_loop_t *loop;
+	struct lws_context *ctx;
+	ws_conn_t *conns;
+	size_t n;
+	int dying;
+};
+
+static void conn_unlink(ws_conn_t *w)
+{
+	ws_client_t *c = w->c;
+	if (w->prev)
+		w->prev->next = w->next;
+	else if (c->conns == w)
+		c->conns = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	w->prev = w->next = NULL;
+	c->n--;
+}
+
+static void conn_free(ws_conn_t *w)
+{
+	for (size_t i = 0; w->headers && w->headers[i]; i++)
+		free(w->headers[i]);
+	free(w->headers);
+	sb_free(&w->msg);
+	free(w->peer_reason);
+	free(w);
+}
+
+/* Tell the user of the end, once. */
+static void end(ws_conn_t *w, int code, const char *reason)
+{
+	if (w->ended || w->c->dying)
+		return;
+	w->ended = 1;
+	if (w->cbs.on_close)
+		w->cbs.on_close(w, code, reason ? reason : "", w->ud);
+}
+
+static int on_lws(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+		  size_t len)
+{
+	(void)user;
+	ws_conn_t *w = lws_get_opaque_user_data(wsi);
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+		if (!w)
+			break;
+		unsigned char **p = (unsigned char **)in, *e = *p + len;
+		for (size_t i = 0; w->headers && w->headers[i]; i += 2) {
+			const char *v = w->headers[i + 1];
+			if (lws_add_http_header_by_name(wsi, (const unsigned char *)w->headers[i],
+							(const unsigned char *)v, (int)strlen(v), p, e))
+				return -1;
+		}
+		break;
+	}
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		if (w && !w->ended && !w->c->dying && w->cbs.on_open)
+			w->cbs.on_open(w, w->ud);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (!w || w->ended)
+			return -1;
+		if (len > w->max_message - w->msg.len) {
+			w->too_big = 1;
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+					 (unsigned char *)"message too big", 15);
+			return -1;
+		}
+		sb_add(&w->msg, in, len);
+		if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+			if (w->cbs.on_message && !w->c->dying)
+				w->cbs.on_message(w, w->msg.s ? w->msg.s : "", w->msg.len, w->ud);
+			w->msg.len = 0;
+			if (w->msg.s)
+				w->msg.s[0] = '\0';
+			if (w->ended) /* closed by its own callback */
+				return -1;
+		}
+		break;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (w && len >= 2) {
+			const unsigned char *b = in;
+			w->peer_code = (b[0] << 8) | b[1];
+			free(w->peer_reason);
+			w->peer_reason = xstrndup((const char *)b + 2, len - 2);
+		} else if (w) {
+			w->peer_code = 1005; /* a close frame without a code */
+		}
+		return 0; /* lws echoes the close */
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+		if (!w)
+			break;
+		unsigned int status = lws_http_client_http_response(wsi);
+		char *why;
+		if (status && status != 101)
+			why = xasprintf("the server refused the websocket: HTTP %u", status);
+		else
+			why = xasprintf("%.*s", in ? (int)len : 0, in ? (const char *)in : "");
+		if (!*why) {
+			free(why);
+			why = xstrdup("could not connect");
+		}
+		end(w, WS_CLOSE_NO_CONNECT, why);
+		free(why);
+		break;
+	}
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		if (w) {
+			if (w->too_big)
+				end(w, WS_CLOSE_TOO_BIG, "a message over the size limit");
+			else if (w->peer_code)
+				end(w, w->peer_code, w->peer_reason);
+			else
+				end(w, WS_CLOSE_ABNORMAL, "the connection dropped");
+		}
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		if (w) {
+			end(w, WS_CLOSE_ABNORMAL, "the connection dropped");
+			lws_set_opaque_user_data(wsi, NULL);
+			conn_unlink(w);
+			conn_free(w);
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "icn-ws", on_lws, 0, 65536, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+/* libwebsockets' own log goes to the debug log: stderr is the screen */
+static void lws_to_log(int level, const char *line)
+{
+	(void)level;
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	log_msg("libwebsockets: %.*s", (int)n, line);
+}
+
+ws_client_t *ws_client_new(uv_loop_t *loop, char **err)
+{
+	struct lws_context_creation_info info;
+	void *loops[1] = { loop };
+	ws_client_t *c = xcalloc(1, sizeof *c);
+	c->loop = loop;
+	/* ICN_WS_DEBUG=1: all of lws' chatter into the debug log (--log FILE) */
+	lws_set_log_level(getenv("ICN_WS_DEBUG") ? 0x3f : (LLL_ERR | LLL_WARN), lws_to_log);
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
+		       LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.foreign_loops = loops;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.pcontext = &c->ctx; /* lws writes NULL here once fully destroyed */
+	c->ctx = lws_create_context(&info);
+	if (!c->ctx) {
+		if (err)
+			*err = xstrdup("cannot create the libwebsockets context "
+				       "(is libwebsockets-evlib-uv installed?)");
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ws_client_close(ws_client_t *c)
+{
+	if (!c || c->dying)
+		return;
+	c->dying = 1; /* no callback of any connection runs from here on */
+	if (c->ctx)
+		lws_context_destroy(c->ctx); /* closes the wsis: WSI_DESTROY frees ours */
+}
+
+void ws_client_free(ws_client_t *c)
+{
+	if (!c)
+		return;
+	ws_client_close(c);
+	if (c->ctx)
+		lws_context_destroy(c->ctx); /* the second stage: lws sets c->ctx NULL */
+	while (c->conns) {
+		ws_conn_t *w = c->conns;
+		conn_unlink(w);
+		conn_free(w);
+	}
+	free(c);
+}
+
+size_t ws_client_conns(const ws_client_t *c)
+{
+	return c ? c->n : 0;
+}
+
+/* "ws://host:port/path?q" (or http, wss, https) into its parts; -1 if not one. */
+static int url_split(const char *url, int *tls, char **host, int *port, char **path)
+{
+	const char *p;
+	if (!strncasecmp(url, "ws://", 5) || !strncasecmp(url, "http://", 7)) {
+		*tls = 0;
+		*port = 80;
+	} else if (!strncasecmp(url, "wss://", 6) || !strncasecmp(url, "https://", 8)) {
+		*tls = 1;
+		*port = 443;
+	} else {
+		return -1;
+	}
+	p = strstr(url, "://") + 3;
+	const char *hs = p, *he;
+	if (*p == '[') { /* [v6]:port */
+		he = strchr(p, ']');
+		if (!he)
+			return -1;
+		hs = p + 1;
+		p = he + 1;
+	} else {
+		while (*p && *p != ':' && *p != '/' && *p != '?')
+			p++;
+		he = p;
+	}
+	if (he == hs)
+		return -1;
+	if (*p == ':') {
+		char *e;
+		long v = strtol(p + 1, &e, 10);
+		if (e == p + 1 || v <= 0 || v > 65535)
+			return -1;
+		*port = (int)v;
+		p = e;
+	}
+	if (*p && *p != '/' && *p != '?')
+		return -1;
+	*host = xstrndup(hs, (size_t)(he - hs));
+	*path = *p == '/' ? xstrdup(p) : xasprintf("/%s", p);
+	return 0;
+}
+
+ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *headers,
+		      size_t max_message, const ws_cbs_t *cbs, void *ud, char **err)
+{
+	int tls, port;
+	char *host, *path;
+	if (!c || !c->ctx || c->dying || !url || url_split(url, &tls, &host, &port, &path)) {
+		if (err)
+			*err = xasprintf("not a websocket URL: '%s'", url ? url : "");
+		return NULL;
+	}
+	ws_conn_t *w = xcalloc(1, sizeof *w);
+	w->c = c;
+	w->cbs = *cbs;
+	w->ud = ud;
+	w->max_message = max_message ? max_message : WS_MAX_MESSAGE_DEFAULT;
+	sb_init(&w->msg);
+	size_t n = 0;
+	while (headers && headers[n])
+		n++;
+	w->headers = xcalloc(2 * n + 1, sizeof *w->headers);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		const char *colon = strchr(headers[i], ':');
+		if (!colon)
+			continue;
+		const char *v = colon + 1;
+		while (*v == ' ')
+			v++;
+		w->headers[k++] = xstrndup(headers[i], (size_t)(colon - headers[i]) + 1); /* "Name:" */
+		w->headers[k++] = xstrdup(v);
+	}
+	w->next = c->conns;
+	if (c->conns)
+		c->conns->prev = w;
+	c->conns = w;
+	c->n++;
+
+	struct lws_client_connect_info ci;
+	memset(&ci, 0, sizeof ci);
+	ci.context = c->ctx;
+	ci.address = host;
+	ci.port = port;
+	ci.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
+	ci.path = path;
+	ci.host = host;
+	ci.origin = host;
+	ci.protocol = NULL; /* Loki's tail names no subprotocol */
+	ci.local_protocol_name = protocols[0].name;
+	ci.ietf_version_or_minus_one = -1;
+	ci.opaque_user_data = w;
+	ci.pwsi = &w->wsi;
+	struct lws *wsi = lws_client_connect_via_info(&ci);
+	free(host);
+	free(path);
+	if (!wsi) {
+		/* lws may have reported CONNECTION_ERROR and destroyed it already;
+		 * when it did not, the connection is still ours to end */
+		for (ws_conn_t *x = c->conns; x; x = x->next)
+			if (x == w) {
+				end(w, WS_CLOSE_NO_CONNECT, "could not start the connection");
+				conn_unlink(w);
+				conn_free(w);
+				break;
+			}
+		if (err)
+			*err = xstrdup("could not start the connection");
+		return NULL;
+	}
+	return w;
+}
+
+void ws_close(ws_conn_t *w)
+{
+	if (!w || w->ended)
+		return;
+	w->ended = 1; /* no callback from here on */
+	if (w->wsi) {
+		lws_close_reason(w->wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+		lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_REASON_BASE, LWS_TO_KILL_ASYNC);
+	}
+}

@@ -1,0 +1,50 @@
+/* A websocket client on the console's libuv loop (libwebsockets 4.1 on a foreign loop). */
+#ifndef ICN_WS_H
+#define ICN_WS_H
+#include <stddef.h>
+#include <uv.h>
+
+typedef struct ws_client ws_client_t;
+typedef struct ws_conn ws_conn_t;
+
+/* Close codes the callbacks report besides the peer's own (1000, 1011, ...). */
+#define WS_CLOSE_ABNORMAL 1006 /* the connection dropped without a close frame */
+#define WS_CLOSE_TOO_BIG 1009  /* a message passed max_message: we closed it */
+#define WS_CLOSE_NO_CONNECT 0  /* never connected: the reason says why */
+
+typedef struct {
+	/* the handshake succeeded */
+	void (*on_open)(ws_conn_t *w, void *ud);
+	/* one whole text or binary message (fragments joined), NUL-terminated;
+	 * valid during the call only */
+	void (*on_message)(ws_conn_t *w, const char *data, size_t len, void *ud);
+	/* the end, exactly once (unless ws_close was called first): the peer's
+	 * close code and reason, WS_CLOSE_ABNORMAL, WS_CLOSE_TOO_BIG, or
+	 * WS_CLOSE_NO_CONNECT with what failed ("connection refused", "HTTP 400 on
+	 * the upgrade", ...). The connection is gone when it returns. */
+	void (*on_close)(ws_conn_t *w, int code, const char *reason, void *ud);
+} ws_cbs_t;
+
+/* A client (one libwebsockets context) on `loop`; NULL and *err on failure. */
+ws_client_t *ws_client_new(uv_loop_t *loop, char **err);
+/* Closing is in two stages, as libwebsockets on a foreign loop needs: close
+ * ends every connection (their callbacks do not run) and starts closing lws'
+ * handles; then the loop must run (uv_run until it has nothing left of them);
+ * then free releases the rest. free alone does both but leaks what the loop
+ * did not get to close. */
+void ws_client_close(ws_client_t *c);
+void ws_client_free(ws_client_t *c);
+
+/* Connect to url (ws://, wss://, http:// or https://: the same, a path and query
+ * kept). headers: NULL-terminated "Name: value" lines for the handshake
+ * (X-Scope-OrgID, Authorization). A message over max_message bytes closes the
+ * connection with WS_CLOSE_TOO_BIG (0 = 16 MiB). Returns NULL and *err when it
+ * cannot even start (a bad URL); a later failure comes as on_close. */
+ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *headers,
+		      size_t max_message, const ws_cbs_t *cbs, void *ud, char **err);
+/* Close a connection now; no callback of it runs afterwards. */
+void ws_close(ws_conn_t *w);
+/* Connections open or opening. */
+size_t ws_client_conns(const ws_client_t *c);
+
+#endif
