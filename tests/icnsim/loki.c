@@ -28,6 +28,7 @@
 #define TAIL_PER_FRAME 100   /* maxEntriesPerTailResponse */
 #define TAIL_MAX_DROPPED 1000
 #define MAX_DELAY_FOR 5
+#define MAX_TAILS 10 /* max_concurrent_tail_requests, per tenant (X-Scope-OrgID) */
 
 typedef struct tail tail_t;
 
@@ -61,6 +62,7 @@ struct tail {
 	bool ping_due, dropping, close_sent;
 	int close_code;
 	char *close_reason;
+	char *tenant; /* X-Scope-OrgID, "fake" without one (Loki's single tenant) */
 };
 
 static double wall_now(void)
@@ -545,6 +547,19 @@ static void *tail_open(srv_ws_t *ws, const srv_request_t *req, void *user)
 	t->pprev = &lk->tails;
 	lk->tails = t;
 	t->cursor = l->next_seq;
+	t->tenant = srv_request_header(req, "x-scope-orgid");
+	if (!t->tenant)
+		t->tenant = xstrdup("fake");
+	int same = 0;
+	for (tail_t *o = lk->tails; o; o = o->next)
+		same += !strcmp(o->tenant, t->tenant);
+	if (same > MAX_TAILS) {
+		char *msg = xasprintf("max concurrent tail requests limit exceeded, count > limit (%d > %d)", same,
+				      MAX_TAILS);
+		tail_close(t, 1011, msg);
+		free(msg);
+		return t;
+	}
 	/* check() has vetted the query; a failure here still closes cleanly. */
 	t->q = logql_parse(srv_request_arg(req, "query") ? srv_request_arg(req, "query") : "", &err);
 	if (!t->q) {
@@ -677,7 +692,15 @@ static void tail_closed(void *session, void *user)
 	free(t->backfill);
 	free(t->dropped);
 	free(t->close_reason);
+	free(t->tenant);
 	free(t);
+}
+
+/* A plain GET of the tail's path: gorilla/websocket's answer in Loki. */
+static void tail_http_get(const srv_request_t *req, srv_response_t *resp, void *user)
+{
+	text_error(resp, 400, "websocket: the client is not using the websocket protocol: 'upgrade' token not "
+			      "found in 'Connection' header");
 }
 
 static const srv_ws_handler_t tail_handler = { tail_check, tail_open, tail_writable, tail_closed };
@@ -728,6 +751,7 @@ void loki_register(loki_t *lk, srv_t *srv)
 	srv_route(srv, SRV_POST, "/control/loki/tail/drop", tail_drop_post, lk);
 	srv_route(srv, SRV_POST, "/control/loki/tail/slow", tail_slow_post, lk);
 	srv_ws_route(srv, "/loki/api/v1/tail", &tail_handler, lk);
+	srv_route(srv, SRV_GET, "/loki/api/v1/tail", tail_http_get, lk);
 }
 
 void loki_close(loki_t *lk)

@@ -8,6 +8,7 @@ set -u
 ICNSIM=${ICNSIM:-./icnsim}
 WSCLIENT=${WSCLIENT:-${top_srcdir:-.}/tests/icnsim/wsclient.py}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/test_icnsim_loki.XXXXXX") || exit 99
+KEEP=${KEEP:-}
 PIDS=
 n=0
 failed=0
@@ -16,7 +17,7 @@ cleanup() {
 	for p in $PIDS; do
 		kill "$p" 2>/dev/null
 	done
-	rm -rf "$TMP"
+	[ -n "$KEEP" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
@@ -107,7 +108,7 @@ enc() {
 	python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
 }
 
-echo "1..33"
+echo "1..37"
 
 if ! start main --seed 7 --block-interval 1 --tail-max-duration 3s; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -313,7 +314,43 @@ wait "$WSPID"
 check "tail: categorize-labels" \
 	[ "$(frames t6 | head -1 | jq -c '.encodingFlags == ["categorize-labels"] and all(.streams[].values[]; length == 3)')" = true ]
 
-# 33: still serving metrics, SIGTERM exits 0
+# 33: vram fault -> out-of-memory errors from vortex and the director
+post /control/fault/vram?node=director-5 >/dev/null
+sleep 2.2
+q v1 $QR 'query={app=~"icn-vortex|icn-director", level="error"} |~ "out of memory"' >/dev/null
+curl -s -o /dev/null -X DELETE "http://127.0.0.1:$PORT/control/fault/vram"
+check "vram fault: vortex-5 and director-5 log out-of-memory errors" \
+	jqt v1 '([.data.result[].stream | .pod] | unique) == ["director-5","vortex-5"] and
+		all(.data.result[].values[][1] | fromjson; .level == "error" and (.error | test("memory")))'
+
+# 34-35: at most 10 tails per tenant (X-Scope-OrgID)
+W=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	ws m$i 5 "query=$(enc '{app="substrate"}')&limit=1"
+	W="$W $WSPID"
+done
+# all ten are in once each has its backfill frame
+i=0
+while [ $i -lt 50 ] && [ "$(grep -l '^TEXT ' "$TMP"/m[0-9] "$TMP"/m10 2>/dev/null | wc -l)" -lt 10 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+ws m11 2 "query=$(enc '{app="substrate"}')&limit=1"
+M11=$WSPID
+ws m12 1.2 "query=$(enc '{app="substrate"}')&limit=1" -H 'X-Scope-OrgID: other'
+M12=$WSPID
+wait $W $M11 $M12
+check "tail: the 11th tail of a tenant is closed with 1011 and Loki's message" \
+	[ "$(tail -1 "$TMP/m11")" = "CLOSE 1011 max concurrent tail requests limit exceeded, count > limit (11 > 10)" ] &&
+	grep -q '^TEXT ' "$TMP/m10"
+check "tail: another tenant (X-Scope-OrgID) has its own count" \
+	[ "$(tail -1 "$TMP/m12")" = "TIMEOUT" ] && grep -q '^TEXT ' "$TMP/m12"
+
+# 36: a plain GET of the tail
+st=$(q tg /loki/api/v1/tail 'query={app="substrate"}')
+check "tail: a GET without the upgrade is a 400" [ "$st" = 400 ] && grep -q "^websocket: the client is not using the websocket protocol" "$TMP/tg"
+
+# 37: still serving metrics, SIGTERM exits 0
 kill -TERM "$MAIN"
 wait "$MAIN"
 st=$?
