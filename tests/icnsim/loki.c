@@ -28,6 +28,7 @@
 #define TAIL_PER_FRAME 100   /* maxEntriesPerTailResponse */
 #define TAIL_MAX_DROPPED 1000
 #define MAX_DELAY_FOR 5
+#define MAX_QUERY_LENGTH ((30LL * 24 + 1) * 3600 * 1000000000) /* max_query_length 30d1h */
 #define MAX_TAILS 10 /* max_concurrent_tail_requests, per tenant (X-Scope-OrgID) */
 
 typedef struct tail tail_t;
@@ -130,6 +131,59 @@ static int parse_time(const char *v, int64_t def, int64_t *out)
 	return 0;
 }
 
+/* A duration as Prometheus writes it (1h, 90s, 500ms, 2d; units ms s m h d w y);
+ * returns ns, or -1. */
+static int64_t parse_prom_duration(const char *v)
+{
+	static const struct {
+		const char *unit;
+		int64_t ns;
+	} units[] = { { "ms", 1000000LL },	       { "s", 1000000000LL },	       { "m", 60000000000LL },
+		      { "h", 3600000000000LL },	       { "d", 86400000000000LL },      { "w", 604800000000000LL },
+		      { "y", 31536000000000000LL } };
+	int64_t total = 0;
+
+	if (!v || !*v)
+		return -1;
+	while (*v) {
+		char *end;
+		size_t k;
+		long long n = strtoll(v, &end, 10);
+
+		if (end == v || n < 0)
+			return -1;
+		v = end;
+		for (k = 0; k < sizeof units / sizeof units[0]; k++)
+			if (!strncmp(v, units[k].unit, strlen(units[k].unit)) &&
+			    !(units[k].unit[0] == 'm' && units[k].unit[1] == 0 && v[1] == 's'))
+				break;
+		if (k == sizeof units / sizeof units[0])
+			return -1;
+		total += (int64_t)n * units[k].ns;
+		v += strlen(units[k].unit);
+	}
+	return total;
+}
+
+/* Go's time.Duration.String() for a positive duration of at least a second: 744h0m0.5s. */
+static char *go_duration(int64_t ns)
+{
+	int64_t h = ns / 3600000000000LL, m = ns / 60000000000LL % 60, sec = ns / 1000000000 % 60;
+	int64_t frac = ns % 1000000000;
+	char f[16] = "";
+
+	if (frac) {
+		snprintf(f, sizeof f, ".%09" PRId64, frac);
+		for (size_t n = strlen(f); f[n - 1] == '0'; n--)
+			f[n - 1] = 0;
+	}
+	if (h)
+		return xasprintf("%" PRId64 "h%" PRId64 "m%" PRId64 "%ss", h, m, sec, f);
+	if (m)
+		return xasprintf("%" PRId64 "m%" PRId64 "%ss", m, sec, f);
+	return xasprintf("%" PRId64 "%ss", sec, f);
+}
+
 static void text_error(srv_response_t *resp, int status, const char *msg)
 {
 	srv_respond_text(resp, status, "%s\n", msg);
@@ -202,7 +256,13 @@ static int parse_range(const srv_request_t *req, srv_response_t *resp, int64_t *
 		text_error(resp, 400, "invalid end parameter: cannot parse it as a timestamp");
 		return -1;
 	}
-	if (parse_time(srv_request_arg(req, "start"), *end - 3600LL * 1000000000, start) < 0) {
+	const char *since = srv_request_arg(req, "since");
+	int64_t back = 3600LL * 1000000000;
+	if (since && *since && (back = parse_prom_duration(since)) < 0) {
+		text_error(resp, 400, "invalid since parameter: not a duration");
+		return -1;
+	}
+	if (parse_time(srv_request_arg(req, "start"), *end - back, start) < 0) {
 		text_error(resp, 400, "invalid start parameter: cannot parse it as a timestamp");
 		return -1;
 	}
@@ -275,7 +335,17 @@ static void query_range_get(const srv_request_t *req, srv_response_t *resp, void
 		return;
 	}
 	if (parse_limit(srv_request_arg(req, "limit"), 100, &limit, resp) < 0 ||
-	    parse_range(req, resp, &start, &end) < 0 || !(q = parse_query(srv_request_arg(req, "query"), resp)))
+	    parse_range(req, resp, &start, &end) < 0)
+		return;
+	if (end - start > MAX_QUERY_LENGTH) {
+		char *len = go_duration(end - start);
+		char *msg = xasprintf("the query time range exceeds the limit (query length: %s, limit: 30d1h)", len);
+		text_error(resp, 400, msg);
+		free(msg);
+		free(len);
+		return;
+	}
+	if (!(q = parse_query(srv_request_arg(req, "query"), resp)))
 		return;
 
 	/* Pick the entries: the oldest `limit` (forward) or the newest (backward). */

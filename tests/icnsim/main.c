@@ -71,10 +71,12 @@ static void usage(FILE *f)
 	      "  POST   /control/reset                clear all faults\n"
 	      "  GET    /control/faults               list active faults\n"
 	      "  GET    /loki/api/v1/query_range      logs: query (a stream selector and line\n"
-	      "                                       filters |= != |~ !~), limit, start, end,\n"
+	      "                                       filters |= != |~ !~), limit (max 5000),\n"
+	      "                                       start, end, since (range max 30d1h),\n"
 	      "                                       direction; categorize-labels honoured\n"
 	      "  GET    /loki/api/v1/labels, /loki/api/v1/label/NAME/values\n"
-	      "  GET    /loki/api/v1/tail             websocket: query, delay_for, limit, start\n"
+	      "  GET    /loki/api/v1/tail             websocket: query, delay_for, limit, start;\n"
+	      "                                       10 per X-Scope-OrgID tenant\n"
 	      "  POST   /control/logs/rate?per_second=N   background log rate\n"
 	      "  POST   /control/logs/burst?n=N       N log lines at once\n"
 	      "  POST   /control/loki/tail/close      close every tail with 1011\n"
@@ -82,7 +84,8 @@ static void usage(FILE *f)
 	      "  POST   /control/loki/tail/slow?drop=N  tails drop their next N entries and\n"
 	      "                                       report them in dropped_entries\n"
 	      "A bft fault makes its director log \"BFT consensus failed\" each slot; a vram\n"
-	      "fault makes vortex and director log out-of-memory errors.\n",
+	      "fault makes vortex and director log out-of-memory errors. LogQL regexps are\n"
+	      "POSIX extended ones (RE2's extras, such as (?i), are not understood).\n",
 	      f);
 }
 

@@ -108,7 +108,7 @@ enc() {
 	python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
 }
 
-echo "1..37"
+echo "1..39"
 
 if ! start main --seed 7 --block-interval 1 --tail-max-duration 3s; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -206,6 +206,13 @@ st=$(q e4 $QR 'query=sum(rate({app="substrate"}[1m]))')
 check "query_range: a metric query is a 400" [ "$st" = 400 ] && grep -q '^not supported by icnsim: metric queries' "$TMP/e4"
 st=$(q e5 $QR 'query={app="substrate"}' start=yesterday)
 check "query_range: a bad start is a 400" [ "$st" = 400 ] && grep -qi '^content-type: text/plain' "$TMP/e5.h"
+
+st=$(q e6 $QR 'query={app="substrate"}' start=1000000000 end=1003600000.5)
+check "query_range: a range over 30d1h is a 400 with Loki's message" [ "$st" = 400 ] &&
+	text400 e6 "the query time range exceeds the limit (query length: 1000h0m0.5s, limit: 30d1h)"
+q s1 $QR 'query={app="substrate"}' since=20s limit=5000 >/dev/null
+check "query_range: since" \
+	jqt s1 "[.data.result[].values[][0] | tonumber] | length > 5 and min >= ($(date +%s) - 21) * 1000000000"
 
 # 16-18: labels and values
 q l1 /loki/api/v1/labels >/dev/null
