@@ -592,7 +592,21 @@ static srv_request_t ws_request(conn_t *c, struct lws *wsi)
 	};
 }
 
-/* Before the upgrade: unknown paths are refused, and the route may answer 400. */
+/* A plain-text answer before (instead of) the upgrade; the connection then ends. */
+static void ws_refuse(struct lws *wsi, int status, const char *msg)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+	size_t n = strlen(msg);
+
+	if (lws_add_http_common_headers(wsi, (unsigned)status, "text/plain; charset=utf-8", n, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end) || n >= sizeof buf - LWS_PRE)
+		return;
+	memcpy(start, msg, n);
+	lws_write(wsi, start, n, LWS_WRITE_HTTP_FINAL);
+}
+
+/* Before the upgrade: unknown paths get a 404, and the route may answer 400. */
 static int ws_filter(srv_t *s, struct lws *wsi)
 {
 	char *path, *msg;
@@ -602,6 +616,7 @@ static int ws_filter(srv_t *s, struct lws *wsi)
 
 	if (!r) {
 		free(path);
+		ws_refuse(wsi, 404, "404 page not found\n");
 		return 1;
 	}
 	memset(&tmp, 0, sizeof tmp);
@@ -611,16 +626,7 @@ static int ws_filter(srv_t *s, struct lws *wsi)
 	msg = r->h->check ? r->h->check(&req, r->user) : NULL;
 	conn_reset(&tmp);
 	if (msg) {
-		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
-		size_t n = strlen(msg);
-		int bad = lws_add_http_common_headers(wsi, 400, "text/plain; charset=utf-8", n, &p, end) ||
-			  lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
-						       &p, end) ||
-			  lws_finalize_write_http_header(wsi, start, &p, end);
-		if (!bad && n < sizeof buf - LWS_PRE) {
-			memcpy(start, msg, n);
-			lws_write(wsi, start, n, LWS_WRITE_HTTP_FINAL);
-		}
+		ws_refuse(wsi, 400, msg);
 		free(msg);
 		return 1;
 	}

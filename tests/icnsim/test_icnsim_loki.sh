@@ -108,7 +108,7 @@ enc() {
 	python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
 }
 
-echo "1..39"
+echo "1..40"
 
 if ! start main --seed 7 --block-interval 1 --tail-max-duration 3s; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -266,6 +266,9 @@ ws t0b 2 "query=$(enc '{app}')"
 wait "$WSPID"
 check "tail: a bad query is an HTTP 400 with the parse error" \
 	[ "$(cat "$TMP/t0b")" = "HTTP 400 parse error at line 1, col 5: syntax error: unexpected }" ]
+
+python3 "$WSCLIENT" --duration 2 "ws://127.0.0.1:$PORT/loki/api/v1/nope" >"$TMP/t0c" 2>&1
+check "websocket upgrade on an unknown path: 404" [ "$(cat "$TMP/t0c")" = "HTTP 404 404 page not found" ]
 
 # 25-27: backfill, live entries, pings; close 1011 at the max duration (3s)
 ws t1 6 "query=$(enc '{app="substrate"}')&limit=3"
