@@ -1,5 +1,7 @@
 /* icnsim: the ICN cluster simulator (metrics for Prometheus, fault control); options, loop, shutdown. */
 #include "config.h"
+#include "logs.h"
+#include "loki.h"
 #include "routes.h"
 #include "sim.h"
 #include "srv.h"
@@ -20,12 +22,17 @@
 #define MAX_BLOCK_INTERVAL 86400.0
 /* After a stop of the process (SIGSTOP, a laptop lid), do not replay hours. */
 #define MAX_CATCH_UP 1000
+/* Logs kept in memory, and the past generated at start. */
+#define LOGS_CAPACITY 200000
+#define LOGS_HISTORY 600.0
 
 typedef struct {
 	char *host;
 	int port;
 	uint64_t seed;
 	double block_interval;
+	double tail_max_duration;
+	double log_rate;
 } opts_t;
 
 typedef struct {
@@ -33,21 +40,27 @@ typedef struct {
 	uv_timer_t timer;
 	uv_signal_t sigterm, sigint;
 	sim_t *sim;
+	logs_t *logs;
 	uint64_t start_ns; /* uv_hrtime() when tick 0 began */
 } app_t;
 
 static void usage(FILE *f)
 {
 	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
-	      "              [--help] [--version]\n"
+	      "              [--log-rate N] [--tail-max-duration D] [--help] [--version]\n"
 	      "\n"
 	      "Simulates an ICN cluster (directors, super-nodes, a substrate node) for tests\n"
-	      "and demos of icn-console: Prometheus scrapes GET /metrics.\n"
+	      "and demos of icn-console: Prometheus scrapes GET /metrics, Loki clients read\n"
+	      "its logs (the last 10 minutes are there at start).\n"
 	      "\n"
 	      "  --listen HOST:PORT       address to serve on (default 127.0.0.1:0, port 0 picks\n"
 	      "                           a free port); prints 'icnsim: listening on URL' when ready\n"
 	      "  --seed N                 seed of the simulation (default 1); same seed, same data\n"
 	      "  --block-interval SECONDS wall time between blocks (default 6, fractions allowed)\n"
+	      "  --log-rate N             background log lines per second (default 2), besides\n"
+	      "                           each slot's lines\n"
+	      "  --tail-max-duration D    close Loki tails with 1011 after D (e.g. 2s, 500ms, 1h;\n"
+	      "                           default 1h)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "Endpoints:\n"
@@ -56,7 +69,23 @@ static void usage(FILE *f)
 	      "  POST   /control/fault/NAME[?node=X]  inject a fault: vram, stall, bft, stake, peers\n"
 	      "  DELETE /control/fault/NAME           clear one fault\n"
 	      "  POST   /control/reset                clear all faults\n"
-	      "  GET    /control/faults               list active faults\n",
+	      "  GET    /control/faults               list active faults\n"
+	      "  GET    /loki/api/v1/query_range      logs: query (a stream selector and line\n"
+	      "                                       filters |= != |~ !~), limit (max 5000),\n"
+	      "                                       start, end, since (range max 30d1h),\n"
+	      "                                       direction; categorize-labels honoured\n"
+	      "  GET    /loki/api/v1/labels, /loki/api/v1/label/NAME/values\n"
+	      "  GET    /loki/api/v1/tail             websocket: query, delay_for, limit, start;\n"
+	      "                                       10 per X-Scope-OrgID tenant\n"
+	      "  POST   /control/logs/rate?per_second=N   background log rate\n"
+	      "  POST   /control/logs/burst?n=N       N log lines at once\n"
+	      "  POST   /control/loki/tail/close      close every tail with 1011\n"
+	      "  POST   /control/loki/tail/drop       drop every tail's TCP connection (1006)\n"
+	      "  POST   /control/loki/tail/slow?drop=N  tails drop their next N entries and\n"
+	      "                                       report them in dropped_entries\n"
+	      "A bft fault makes its director log \"BFT consensus failed\" each slot; a vram\n"
+	      "fault makes vortex and director log out-of-memory errors. LogQL regexps are\n"
+	      "POSIX extended ones (RE2's extras, such as (?i), are not understood).\n",
 	      f);
 }
 
@@ -94,6 +123,28 @@ static int parse_listen(const char *arg, opts_t *o)
 	return 0;
 }
 
+/* A Go-style duration: a number with ms, s, m or h (plain seconds too). */
+static int parse_duration(const char *arg, double *out)
+{
+	char *end;
+	double v, unit = 1;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || !isfinite(v) || v <= 0)
+		return -1;
+	if (!strcmp(end, "ms"))
+		unit = 0.001;
+	else if (!strcmp(end, "m"))
+		unit = 60;
+	else if (!strcmp(end, "h"))
+		unit = 3600;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	*out = v * unit;
+	return 0;
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, opts_t *o)
 {
@@ -101,6 +152,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "block-interval", required_argument, NULL, 'b' },
+		{ "log-rate", required_argument, NULL, 'r' },
+		{ "tail-max-duration", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -127,6 +180,19 @@ static int parse_args(int argc, char **argv, opts_t *o)
 			if (errno || end == optarg || *end || !isfinite(o->block_interval) ||
 			    o->block_interval < MIN_BLOCK_INTERVAL || o->block_interval > MAX_BLOCK_INTERVAL)
 				return bad_usage("--block-interval wants seconds between 0.05 and 86400, not '%s'",
+						 optarg);
+			break;
+		case 'r':
+			errno = 0;
+			o->log_rate = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(o->log_rate) || o->log_rate < 0 ||
+			    o->log_rate > 10000)
+				return bad_usage("--log-rate wants lines per second between 0 and 10000, not '%s'",
+						 optarg);
+			break;
+		case 'd':
+			if (parse_duration(optarg, &o->tail_max_duration) < 0)
+				return bad_usage("--tail-max-duration wants a duration like 2s, 500ms or 1h, not '%s'",
 						 optarg);
 			break;
 		case 'h':
@@ -174,8 +240,11 @@ static void on_timer(uv_timer_t *t)
 
 	if (due > app->sim->ticks + MAX_CATCH_UP)
 		app->sim->ticks = due - MAX_CATCH_UP;
-	while (app->sim->ticks < due && n++ < MAX_CATCH_UP)
-		sim_tick(app->sim, wall_now());
+	while (app->sim->ticks < due && n++ < MAX_CATCH_UP) {
+		double now = wall_now();
+		sim_tick(app->sim, now);
+		logs_tick(app->logs, app->sim, now, app->sim->tick_period);
+	}
 	timer_arm(app);
 }
 
@@ -192,7 +261,9 @@ static void close_handle(uv_handle_t *h)
 
 int main(int argc, char **argv)
 {
-	opts_t o = { .host = xstrdup("127.0.0.1"), .port = 0, .seed = 1, .block_interval = 6 };
+	opts_t o = { .host = xstrdup("127.0.0.1"), .port = 0, .seed = 1, .block_interval = 6,
+		     .tail_max_duration = 3600, .log_rate = 2 };
+	loki_t *loki;
 	app_t app;
 	srv_t *srv;
 	char *err = NULL;
@@ -206,10 +277,13 @@ int main(int argc, char **argv)
 	memset(&app, 0, sizeof app);
 	uv_loop_init(&app.loop);
 	app.sim = sim_new(o.seed, o.block_interval, wall_now());
+	app.logs = logs_new(o.seed, LOGS_CAPACITY, o.log_rate, app.sim, wall_now(), LOGS_HISTORY);
+	loki = loki_new(app.logs, app.sim, &app.loop, o.tail_max_duration);
 	app.start_ns = uv_hrtime();
 
 	srv = srv_new();
 	routes_register(srv, app.sim);
+	loki_register(loki, srv);
 	status = 0;
 	if (srv_listen(srv, &app.loop, o.host, o.port, &err) < 0) {
 		fprintf(stderr, "icnsim: %s\n", err);
@@ -235,12 +309,15 @@ int main(int argc, char **argv)
 		close_handle((uv_handle_t *)&app.sigterm);
 		close_handle((uv_handle_t *)&app.sigint);
 	}
+	loki_close(loki);
 	for (int i = 0; i < 10 && srv_close(srv); i++)
 		uv_run(&app.loop, UV_RUN_DEFAULT);
 	uv_run(&app.loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&app.loop) != 0)
 		fprintf(stderr, "icnsim: warning: event loop still had open handles at exit\n");
 	srv_free(srv);
+	loki_free(loki);
+	logs_free(app.logs);
 	sim_free(app.sim);
 	free(o.host);
 	return status;

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #define BODY_MAX (1u << 20) /* request bodies: the control API needs none */
 #define CHUNK 16384
@@ -37,9 +38,17 @@ typedef struct {
 	void *user;
 } route_t;
 
+typedef struct {
+	char *path;
+	const srv_ws_handler_t *h;
+	void *user;
+} ws_route_t;
+
 struct srv {
 	route_t *routes;
 	size_t nroutes, cap;
+	ws_route_t *ws;
+	size_t nws, wscap;
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	int port;
@@ -85,6 +94,8 @@ typedef struct {
 	bool ck_digits; /* CK_SIZE has seen a hex digit */
 	srv_response_t resp;
 	size_t sent;
+	const ws_route_t *ws; /* a websocket connection's route */
+	void *session;
 } conn_t;
 
 static const struct {
@@ -108,6 +119,23 @@ const char *srv_request_arg(const srv_request_t *req, const char *name)
 		if (!strcmp(req->args[i].name, name))
 			return req->args[i].value;
 	return NULL;
+}
+
+char *srv_request_header(const srv_request_t *req, const char *name)
+{
+	struct lws *wsi = req->impl;
+	char *colon = xasprintf("%s:", name), *v = NULL;
+	int n = lws_hdr_custom_length(wsi, colon, (int)strlen(colon));
+
+	if (n >= 0) {
+		v = xmalloc((size_t)n + 1);
+		if (lws_hdr_custom_copy(wsi, v, n + 1, colon, (int)strlen(colon)) < 0) {
+			free(v);
+			v = NULL;
+		}
+	}
+	free(colon);
+	return v;
 }
 
 void srv_respond(srv_response_t *resp, int status, const char *content_type, const char *body, size_t len)
@@ -477,6 +505,7 @@ static int conn_respond(srv_t *s, conn_t *c, struct lws *wsi)
 		.nargs = c->nargs,
 		.body = c->body.s ? c->body.s : "",
 		.body_len = c->body.len,
+		.impl = wsi,
 	};
 
 	c->phase = PH_ANSWERED;
@@ -537,6 +566,140 @@ static int conn_write(conn_t *c, struct lws *wsi)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+void srv_ws_route(srv_t *s, const char *path, const srv_ws_handler_t *h, void *user)
+{
+	s->ws = xgrow(s->ws, &s->wscap, s->nws + 1, sizeof *s->ws);
+	s->ws[s->nws++] = (ws_route_t){ xstrdup(path), h, user };
+}
+
+static const ws_route_t *ws_find(srv_t *s, struct lws *wsi, char **path)
+{
+	char *p = hdr_dup(wsi, WSI_TOKEN_GET_URI);
+
+	*path = p;
+	if (p)
+		for (size_t i = 0; i < s->nws; i++)
+			if (!strcmp(s->ws[i].path, p))
+				return &s->ws[i];
+	return NULL;
+}
+
+static srv_request_t ws_request(conn_t *c, struct lws *wsi)
+{
+	return (srv_request_t){
+		.method = SRV_GET, .path = c->path, .rest = "", .args = c->args, .nargs = c->nargs,
+		.body = "", .body_len = 0, .impl = wsi,
+	};
+}
+
+/* A plain-text answer before (instead of) the upgrade; the connection then ends. */
+static void ws_refuse(struct lws *wsi, int status, const char *msg)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+	size_t n = strlen(msg);
+
+	if (lws_add_http_common_headers(wsi, (unsigned)status, "text/plain; charset=utf-8", n, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end) || n >= sizeof buf - LWS_PRE)
+		return;
+	memcpy(start, msg, n);
+	lws_write(wsi, start, n, LWS_WRITE_HTTP_FINAL);
+}
+
+/* Before the upgrade: unknown paths get a 404, and the route may answer 400. */
+static int ws_filter(srv_t *s, struct lws *wsi)
+{
+	char *path, *msg;
+	const ws_route_t *r = ws_find(s, wsi, &path);
+	conn_t tmp;
+	srv_request_t req;
+
+	if (!r) {
+		free(path);
+		ws_refuse(wsi, 404, "404 page not found\n");
+		return 1;
+	}
+	memset(&tmp, 0, sizeof tmp);
+	conn_begin(&tmp, wsi, path, strlen(path));
+	free(path);
+	req = ws_request(&tmp, wsi);
+	msg = r->h->check ? r->h->check(&req, r->user) : NULL;
+	conn_reset(&tmp);
+	if (msg) {
+		ws_refuse(wsi, 400, msg);
+		free(msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int ws_established(srv_t *s, conn_t *c, struct lws *wsi)
+{
+	char *path;
+	const ws_route_t *r = ws_find(s, wsi, &path);
+	srv_request_t req;
+
+	if (!r) {
+		free(path);
+		return -1;
+	}
+	conn_begin(c, wsi, path, strlen(path));
+	free(path);
+	req = ws_request(c, wsi);
+	c->ws = r;
+	c->session = r->h->open((srv_ws_t *)wsi, &req, r->user);
+	return 0;
+}
+
+int srv_ws_send_text(srv_ws_t *ws, const char *text, size_t len)
+{
+	unsigned char *buf = xmalloc(LWS_PRE + len + 1);
+	int n;
+
+	memcpy(buf + LWS_PRE, text, len);
+	n = lws_write((struct lws *)ws, buf + LWS_PRE, len, LWS_WRITE_TEXT);
+	free(buf);
+	return n < (int)len ? -1 : 0;
+}
+
+int srv_ws_ping(srv_ws_t *ws)
+{
+	unsigned char buf[LWS_PRE + 1];
+
+	return lws_write((struct lws *)ws, buf + LWS_PRE, 0, LWS_WRITE_PING) < 0 ? -1 : 0;
+}
+
+void srv_ws_want_write(srv_ws_t *ws)
+{
+	lws_callback_on_writable((struct lws *)ws);
+}
+
+int srv_ws_send_close(srv_ws_t *ws, int code, const char *reason)
+{
+	/* Written here rather than left to lws_close_reason(): with lws 4.1 on
+	 * libuv that close frame did not reach the client before the hang-up. */
+	unsigned char buf[LWS_PRE + 2 + 123];
+	size_t n = strlen(reason);
+
+	if (n > 123)
+		n = 123; /* a control frame's payload is at most 125 bytes */
+	buf[LWS_PRE] = (unsigned char)(code >> 8);
+	buf[LWS_PRE + 1] = (unsigned char)code;
+	memcpy(buf + LWS_PRE + 2, reason, n);
+	/* lws-write.h leaves opcode 4 out ("handled by lws_close_reason()");
+	 * lws's own close path writes it with this value. */
+	return lws_write((struct lws *)ws, buf + LWS_PRE, n + 2, (enum lws_write_protocol)4) < 0 ? -1 : 0;
+}
+
+void srv_ws_drop(srv_ws_t *ws)
+{
+	int fd = lws_get_socket_fd((struct lws *)ws);
+
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+	lws_callback_on_writable((struct lws *)ws);
+}
+
 static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	conn_t *c = user;
@@ -561,8 +724,25 @@ static int srv_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 		return conn_write(c, wsi);
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-		if (c)
+		if (c && !c->ws)
 			conn_reset(c);
+		return 0;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return ws_filter(s, wsi);
+	case LWS_CALLBACK_ESTABLISHED:
+		return ws_established(s, c, wsi);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (!c || !c->ws)
+			return 0;
+		return c->ws->h->writable((srv_ws_t *)wsi, c->session, c->ws->user) < 0 ? -1 : 0;
+	case LWS_CALLBACK_RECEIVE:
+		return 0; /* what clients send is read and dropped, as Loki does */
+	case LWS_CALLBACK_CLOSED:
+		if (c && c->ws) {
+			c->ws->h->closed(c->session, c->ws->user);
+			c->ws = NULL;
+			conn_reset(c);
+		}
 		return 0;
 	default:
 		break;
@@ -632,5 +812,8 @@ void srv_free(srv_t *s)
 	for (size_t i = 0; i < s->nroutes; i++)
 		free(s->routes[i].path);
 	free(s->routes);
+	for (size_t i = 0; i < s->nws; i++)
+		free(s->ws[i].path);
+	free(s->ws);
 	free(s);
 }

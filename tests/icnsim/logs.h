@@ -1,0 +1,57 @@
+/* icnsim's generated ICN logs: a bounded in-memory store of entries (ns timestamps) in streams by label set. */
+#ifndef ICNSIM_LOGS_H
+#define ICNSIM_LOGS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "rng.h"
+#include "sim.h"
+
+#define LOGS_NLABELS 5 /* app, level, namespace, pod, region: sorted by name, as Loki lists them */
+extern const char *const logs_label_names[LOGS_NLABELS];
+
+typedef struct {
+	char *values[LOGS_NLABELS]; /* in the order of logs_label_names */
+} logs_stream_t;
+
+typedef struct {
+	uint64_t seq; /* position in the store since it began; never reused */
+	int64_t ns;   /* unix ns; strictly increasing over the whole store */
+	size_t stream;
+	char *line;
+} logs_entry_t;
+
+typedef struct logs logs_t;
+/* Called after entries were appended (ticks, bursts). */
+typedef void (*logs_notify_fn)(void *user);
+
+struct logs {
+	rng_t rng;
+	uint64_t seed;
+	logs_stream_t *streams;
+	size_t nstreams, scap;
+	logs_entry_t *ring;
+	size_t cap;
+	uint64_t first_seq, next_seq;
+	int64_t last_ns;
+	double per_second; /* background lines per second */
+	double carry;      /* fraction of a background line owed */
+	uint64_t last_height;
+	logs_notify_fn notify;
+	void *notify_user;
+};
+
+/* `now` unix seconds; `history` seconds of past logs are generated at once. */
+logs_t *logs_new(uint64_t seed, size_t capacity, double per_second, const sim_t *sim, double now, double history);
+void logs_free(logs_t *l);
+/* After each sim_tick: background lines for `dt` seconds, slot lines on a new block. */
+void logs_tick(logs_t *l, const sim_t *sim, double now, double dt);
+/* n lines at once (POST /control/logs/burst). */
+void logs_burst(logs_t *l, const sim_t *sim, double now, unsigned n);
+/* The entry with sequence number `seq`, or NULL when it is gone or not yet there. */
+const logs_entry_t *logs_get(const logs_t *l, uint64_t seq);
+/* The first sequence number whose entry has ns >= `ns`. */
+uint64_t logs_seek(const logs_t *l, int64_t ns);
+const char *logs_label(const logs_t *l, size_t stream, const char *name);
+
+#endif

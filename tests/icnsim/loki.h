@@ -1,0 +1,18 @@
+/* icnsim's Loki API: query_range, labels, label values, the websocket tail, and the log/tail controls. */
+#ifndef ICNSIM_LOKI_H
+#define ICNSIM_LOKI_H
+#include <uv.h>
+#include "logs.h"
+#include "sim.h"
+#include "srv.h"
+
+typedef struct loki loki_t;
+
+/* `tail_max_duration` seconds (Loki's default is 1h). */
+loki_t *loki_new(logs_t *logs, sim_t *sim, uv_loop_t *loop, double tail_max_duration);
+void loki_register(loki_t *lk, srv_t *srv);
+/* Closes loki's uv handles (before srv_close). */
+void loki_close(loki_t *lk);
+void loki_free(loki_t *lk);
+
+#endif
