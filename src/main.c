@@ -6,6 +6,7 @@
 #include "app/targets.h"
 #include "backend/am.h"
 #include "cli/alerts_cmd.h"
+#include "cli/logs_cmd.h"
 #include "core/conf.h"
 #include "core/http.h"
 #include "core/log.h"
@@ -20,6 +21,7 @@
 #include "ui/table.h"
 #include "ui/tui.h"
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <locale.h>
@@ -49,6 +51,10 @@ static const char usage_text[] =
 	"                                      MATCHER is name=value (or !=, =~, !~); refused\n"
 	"                                      when no firing alert matches, unless --force\n"
 	"  unack SILENCE_ID                    take an acknowledgement back (expire the silence)\n"
+	"  logs QUERY [--since D] [--limit N] [--tail [--duration D]] [--output text|jsonl]\n"
+	"                                      a LogQL query's lines from Loki (the newest N of\n"
+	"                                      the last D, default 15m and 1000); --tail follows\n"
+	"                                      live, reconnecting, every line exactly once\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE        config file (default $XDG_CONFIG_HOME/icn-console/config.yaml,\n"
@@ -95,9 +101,10 @@ static const char usage_text[] =
 	"In the dashboard press ? for the keys. See icn-console(1).\n";
 
 /* Options only a command takes (after it). */
-enum { CO_OUTPUT = 1, CO_COMMENT = 2, CO_DURATION = 4, CO_AUTHOR = 8, CO_FORCE = 16, CO_ALL = 32 };
+enum { CO_OUTPUT = 1, CO_COMMENT = 2, CO_DURATION = 4, CO_AUTHOR = 8, CO_FORCE = 16, CO_ALL = 32,
+       CO_SINCE = 64, CO_LIMIT = 128, CO_TAIL = 256 };
 
-typedef enum { CMD_TARGETS, CMD_ALERTS, CMD_SILENCES, CMD_ACK, CMD_UNACK } command_t;
+typedef enum { CMD_TARGETS, CMD_ALERTS, CMD_SILENCES, CMD_ACK, CMD_UNACK, CMD_LOGS } command_t;
 
 static const struct command {
 	const char *name;
@@ -112,6 +119,8 @@ static const struct command {
 	{ "ack", CMD_ACK, CO_OUTPUT | CO_COMMENT | CO_DURATION | CO_AUTHOR | CO_FORCE, 1, (size_t)-1,
 	  "ack MATCHER... --comment TEXT [--duration DUR] [--author NAME] [--force]" },
 	{ "unack", CMD_UNACK, CO_OUTPUT, 1, 1, "unack SILENCE_ID" },
+	{ "logs", CMD_LOGS, CO_OUTPUT | CO_SINCE | CO_LIMIT | CO_TAIL | CO_DURATION, 1, 1,
+	  "logs QUERY [--since D] [--limit N] [--tail [--duration D]] [--output text|jsonl]" },
 };
 
 typedef struct {
@@ -133,6 +142,8 @@ typedef struct {
 	unsigned given;         /* CO_* seen */
 	const char *comment, *duration, *author;
 	int force, all;
+	const char *since, *limit;
+	int tail;
 } opts_t;
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -149,7 +160,7 @@ static void die_usage(const char *fmt, ...)
 
 enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
        O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_NOCLIP, O_READONLY,
-       O_COMMENT, O_DURATION, O_AUTHOR, O_FORCE, O_ALL };
+       O_COMMENT, O_DURATION, O_AUTHOR, O_FORCE, O_ALL, O_SINCE, O_LIMIT, O_TAIL };
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -173,6 +184,9 @@ static const struct option long_opts[] = {
 	{ "once", no_argument, NULL, O_ONCE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "log", required_argument, NULL, O_LOG },
+	{ "since", required_argument, NULL, O_SINCE },
+	{ "limit", required_argument, NULL, O_LIMIT },
+	{ "tail", no_argument, NULL, O_TAIL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* the commands' own */
@@ -186,7 +200,7 @@ static const struct option long_opts[] = {
 
 static const char *command_names(void)
 {
-	return "targets, alerts, silences, ack, unack";
+	return "targets, alerts, silences, ack, unack, logs";
 }
 
 /* One getopt pass over argv. Before the command (`cmd` NULL) getopt stops at
@@ -233,6 +247,9 @@ static void parse_pass(int argc, char **argv, opts_t *o, const struct command *c
 		case O_AUTHOR: co = CO_AUTHOR; o->author = optarg; break;
 		case O_FORCE: co = CO_FORCE; o->force = 1; break;
 		case O_ALL: co = CO_ALL; o->all = 1; break;
+		case O_SINCE: co = CO_SINCE; o->since = optarg; break;
+		case O_LIMIT: co = CO_LIMIT; o->limit = optarg; break;
+		case O_TAIL: co = CO_TAIL; o->tail = 1; break;
 		case 1: o->args[o->n_args++] = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
 		case 'V':
@@ -289,8 +306,13 @@ static void parse_args(int argc, char **argv, opts_t *o)
 	if (o->charts && strcmp(o->charts, "braille") != 0 && strcmp(o->charts, "block") != 0 &&
 	    strcmp(o->charts, "ascii") != 0)
 		die_usage("--charts must be braille, block or ascii, not '%s'", o->charts);
-	if (o->output && strcmp(o->output, "text") != 0 && strcmp(o->output, "json") != 0)
+	int logs = o->command && o->command->id == CMD_LOGS;
+	if (logs && o->output && strcmp(o->output, "text") != 0 && strcmp(o->output, "jsonl") != 0)
+		die_usage("logs --output must be text or jsonl, not '%s'", o->output);
+	if (!logs && o->output && strcmp(o->output, "text") != 0 && strcmp(o->output, "json") != 0)
 		die_usage("--output must be text or json, not '%s'", o->output);
+	if (logs && o->duration && !o->tail)
+		die_usage("%s", "logs --duration goes with --tail (how long to follow)");
 	if (o->output && !o->once && !o->command)
 		die_usage("%s", "--output goes with --once or a command such as 'targets'");
 	if (o->once && o->command)
@@ -303,7 +325,10 @@ static void parse_args(int argc, char **argv, opts_t *o)
 			die_usage("ack needs at least one matcher, e.g. alertname=VortexOOM (usage: icn-console %s)",
 				  cmd->synopsis);
 		die_usage("%s needs %s (usage: icn-console %s)", cmd->name,
-			  cmd->id == CMD_UNACK ? "a silence id" : "an argument", cmd->synopsis);
+			  cmd->id == CMD_UNACK ? "a silence id"
+			  : cmd->id == CMD_LOGS ? "a LogQL query such as '{app=\"icn-director\"}'"
+						: "an argument",
+			  cmd->synopsis);
 	}
 	if (o->n_args > cmd->max_args)
 		die_usage("unexpected argument '%s' (usage: icn-console %s)", o->args[cmd->max_args],
@@ -731,8 +756,26 @@ static int run(const opts_t *op, double started)
 	long long timeout_flag = duration_arg("--timeout", o.timeout, 0, 100, 600000, "timeout",
 					      "a duration from 100ms to 10m, such as 3s");
 	/* an acknowledgement shorter than a minute is a typo (1s for 1h?) */
-	long long ack_flag = duration_arg("--duration", o.duration, 0, 60000, 0, "duration",
-					  "a duration of at least 1m, such as 30m, 2h or 1d");
+	int logs_cmd = o.command && o.command->id == CMD_LOGS;
+	long long ack_flag = logs_cmd ? 0
+				      : duration_arg("--duration", o.duration, 0, 60000, 0, "duration",
+						     "a duration of at least 1m, such as 30m, 2h or 1d");
+	long long tail_for = logs_cmd ? duration_arg("--duration", o.duration, 0, 1000, 0, "duration",
+						     "a duration such as 30s, 5m or 1h")
+				      : 0;
+	long long since = duration_arg("--since", o.since, 15LL * 60000, 1000, 30LL * 86400000, "window",
+				       "a duration such as 15m, 1h or 24h (at most 30d)");
+	long limit = 1000;
+	if (o.limit) {
+		char *end;
+		errno = 0;
+		limit = strtol(o.limit, &end, 10);
+		if (errno || end == o.limit || *end || limit < 1 || limit > 5000) {
+			fprintf(stderr, "icn-console: --limit: '%s' is not a valid line count: use 1 to 5000 "
+					"(Loki's max_entries_limit)\n", o.limit);
+			return EXIT_USAGE;
+		}
+	}
 
 	/* configuration: an explicit --config must load; the default file is optional */
 	conf_t conf;
@@ -769,8 +812,17 @@ static int run(const opts_t *op, double started)
 		return EXIT_USAGE;
 	}
 
+	if (logs_cmd && !ctx.loki) {
+		fprintf(stderr, "icn-console: no Loki URL for context '%s': set 'loki:' in %s, LOKI_ADDR, "
+				"or --loki\n",
+			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
+		conf_context_free(&ctx);
+		conf_free(&conf);
+		log_close();
+		return EXIT_USAGE;
+	}
 	/* the alert commands need an Alertmanager; Prometheus only adds pending alerts */
-	int am_command = o.command && o.command->id != CMD_TARGETS;
+	int am_command = o.command && o.command->id != CMD_TARGETS && !logs_cmd;
 	if (am_command && !ctx.n_alertmanager) {
 		fprintf(stderr, "icn-console: no Alertmanager URL for context '%s': set 'alertmanager:' in %s, "
 				"ALERTMANAGER_URL, or --alertmanager\n",
@@ -780,7 +832,7 @@ static int run(const opts_t *op, double started)
 		log_close();
 		return EXIT_USAGE;
 	}
-	if (!ctx.prometheus && !am_command) {
+	if (!ctx.prometheus && !am_command && !logs_cmd) {
 		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
 				"PROMETHEUS_URL, or --prometheus\n",
 			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
@@ -796,6 +848,15 @@ static int run(const opts_t *op, double started)
 
 	if (o.command && o.command->id == CMD_TARGETS) {
 		rc = run_targets(http, loop, &ctx, (long)timeout, o.output);
+		goto out;
+	}
+	if (logs_cmd) {
+		cli_logs_t lc = {
+			.loop = loop, .http = http, .ctx = &ctx, .timeout_ms = (long)timeout,
+			.query = o.args[0], .since_ms = since, .limit = (int)limit, .tail = o.tail,
+			.duration_ms = tail_for, .jsonl = o.output && strcmp(o.output, "jsonl") == 0,
+		};
+		rc = cli_logs(&lc);
 		goto out;
 	}
 	if (o.command) {

@@ -1,0 +1,248 @@
+/* Following a LogQL query over Loki's websocket tail, and keeping every line exactly once.
+ *
+ * A cut tail (1006, a 1011 such as "reached tail max duration limit", any
+ * network error) is asked again after a backoff (1 s doubling to 30 s, back
+ * to 1 s once a connection lived 10 s), starting at the newest timestamp
+ * received. Loki's start is inclusive, so the entries at that timestamp come
+ * again: logdedup drops exactly those (same stream, timestamp and line), and
+ * keeps a different line at the same nanosecond. A resumed tail asks for a
+ * backfill of up to 5,000 entries (Loki's default max_entries_limit), which
+ * is what the outage may have produced; a refusal that no retry cures (HTTP
+ * 400 on the upgrade: a bad query; the concurrent tail limit) ends it. */
+#include "config.h"
+#include "app/logtail.h"
+#include "backend/loki.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "model/logdedup.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define RESUME_LIMIT 5000
+#define LIVED_MS 10000 /* a connection that lived this long resets the backoff */
+
+struct logtail {
+	uv_loop_t *loop;
+	ws_client_t *ws;
+	ws_conn_t *conn;
+	uv_timer_t timer;
+	char *base, *query;
+	char **headers;
+	int64_t start_ns;
+	int limit;
+	long bo_min, bo_max, bo;
+	uint64_t opened_at;        /* uv_now of the last open, 0 none */
+	int64_t last_ts;           /* newest timestamp received, INT64_MIN none */
+	logdedup_t dd;
+	logtail_state_t state;
+	logtail_cbs_t cbs;
+	void *ud;
+	size_t reconnects, repeats;
+	int tries;                 /* connections asked for */
+	int dead;
+};
+
+static void set_state(logtail_t *t, logtail_state_t st, const char *msg)
+{
+	t->state = st;
+	if (!t->dead && t->cbs.on_state)
+		t->cbs.on_state(t, st, msg ? msg : "", t->ud);
+}
+
+static void connect_now(logtail_t *t);
+
+static void on_timer(uv_timer_t *tm)
+{
+	logtail_t *t = tm->data;
+	if (!t->dead)
+		connect_now(t);
+}
+
+static void retry_later(logtail_t *t, const char *why)
+{
+	if (t->opened_at && uv_now(t->loop) - t->opened_at >= LIVED_MS)
+		t->bo = t->bo_min; /* it had been working: try again soon */
+	long wait = t->bo;
+	t->bo = t->bo * 2 > t->bo_max ? t->bo_max : t->bo * 2;
+	t->opened_at = 0;
+	char *msg = xasprintf("%s; again in %ld s", why, (wait + 999) / 1000);
+	log_msg("loki tail: %s", msg);
+	set_state(t, LOGTAIL_WAITING, msg);
+	free(msg);
+	uv_timer_start(&t->timer, on_timer, (uint64_t)wait, 0);
+}
+
+static void on_open(ws_conn_t *w, void *ud)
+{
+	(void)w;
+	logtail_t *t = ud;
+	t->opened_at = uv_now(t->loop);
+	if (!t->opened_at)
+		t->opened_at = 1;
+	set_state(t, LOGTAIL_LIVE, "");
+}
+
+static void on_message(ws_conn_t *w, const char *data, size_t len, void *ud)
+{
+	(void)w;
+	logtail_t *t = ud;
+	loki_result_t r;
+	char *err = NULL;
+	if (loki_parse_tail_frame(data, len, NULL, &r, &err) != 0) {
+		/* a frame we cannot read is reported, never silently skipped */
+		log_msg("loki tail: a frame could not be read: %s", err ? err : "");
+		if (t->cbs.on_dropped && !t->dead)
+			t->cbs.on_dropped(t, 1, t->last_ts == INT64_MIN ? 0 : t->last_ts, t->ud);
+		free(err);
+		return;
+	}
+	loki_result_sort(&r); /* one stream object per entry: in time order */
+	for (size_t i = 0; i < r.n_entries && !t->dead; i++) {
+		const loki_entry_t *e = &r.entries[i];
+		const labels_t *st = &r.streams[e->stream];
+		if (logdedup_check(&t->dd, st, e->ts_ns, e->line, e->len)) {
+			t->repeats++;
+			continue;
+		}
+		if (e->ts_ns > t->last_ts)
+			t->last_ts = e->ts_ns;
+		if (t->cbs.on_entry)
+			t->cbs.on_entry(t, st, e->ts_ns, e->line, e->len, t->ud);
+	}
+	if (r.n_dropped && t->cbs.on_dropped && !t->dead)
+		t->cbs.on_dropped(t, r.n_dropped, r.dropped[0].ts_ns, t->ud);
+	loki_result_free(&r);
+}
+
+static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
+{
+	(void)w;
+	logtail_t *t = ud;
+	t->conn = NULL;
+	if (t->dead)
+		return;
+	if (code == WS_CLOSE_NO_CONNECT) {
+		/* the upgrade was answered with an error: Loki refused the query */
+		if (strstr(reason, "HTTP 4")) {
+			char *msg = xasprintf("Loki refused the tail: %s", reason);
+			set_state(t, LOGTAIL_FAILED, msg);
+			free(msg);
+			return;
+		}
+		char *why = xasprintf("could not reach Loki: %s", reason);
+		retry_later(t, why);
+		free(why);
+		return;
+	}
+	char *msg = NULL;
+	loki_tail_end_t kind = loki_tail_close(code, reason, strlen(reason), &msg);
+	if (kind == LOKI_TAIL_FATAL) {
+		set_state(t, LOGTAIL_FAILED, msg);
+	} else {
+		/* a clean close (1000) is not what a tail does by itself: follow on */
+		retry_later(t, msg);
+	}
+	free(msg);
+}
+
+static void connect_now(logtail_t *t)
+{
+	int resume = t->last_ts != INT64_MIN;
+	if (t->tries++)
+		t->reconnects++;
+	char *url = loki_url_tail(t->base, t->query, resume ? t->last_ts : t->start_ns,
+				  resume ? RESUME_LIMIT : t->limit, 0);
+	if (!url) {
+		set_state(t, LOGTAIL_FAILED, "not a Loki URL (http, https, ws or wss)");
+		return;
+	}
+	static const ws_cbs_t cbs = { on_open, on_message, on_close };
+	char *err = NULL;
+	set_state(t, LOGTAIL_CONNECTING, "");
+	t->conn = ws_connect(t->ws, url, (const char *const *)t->headers, 0, &cbs, t, &err);
+	free(url);
+	if (!t->conn) {
+		retry_later(t, err ? err : "could not start the connection");
+		free(err);
+	}
+}
+
+logtail_t *logtail_new(uv_loop_t *loop, ws_client_t *ws, const logtail_opts_t *o,
+		       const logtail_cbs_t *cbs, void *ud)
+{
+	logtail_t *t = xcalloc(1, sizeof *t);
+	t->loop = loop;
+	t->ws = ws;
+	t->base = xstrdup(o->base);
+	t->query = xstrdup(o->query);
+	size_t n = 0;
+	while (o->headers && o->headers[n])
+		n++;
+	t->headers = xcalloc(n + 1, sizeof *t->headers);
+	for (size_t i = 0; i < n; i++)
+		t->headers[i] = xstrdup(o->headers[i]);
+	t->start_ns = o->start_ns;
+	t->limit = o->limit;
+	t->bo_min = o->backoff_min_ms > 0 ? o->backoff_min_ms : 1000;
+	t->bo_max = o->backoff_max_ms > 0 ? o->backoff_max_ms : 30000;
+	t->bo = t->bo_min;
+	t->last_ts = INT64_MIN;
+	logdedup_init(&t->dd);
+	t->cbs = *cbs;
+	t->ud = ud;
+	uv_timer_init(loop, &t->timer);
+	t->timer.data = t;
+	return t;
+}
+
+void logtail_start(logtail_t *t)
+{
+	if (!t->tries && !t->dead)
+		connect_now(t);
+}
+
+void logtail_seen(logtail_t *t, const labels_t *stream, int64_t ts_ns, const char *line, size_t len)
+{
+	(void)logdedup_check(&t->dd, stream, ts_ns, line, len);
+	if (ts_ns > t->last_ts)
+		t->last_ts = ts_ns;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+	logtail_t *t = h->data;
+	logdedup_free(&t->dd);
+	for (size_t i = 0; t->headers[i]; i++)
+		free(t->headers[i]);
+	free(t->headers);
+	free(t->base);
+	free(t->query);
+	free(t);
+}
+
+void logtail_free(logtail_t *t)
+{
+	if (!t)
+		return;
+	t->dead = 1;
+	if (t->conn)
+		ws_close(t->conn);
+	t->conn = NULL;
+	uv_timer_stop(&t->timer);
+	uv_close((uv_handle_t *)&t->timer, on_timer_closed);
+}
+
+logtail_state_t logtail_state(const logtail_t *t)
+{
+	return t->state;
+}
+
+size_t logtail_reconnects(const logtail_t *t)
+{
+	return t->reconnects;
+}
+
+size_t logtail_repeats(const logtail_t *t)
+{
+	return t->repeats;
+}

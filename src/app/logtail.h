@@ -1,0 +1,54 @@
+/* Following a LogQL query live over Loki's websocket tail: reconnects, resumes, dedupes. No curses. */
+#ifndef ICN_LOGTAIL_H
+#define ICN_LOGTAIL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+#include "core/ws.h"
+#include "model/series.h"
+
+typedef struct logtail logtail_t;
+
+typedef enum {
+	LOGTAIL_CONNECTING,   /* asking for the websocket */
+	LOGTAIL_LIVE,         /* open: entries come as Loki sends them */
+	LOGTAIL_WAITING,      /* cut; the next try is in a few seconds (the message says when) */
+	LOGTAIL_FAILED,       /* Loki refused the tail for good (bad query, tail limit): no retry */
+} logtail_state_t;
+
+typedef struct {
+	/* one entry, exactly once across reconnects, in the order Loki sent it */
+	void (*on_entry)(logtail_t *t, const labels_t *stream, int64_t ts_ns, const char *line,
+			 size_t len, void *ud);
+	/* Loki dropped n entries (a slow client): never hidden, never invented */
+	void (*on_dropped)(logtail_t *t, size_t n, int64_t first_ts_ns, void *ud);
+	/* the connection's state changed; msg says why in words (may be "") */
+	void (*on_state)(logtail_t *t, logtail_state_t st, const char *msg, void *ud);
+} logtail_cbs_t;
+
+typedef struct {
+	const char *base;          /* Loki's base URL (http, https, ws, wss) */
+	const char *query;         /* LogQL */
+	int64_t start_ns;          /* the first tail starts here (inclusive); 0 = now */
+	int limit;                 /* backfill of the first tail (Loki's limit); 0 = Loki's 100 */
+	const char *const *headers; /* NULL-terminated "Name: value" (X-Scope-OrgID, Authorization) */
+	/* backoff between tries: min_ms doubling up to max_ms (0: 1 s and 30 s) */
+	long backoff_min_ms, backoff_max_ms;
+} logtail_opts_t;
+
+/* A tail, not yet connected. The entries the caller already has (a history
+ * read by query_range) are told with logtail_seen, then logtail_start
+ * connects: from the newest of them (inclusive, the repeats dropped), so the
+ * join neither repeats nor loses a line; with none, from start_ns. */
+logtail_t *logtail_new(uv_loop_t *loop, ws_client_t *ws, const logtail_opts_t *o,
+		       const logtail_cbs_t *cbs, void *ud);
+void logtail_seen(logtail_t *t, const labels_t *stream, int64_t ts_ns, const char *line, size_t len);
+void logtail_start(logtail_t *t);
+/* Stop: no callback runs afterwards. */
+void logtail_free(logtail_t *t);
+logtail_state_t logtail_state(const logtail_t *t);
+/* Reconnections so far, and entries dropped as repeats at the joins. */
+size_t logtail_reconnects(const logtail_t *t);
+size_t logtail_repeats(const logtail_t *t);
+
+#endif

@@ -1,0 +1,265 @@
+/* icn-console logs: query_range for the history, then Loki's tail (app/logtail) for what follows. */
+#include "config.h"
+#include "cli/logs_cmd.h"
+#include "app/logtail.h"
+#include "backend/loki.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/ws.h"
+#include "core/xalloc.h"
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Lines up to this are printed whole in text; a longer one ends in [+N bytes]. */
+#define TEXT_LINE_MAX (256u * 1024 + 64)
+
+typedef struct {
+	const cli_logs_t *c;
+	int done;
+	int rc;
+	/* the history request */
+	int got;
+	long status;
+	char *body;
+	size_t len;
+	char *error;
+	logtail_t *tail;
+	uv_timer_t stop_timer;
+	uv_signal_t sigint;
+	size_t printed, dropped;
+} run_t;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void print_entry(run_t *r, const labels_t *st, int64_t ts, const char *line, size_t len)
+{
+	if (r->c->jsonl) {
+		json_t *o = json_object();
+		char tsb[24];
+		snprintf(tsb, sizeof tsb, "%" PRId64, ts);
+		json_object_set_new(o, "ts", json_string(tsb));
+		json_t *l = json_object();
+		for (size_t i = 0; i < st->n; i++)
+			json_object_set_new(l, st->v[i].name, json_string(st->v[i].value));
+		json_object_set_new(o, "labels", l);
+		json_t *s = json_stringn(line, len);
+		if (!s) { /* not UTF-8 (a line cut mid-character): shown escaped */
+			char *safe = text_render_line(line, len, 0, NULL);
+			s = json_string(safe);
+			free(safe);
+		}
+		json_object_set_new(o, "line", s);
+		char *out = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+		if (out)
+			puts(out);
+		free(out);
+		json_decref(o);
+	} else {
+		time_t sec = (time_t)(ts / 1000000000);
+		struct tm tm;
+		gmtime_r(&sec, &tm);
+		char tb[32];
+		strftime(tb, sizeof tb, "%Y-%m-%dT%H:%M:%S", &tm);
+		char *lf = labels_format(st);
+		char *safe_l = text_sanitize(lf);
+		char *safe = text_render_line(line, len, TEXT_LINE_MAX, NULL);
+		printf("%s.%09" PRId64 "Z %s %s\n", tb, ts % 1000000000, safe_l, safe);
+		free(lf);
+		free(safe_l);
+		free(safe);
+	}
+	r->printed++;
+}
+
+static void stop(run_t *r, int rc)
+{
+	if (r->done)
+		return;
+	r->done = 1;
+	r->rc = rc;
+	fflush(stdout);
+	if (r->tail) {
+		logtail_free(r->tail);
+		r->tail = NULL;
+	}
+	uv_timer_stop(&r->stop_timer);
+	uv_signal_stop(&r->sigint);
+}
+
+static void on_entry(logtail_t *t, const labels_t *st, int64_t ts, const char *line, size_t len,
+		     void *ud)
+{
+	(void)t;
+	print_entry(ud, st, ts, line, len);
+}
+
+static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
+{
+	(void)t;
+	run_t *r = ud;
+	r->dropped += n;
+	fflush(stdout);
+	fprintf(stderr, "icn-console: Loki dropped %zu entr%s at %" PRId64 " (the reader was too slow); "
+			"they are not in this output\n", n, n == 1 ? "y" : "ies", ts);
+}
+
+static void on_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud)
+{
+	(void)t;
+	run_t *r = ud;
+	if (st == LOGTAIL_WAITING) {
+		fflush(stdout);
+		fprintf(stderr, "icn-console: %s\n", msg);
+	} else if (st == LOGTAIL_FAILED) {
+		fflush(stdout);
+		fprintf(stderr, "icn-console: loki at %s: %s\n", r->c->ctx->loki, msg);
+		stop(r, 1);
+	}
+}
+
+static void on_stop_timer(uv_timer_t *t)
+{
+	stop(t->data, 0);
+}
+
+static void on_sigint(uv_signal_t *s, int sig)
+{
+	(void)sig;
+	stop(s->data, 130);
+}
+
+static void on_history(const http_response_t *resp, void *ud)
+{
+	run_t *r = ud;
+	r->got = 1;
+	r->status = resp->status;
+	if (!resp->ok) {
+		r->error = xstrdup(resp->error ? resp->error : "no answer");
+		return;
+	}
+	r->body = http_take_body(resp);
+	r->len = resp->len;
+}
+
+/* The headers Loki wants: the tenant, a bearer token. */
+static char **headers_of(const conf_context_t *ctx)
+{
+	char **h = xcalloc(3, sizeof *h);
+	size_t n = 0;
+	if (ctx->loki_org_id && *ctx->loki_org_id)
+		h[n++] = xasprintf("X-Scope-OrgID: %s", ctx->loki_org_id);
+	if (ctx->loki_bearer_token && *ctx->loki_bearer_token)
+		h[n++] = xasprintf("Authorization: Bearer %s", ctx->loki_bearer_token);
+	return h;
+}
+
+static void headers_free(char **h)
+{
+	for (size_t i = 0; h[i]; i++)
+		free(h[i]);
+	free(h);
+}
+
+int cli_logs(const cli_logs_t *c)
+{
+	run_t r;
+	memset(&r, 0, sizeof r);
+	r.c = c;
+	char **hdrs = headers_of(c->ctx);
+	int64_t now = now_ns();
+	int64_t start = now - (int64_t)c->since_ms * 1000000;
+
+	/* the history: the newest `limit` lines of the window */
+	char *url = loki_url_query_range(c->ctx->loki, c->query, start, now, c->limit, LOKI_BACKWARD);
+	http_opts_t o = { 0 };
+	o.timeout_ms = c->timeout_ms;
+	o.headers = (const char *const *)hdrs;
+	if (!http_request(c->http, url, &o, on_history, &r)) {
+		fprintf(stderr, "icn-console: loki at %s: could not start the request\n", c->ctx->loki);
+		free(url);
+		headers_free(hdrs);
+		return 1;
+	}
+	while (!r.got)
+		uv_run(c->loop, UV_RUN_ONCE);
+	free(url);
+	loki_result_t res;
+	char *err = NULL;
+	if (r.error || loki_parse_query(r.body, r.len, r.status, NULL, &res, &err) != 0) {
+		char *e = text_sanitize(r.error ? r.error : err ? err : "invalid answer");
+		fprintf(stderr, "icn-console: loki at %s: %s\n", c->ctx->loki, e);
+		free(e);
+		free(err);
+		free(r.error);
+		free(r.body);
+		headers_free(hdrs);
+		return 1;
+	}
+	free(r.body);
+	loki_result_sort(&res);
+	for (size_t i = 0; i < res.n_entries; i++) {
+		const loki_entry_t *e = &res.entries[i];
+		print_entry(&r, &res.streams[e->stream], e->ts_ns, e->line, e->len);
+	}
+	if (c->limit > 0 && res.n_entries >= (size_t)c->limit)
+		fprintf(stderr, "icn-console: the newest %d lines of the window (--limit); older ones not shown\n",
+			c->limit);
+	if (!c->tail) {
+		loki_result_free(&res);
+		headers_free(hdrs);
+		fflush(stdout);
+		return 0;
+	}
+
+	/* then live: from the newest line shown, the repeats at that instant dropped */
+	char *werr = NULL;
+	ws_client_t *ws = ws_client_new(c->loop, &werr);
+	if (!ws) {
+		fprintf(stderr, "icn-console: %s\n", werr ? werr : "no websocket client");
+		free(werr);
+		loki_result_free(&res);
+		headers_free(hdrs);
+		return 1;
+	}
+	logtail_opts_t to = { 0 };
+	to.base = c->ctx->loki;
+	to.query = c->query;
+	to.start_ns = now;
+	to.limit = 0;
+	to.headers = (const char *const *)hdrs;
+	static const logtail_cbs_t cbs = { on_entry, on_dropped, on_state };
+	r.tail = logtail_new(c->loop, ws, &to, &cbs, &r);
+	for (size_t i = 0; i < res.n_entries; i++) {
+		const loki_entry_t *e = &res.entries[i];
+		logtail_seen(r.tail, &res.streams[e->stream], e->ts_ns, e->line, e->len);
+	}
+	loki_result_free(&res);
+	uv_timer_init(c->loop, &r.stop_timer);
+	r.stop_timer.data = &r;
+	if (c->duration_ms > 0)
+		uv_timer_start(&r.stop_timer, on_stop_timer, (uint64_t)c->duration_ms, 0);
+	uv_signal_init(c->loop, &r.sigint);
+	r.sigint.data = &r;
+	uv_signal_start(&r.sigint, on_sigint, SIGINT);
+	logtail_start(r.tail);
+	while (!r.done)
+		uv_run(c->loop, UV_RUN_ONCE);
+	uv_close((uv_handle_t *)&r.stop_timer, NULL);
+	uv_close((uv_handle_t *)&r.sigint, NULL);
+	ws_client_close(ws);
+	for (int i = 0; i < 100 && uv_run(c->loop, UV_RUN_NOWAIT); i++)
+		; /* lws' handles and ours close */
+	ws_client_free(ws);
+	headers_free(hdrs);
+	fflush(stdout);
+	return r.rc;
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# test_logs.sh: icn-console logs against icnsim's Loki API. The history, then
+# `logs --tail --output jsonl` while the tail is cut three times (a close 1011,
+# and two TCP drops, 1006): every line icnsim holds in the time the command
+# covered is printed exactly once, none invented, in time order per stream.
+set -uo pipefail
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
+
+plan 9
+work=$(mktemp -d "${TMPDIR:-/tmp}/icn-logs.XXXXXX")
+pid=
+cleanup() {
+	[[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$ICNSIM" --listen 127.0.0.1:0 --seed 7 --block-interval 1 --log-rate 40 >"$work/sim.out" 2>"$work/sim.err" &
+pid=$!
+url=
+for _ in $(seq 100); do
+	url=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/sim.out")
+	[[ -n $url ]] && break
+	sleep 0.1
+done
+[[ -n $url ]] || { echo "Bail out! icnsim did not start: $(cat "$work/sim.err")"; exit 1; }
+logs() { "$ICN_CONSOLE" --loki "$url" logs "$@"; }
+
+# the history alone
+logs '{app="icn-director"}' --since 1m --limit 7 --output jsonl >"$work/h.jsonl" 2>"$work/h.err"
+rc=$?
+if [[ $rc == 0 ]] && [[ $(wc -l <"$work/h.jsonl") == 7 ]] &&
+	jq -e -s 'all(.[]; .labels.app == "icn-director" and (.ts | test("^[0-9]+$")))' "$work/h.jsonl" >/dev/null; then
+	ok "history: the newest 7 lines, jsonl with ts as a string of ns"
+else
+	not_ok "history: the newest 7 lines, jsonl with ts as a string of ns" "rc=$rc" "$(head -3 "$work/h.jsonl")" "$(cat "$work/h.err")"
+fi
+check "history: oldest first" jq -e -s '[.[].ts | tonumber] as $t | $t == ($t | sort)' "$work/h.jsonl"
+check "history: says the window held more than --limit" grep -q "newest 7 lines" "$work/h.err"
+
+# a query Loki refuses: named, exit 1
+logs '{app="icn-director"} | json' --since 1m >"$work/bad.out" 2>"$work/bad.err"
+rc=$?
+if [[ $rc == 1 ]] && grep -q "not supported by icnsim" "$work/bad.err"; then ok "a refused query: exit 1 with Loki's words"; else not_ok "a refused query: exit 1 with Loki's words" "rc=$rc" "$(cat "$work/bad.err")"; fi
+
+# the tail, cut three times
+logs '{app=~".+"}' --since 2s --limit 5000 --tail --duration 15s --output jsonl >"$work/t.jsonl" 2>"$work/t.err" &
+cpid=$!
+sleep 3
+curl -sf -X POST "$url/control/loki/tail/close" >/dev/null
+sleep 3
+curl -sf -X POST "$url/control/loki/tail/drop" >/dev/null
+sleep 3.5
+curl -sf -X POST "$url/control/loki/tail/drop" >/dev/null
+wait "$cpid"
+rc=$?
+check "tail: ends by itself after --duration, exit 0" test "$rc" = 0
+n_cut=$(grep -c "again in" "$work/t.err")
+if [[ $n_cut -ge 3 ]]; then ok "tail: the three cuts were said on stderr ($n_cut)"; else not_ok "tail: the three cuts were said on stderr" "$(cat "$work/t.err")"; fi
+
+# what icnsim holds between the first and the last line printed, paged forward
+last=$(jq -s -r '[.[].ts] | max_by(tonumber)' "$work/t.jsonl")
+first=$(jq -s -r '[.[].ts] | min_by(tonumber)' "$work/t.jsonl")
+: >"$work/want.jsonl"
+start=$first
+while :; do
+	end=$(python3 -c "print($last + 1)")
+	curl -sf -G "$url/loki/api/v1/query_range" --data-urlencode 'query={app=~".+"}' \
+		--data-urlencode "start=$start" --data-urlencode "end=$end" \
+		--data-urlencode "limit=5000" --data-urlencode "direction=forward" >"$work/page.json" || break
+	jq -c '.data.result[] | .stream as $s | .values[] | {ts: .[0], labels: $s, line: .[1]}' "$work/page.json" >>"$work/want.jsonl"
+	n=$(jq '[.data.result[].values[]] | length' "$work/page.json")
+	((n < 5000)) && break
+	start=$(jq -r '[.data.result[].values[][0]] | max_by(tonumber)' "$work/page.json")
+done
+verdict=$(python3 - "$work/t.jsonl" "$work/want.jsonl" <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1])]
+want = [json.loads(l) for l in open(sys.argv[2])]
+key = lambda e: (e["ts"], json.dumps(e["labels"], sort_keys=True), e["line"])
+gk = [key(e) for e in got]
+wk = set(key(e) for e in want)
+dups = len(gk) - len(set(gk))
+missing = len(wk - set(gk))
+extra = len(set(gk) - wk)
+order = True
+last = {}
+for e in got:
+    s = json.dumps(e["labels"], sort_keys=True)
+    if s in last and int(e["ts"]) < last[s]:
+        order = False
+    last[s] = int(e["ts"])
+print(f"{len(got)} {len(wk)} {dups} {missing} {extra} {int(order)}")
+PY
+)
+read -r n_got n_want dups missing extra order <<<"$verdict"
+if [[ $dups == 0 ]]; then ok "tail: no line printed twice ($n_got lines)"; else not_ok "tail: no line printed twice" "$dups duplicates of $n_got"; fi
+if [[ $missing == 0 && $extra == 0 && $n_got -gt 100 ]]; then
+	ok "tail: exactly the $n_want lines icnsim holds for the time covered, none lost, none invented"
+else
+	not_ok "tail: exactly the lines icnsim holds" "got $n_got, icnsim $n_want, missing $missing, extra $extra" "$(cat "$work/t.err")"
+fi
+check "tail: in time order per stream" test "$order" = 1
+exit $((tap_failed > 0))
