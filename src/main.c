@@ -90,7 +90,7 @@ static const char usage_text[] =
 	"      --force              create the silence even when no firing alert matches\n"
 	"\n"
 	"Environment: PROMETHEUS_URL, ALERTMANAGER_URL, LOKI_ADDR, LOKI_ORG_ID,\n"
-	"LOKI_BEARER_TOKEN, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME,\n"
+	"LOKI_BEARER_TOKEN, LOKI_USERNAME, LOKI_PASSWORD, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME,\n"
 	"XDG_STATE_HOME (the : history), ICN_CONSOLE_DATADIR.\n"
 	"Flags override the environment, which overrides the config file.\n"
 	"\n"

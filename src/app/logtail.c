@@ -13,6 +13,7 @@
 #include "app/logtail.h"
 #include "backend/loki.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "model/logdedup.h"
 #include <stdlib.h>
@@ -230,6 +231,34 @@ void logtail_free(logtail_t *t)
 	t->conn = NULL;
 	uv_timer_stop(&t->timer);
 	uv_close((uv_handle_t *)&t->timer, on_timer_closed);
+}
+
+char **logtail_headers_new(const conf_context_t *ctx)
+{
+	char **h = xcalloc(3, sizeof *h);
+	size_t n = 0;
+	if (ctx->loki_org_id && *ctx->loki_org_id)
+		h[n++] = xasprintf("X-Scope-OrgID: %s", ctx->loki_org_id);
+	if (ctx->loki_bearer_token && *ctx->loki_bearer_token) {
+		h[n++] = xasprintf("Authorization: Bearer %s", ctx->loki_bearer_token);
+	} else if (ctx->loki_username && *ctx->loki_username) {
+		char *up = xasprintf("%s:%s", ctx->loki_username, ctx->loki_password ? ctx->loki_password : "");
+		char *b = text_base64(up, strlen(up));
+		h[n++] = xasprintf("Authorization: Basic %s", b);
+		memset(up, 0, strlen(up));
+		free(up);
+		free(b);
+	}
+	return h;
+}
+
+void logtail_headers_free(char **h)
+{
+	for (size_t i = 0; h && h[i]; i++) {
+		memset(h[i], 0, strlen(h[i]));
+		free(h[i]);
+	}
+	free(h);
 }
 
 logtail_state_t logtail_state(const logtail_t *t)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <uv.h>
 #include "core/ws.h"
+#include "core/conf.h"
 #include "model/series.h"
 
 typedef struct logtail logtail_t;
@@ -47,6 +48,13 @@ void logtail_start(logtail_t *t);
 /* Stop: no callback runs afterwards. */
 void logtail_free(logtail_t *t);
 logtail_state_t logtail_state(const logtail_t *t);
+/* The headers Loki wants from a context, NULL-terminated "Name: value" (for
+ * http_opts_t.headers and logtail_opts_t.headers): X-Scope-OrgID from
+ * loki-org-id / LOKI_ORG_ID; Authorization: Bearer from loki-bearer-token /
+ * LOKI_BEARER_TOKEN, else Basic from LOKI_USERNAME and LOKI_PASSWORD. They
+ * hold secrets: never log or print them. */
+char **logtail_headers_new(const conf_context_t *ctx);
+void logtail_headers_free(char **h);
 /* Reconnections so far, and entries dropped as repeats at the joins. */
 size_t logtail_reconnects(const logtail_t *t);
 size_t logtail_repeats(const logtail_t *t);

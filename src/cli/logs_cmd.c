@@ -150,31 +150,12 @@ static void on_history(const http_response_t *resp, void *ud)
 	r->len = resp->len;
 }
 
-/* The headers Loki wants: the tenant, a bearer token. */
-static char **headers_of(const conf_context_t *ctx)
-{
-	char **h = xcalloc(3, sizeof *h);
-	size_t n = 0;
-	if (ctx->loki_org_id && *ctx->loki_org_id)
-		h[n++] = xasprintf("X-Scope-OrgID: %s", ctx->loki_org_id);
-	if (ctx->loki_bearer_token && *ctx->loki_bearer_token)
-		h[n++] = xasprintf("Authorization: Bearer %s", ctx->loki_bearer_token);
-	return h;
-}
-
-static void headers_free(char **h)
-{
-	for (size_t i = 0; h[i]; i++)
-		free(h[i]);
-	free(h);
-}
-
 int cli_logs(const cli_logs_t *c)
 {
 	run_t r;
 	memset(&r, 0, sizeof r);
 	r.c = c;
-	char **hdrs = headers_of(c->ctx);
+	char **hdrs = logtail_headers_new(c->ctx);
 	int64_t now = now_ns();
 	int64_t start = now - (int64_t)c->since_ms * 1000000;
 
@@ -186,7 +167,7 @@ int cli_logs(const cli_logs_t *c)
 	if (!http_request(c->http, url, &o, on_history, &r)) {
 		fprintf(stderr, "icn-console: loki at %s: could not start the request\n", c->ctx->loki);
 		free(url);
-		headers_free(hdrs);
+		logtail_headers_free(hdrs);
 		return 1;
 	}
 	while (!r.got)
@@ -201,7 +182,7 @@ int cli_logs(const cli_logs_t *c)
 		free(err);
 		free(r.error);
 		free(r.body);
-		headers_free(hdrs);
+		logtail_headers_free(hdrs);
 		return 1;
 	}
 	free(r.body);
@@ -215,7 +196,7 @@ int cli_logs(const cli_logs_t *c)
 			c->limit);
 	if (!c->tail) {
 		loki_result_free(&res);
-		headers_free(hdrs);
+		logtail_headers_free(hdrs);
 		fflush(stdout);
 		return 0;
 	}
@@ -227,7 +208,7 @@ int cli_logs(const cli_logs_t *c)
 		fprintf(stderr, "icn-console: %s\n", werr ? werr : "no websocket client");
 		free(werr);
 		loki_result_free(&res);
-		headers_free(hdrs);
+		logtail_headers_free(hdrs);
 		return 1;
 	}
 	logtail_opts_t to = { 0 };
@@ -259,7 +240,7 @@ int cli_logs(const cli_logs_t *c)
 	for (int i = 0; i < 100 && uv_run(c->loop, UV_RUN_NOWAIT); i++)
 		; /* lws' handles and ours close */
 	ws_client_free(ws);
-	headers_free(hdrs);
+	logtail_headers_free(hdrs);
 	fflush(stdout);
 	return r.rc;
 }

@@ -304,6 +304,8 @@ void conf_context_free(conf_context_t *ctx)
 	free(ctx->loki);
 	free(ctx->loki_org_id);
 	free(ctx->loki_bearer_token);
+	free(ctx->loki_username);
+	free(ctx->loki_password);
 	free(ctx->jaeger);
 	memset(ctx, 0, sizeof *ctx);
 }
@@ -341,6 +343,8 @@ void conf_context_copy(conf_context_t *dst, const conf_context_t *src)
 	dst->loki = dup_or_null(src->loki);
 	dst->loki_org_id = dup_or_null(src->loki_org_id);
 	dst->loki_bearer_token = dup_or_null(src->loki_bearer_token);
+	dst->loki_username = dup_or_null(src->loki_username);
+	dst->loki_password = dup_or_null(src->loki_password);
 	dst->jaeger = dup_or_null(src->jaeger);
 	dst->read_only = src->read_only;
 }
@@ -510,6 +514,10 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		set_str(&out->loki_org_id, v);
 	if ((v = env_get(getenv_fn, "LOKI_BEARER_TOKEN")))
 		set_str(&out->loki_bearer_token, v);
+	if ((v = env_get(getenv_fn, "LOKI_USERNAME")))
+		set_str(&out->loki_username, v);
+	if ((v = env_get(getenv_fn, "LOKI_PASSWORD")))
+		set_str(&out->loki_password, v);
 	if ((v = env_get(getenv_fn, "JAEGER_URL")) &&
 	    set_url(&out->jaeger, v, "JAEGER_URL", err, errlen))
 		goto fail;

@@ -15,6 +15,7 @@ typedef struct {
 	char *loki;
 	char *loki_org_id;    /* X-Scope-OrgID */
 	char *loki_bearer_token;
+	char *loki_username, *loki_password; /* LOKI_USERNAME/LOKI_PASSWORD (logcli's): basic auth */
 	char *jaeger;
 	int read_only;        /* refuse every write (silences) in this context */
 } conf_context_t;

@@ -96,14 +96,10 @@ char *text_excerpt(const char *s, size_t max)
 	return xasprintf("%.*s...", (int)max, s);
 }
 
-char *text_osc52(const void *data, size_t n)
+/* base64 of n bytes into o (room for (n + 2) / 3 * 4 bytes); returns the end */
+static char *b64_into(char *o, const unsigned char *p, size_t n)
 {
 	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = data;
-	/* ESC ] 5 2 ; c ; <base64> BEL: base64 holds no byte a terminal obeys */
-	char *r = xmalloc(7 + (n + 2) / 3 * 4 + 2), *o = r;
-	memcpy(o, "\033]52;c;", 7);
-	o += 7;
 	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)p[i] << 16;
 		if (i + 1 < n)
@@ -115,6 +111,22 @@ char *text_osc52(const void *data, size_t n)
 		*o++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
 		*o++ = i + 2 < n ? b64[v & 63] : '=';
 	}
+	return o;
+}
+
+char *text_base64(const void *data, size_t n)
+{
+	char *r = xmalloc((n + 2) / 3 * 4 + 1);
+	*b64_into(r, data, n) = '\0';
+	return r;
+}
+
+char *text_osc52(const void *data, size_t n)
+{
+	/* ESC ] 5 2 ; c ; <base64> BEL: base64 holds no byte a terminal obeys */
+	char *r = xmalloc(7 + (n + 2) / 3 * 4 + 2), *o = r;
+	memcpy(o, "\033]52;c;", 7);
+	o = b64_into(o + 7, data, n);
 	*o++ = '\a';
 	*o = '\0';
 	return r;

@@ -36,6 +36,8 @@ char *text_render_line(const char *s, size_t n, size_t max, size_t *out_len);
  * ended with "..." when cut (malloc'd). The text is not sanitised. */
 char *text_excerpt(const char *s, size_t max);
 
+/* Standard base64 (RFC 4648, with padding) of n bytes, NUL-terminated (malloc'd). */
+char *text_base64(const void *data, size_t n);
 /* The OSC 52 sequence that puts n bytes into the terminal's clipboard:
  * "ESC ] 52 ; c ; BASE64 BEL" (malloc'd). Any bytes are safe to pass: only
  * their base64 reaches the terminal. */

@@ -393,8 +393,12 @@ static void test_resolve_precedence(void **state)
 	env_set(2, "LOKI_ADDR", "");
 	env_set(3, "LOKI_ORG_ID", "env-tenant");
 	env_set(4, "LOKI_BEARER_TOKEN", "env-token");
-	env_set(5, "JAEGER_URL", "https://env-jaeger");
+	env_set(5, "LOKI_USERNAME", "oncall");
+	env_set(6, "LOKI_PASSWORD", "s3cret");
+	env_set(7, "JAEGER_URL", "https://env-jaeger");
 	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), 0);
+	assert_string_equal(r.loki_username, "oncall");
+	assert_string_equal(r.loki_password, "s3cret");
 	assert_string_equal(r.prometheus, "http://env-prom:9090");
 	assert_int_equal(r.n_alertmanager, 3);
 	assert_string_equal(r.alertmanager[0], "http://env-am1:9093");

@@ -89,6 +89,21 @@ static void test_invalid_utf8_replaced(void **state)
 	expect("\xf4\x90\x80\x80", "????"); /* above U+10FFFF */
 }
 
+/* RFC 4648's test vectors. */
+static void test_base64(void **state)
+{
+	(void)state;
+	static const char *const v[][2] = { { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+					    { "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+					    { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+					    { "oncall:s3cret", "b25jYWxsOnMzY3JldA==" } };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		char *b = text_base64(v[i][0], strlen(v[i][0]));
+		assert_string_equal(b, v[i][1]);
+		free(b);
+	}
+}
+
 static void test_osc52(void **state)
 {
 	(void)state;
@@ -333,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_bidi_and_invisible_characters),
 		cmocka_unit_test(test_excerpt),
 		cmocka_unit_test(test_osc52),
+		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_render_controls_visible),
 		cmocka_unit_test(test_render_tabs),
 		cmocka_unit_test(test_render_utf8),
