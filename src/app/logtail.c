@@ -2,13 +2,15 @@
  *
  * A cut tail (1006, a 1011 such as "reached tail max duration limit", any
  * network error) is asked again after a backoff (1 s doubling to 30 s, back
- * to 1 s once a connection lived 10 s), starting at the newest timestamp
- * received. Loki's start is inclusive, so the entries at that timestamp come
- * again: logdedup drops exactly those (same stream, timestamp and line), and
- * keeps a different line at the same nanosecond. A resumed tail asks for a
- * backfill of up to 5,000 entries (Loki's default max_entries_limit), which
- * is what the outage may have produced; a refusal that no retry cures (HTTP
- * 400 on the upgrade: a bad query; the concurrent tail limit) ends it. */
+ * to 1 s once a connection lived 10 s). Loki's own backfill gives only the
+ * last `limit` entries of [start, now], so a long outage would lose lines:
+ * with an HTTP client the resumed tail starts at the moment of reconnecting,
+ * and the outage [newest received, that moment) is read back by query_range,
+ * paged, the tail's frames held meanwhile. Loki's start is inclusive, so the
+ * entries at the newest timestamp come again: logdedup drops exactly those
+ * (same stream, timestamp and line) and keeps a different line at the same
+ * nanosecond. A refusal that no retry cures (HTTP 400 on the upgrade: a bad
+ * query; the concurrent tail limit) ends it. */
 #include "config.h"
 #include "app/logtail.h"
 #include "backend/loki.h"
@@ -18,8 +20,11 @@
 #include "model/logdedup.h"
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define RESUME_LIMIT 5000
+#define FILL_PAGE 5000
+#define HELD_MAX 100000 /* tail frames held while an outage is read back */
 #define LIVED_MS 10000 /* a connection that lived this long resets the backoff */
 
 struct logtail {
@@ -40,6 +45,14 @@ struct logtail {
 	void *ud;
 	size_t reconnects, repeats;
 	int tries;                 /* connections asked for */
+	http_client_t *http;
+	long timeout_ms;
+	http_req_t *fill_req;      /* reading an outage back */
+	int filling;
+	int64_t fill_from, fill_to; /* [from, to): to is where the resumed tail starts */
+	int64_t fill_req_to;       /* the end the request under way asked for */
+	char **held;               /* tail frames that came meanwhile */
+	size_t *held_len, n_held, cap_held;
 	int dead;
 };
 
@@ -83,10 +96,119 @@ static void on_open(ws_conn_t *w, void *ud)
 	set_state(t, LOGTAIL_LIVE, "");
 }
 
+static void deliver(logtail_t *t, const char *data, size_t len);
+static void fill_next(logtail_t *t);
+
+static void hold(logtail_t *t, const char *data, size_t len)
+{
+	if (t->n_held >= HELD_MAX) {
+		if (t->cbs.on_dropped && !t->dead)
+			t->cbs.on_dropped(t, 0, t->fill_to, t->ud);
+		return;
+	}
+	t->held = xgrow(t->held, &t->cap_held, t->n_held + 1, sizeof *t->held);
+	t->held_len = xrealloc(t->held_len, t->cap_held * sizeof *t->held_len);
+	t->held[t->n_held] = xmalloc(len + 1);
+	memcpy(t->held[t->n_held], data, len);
+	t->held[t->n_held][len] = '\0';
+	t->held_len[t->n_held++] = len;
+}
+
+static void release_held(logtail_t *t)
+{
+	for (size_t i = 0; i < t->n_held; i++) {
+		if (!t->dead)
+			deliver(t, t->held[i], t->held_len[i]);
+		free(t->held[i]);
+	}
+	t->n_held = 0;
+}
+
+static void on_fill(const http_response_t *resp, void *ud)
+{
+	logtail_t *t = ud;
+	t->fill_req = NULL;
+	loki_result_t r;
+	char *err = NULL;
+	if (!resp->ok || loki_parse_query(resp->body, resp->len, resp->status, NULL, &r, &err) != 0) {
+		char *why = resp->ok ? err : xstrdup(resp->error ? resp->error : "no answer");
+		if (resp->ok)
+			err = NULL;
+		log_msg("loki tail: the lines of the outage could not be read back: %s", why ? why : "");
+		free(why);
+		free(err);
+		if (t->cbs.on_dropped && !t->dead)
+			t->cbs.on_dropped(t, 0, t->fill_from, t->ud); /* said, never hidden */
+		t->filling = 0;
+		release_held(t);
+		return;
+	}
+	loki_result_sort(&r);
+	int64_t newest = INT64_MIN;
+	for (size_t i = 0; i < r.n_entries && !t->dead; i++) {
+		const loki_entry_t *e = &r.entries[i];
+		const labels_t *st = &r.streams[e->stream];
+		if (e->ts_ns > newest)
+			newest = e->ts_ns;
+		if (logdedup_check(&t->dd, st, e->ts_ns, e->line, e->len)) {
+			t->repeats++;
+			continue;
+		}
+		if (e->ts_ns > t->last_ts)
+			t->last_ts = e->ts_ns;
+		if (t->cbs.on_entry)
+			t->cbs.on_entry(t, st, e->ts_ns, e->line, e->len, t->ud);
+	}
+	size_t n = r.n_entries;
+	loki_result_free(&r);
+	if (t->dead)
+		return;
+	int64_t to = t->fill_req_to;
+	if (n >= FILL_PAGE && loki_page_next(LOKI_FORWARD, newest, &t->fill_from, &to) == 0) {
+		fill_next(t); /* a full page: there may be more */
+		return;
+	}
+	if (t->fill_req_to < t->fill_to) {
+		/* the tail was cut again meanwhile and starts later now: read on */
+		t->fill_from = t->fill_req_to;
+		fill_next(t);
+		return;
+	}
+	t->filling = 0;
+	release_held(t);
+}
+
+static void fill_next(logtail_t *t)
+{
+	char *url = loki_url_query_range(t->base, t->query, t->fill_from, t->fill_to, FILL_PAGE,
+					 LOKI_FORWARD);
+	http_opts_t o = { 0 };
+	o.timeout_ms = t->timeout_ms;
+	o.headers = (const char *const *)t->headers;
+	t->fill_req_to = t->fill_to;
+	t->fill_req = http_request(t->http, url, &o, on_fill, t);
+	free(url);
+	if (!t->fill_req) {
+		if (t->cbs.on_dropped && !t->dead)
+			t->cbs.on_dropped(t, 0, t->fill_from, t->ud);
+		t->filling = 0;
+		release_held(t);
+	}
+}
+
 static void on_message(ws_conn_t *w, const char *data, size_t len, void *ud)
 {
 	(void)w;
 	logtail_t *t = ud;
+	if (t->filling) {
+		hold(t, data, len); /* after the outage's lines */
+		return;
+	}
+	deliver(t, data, len);
+}
+
+static void deliver(logtail_t *t, const char *data, size_t len)
+{
 	loki_result_t r;
 	char *err = NULL;
 	if (loki_parse_tail_frame(data, len, NULL, &r, &err) != 0) {
@@ -122,6 +244,13 @@ static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 	t->conn = NULL;
 	if (t->dead)
 		return;
+	if (t->filling) {
+		/* what this tail brought meanwhile comes again: the read-back goes
+		 * on to where the next tail starts */
+		for (size_t i = 0; i < t->n_held; i++)
+			free(t->held[i]);
+		t->n_held = 0;
+	}
 	if (code == WS_CLOSE_NO_CONNECT) {
 		/* the upgrade was answered with an error: Loki refused the query */
 		if (strstr(reason, "HTTP 4")) {
@@ -151,8 +280,25 @@ static void connect_now(logtail_t *t)
 	int resume = t->last_ts != INT64_MIN;
 	if (t->tries++)
 		t->reconnects++;
-	char *url = loki_url_tail(t->base, t->query, resume ? t->last_ts : t->start_ns,
-				  resume ? RESUME_LIMIT : t->limit, 0);
+	int64_t start = resume ? t->last_ts : t->start_ns;
+	int limit = resume ? RESUME_LIMIT : t->limit;
+	if (resume && t->http) {
+		/* the tail from now on; the outage read back by query_range (when a
+		 * read-back is under way already, it reads on to the new start) */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		t->fill_to = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		start = t->fill_to;
+		limit = 1;
+		if (!t->filling) {
+			t->fill_from = t->last_ts;
+			t->filling = 1;
+			fill_next(t);
+			if (t->dead)
+				return;
+		}
+	}
+	char *url = loki_url_tail(t->base, t->query, start, limit, 0);
 	if (!url) {
 		set_state(t, LOGTAIL_FAILED, "not a Loki URL (http, https, ws or wss)");
 		return;
@@ -187,6 +333,8 @@ logtail_t *logtail_new(uv_loop_t *loop, ws_client_t *ws, const logtail_opts_t *o
 	t->bo_min = o->backoff_min_ms > 0 ? o->backoff_min_ms : 1000;
 	t->bo_max = o->backoff_max_ms > 0 ? o->backoff_max_ms : 30000;
 	t->bo = t->bo_min;
+	t->http = o->http;
+	t->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
 	t->last_ts = INT64_MIN;
 	logdedup_init(&t->dd);
 	t->cbs = *cbs;
@@ -226,6 +374,15 @@ void logtail_free(logtail_t *t)
 	if (!t)
 		return;
 	t->dead = 1;
+	if (t->fill_req)
+		http_cancel(t->fill_req);
+	t->fill_req = NULL;
+	for (size_t i = 0; i < t->n_held; i++)
+		free(t->held[i]);
+	free(t->held);
+	free(t->held_len);
+	t->held = NULL;
+	t->n_held = 0;
 	if (t->conn)
 		ws_close(t->conn);
 	t->conn = NULL;

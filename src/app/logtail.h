@@ -6,6 +6,7 @@
 #include <uv.h>
 #include "core/ws.h"
 #include "core/conf.h"
+#include "core/http.h"
 #include "model/series.h"
 
 typedef struct logtail logtail_t;
@@ -21,7 +22,8 @@ typedef struct {
 	/* one entry, exactly once across reconnects, in the order Loki sent it */
 	void (*on_entry)(logtail_t *t, const labels_t *stream, int64_t ts_ns, const char *line,
 			 size_t len, void *ud);
-	/* Loki dropped n entries (a slow client): never hidden, never invented */
+	/* Loki dropped n entries (a slow client), or (n 0) the lines of an outage
+	 * from first_ts_ns could not be read back: never hidden, never invented */
 	void (*on_dropped)(logtail_t *t, size_t n, int64_t first_ts_ns, void *ud);
 	/* the connection's state changed; msg says why in words (may be "") */
 	void (*on_state)(logtail_t *t, logtail_state_t st, const char *msg, void *ud);
@@ -35,6 +37,12 @@ typedef struct {
 	const char *const *headers; /* NULL-terminated "Name: value" (X-Scope-OrgID, Authorization) */
 	/* backoff between tries: min_ms doubling up to max_ms (0: 1 s and 30 s) */
 	long backoff_min_ms, backoff_max_ms;
+	/* With a client, a resumed tail starts at the moment of reconnecting and
+	 * the lines of the outage are read by query_range (paged, so any number),
+	 * the tail's lines held back meanwhile: nothing lost however long the cut.
+	 * Without, the tail's own backfill (at most 5,000 lines) covers it. */
+	http_client_t *http;
+	long timeout_ms;
 } logtail_opts_t;
 
 /* A tail, not yet connected. The entries the caller already has (a history

@@ -108,6 +108,11 @@ static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
 	run_t *r = ud;
 	r->dropped += n;
 	fflush(stdout);
+	if (!n) {
+		fprintf(stderr, "icn-console: the lines Loki sent while the tail was cut, from %" PRId64
+				", could not be read back: some may be missing from this output\n", ts);
+		return;
+	}
 	fprintf(stderr, "icn-console: Loki dropped %zu entr%s at %" PRId64 " (the reader was too slow); "
 			"they are not in this output\n", n, n == 1 ? "y" : "ies", ts);
 }
@@ -217,6 +222,8 @@ int cli_logs(const cli_logs_t *c)
 	to.start_ns = now;
 	to.limit = 0;
 	to.headers = (const char *const *)hdrs;
+	to.http = c->http;
+	to.timeout_ms = c->timeout_ms;
 	static const logtail_cbs_t cbs = { on_entry, on_dropped, on_state };
 	r.tail = logtail_new(c->loop, ws, &to, &cbs, &r);
 	for (size_t i = 0; i < res.n_entries; i++) {
