@@ -118,11 +118,13 @@ wait "$pid" 2>/dev/null
 "$ICNSIM" --listen 127.0.0.1:0 --seed 8 --block-interval 1 --log-rate 4000 >"$work/sim2.out" 2>"$work/sim2.err" &
 pid=$!
 url=
-for _ in $(seq 100); do
+# (at 4,000 lines a second icnsim fills its store first: slow under ASan)
+for _ in $(seq 1200); do
 	url=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/sim2.out")
 	[[ -n $url ]] && break
 	sleep 0.1
 done
+[[ -n $url ]] || { echo "Bail out! icnsim at 4,000 lines/s did not start: $(cat "$work/sim2.err")"; exit 1; }
 logs '{app=~".+"}' --since 1s --limit 5000 --tail --duration 9s --output jsonl >"$work/t.jsonl" 2>"$work/t.err" &
 cpid=$!
 sleep 2
