@@ -68,6 +68,7 @@ extern const view_ops_t dashboard_view_ops;
 extern const view_ops_t targets_view_ops;
 extern const view_ops_t alerts_view_ops;
 extern const view_ops_t silences_view_ops;
+extern const view_ops_t logs_view_ops;
 
 /* "21:40" today, "Mon 21:40" within a week, else "2026-12-01 21:40" (local time). */
 char *ui_fmt_time(double t, char *buf, size_t n);
