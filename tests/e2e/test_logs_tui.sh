@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# test_logs_tui.sh: the Logs view (5) in tmux against icnsim alone (its Loki API):
+# the history then live lines that follow, k pauses (the screen stops, "paused"
+# with the new lines below), F follows again, / filters by regex and a bad one is
+# said, \ excludes, text with < and & shown as it is, the title untouched, q exits 0.
+set -uo pipefail
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
+# shellcheck source=../tmux.sh
+. "$(dirname "$0")/../tmux.sh"
+
+TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
+N=12
+plan $N
+if [[ -z $TMUX_BIN ]]; then
+	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
+	exit 0
+fi
+sock=icn-e2e-logs-$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/icn-logs-tui.XXXXXX")
+pid=
+cleanup() {
+	tm kill-server 2>/dev/null || true
+	[[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$ICNSIM" --listen 127.0.0.1:0 --log-rate 40 --block-interval 1 >"$work/sim.out" 2>"$work/sim.err" &
+pid=$!
+url=
+for _ in $(seq 100); do
+	url=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/sim.out")
+	[[ -n $url ]] && break
+	sleep 0.1
+done
+[[ -n $url ]] || { echo "Bail out! icnsim did not start: $(cat "$work/sim.err")"; exit 1; }
+
+base_env="XDG_CONFIG_HOME='$work/xdg'"
+tui_server
+W=120 H=30
+# the rows of log lines: below the header, view bar and query line, above the
+# view's status row and the status line
+lines_rows() { screen | sed -n "4,$((H - 2))p"; }
+last_line() { screen | sed -n "$((H - 2))p"; }
+view_status() { screen | sed -n "$((H - 1))p"; }
+check_screen() {
+	local name=$1 t=$2
+	shift 2
+	if wait_for "$t" "$@"; then ok "$name"; else not_ok "$name" "$(dump)"; fi
+}
+exited() { [[ -f $work/rc ]]; }
+
+start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
+title0=$(tm display -p -t "$sess" '#{pane_title}')
+keys 5
+check_screen "5: the Logs view, live" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'live'"
+check_screen "lines with their time and level" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 2))p' | grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} (DEBUG|INFO|WARN|ERROR|CRIT)'"
+
+# following: the newest line changes
+a=$(last_line)
+changed() { [[ $(last_line) != "$a" ]]; }
+if wait_for 5 changed; then ok "following: the newest line changes"; else not_ok "following: the newest line changes" "$(dump)"; fi
+
+# k pauses: the lines stop moving, and the view says how many came below
+keys k
+check_screen "k: paused, with the new lines below counted" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -Eq 'paused: [0-9]+ new line'"
+sleep 0.5
+p1=$(lines_rows)
+sleep 2
+p2=$(lines_rows)
+if [[ $p1 == "$p2" ]]; then ok "paused: the screen stops moving"; else not_ok "paused: the screen stops moving" "$(dump)"; fi
+
+# F follows again
+keys F
+b=$(last_line)
+moved() { [[ $(last_line) != "$b" ]] && ! view_status | grep -q paused; }
+if wait_for 5 moved; then ok "F: following again"; else not_ok "F: following again" "$(dump)"; fi
+
+# / filters by regex; < and & shown as they are
+keys / 'queue depth <[0-9]+' Enter
+only_queue() { lines_rows | grep -q . && ! lines_rows | grep -v '^ *$' | grep -vq 'queue depth'; }
+check_screen "/: only lines matching the regex" 5 only_queue
+check_screen "a line with < and & shown as it is" 5 shows "queue depth <16 & backlog >0"
+check_screen "the query line shows the filter" 5 shows "/ queue depth <[0-9]+"
+
+# a bad regex is said, the filter stays
+keys / C-u '(' Enter
+check_screen "/ with a bad regex: said" 5 shows "bad regex"
+
+# \ excludes on top of /: clear / first, then hide the debug lines
+keys / C-u Enter '\' 'DEBUG|"level":"debug"' Enter
+no_debug() { lines_rows | grep -q . && ! lines_rows | grep -q ' DEBUG '; }
+check_screen "\\: lines matching the regex hidden" 5 no_debug
+
+title1=$(tm display -p -t "$sess" '#{pane_title}')
+keys q
+wait_for 5 exited
+if exited && [[ $(cat "$work/rc") == 0 && $title1 == "$title0" ]]; then ok "q: exit 0, the title untouched"; else not_ok "q: exit 0, the title untouched" "rc=$(cat "$work/rc" 2>/dev/null)" "title: '$title0' -> '$title1'"; fi
