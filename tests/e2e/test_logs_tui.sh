@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=12
+N=15
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -83,6 +83,17 @@ only_queue() { lines_rows | grep -q . && ! lines_rows | grep -v '^ *$' | grep -v
 check_screen "/: only lines matching the regex" 5 only_queue
 check_screen "a line with < and & shown as it is" 5 shows "queue depth <16 & backlog >0"
 check_screen "the query line shows the filter" 5 shows "/ queue depth <[0-9]+"
+
+# hostile lines: an OSC title set, a colour, a bidi override, through icnsim's
+# control endpoint; they show escaped and change nothing in the terminal
+keys / C-u 'hostile' Enter
+printf '\033]0;pwned\007\033[31mRED hostile \342\200\256 evil' |
+	curl -sf -X POST --data-binary @- "$url/control/logs/line?app=hostile" >/dev/null
+check_screen "a hostile line shows its escapes as ^[ and <U+202E>" 10 shows "^[]0;pwned^G^[[31mRED hostile <U+202E> evil"
+t=$(tm display -p -t "$sess" '#{pane_title}')
+if [[ $t == "$title0" ]]; then ok "the terminal title unchanged ('$t')"; else not_ok "the terminal title unchanged" "'$title0' -> '$t'"; fi
+hostile_row() { tm capture-pane -p -e -t "$sess" | grep 'RED hostile'; }
+if hostile_row | grep -q $'\033\[[0-9;]*31m'; then not_ok "the hostile line is not drawn red" "$(hostile_row | cat -v)"; else ok "the hostile line is not drawn red"; fi
 
 # a bad regex is said, the filter stays
 keys / C-u '(' Enter
