@@ -48,11 +48,21 @@ typedef struct {
 	uint64_t paused_next;       /* logring_next when the pause began */
 	int utc, labels, wrap;
 	int page;                   /* rows of lines at the last draw */
+	unsigned gen;               /* the context (ui->ctx_gen) the query reads */
 } logs_view_t;
 
 static const keybind_t logs_keys[] = {
-	LIST_KEYBINDS,
-	{ 'F', "F", REQ_FOLLOW, "follow: scroll with new lines again (End, G too)" },
+	{ KEY_UP, "Up k", REQ_UP, "pause; the line above" },
+	{ 'k', NULL, REQ_UP, NULL },
+	{ KEY_DOWN, "Down j", REQ_DOWN, "the line below (paused)" },
+	{ 'j', NULL, REQ_DOWN, NULL },
+	{ KEY_PPAGE, "PgUp", REQ_PGUP, "pause; page up" },
+	{ KEY_NPAGE, "PgDn", REQ_PGDN, "page down (paused)" },
+	{ 'g', "g Home", REQ_TOP, "pause; the oldest line kept" },
+	{ KEY_HOME, NULL, REQ_TOP, NULL },
+	{ 'G', "G End", REQ_BOTTOM, "follow: the newest line" },
+	{ KEY_END, NULL, REQ_BOTTOM, NULL },
+	{ 'F', "F", REQ_FOLLOW, "follow: scroll with new lines again" },
 	{ 's', "s", REQ_QUERY, "set the LogQL query (history, then live)" },
 	{ '/', "/", REQ_FILTER, "show only lines matching a regex (POSIX ERE; empty clears)" },
 	{ '\\', "\\", REQ_EXCLUDE, "hide lines matching a regex (empty clears)" },
@@ -234,6 +244,7 @@ static void logs_start(view_t *v)
 	lv->note = NULL;
 	lv->follow = 1;
 	lv->started = 1;
+	lv->gen = ui->ctx_gen;
 	if (!ui->ctx.loki || !*ui->ctx.loki)
 		return; /* draw says how to set one */
 	headers_free(lv->hdrs);
@@ -868,11 +879,12 @@ static void logs_view_open(view_t *v)
 	lv->labels = 1;
 }
 
-/* First shown: start. Failed before the tail began: try again at the refresh. */
+/* First shown, or another context (:ctx): start. Failed before the tail
+ * began: try again at the refresh. */
 static void logs_view_reload(view_t *v)
 {
 	logs_view_t *lv = v->priv;
-	if (!lv->started || (lv->error && !lv->tail && !lv->hreq))
+	if (!lv->started || lv->gen != v->ui->ctx_gen || (lv->error && !lv->tail && !lv->hreq))
 		logs_start(v);
 }
 
