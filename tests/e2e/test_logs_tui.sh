@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=15
+N=18
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -103,6 +103,20 @@ check_screen "/ with a bad regex: said" 5 shows "bad regex"
 keys / C-u Enter '\' 'DEBUG|"level":"debug"' Enter
 no_debug() { lines_rows | grep -q . && ! lines_rows | grep -q ' DEBUG '; }
 check_screen "\\: lines matching the regex hidden" 5 no_debug
+
+# s: a new query, Tab completing label names and values from Loki
+prompt_is() { screen | tail -1 | grep -qF -- "$1"; }
+keys s C-u '{a' Tab
+wait_for 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'label names'" # asked
+keys Tab
+check_screen "s, Tab: a label name completed" 5 prompt_is 'query: {app="'
+keys Tab
+sleep 1
+keys 'icn-d' Tab
+check_screen "Tab: a label value completed" 5 prompt_is 'query: {app="icn-director"'
+keys '}' Enter
+only_director() { screen | sed -n 3p | grep -qF '{app="icn-director"}' && lines_rows | grep -q . && ! lines_rows | grep -v '^ *$' | grep -vq 'icn-director'; }
+check_screen "the new query: its lines alone" 10 only_director
 
 title1=$(tm display -p -t "$sess" '#{pane_title}')
 keys q

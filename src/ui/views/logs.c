@@ -8,6 +8,7 @@
 #include "core/ws.h"
 #include "model/logfields.h"
 #include "model/logfilter.h"
+#include "model/logqlcomplete.h"
 #include "model/logring.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
@@ -49,7 +50,22 @@ typedef struct {
 	int utc, labels, wrap;
 	int page;                   /* rows of lines at the last draw */
 	unsigned gen;               /* the context (ui->ctx_gen) the query reads */
+	/* Tab in the query prompt: label names, and the values of the names asked for */
+	char **lnames;
+	size_t n_lnames;
+	int have_lnames;
+	http_req_t *names_req;
+	struct logs_values {
+		char *name;
+		char **v;
+		size_t n;
+	} *vals;
+	size_t n_vals;
+	http_req_t *vals_req;
+	char *vals_name;            /* the name vals_req asks about */
 } logs_view_t;
+
+static void completion_reset(logs_view_t *lv);
 
 static const keybind_t logs_keys[] = {
 	{ KEY_UP, "Up k", REQ_UP, "pause; the line above" },
@@ -244,6 +260,8 @@ static void logs_start(view_t *v)
 	lv->note = NULL;
 	lv->follow = 1;
 	lv->started = 1;
+	if (lv->gen != ui->ctx_gen)
+		completion_reset(lv); /* another Loki */
 	lv->gen = ui->ctx_gen;
 	if (!ui->ctx.loki || !*ui->ctx.loki)
 		return; /* draw says how to set one */
@@ -758,6 +776,144 @@ static void open_pretty(view_t *v)
 	textbox_open(v->ui, "Log line", pretty_fill, pr, pretty_free);
 }
 
+/* ---- Tab in the query prompt: label names and values from Loki ---- */
+
+static void completion_reset(logs_view_t *lv)
+{
+	if (lv->names_req)
+		http_cancel(lv->names_req);
+	if (lv->vals_req)
+		http_cancel(lv->vals_req);
+	lv->names_req = lv->vals_req = NULL;
+	loki_names_free(lv->lnames, lv->n_lnames);
+	lv->lnames = NULL;
+	lv->n_lnames = 0;
+	lv->have_lnames = 0;
+	for (size_t i = 0; i < lv->n_vals; i++) {
+		free(lv->vals[i].name);
+		loki_names_free(lv->vals[i].v, lv->vals[i].n);
+	}
+	free(lv->vals);
+	lv->vals = NULL;
+	lv->n_vals = 0;
+	free(lv->vals_name);
+	lv->vals_name = NULL;
+}
+
+static void on_names(const http_response_t *resp, void *ud)
+{
+	view_t *v = ud;
+	logs_view_t *lv = v->priv;
+	lv->names_req = NULL;
+	char *err = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	if (!resp->ok || loki_parse_names(resp->body, resp->len, resp->status, &names, &n, &err) != 0) {
+		char *e = text_sanitize(resp->ok ? err : resp->error);
+		ui_say(v->ui, 1, "label names: %s", e);
+		free(e);
+		free(err);
+		return;
+	}
+	loki_names_free(lv->lnames, lv->n_lnames);
+	lv->lnames = names;
+	lv->n_lnames = n;
+	lv->have_lnames = 1;
+}
+
+static void on_values(const http_response_t *resp, void *ud)
+{
+	view_t *v = ud;
+	logs_view_t *lv = v->priv;
+	lv->vals_req = NULL;
+	char *err = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	char *name = lv->vals_name;
+	lv->vals_name = NULL;
+	if (!resp->ok || loki_parse_names(resp->body, resp->len, resp->status, &names, &n, &err) != 0) {
+		char *e = text_sanitize(resp->ok ? err : resp->error);
+		ui_say(v->ui, 1, "values of %s: %s", name, e);
+		free(e);
+		free(err);
+		free(name);
+		return;
+	}
+	lv->vals = xrealloc(lv->vals, (lv->n_vals + 1) * sizeof *lv->vals);
+	lv->vals[lv->n_vals].name = name;
+	lv->vals[lv->n_vals].v = names;
+	lv->vals[lv->n_vals].n = n;
+	lv->n_vals++;
+}
+
+/* Ask Loki (the window of the history) for label names, or a label's values. */
+static void ask_labels(view_t *v, const char *value_of)
+{
+	logs_view_t *lv = v->priv;
+	ui_t *ui = v->ui;
+	if (!ui->ctx.loki || !*ui->ctx.loki || (value_of ? lv->vals_req != NULL : lv->names_req != NULL))
+		return;
+	if (!lv->hdrs)
+		lv->hdrs = headers_of(&ui->ctx);
+	int64_t now = now_ns(), start = now - (int64_t)lv->since_ms * 1000000;
+	char *url = value_of ? loki_url_label_values(ui->ctx.loki, value_of, start, now, NULL)
+			     : loki_url_labels(ui->ctx.loki, start, now);
+	http_opts_t o = { 0 };
+	o.timeout_ms = ui->o->timeout_ms;
+	o.headers = (const char *const *)lv->hdrs;
+	if (value_of) {
+		lv->vals_name = xstrdup(value_of);
+		lv->vals_req = http_request(ui->http, url, &o, on_values, v);
+	} else {
+		lv->names_req = http_request(ui->http, url, &o, on_names, v);
+	}
+	free(url);
+}
+
+static logs_view_t *cur_logs(ui_t *ui);
+
+static char *logs_complete(ui_t *ui, const char *text, char **cands)
+{
+	logs_view_t *lv = cur_logs(ui);
+	view_t *v = ui_cur_view(ui);
+	*cands = NULL;
+	if (!lv)
+		return NULL;
+	size_t start;
+	char *name;
+	lqc_kind_t k = lqc_where(text, &start, &name);
+	char *out = NULL;
+	if (k == LQC_NAME) {
+		if (!lv->have_lnames) {
+			ask_labels(v, NULL);
+			*cands = xstrdup("asking Loki for the label names... (Tab again)");
+		} else {
+			out = lqc_complete(text, start, k, lv->lnames, lv->n_lnames, cands);
+		}
+	} else if (k == LQC_VALUE) {
+		struct logs_values *vs = NULL;
+		for (size_t i = 0; i < lv->n_vals && !vs; i++)
+			if (!strcmp(lv->vals[i].name, name))
+				vs = &lv->vals[i];
+		if (!vs) {
+			ask_labels(v, name);
+			char *sn = text_sanitize(name);
+			*cands = xasprintf("asking Loki for the values of %s... (Tab again)", sn);
+			free(sn);
+		} else {
+			out = lqc_complete(text, start, k, vs->v, vs->n, cands);
+		}
+	}
+	free(name);
+	/* the candidates come from outside: shown sanitised */
+	if (*cands) {
+		char *c = text_sanitize(*cands);
+		free(*cands);
+		*cands = c;
+	}
+	return out;
+}
+
 /* ---- requests ---- */
 
 static void pause_here(logs_view_t *lv)
@@ -839,9 +995,12 @@ static req_t logs_view_request(view_t *v, req_t r)
 		}
 		return REQ_NONE;
 	}
-	case REQ_QUERY:
-		prompt_open(v->ui, "query: ", lv->query, query_enter, NULL, NULL, v, NULL);
+	case REQ_QUERY: {
+		prompt_t *p = prompt_open(v->ui, "query: ", lv->query, query_enter, NULL, NULL, v, NULL);
+		if (p)
+			prompt_completion(p, logs_complete);
 		return REQ_NONE;
+	}
 	case REQ_FILTER:
 		free(lv->old_inc);
 		lv->old_inc = lv->filt.inc.text ? xstrdup(lv->filt.inc.text) : NULL;
@@ -892,6 +1051,7 @@ static void logs_view_close(view_t *v)
 {
 	logs_view_t *lv = v->priv;
 	logs_stop(lv);
+	completion_reset(lv);
 	if (lv->ws) {
 		/* lws on a foreign loop: close, let the loop close its handles, free */
 		ws_client_close(lv->ws);
