@@ -46,6 +46,41 @@ void logfilter_free(logfilter_t *f)
 {
 	logfilter_re_free(&f->inc);
 	logfilter_re_free(&f->exc);
+	free(f->memo_seq);
+	free(f->memo_val);
+	f->memo_seq = NULL;
+	f->memo_val = NULL;
+	f->memo_n = 0;
+}
+
+void logfilter_memo(logfilter_t *f, size_t n)
+{
+	free(f->memo_seq);
+	free(f->memo_val);
+	f->memo_seq = n ? xcalloc(n, sizeof *f->memo_seq) : NULL;
+	f->memo_val = n ? xcalloc(n, 1) : NULL;
+	f->memo_n = n;
+}
+
+void logfilter_changed(logfilter_t *f)
+{
+	if (f->memo_n)
+		memset(f->memo_seq, 0, f->memo_n * sizeof *f->memo_seq);
+}
+
+static int pass_seq(const logfilter_t *f, uint64_t seq, const logring_line_t *e)
+{
+	if (e->kind == LOGRING_GAP || (!f->inc.set && !f->exc.set))
+		return 1;
+	if (!f->memo_n)
+		return logfilter_pass(f, e);
+	size_t i = (size_t)(seq % f->memo_n);
+	if (f->memo_seq[i] == seq + 1)
+		return f->memo_val[i];
+	int p = logfilter_pass(f, e);
+	f->memo_seq[i] = seq + 1;
+	f->memo_val[i] = (unsigned char)p;
+	return p;
 }
 
 int logfilter_pass(const logfilter_t *f, const logring_line_t *e)
@@ -57,10 +92,10 @@ int logfilter_pass(const logfilter_t *f, const logring_line_t *e)
 	return !logfilter_re_match(&f->exc, e->line);
 }
 
-static int wanted(const logfilter_t *f, const logring_line_t *e, const logfilter_re_t *want,
-		  loglevel_t min_level)
+static int wanted(const logfilter_t *f, uint64_t seq, const logring_line_t *e,
+		  const logfilter_re_t *want, loglevel_t min_level)
 {
-	if (!logfilter_pass(f, e))
+	if (!pass_seq(f, seq, e))
 		return 0;
 	if (e->kind == LOGRING_GAP)
 		return !(want && want->set) && min_level == LOGLEVEL_UNKNOWN;
@@ -80,7 +115,7 @@ int logfilter_step(const logring_t *r, const logfilter_t *f, uint64_t from, int 
 		s = from < first ? first : from + 1;
 		for (; s < next; s++) {
 			logring_line_t e;
-			if (logring_get(r, s, &e) == 0 && wanted(f, &e, want, min_level)) {
+			if (logring_get(r, s, &e) == 0 && wanted(f, s, &e, want, min_level)) {
 				*out = s;
 				return 0;
 			}
@@ -92,7 +127,7 @@ int logfilter_step(const logring_t *r, const logfilter_t *f, uint64_t from, int 
 	s = from > next ? next : from;
 	while (s-- > first) {
 		logring_line_t e;
-		if (logring_get(r, s, &e) == 0 && wanted(f, &e, want, min_level)) {
+		if (logring_get(r, s, &e) == 0 && wanted(f, s, &e, want, min_level)) {
 			*out = s;
 			return 0;
 		}

@@ -15,6 +15,11 @@ typedef struct {
 typedef struct {
 	logfilter_re_t inc;  /* `/`: a line must match it */
 	logfilter_re_t exc;  /* `\`: a line must not match it */
+	/* what each entry gave, so a repaint does not match the same lines again:
+	 * slot seq % memo_n holds seq + 1 (0: nothing) and the answer */
+	uint64_t *memo_seq;
+	unsigned char *memo_val;
+	size_t memo_n;
 } logfilter_t;
 
 /* Set a regex (POSIX extended, case-sensitive unless it says otherwise);
@@ -25,6 +30,10 @@ void logfilter_re_free(logfilter_re_t *r);
 /* 1 when r is set and matches the line (NUL-terminated; a NUL inside ends it). */
 int logfilter_re_match(const logfilter_re_t *r, const char *line);
 void logfilter_free(logfilter_t *f);
+/* Remember the answers for up to n entries (the ring's size in lines);
+ * logfilter_changed must then follow every change of inc or exc. */
+void logfilter_memo(logfilter_t *f, size_t n);
+void logfilter_changed(logfilter_t *f);
 
 /* 1 when entry e is shown under f: gaps always; a line when it matches inc
  * (or inc is not set) and does not match exc. */

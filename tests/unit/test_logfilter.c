@@ -114,12 +114,44 @@ static void test_search_and_errors(void **st)
 	labels_free(&l);
 }
 
+/* with the memo: the same answers, and a changed filter is not answered from it */
+static void test_memo(void **st)
+{
+	(void)st;
+	labels_t l = { 0 };
+	labels_add(&l, "app", "a");
+	logring_t *r = ring(&l);
+	logfilter_t f = { 0 };
+	logfilter_memo(&f, 4); /* fewer slots than entries: slots are shared */
+	uint64_t s;
+	assert_int_equal(logfilter_re_set(&f.inc, "error", NULL), 0);
+	logfilter_changed(&f);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(logfilter_last(r, &f, &s), 0);
+		assert_int_equal(s, 4);
+		assert_int_equal(logfilter_step(r, &f, 3, -1, NULL, LOGLEVEL_UNKNOWN, &s), 0);
+		assert_int_equal(s, 1);
+	}
+	assert_int_equal(logfilter_re_set(&f.inc, "gamma|epsilon", NULL), 0);
+	logfilter_changed(&f);
+	assert_int_equal(logfilter_last(r, &f, &s), 0);
+	assert_int_equal(s, 5);
+	assert_int_equal(logfilter_step(r, &f, 5, -1, NULL, LOGLEVEL_UNKNOWN, &s), 0);
+	assert_int_equal(s, 3);
+	assert_int_equal(logfilter_step(r, &f, 3, -1, NULL, LOGLEVEL_UNKNOWN, &s), 0);
+	assert_int_equal(s, 2);
+	logfilter_free(&f);
+	logring_free(r);
+	labels_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_and_bad),
 		cmocka_unit_test(test_pass),
 		cmocka_unit_test(test_search_and_errors),
+		cmocka_unit_test(test_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -663,6 +663,7 @@ static void filter_apply(view_t *v, int which, const char *text, int report)
 		free(err);
 		return;
 	}
+	logfilter_changed(&lv->filt);
 	if (!which && text && *text)
 		logfilter_re_set(&lv->search, text, NULL);
 	ui_dirty(v->ui);
@@ -1032,6 +1033,7 @@ static void logs_view_open(view_t *v)
 {
 	logs_view_t *lv = v->priv;
 	lv->ring = logring_new(0, 0);
+	logfilter_memo(&lv->filt, LOGRING_DEFAULT_LINES);
 	lv->query = xstrdup(LOGS_DEFAULT_QUERY);
 	lv->since_ms = LOGS_DEFAULT_SINCE_MS;
 	lv->follow = 1;
