@@ -320,6 +320,11 @@ static void request_paint_net(ui_t *ui, int header_only)
 	paint_in(ui, header_only, 60);
 }
 
+void ui_dirty_net(ui_t *ui)
+{
+	request_paint_net(ui, 0);
+}
+
 /* ---- refresh and time ---- */
 
 void ui_refresh_now(ui_t *ui)

@@ -83,6 +83,9 @@ struct view {
 void ui_say(ui_t *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Something changed: paint soon (coalesced). */
 void ui_dirty(ui_t *ui);
+/* Something arrived from the network (a log line): paint within 60 ms, one
+ * paint for all that arrives meanwhile. */
+void ui_dirty_net(ui_t *ui);
 /* The area views draw in (below the header and view bar, above the status line). */
 rect_t ui_content_area(void);
 /* Copy text to the local clipboard with OSC 52 (works over ssh, and in tmux

@@ -116,7 +116,7 @@ static void on_entry(logtail_t *t, const labels_t *stream, int64_t ts, const cha
 	logs_view_t *lv = v->priv;
 	logring_append(lv->ring, ts, stream, line, len);
 	if (is_shown(v))
-		ui_dirty(v->ui);
+		ui_dirty_net(v->ui);
 }
 
 static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
@@ -126,7 +126,7 @@ static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
 	logs_view_t *lv = v->priv;
 	logring_append_gap(lv->ring, ts, n);
 	if (is_shown(v))
-		ui_dirty(v->ui);
+		ui_dirty_net(v->ui);
 }
 
 static void on_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud)
