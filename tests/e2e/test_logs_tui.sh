@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=18
+N=20
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -76,6 +76,11 @@ keys F
 b=$(last_line)
 moved() { [[ $(last_line) != "$b" ]] && ! view_status | grep -q paused; }
 if wait_for 5 moved; then ok "F: following again"; else not_ok "F: following again" "$(dump)"; fi
+
+# Loki closes the tail: the view says when it tries again, then is live again
+curl -sf -X POST "$url/control/loki/tail/close" >/dev/null
+check_screen "tail closed: 'reconnecting in N s' and why" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'reconnecting in [0-9]* s: tail closed by Loki (1011)'"
+check_screen "then live again" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'live'"
 
 # / filters by regex; < and & shown as they are
 keys / 'queue depth <[0-9]+' Enter

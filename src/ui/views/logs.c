@@ -50,6 +50,7 @@ typedef struct {
 	int utc, labels, wrap;
 	int page;                   /* rows of lines at the last draw */
 	unsigned gen;               /* the context (ui->ctx_gen) the query reads */
+	double retry_at;            /* waiting: when the tail tries again (unix s), 0 unknown */
 	/* Tab in the query prompt: label names, and the values of the names asked for */
 	char **lnames;
 	size_t n_lnames;
@@ -137,6 +138,13 @@ static void on_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud
 	lv->st = st;
 	free(lv->st_msg);
 	lv->st_msg = text_sanitize(msg ? msg : "");
+	/* logtail says "WHY; again in N s": the countdown is drawn from it */
+	lv->retry_at = 0;
+	char *again = st == LOGTAIL_WAITING ? strstr(lv->st_msg, "; again in ") : NULL;
+	if (again) {
+		lv->retry_at = now_unix() + strtod(again + 11, NULL);
+		*again = '\0';
+	}
 	if (st == LOGTAIL_FAILED || st == LOGTAIL_WAITING)
 		log_msg("logs: %s", lv->st_msg);
 	ui_dirty(v->ui);
@@ -615,10 +623,16 @@ static void logs_view_draw(view_t *v, rect_t area)
 		case LOGTAIL_CONNECTING:
 			x += ui_put(bottom, x, COLS - x, "connecting...", ui_attr(EL_VALUE_WARN));
 			break;
-		case LOGTAIL_WAITING:
-			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD, "reconnecting: %s",
-				       lv->st_msg ? lv->st_msg : "");
+		case LOGTAIL_WAITING: {
+			double left = lv->retry_at - now_unix();
+			if (lv->retry_at > 0 && left > 0)
+				x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
+					       "reconnecting in %.0f s: %s", left + 0.49, lv->st_msg ? lv->st_msg : "");
+			else
+				x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
+					       "reconnecting: %s", lv->st_msg ? lv->st_msg : "");
 			break;
+		}
 		case LOGTAIL_FAILED:
 			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_ERROR) | A_BOLD, "failed: %s",
 				       lv->st_msg ? lv->st_msg : "");
