@@ -52,6 +52,7 @@ static const struct {
 	[GL_COLLAPSED] = { "\xe2\x96\xb8", ">" },      /* ▸ */
 	[GL_BAR] = { "\xe2\x94\x82", "|" },            /* │ */
 	[GL_DOT] = { "\xc2\xb7", "-" },                 /* · */
+	[GL_DASH] = { "\xe2\x80\x94", "--" },          /* — */
 };
 
 const char *ui_glyph(glyph_t g)

@@ -57,7 +57,7 @@ struct ui {
 
 /* Glyphs in one table, UTF-8 and ASCII side by side. */
 typedef enum { GL_HEALTH_OK, GL_HEALTH_SLOW, GL_HEALTH_DOWN, GL_HEALTH_UNKNOWN, GL_EXPANDED,
-	       GL_COLLAPSED, GL_BAR, GL_DOT, GL__COUNT } glyph_t;
+	       GL_COLLAPSED, GL_BAR, GL_DOT, GL_DASH, GL__COUNT } glyph_t;
 const char *ui_glyph(glyph_t g);
 
 /* "12s ago", "3m ago", "never". */

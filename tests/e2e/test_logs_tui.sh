@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=20
+N=21
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -81,6 +81,12 @@ if wait_for 5 moved; then ok "F: following again"; else not_ok "F: following aga
 curl -sf -X POST "$url/control/loki/tail/close" >/dev/null
 check_screen "tail closed: 'reconnecting in N s' and why" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'reconnecting in [0-9]* s: tail closed by Loki (1011)'"
 check_screen "then live again" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'live'"
+
+# entries Loki dropped show as a marker, whatever the filter
+keys / 'matches-no-line-at-all' Enter
+curl -sf -X POST "$url/control/loki/tail/slow?drop=5" >/dev/null
+check_screen "dropped entries: a marker line" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -Eq '— [0-9]+ entr(y|ies) dropped by Loki —'"
+keys / C-u Enter
 
 # / filters by regex; < and & shown as they are
 keys / 'queue depth <[0-9]+' Enter

@@ -362,8 +362,8 @@ static void row_build(logs_view_t *lv, const logring_line_t *e, row_t *r)
 	fmt_ts(e->ts_ns, lv->utc, r->ts, sizeof r->ts);
 	size_t cap = lv->wrap ? LOGS_RENDER_WRAP_MAX : LOGS_RENDER_MAX;
 	if (e->kind == LOGRING_GAP) {
-		r->msg = xasprintf("\xe2\x80\x94 %" PRIu64 " entr%s dropped by Loki \xe2\x80\x94", e->dropped,
-				   e->dropped == 1 ? "y" : "ies");
+		r->msg = xasprintf("%s %" PRIu64 " entr%s dropped by Loki %s", ui_glyph(GL_DASH), e->dropped,
+				   e->dropped == 1 ? "y" : "ies", ui_glyph(GL_DASH));
 		return;
 	}
 	if (lv->labels)
