@@ -87,6 +87,10 @@ char *ui_complete_command(ui_t *ui, const char *text, char **cands);
  * lines were entered. */
 void ui_history_load(ui_t *ui);
 void ui_history_save(ui_t *ui);
+/* The same for other lines kept across sessions (the Logs view's queries, in
+ * "logs-queries"): read them into h; write h whole (0600, atomically). */
+void ui_state_read(const char *name, history_t *h);
+void ui_state_write(const char *name, const history_t *h);
 /* The view on screen. */
 view_t *ui_cur_view(ui_t *ui);
 /* Open the help box (every key and command, from the tables). */

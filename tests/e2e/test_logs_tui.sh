@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=21
+N=22
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -133,3 +133,10 @@ title1=$(tm display -p -t "$sess" '#{pane_title}')
 keys q
 wait_for 5 exited
 if exited && [[ $(cat "$work/rc") == 0 && $title1 == "$title0" ]]; then ok "q: exit 0, the title untouched"; else not_ok "q: exit 0, the title untouched" "rc=$(cat "$work/rc" 2>/dev/null)" "title: '$title0' -> '$title1'"; fi
+
+# the last query is the next session's default
+start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
+keys 5
+check_screen "the next session starts with the last query" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -qF '{app=\"icn-director\"}'"
+keys q
+wait_for 5 exited

@@ -64,6 +64,8 @@ typedef struct {
 	size_t n_vals;
 	http_req_t *vals_req;
 	char *vals_name;            /* the name vals_req asks about */
+	history_t qhist;            /* the queries entered, this session and before */
+	size_t qhist_saved;
 } logs_view_t;
 
 static void completion_reset(logs_view_t *lv);
@@ -662,6 +664,7 @@ static void query_enter(ui_t *ui, const char *text, void *ud)
 	}
 	free(lv->query);
 	lv->query = xstrdup(text);
+	history_add(&lv->qhist, text); /* the last one is the default next time */
 	logs_start(v);
 }
 
@@ -1012,8 +1015,10 @@ static req_t logs_view_request(view_t *v, req_t r)
 	}
 	case REQ_QUERY: {
 		prompt_t *p = prompt_open(v->ui, "query: ", lv->query, query_enter, NULL, NULL, v, NULL);
-		if (p)
+		if (p) {
 			prompt_completion(p, logs_complete);
+			prompt_history(p, &lv->qhist);
+		}
 		return REQ_NONE;
 	}
 	case REQ_FILTER:
@@ -1048,7 +1053,9 @@ static void logs_view_open(view_t *v)
 	logs_view_t *lv = v->priv;
 	lv->ring = logring_new(0, 0);
 	logfilter_memo(&lv->filt, LOGRING_DEFAULT_LINES);
-	lv->query = xstrdup(LOGS_DEFAULT_QUERY);
+	ui_state_read("logs-queries", &lv->qhist);
+	lv->qhist_saved = lv->qhist.added;
+	lv->query = xstrdup(lv->qhist.n ? lv->qhist.v[lv->qhist.n - 1] : LOGS_DEFAULT_QUERY);
 	lv->since_ms = LOGS_DEFAULT_SINCE_MS;
 	lv->follow = 1;
 	lv->labels = 1;
@@ -1075,6 +1082,9 @@ static void logs_view_close(view_t *v)
 			;
 		ws_client_free(lv->ws);
 	}
+	if (lv->qhist.added != lv->qhist_saved)
+		ui_state_write("logs-queries", &lv->qhist);
+	history_free(&lv->qhist);
 	headers_free(lv->hdrs);
 	logring_free(lv->ring);
 	logfilter_free(&lv->filt);
