@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=22
+N=25
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -106,6 +106,15 @@ if [[ $t == "$title0" ]]; then ok "the terminal title unchanged ('$t')"; else no
 hostile_row() { tm capture-pane -p -e -t "$sess" | grep 'RED hostile'; }
 if hostile_row | grep -q $'\033\[[0-9;]*31m'; then not_ok "the hostile line is not drawn red" "$(hostile_row | cat -v)"; else ok "the hostile line is not drawn red"; fi
 
+# w: a long line wraps instead of ending in an ellipsis
+printf 'hostile long %0300d end' 0 | curl -sf -X POST --data-binary @- "$url/control/logs/line?app=hostile" >/dev/null
+cut_rows() { lines_rows | grep -q 'hostile long 0*…$'; }
+check_screen "unwrapped: a long line is cut with …" 5 cut_rows
+keys w
+wrapped() { lines_rows | grep -q '^ *0* end *$' && ! lines_rows | grep -q '…$'; }
+check_screen "w: the long line wraps, whole" 5 wrapped
+keys w
+
 # a bad regex is said, the filter stays
 keys / C-u '(' Enter
 check_screen "/ with a bad regex: said" 5 shows "bad regex"
@@ -128,6 +137,11 @@ check_screen "Tab: a label value completed" 5 prompt_is 'query: {app="icn-direct
 keys '}' Enter
 only_director() { screen | sed -n 3p | grep -qF '{app="icn-director"}' && lines_rows | grep -q . && ! lines_rows | grep -v '^ *$' | grep -vq 'icn-director'; }
 check_screen "the new query: its lines alone" 10 only_director
+
+# p: the selected line, its JSON pretty-printed in a box
+keys k p
+check_screen "p: the line's JSON pretty-printed" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'Log line' && '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -Eq '│ +\"msg\": \"'"
+keys Escape F
 
 title1=$(tm display -p -t "$sess" '#{pane_title}')
 keys q
