@@ -235,21 +235,21 @@ void ui_run_command(ui_t *ui, const char *line, void *ud)
 
 /* ---- the `:` history across sessions ---- */
 
-/* $XDG_STATE_HOME/icn-console/history (a relative XDG_STATE_HOME is ignored,
- * as the XDG spec says), else ~/.local/state/icn-console/history. */
-static char *history_path(void)
+/* $XDG_STATE_HOME/icn-console/NAME (a relative XDG_STATE_HOME is ignored,
+ * as the XDG spec says), else ~/.local/state/icn-console/NAME. */
+static char *state_path(const char *name)
 {
 	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	if (x && x[0] == '/')
-		return xasprintf("%s/icn-console/history", x);
+		return xasprintf("%s/icn-console/%s", x, name);
 	if (home && *home)
-		return xasprintf("%s/.local/state/icn-console/history", home);
+		return xasprintf("%s/.local/state/icn-console/%s", home, name);
 	return NULL;
 }
 
-void ui_history_load(ui_t *ui)
+void ui_state_read(const char *name, history_t *h)
 {
-	char *path = history_path();
+	char *path = state_path(name);
 	FILE *f = path ? fopen(path, "r") : NULL;
 	free(path);
 	if (!f)
@@ -262,10 +262,15 @@ void ui_history_load(ui_t *ui)
 			line[--n] = '\0';
 		/* what the line editor could have taken (and gives back on Up) */
 		if (n > 0 && n <= 1024)
-			history_add(&ui->cmd_hist, line);
+			history_add(h, line);
 	}
 	free(line);
 	fclose(f);
+}
+
+void ui_history_load(ui_t *ui)
+{
+	ui_state_read("history", &ui->cmd_hist);
 	ui->hist_saved = ui->cmd_hist.added;
 }
 
@@ -285,11 +290,9 @@ static int make_parents(const char *path)
 	return rc;
 }
 
-void ui_history_save(ui_t *ui)
+void ui_state_write(const char *name, const history_t *h)
 {
-	if (ui->cmd_hist.added == ui->hist_saved)
-		return; /* nothing entered: the file stays as it is */
-	char *path = history_path();
+	char *path = state_path(name);
 	if (!path)
 		return;
 	char *tmp = xasprintf("%s.%ld", path, (long)getpid());
@@ -299,15 +302,22 @@ void ui_history_save(ui_t *ui)
 	if (fd >= 0 && !f)
 		close(fd);
 	int ok = f != NULL;
-	for (size_t i = 0; f && i < ui->cmd_hist.n; i++)
-		ok &= fprintf(f, "%s\n", ui->cmd_hist.v[i]) >= 0;
+	for (size_t i = 0; f && i < h->n; i++)
+		ok &= fprintf(f, "%s\n", h->v[i]) >= 0;
 	if (f)
 		ok &= fclose(f) == 0;
 	/* whole or not at all: another console's history is never half overwritten */
 	if (!ok || rename(tmp, path) != 0) {
-		log_msg("the : history was not saved to %s: %s", path, strerror(errno));
+		log_msg("%s was not saved: %s", path, strerror(errno));
 		remove(tmp);
 	}
 	free(tmp);
 	free(path);
+}
+
+void ui_history_save(ui_t *ui)
+{
+	if (ui->cmd_hist.added == ui->hist_saved)
+		return; /* nothing entered: the file stays as it is */
+	ui_state_write("history", &ui->cmd_hist);
 }

@@ -24,7 +24,7 @@ static const keybind_t global_keys[] = {
 	{ 27, "Esc", REQ_BACK, "back: close help, a box, a form or the zoom" },
 	{ '\t', "Tab", REQ_NEXT_VIEW, "next view" },
 	{ KEY_BTAB, "S-Tab", REQ_PREV_VIEW, "previous view" },
-	{ '1', "1-4", REQ_VIEW1, "show view N (see the view bar)" },
+	{ '1', "1-5", REQ_VIEW1, "show view N (see the view bar)" },
 	{ '2', NULL, REQ_VIEW2, NULL },
 	{ '3', NULL, REQ_VIEW3, NULL },
 	{ '4', NULL, REQ_VIEW4, NULL },
@@ -52,6 +52,7 @@ static const struct {
 	[GL_COLLAPSED] = { "\xe2\x96\xb8", ">" },      /* ▸ */
 	[GL_BAR] = { "\xe2\x94\x82", "|" },            /* │ */
 	[GL_DOT] = { "\xc2\xb7", "-" },                 /* · */
+	[GL_DASH] = { "\xe2\x80\x94", "--" },          /* — */
 };
 
 const char *ui_glyph(glyph_t g)
@@ -318,6 +319,11 @@ static void request_paint(ui_t *ui, int header_only)
 static void request_paint_net(ui_t *ui, int header_only)
 {
 	paint_in(ui, header_only, 60);
+}
+
+void ui_dirty_net(ui_t *ui)
+{
+	request_paint_net(ui, 0);
 }
 
 /* ---- refresh and time ---- */
@@ -718,6 +724,7 @@ int tui_run(const tui_opts_t *o)
 	add_view(&ui, &targets_view_ops);
 	add_view(&ui, &alerts_view_ops);
 	add_view(&ui, &silences_view_ops);
+	add_view(&ui, &logs_view_ops);
 
 	uv_poll_init(ui.loop, &ui.in, 0);
 	ui.in.data = &ui;
@@ -750,6 +757,11 @@ int tui_run(const tui_opts_t *o)
 	ui.al.on_new_critical = NULL;
 	alerts_free(&ui.al);
 	ui_pop_all(&ui);
+	/* a view's close may run the loop (the Logs view's websocket client):
+	 * nothing of ours fires then */
+	uv_timer_stop(&ui.t_refresh);
+	uv_timer_stop(&ui.t_tick);
+	uv_timer_stop(&ui.t_paint);
 	for (size_t i = 0; i < ui.n_views; i++) {
 		if (ui.views[i].ops->close)
 			ui.views[i].ops->close(&ui.views[i]);

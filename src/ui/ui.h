@@ -57,7 +57,7 @@ struct ui {
 
 /* Glyphs in one table, UTF-8 and ASCII side by side. */
 typedef enum { GL_HEALTH_OK, GL_HEALTH_SLOW, GL_HEALTH_DOWN, GL_HEALTH_UNKNOWN, GL_EXPANDED,
-	       GL_COLLAPSED, GL_BAR, GL_DOT, GL__COUNT } glyph_t;
+	       GL_COLLAPSED, GL_BAR, GL_DOT, GL_DASH, GL__COUNT } glyph_t;
 const char *ui_glyph(glyph_t g);
 
 /* "12s ago", "3m ago", "never". */
@@ -68,6 +68,7 @@ extern const view_ops_t dashboard_view_ops;
 extern const view_ops_t targets_view_ops;
 extern const view_ops_t alerts_view_ops;
 extern const view_ops_t silences_view_ops;
+extern const view_ops_t logs_view_ops;
 
 /* "21:40" today, "Mon 21:40" within a week, else "2026-12-01 21:40" (local time). */
 char *ui_fmt_time(double t, char *buf, size_t n);
@@ -86,6 +87,10 @@ char *ui_complete_command(ui_t *ui, const char *text, char **cands);
  * lines were entered. */
 void ui_history_load(ui_t *ui);
 void ui_history_save(ui_t *ui);
+/* The same for other lines kept across sessions (the Logs view's queries, in
+ * "logs-queries"): read them into h; write h whole (0600, atomically). */
+void ui_state_read(const char *name, history_t *h);
+void ui_state_write(const char *name, const history_t *h);
 /* The view on screen. */
 view_t *ui_cur_view(ui_t *ui);
 /* Open the help box (every key and command, from the tables). */

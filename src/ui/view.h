@@ -13,7 +13,9 @@
 	X(REQ_LEFT) X(REQ_RIGHT) X(REQ_UP) X(REQ_DOWN) X(REQ_PGUP) X(REQ_PGDN) X(REQ_TOP)   \
 	X(REQ_BOTTOM) X(REQ_ENTER) X(REQ_RANGE_SHORTER) X(REQ_RANGE_LONGER)                 \
 	X(REQ_DETAILS) X(REQ_FILTER) X(REQ_ACK) X(REQ_UNACK) X(REQ_EXTEND)                  \
-	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED) X(REQ_COPY)
+	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED) X(REQ_COPY)                                      \
+	X(REQ_FOLLOW) X(REQ_QUERY) X(REQ_EXCLUDE) X(REQ_NEXT_MATCH) X(REQ_PREV_MATCH)      \
+	X(REQ_NEXT_ERROR) X(REQ_PREV_ERROR) X(REQ_WRAP) X(REQ_LABELS)
 #define REQ_ENUM_(r) r,
 typedef enum { REQUESTS(REQ_ENUM_) REQ__COUNT } req_t;
 #undef REQ_ENUM_
@@ -81,6 +83,9 @@ struct view {
 void ui_say(ui_t *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Something changed: paint soon (coalesced). */
 void ui_dirty(ui_t *ui);
+/* Something arrived from the network (a log line): paint within 60 ms, one
+ * paint for all that arrives meanwhile. */
+void ui_dirty_net(ui_t *ui);
 /* The area views draw in (below the header and view bar, above the status line). */
 rect_t ui_content_area(void);
 /* Copy text to the local clipboard with OSC 52 (works over ssh, and in tmux

@@ -302,3 +302,10 @@ void logs_burst(logs_t *l, const sim_t *sim, double now, unsigned n)
 	if (n && l->notify)
 		l->notify(l->notify_user);
 }
+
+void logs_inject(logs_t *l, double now, const char *app, const char *level, const char *line)
+{
+	append(l, to_ns(now), stream_get(l, app, level, "injected", "na-west"), xstrdup(line));
+	if (l->notify)
+		l->notify(l->notify_user);
+}

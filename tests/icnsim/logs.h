@@ -48,6 +48,9 @@ void logs_free(logs_t *l);
 void logs_tick(logs_t *l, const sim_t *sim, double now, double dt);
 /* n lines at once (POST /control/logs/burst). */
 void logs_burst(logs_t *l, const sim_t *sim, double now, unsigned n);
+/* One line as it is (POST /control/logs/line), in the stream {app, level,
+ * namespace="icn", pod="injected", region="na-west"}. */
+void logs_inject(logs_t *l, double now, const char *app, const char *level, const char *line);
 /* The entry with sequence number `seq`, or NULL when it is gone or not yet there. */
 const logs_entry_t *logs_get(const logs_t *l, uint64_t seq);
 /* The first sequence number whose entry has ns >= `ns`. */

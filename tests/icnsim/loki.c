@@ -510,6 +510,26 @@ static void burst_post(const srv_request_t *req, srv_response_t *resp, void *use
 	srv_respond_json(resp, 200, json_pack("{s:I}", "burst", (json_int_t)n));
 }
 
+/* A line as the body has it: escape sequences, bidi controls and all. Loki's
+ * JSON carries only UTF-8 text, and the store keeps C strings: invalid UTF-8
+ * and NULs are refused. */
+static void line_post(const srv_request_t *req, srv_response_t *resp, void *user)
+{
+	loki_t *lk = user;
+	const char *app = srv_request_arg(req, "app"), *level = srv_request_arg(req, "level");
+	json_t *s = req->body ? json_stringn(req->body, req->body_len) : NULL;
+
+	if (!s || memchr(req->body, '\0', req->body_len)) {
+		json_decref(s);
+		srv_respond_json(resp, 400, json_pack("{s:s}", "error", "the body must be UTF-8 text without NULs"));
+		return;
+	}
+	json_decref(s);
+	logs_inject(lk->logs, wall_now(), app && *app ? app : "icn-test", level && *level ? level : "info",
+		    req->body);
+	srv_respond_json(resp, 200, json_pack("{s:I}", "bytes", (json_int_t)req->body_len));
+}
+
 /* ---- the tail ---- */
 
 static void tail_close(tail_t *t, int code, const char *reason)
@@ -817,6 +837,7 @@ void loki_register(loki_t *lk, srv_t *srv)
 	srv_route(srv, SRV_GET, "/loki/api/v1/label/", label_values_get, lk);
 	srv_route(srv, SRV_POST, "/control/logs/rate", rate_post, lk);
 	srv_route(srv, SRV_POST, "/control/logs/burst", burst_post, lk);
+	srv_route(srv, SRV_POST, "/control/logs/line", line_post, lk);
 	srv_route(srv, SRV_POST, "/control/loki/tail/close", tail_close_post, lk);
 	srv_route(srv, SRV_POST, "/control/loki/tail/drop", tail_drop_post, lk);
 	srv_route(srv, SRV_POST, "/control/loki/tail/slow", tail_slow_post, lk);

@@ -80,6 +80,7 @@ static void usage(FILE *f)
 	      "                                       10 per X-Scope-OrgID tenant\n"
 	      "  POST   /control/logs/rate?per_second=N   background log rate\n"
 	      "  POST   /control/logs/burst?n=N       N log lines at once\n"
+	      "  POST   /control/logs/line?app=X[&level=L]  the body as one log line\n"
 	      "  POST   /control/loki/tail/close      close every tail with 1011\n"
 	      "  POST   /control/loki/tail/drop       drop every tail's TCP connection (1006)\n"
 	      "  POST   /control/loki/tail/slow?drop=N  tails drop their next N entries and\n"

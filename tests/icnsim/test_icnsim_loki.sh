@@ -108,7 +108,7 @@ enc() {
 	python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
 }
 
-echo "1..40"
+echo "1..42"
 
 if ! start main --seed 7 --block-interval 1 --tail-max-duration 3s; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -257,6 +257,12 @@ post '/control/logs/burst?n=600' >/dev/null
 c1=$(count)
 check "control/logs/burst: adds lines at once" [ "$c1" -gt "$((c0 + 30))" ]
 post '/control/logs/rate?per_second=2' >/dev/null
+st1=$(printf 'a \033[31m \342\200\256 line' | curl -s -S --max-time 5 -X POST --data-binary @- -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/control/logs/line?app=inj")
+q inj "$QR" 'query={app="inj"}' "start=$START" >/dev/null
+check "control/logs/line: the body is one line, as it is, in {app=\"inj\"}" [ "$st1" = 200 ] &&
+	jq -e --arg l $'a \033[31m \u202e line' '[.data.result[].values[][1]] == [$l]' "$TMP/inj" >/dev/null
+st2=$(printf 'bad \377 utf-8' | curl -s -S --max-time 5 -X POST --data-binary @- -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/control/logs/line?app=inj")
+check "control/logs/line: invalid UTF-8 refused (400)" [ "$st2" = 400 ]
 
 # 23-24: tail refusals before the upgrade
 ws t0 2 "query=$(enc '{app="substrate"}')&delay_for=6"
