@@ -102,4 +102,9 @@ void form_focus(form_t *f, size_t i);
 char *form_value(const form_t *f, size_t i);
 const char *form_label(const form_t *f, size_t i);
 
+/* Break s into pieces of at most w columns, at blanks where it can: the byte
+ * length of the first piece (at least one character). Text boxes and
+ * confirmations wrap with it. */
+size_t ui_wrap_piece(const char *s, int w);
+
 #endif
