@@ -9,23 +9,6 @@
 
 /* ---- URLs ---- */
 
-/* RFC 3986: everything but the unreserved set is percent-encoded, so PromQL
- * survives any query-string parser (a space is %20, never '+'). */
-static void url_encode(strbuf_t *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
-			sb_add(b, s, 1);
-		} else {
-			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-			sb_add(b, e, 3);
-		}
-	}
-}
-
 static void url_start(strbuf_t *b, const char *base, const char *path)
 {
 	size_t n = base ? strlen(base) : 0;
@@ -76,7 +59,7 @@ char *prom_url_query(const char *base, const char *promql, double time)
 {
 	strbuf_t b;
 	url_start(&b, base, "/api/v1/query?query=");
-	url_encode(&b, promql);
+	sb_url_encode(&b, promql);
 	if (isfinite(time) && time > 0) {
 		sb_puts(&b, "&time=");
 		put_seconds(&b, time);
@@ -89,7 +72,7 @@ char *prom_url_query_range(const char *base, const char *promql, double start, d
 {
 	strbuf_t b;
 	url_start(&b, base, "/api/v1/query_range?query=");
-	url_encode(&b, promql);
+	sb_url_encode(&b, promql);
 	sb_puts(&b, "&start=");
 	put_seconds(&b, start);
 	sb_puts(&b, "&end=");

@@ -551,22 +551,11 @@ void http_cancel(http_req_t *r)
 
 char *http_escape(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	strbuf_t b;
-
 	if (!s)
 		return NULL;
 	sb_init(&b);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		/* Explicit ranges: isalnum() follows the locale, RFC 3986 does not. */
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-			sb_add(&b, (const char *)&ch, 1);
-		} else {
-			char pct[3] = { '%', hex[ch >> 4], hex[ch & 15] };
-			sb_add(&b, pct, 3);
-		}
-	}
+	sb_puts(&b, "");
+	sb_url_encode(&b, s);
 	return sb_steal(&b);
 }

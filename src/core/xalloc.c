@@ -152,3 +152,19 @@ int str_has_icase(const char *h, const char *needle)
 	}
 	return 0;
 }
+
+void sb_url_encode(strbuf_t *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		/* explicit ranges: isalnum() follows the locale, RFC 3986 does not */
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			sb_add(b, s, 1);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			sb_add(b, e, 3);
+		}
+	}
+}

@@ -29,6 +29,10 @@ void sb_vprintf(strbuf_t *b, const char *fmt, va_list ap);
  * `h` (NULL: no), ASCII case folded; an empty needle is everywhere. */
 int ascii_lower(int c);
 int str_has_icase(const char *h, const char *needle);
+/* Append s percent-encoded for a URL query component (RFC 3986: everything but
+ * the unreserved set A-Z a-z 0-9 - . _ ~; a space is %20, never '+'), so PromQL
+ * and LogQL survive any query-string parser. s may be NULL. */
+void sb_url_encode(strbuf_t *b, const char *s);
 /* Hand the string over to the caller (never NULL); the buffer is left empty. */
 char *sb_steal(strbuf_t *b);
 void sb_free(strbuf_t *b);
