@@ -555,7 +555,6 @@ char *http_escape(const char *s)
 	if (!s)
 		return NULL;
 	sb_init(&b);
-	sb_puts(&b, "");
 	sb_url_encode(&b, s);
 	return sb_steal(&b);
 }

@@ -152,25 +152,6 @@ static void on_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud
 	ui_dirty(v->ui);
 }
 
-static void headers_free(char **h)
-{
-	for (size_t i = 0; h && h[i]; i++)
-		free(h[i]);
-	free(h);
-}
-
-/* The headers Loki wants: the tenant, a bearer token. */
-static char **headers_of(const conf_context_t *ctx)
-{
-	char **h = xcalloc(3, sizeof *h);
-	size_t n = 0;
-	if (ctx->loki_org_id && *ctx->loki_org_id)
-		h[n++] = xasprintf("X-Scope-OrgID: %s", ctx->loki_org_id);
-	if (ctx->loki_bearer_token && *ctx->loki_bearer_token)
-		h[n++] = xasprintf("Authorization: Bearer %s", ctx->loki_bearer_token);
-	return h;
-}
-
 static void set_error(logs_view_t *lv, char *msg)
 {
 	free(lv->error);
@@ -275,8 +256,8 @@ static void logs_start(view_t *v)
 	lv->gen = ui->ctx_gen;
 	if (!ui->ctx.loki || !*ui->ctx.loki)
 		return; /* draw says how to set one */
-	headers_free(lv->hdrs);
-	lv->hdrs = headers_of(&ui->ctx);
+	logtail_headers_free(lv->hdrs);
+	lv->hdrs = logtail_headers_new(&ui->ctx);
 	int64_t now = now_ns();
 	char *url = loki_url_query_range(ui->ctx.loki, lv->query, now - (int64_t)lv->since_ms * 1000000,
 					 now, LOGS_HISTORY_LIMIT, LOKI_BACKWARD);
@@ -872,7 +853,7 @@ static void ask_labels(view_t *v, const char *value_of)
 	if (!ui->ctx.loki || !*ui->ctx.loki || (value_of ? lv->vals_req != NULL : lv->names_req != NULL))
 		return;
 	if (!lv->hdrs)
-		lv->hdrs = headers_of(&ui->ctx);
+		lv->hdrs = logtail_headers_new(&ui->ctx);
 	int64_t now = now_ns(), start = now - (int64_t)lv->since_ms * 1000000;
 	char *url = value_of ? loki_url_label_values(ui->ctx.loki, value_of, start, now, NULL)
 			     : loki_url_labels(ui->ctx.loki, start, now);
@@ -1085,7 +1066,7 @@ static void logs_view_close(view_t *v)
 	if (lv->qhist.added != lv->qhist_saved)
 		ui_state_write("logs-queries", &lv->qhist);
 	history_free(&lv->qhist);
-	headers_free(lv->hdrs);
+	logtail_headers_free(lv->hdrs);
 	logring_free(lv->ring);
 	logfilter_free(&lv->filt);
 	logfilter_re_free(&lv->search);
