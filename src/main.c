@@ -435,9 +435,9 @@ static int run(const opts_t *op, double started)
 		char *end;
 		errno = 0;
 		limit = strtol(o.limit, &end, 10);
-		if (errno || end == o.limit || *end || limit < 1 || limit > 5000) {
-			fprintf(stderr, "icn-console: --limit: '%s' is not a valid line count: use 1 to 5000 "
-					"(Loki's max_entries_limit)\n", o.limit);
+		if (errno || end == o.limit || *end || limit < 1 || limit > 1000000) {
+			fprintf(stderr, "icn-console: --limit: '%s' is not a valid line count: use 1 to 1000000"
+					"\n", o.limit);
 			return EXIT_USAGE;
 		}
 	}

@@ -1,7 +1,7 @@
-/* icn-console logs: query_range for the history, then Loki's tail (app/logtail) for what follows. */
+/* icn-console logs: a query's history, then (--tail) its live lines, through app/logfollow. */
 #include "config.h"
 #include "cli/logs_cmd.h"
-#include "app/logtail.h"
+#include "app/logfollow.h"
 #include "backend/loki.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -21,13 +21,8 @@ typedef struct {
 	const cli_logs_t *c;
 	int done;
 	int rc;
-	/* the history request */
-	int got;
-	long status;
-	char *body;
-	size_t len;
-	char *error;
-	logtail_t *tail;
+	int history_done;
+	logfollow_t *lf;
 	uv_timer_t stop_timer;
 	uv_signal_t sigint;
 	size_t printed, dropped;
@@ -87,22 +82,24 @@ static void stop(run_t *r, int rc)
 	r->done = 1;
 	r->rc = rc;
 	fflush(stdout);
-	if (r->tail) {
-		logtail_free(r->tail);
-		r->tail = NULL;
+	if (r->lf) {
+		logfollow_free(r->lf);
+		r->lf = NULL;
 	}
-	uv_timer_stop(&r->stop_timer);
-	uv_signal_stop(&r->sigint);
+	if (r->c->tail) {
+		uv_timer_stop(&r->stop_timer);
+		uv_signal_stop(&r->sigint);
+	}
 }
 
-static void on_entry(logtail_t *t, const labels_t *st, int64_t ts, const char *line, size_t len,
+static void on_entry(logfollow_t *t, const labels_t *st, int64_t ts, const char *line, size_t len,
 		     void *ud)
 {
 	(void)t;
 	print_entry(ud, st, ts, line, len);
 }
 
-static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
+static void on_dropped(logfollow_t *t, size_t n, int64_t ts, void *ud)
 {
 	(void)t;
 	run_t *r = ud;
@@ -117,7 +114,7 @@ static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
 			"they are not in this output\n", n, n == 1 ? "y" : "ies", ts);
 }
 
-static void on_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud)
+static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *ud)
 {
 	(void)t;
 	run_t *r = ud;
@@ -142,17 +139,24 @@ static void on_sigint(uv_signal_t *s, int sig)
 	stop(s->data, 130);
 }
 
-static void on_history(const http_response_t *resp, void *ud)
+static void on_history(logfollow_t *f, const logfollow_history_t *h, void *ud)
 {
+	(void)f;
 	run_t *r = ud;
-	r->got = 1;
-	r->status = resp->status;
-	if (!resp->ok) {
-		r->error = xstrdup(resp->error ? resp->error : "no answer");
+	r->history_done = 1;
+	if (h->error) {
+		fprintf(stderr, "icn-console: loki at %s: %s\n", r->c->ctx->loki, h->error);
+		stop(r, 1);
 		return;
 	}
-	r->body = http_take_body(resp);
-	r->len = resp->len;
+	fflush(stdout);
+	for (size_t i = 0; h->warnings && h->warnings[i]; i++)
+		fprintf(stderr, "icn-console: loki warns: %s\n", h->warnings[i]);
+	if (h->cut)
+		fprintf(stderr, "icn-console: the newest %zu lines of the window (--limit); older ones not shown\n",
+			h->lines);
+	if (!r->c->tail)
+		stop(r, 0);
 }
 
 int cli_logs(const cli_logs_t *c)
@@ -162,91 +166,49 @@ int cli_logs(const cli_logs_t *c)
 	r.c = c;
 	char **hdrs = logtail_headers_new(c->ctx);
 	int64_t now = now_ns();
-	int64_t start = now - (int64_t)c->since_ms * 1000000;
-
-	/* the history: the newest `limit` lines of the window */
-	char *url = loki_url_query_range(c->ctx->loki, c->query, start, now, c->limit, LOKI_BACKWARD);
-	http_opts_t o = { 0 };
-	o.timeout_ms = c->timeout_ms;
+	ws_client_t *ws = NULL;
+	if (c->tail) {
+		char *werr = NULL;
+		ws = ws_client_new(c->loop, &werr);
+		if (!ws) {
+			fprintf(stderr, "icn-console: %s\n", werr ? werr : "no websocket client");
+			free(werr);
+			logtail_headers_free(hdrs);
+			return 1;
+		}
+		uv_timer_init(c->loop, &r.stop_timer);
+		r.stop_timer.data = &r;
+		if (c->duration_ms > 0)
+			uv_timer_start(&r.stop_timer, on_stop_timer, (uint64_t)c->duration_ms, 0);
+		uv_signal_init(c->loop, &r.sigint);
+		r.sigint.data = &r;
+		uv_signal_start(&r.sigint, on_sigint, SIGINT);
+	}
+	/* the newest `limit` lines of the window, then (--tail) live from the
+	 * newest of them: the join neither repeats nor loses a line */
+	logfollow_opts_t o = { 0 };
+	o.base = c->ctx->loki;
+	o.query = c->query;
+	o.start_ns = now - (int64_t)c->since_ms * 1000000;
+	o.end_ns = now;
+	o.limit = c->limit > 0 ? (size_t)c->limit : LOGFOLLOW_PAGE;
 	o.headers = (const char *const *)hdrs;
-	if (!http_request(c->http, url, &o, on_history, &r)) {
-		fprintf(stderr, "icn-console: loki at %s: could not start the request\n", c->ctx->loki);
-		free(url);
-		logtail_headers_free(hdrs);
-		return 1;
-	}
-	while (!r.got)
-		uv_run(c->loop, UV_RUN_ONCE);
-	free(url);
-	loki_result_t res;
-	char *err = NULL;
-	if (r.error || loki_parse_query(r.body, r.len, r.status, NULL, &res, &err) != 0) {
-		char *e = text_sanitize(r.error ? r.error : err ? err : "invalid answer");
-		fprintf(stderr, "icn-console: loki at %s: %s\n", c->ctx->loki, e);
-		free(e);
-		free(err);
-		free(r.error);
-		free(r.body);
-		logtail_headers_free(hdrs);
-		return 1;
-	}
-	free(r.body);
-	loki_result_sort(&res);
-	for (size_t i = 0; i < res.n_entries; i++) {
-		const loki_entry_t *e = &res.entries[i];
-		print_entry(&r, &res.streams[e->stream], e->ts_ns, e->line, e->len);
-	}
-	if (c->limit > 0 && res.n_entries >= (size_t)c->limit)
-		fprintf(stderr, "icn-console: the newest %d lines of the window (--limit); older ones not shown\n",
-			c->limit);
-	if (!c->tail) {
-		loki_result_free(&res);
-		logtail_headers_free(hdrs);
-		fflush(stdout);
-		return 0;
-	}
-
-	/* then live: from the newest line shown, the repeats at that instant dropped */
-	char *werr = NULL;
-	ws_client_t *ws = ws_client_new(c->loop, &werr);
-	if (!ws) {
-		fprintf(stderr, "icn-console: %s\n", werr ? werr : "no websocket client");
-		free(werr);
-		loki_result_free(&res);
-		logtail_headers_free(hdrs);
-		return 1;
-	}
-	logtail_opts_t to = { 0 };
-	to.base = c->ctx->loki;
-	to.query = c->query;
-	to.start_ns = now;
-	to.limit = 0;
-	to.headers = (const char *const *)hdrs;
-	to.http = c->http;
-	to.timeout_ms = c->timeout_ms;
-	static const logtail_cbs_t cbs = { on_entry, on_dropped, on_state };
-	r.tail = logtail_new(c->loop, ws, &to, &cbs, &r);
-	for (size_t i = 0; i < res.n_entries; i++) {
-		const loki_entry_t *e = &res.entries[i];
-		logtail_seen(r.tail, &res.streams[e->stream], e->ts_ns, e->line, e->len);
-	}
-	loki_result_free(&res);
-	uv_timer_init(c->loop, &r.stop_timer);
-	r.stop_timer.data = &r;
-	if (c->duration_ms > 0)
-		uv_timer_start(&r.stop_timer, on_stop_timer, (uint64_t)c->duration_ms, 0);
-	uv_signal_init(c->loop, &r.sigint);
-	r.sigint.data = &r;
-	uv_signal_start(&r.sigint, on_sigint, SIGINT);
-	logtail_start(r.tail);
+	o.http = c->http;
+	o.timeout_ms = c->timeout_ms;
+	o.ws = ws;
+	static const logfollow_cbs_t cbs = { on_entry, on_dropped, on_history, on_state };
+	r.lf = logfollow_new(c->loop, &o, &cbs, &r);
 	while (!r.done)
 		uv_run(c->loop, UV_RUN_ONCE);
-	uv_close((uv_handle_t *)&r.stop_timer, NULL);
-	uv_close((uv_handle_t *)&r.sigint, NULL);
-	ws_client_close(ws);
+	if (c->tail) {
+		uv_close((uv_handle_t *)&r.stop_timer, NULL);
+		uv_close((uv_handle_t *)&r.sigint, NULL);
+		ws_client_close(ws);
+	}
 	for (int i = 0; i < 100 && uv_run(c->loop, UV_RUN_NOWAIT); i++)
 		; /* lws' handles and ours close */
-	ws_client_free(ws);
+	if (ws)
+		ws_client_free(ws);
 	logtail_headers_free(hdrs);
 	fflush(stdout);
 	return r.rc;

@@ -7,7 +7,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 12
+plan 16
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-logs.XXXXXX")
 pid=
 cleanup() {
@@ -133,5 +133,19 @@ sleep 1.5
 curl -sf -X POST "$url/control/loki/tail/drop" >/dev/null
 wait "$cpid"
 verify "$work/t.jsonl" "$url" "a long outage"
+
+# A history longer than one page (Loki answers at most 5,000 lines a request):
+# the newest 12,000 lines of the window, read in three pages backward, the
+# lines at each page boundary once.
+logs '{app=~".+"}' --since 30s --limit 12000 --output jsonl >"$work/p.jsonl" 2>"$work/p.err"
+rc=$?
+n=$(wc -l <"$work/p.jsonl")
+if [[ $rc == 0 && $n == 12000 ]] && grep -q "newest 12000 lines" "$work/p.err"; then
+	ok "history over pages: the newest 12000 lines, and says older ones are not shown"
+else
+	not_ok "history over pages: the newest 12000 lines" "rc=$rc n=$n" "$(cat "$work/p.err")"
+fi
+cp "$work/p.err" "$work/t.err"
+verify "$work/p.jsonl" "$url" "history over pages"
 
 exit $((tap_failed > 0))
