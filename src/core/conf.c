@@ -16,8 +16,9 @@
 
 static const char *const top_keys[] = {
 	"current-context", "theme", "dashboard", "refresh", "timeout", "bell", "clipboard", "ack",
-	"limits", "contexts", NULL,
+	"limits", "logs", "contexts", NULL,
 };
+static const char *const logs_keys[] = { "scrollback", "scrollback-size", "labels", NULL };
 static const char *const ack_keys[] = { "duration", "author", NULL };
 static const char *const limits_keys[] = { "answer-size", "series", NULL };
 static const char *const ctx_keys[] = {
@@ -254,6 +255,27 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 		     &out->max_answer) ||
 	    get_count(&cx, yd_get(lim, "series"), "limits series", 100000, &out->max_series))
 		goto fail;
+	const yd_node_t *logs = yd_get(root, "logs");
+	if (yd_check_map(&cx, logs, logs_keys, " in logs") ||
+	    get_count(&cx, yd_get(logs, "scrollback"), "logs scrollback", 10000000, &out->log_lines) ||
+	    get_size(&cx, yd_get(logs, "scrollback-size"), "logs scrollback-size", 1048576,
+		     &out->log_bytes))
+		goto fail;
+	const yd_node_t *ll = yd_get(logs, "labels");
+	if (yd_check_map(&cx, ll, NULL, " in logs labels"))
+		goto fail;
+	out->n_log_labels = yd_map_size(ll);
+	if (out->n_log_labels)
+		out->log_labels = xcalloc(out->n_log_labels, sizeof *out->log_labels);
+	for (size_t i = 0; i < out->n_log_labels; i++) {
+		const yd_node_t *k = yd_map_key(ll, i), *val = yd_map_val(ll, i);
+		if (!k->len || !val || val->kind != YD_SCALAR || !val->len) {
+			yd_fail(&cx, val ? val : k, "logs labels: each is 'alert-label: stream-label'");
+			goto fail;
+		}
+		out->log_labels[i].name = xstrdup(k->str);
+		out->log_labels[i].value = xstrdup(val->str);
+	}
 	ctxs = yd_get(root, "contexts");
 	if (yd_check_map(&cx, ctxs, NULL, NULL))
 		goto fail;
@@ -322,6 +344,11 @@ void conf_free(conf_t *c)
 	free(c->theme);
 	free(c->dashboard);
 	free(c->ack_author);
+	for (size_t i = 0; i < c->n_log_labels; i++) {
+		free(c->log_labels[i].name);
+		free(c->log_labels[i].value);
+	}
+	free(c->log_labels);
 	memset(c, 0, sizeof *c);
 	c->bell = -1;
 	c->clipboard = -1;

@@ -33,6 +33,10 @@ typedef struct {
 	char *ack_author;      /* default author of an ack, NULL = $USER@hostname */
 	long long max_answer;  /* limits answer-size: bytes per answer, 0 = not set (16 MiB) */
 	long long max_series;  /* limits series: series kept per panel, 0 = not set (200) */
+	long long log_lines;   /* logs scrollback: lines the Logs view keeps, 0 = not set (100,000) */
+	long long log_bytes;   /* logs scrollback-size: their bytes, 0 = not set (64 MiB) */
+	struct conf_pair { char *name, *value; } *log_labels; /* logs labels: alert label -> stream label */
+	size_t n_log_labels;   /* 0: not set (node: pod, pod, app, namespace, container) */
 	conf_context_t *contexts;
 	size_t n_contexts;
 } conf_t;
@@ -53,6 +57,12 @@ typedef struct {
  *   limits:
  *     answer-size: 16MB             # a bigger Prometheus answer is stopped and named
  *     series: 200                   # series kept per panel (the worst by its thresholds)
+ *   logs:
+ *     scrollback: 100000            # lines the Logs view keeps (the oldest go first)
+ *     scrollback-size: 64MB         # and their memory
+ *     labels:                       # L on an alert or panel: its labels -> stream labels
+ *       node: pod                   # (these replace the defaults: pod: pod, node: pod,
+ *                                   #  app: app, namespace: namespace, container: container)
  *   contexts:
  *     demo:
  *       color: green

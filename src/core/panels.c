@@ -244,6 +244,7 @@ static void panel_free(panel_def_t *p)
 	free(p->query);
 	free(p->legend);
 	free(p->description);
+	free(p->logs);
 }
 
 void dashboard_free(dashboard_t *d)
@@ -319,7 +320,7 @@ static int parse_panel(yd_ctx_t *cx, const yd_node_t *n, panel_def_t *p)
 {
 	static const char *const keys[] = {
 		"title", "type", "query", "unit", "reduce", "max", "thresholds",
-		"legend", "description", "width", NULL,
+		"legend", "description", "logs", "width", NULL,
 	};
 	const yd_node_t *v;
 	int k;
@@ -363,7 +364,8 @@ static int parse_panel(yd_ctx_t *cx, const yd_node_t *n, panel_def_t *p)
 	if ((v = yd_get(n, "thresholds")) && parse_thresholds(cx, v, p))
 		return -1;
 	if (yd_string(cx, yd_get(n, "legend"), &p->legend) ||
-	    yd_string(cx, yd_get(n, "description"), &p->description))
+	    yd_string(cx, yd_get(n, "description"), &p->description) ||
+	    yd_string(cx, yd_get(n, "logs"), &p->logs))
 		return -1;
 	if ((v = yd_get(n, "width")) && !yd_is_null(v)) {
 		double w;

@@ -29,6 +29,7 @@ typedef struct {
 	double max;           /* gauge: full scale (e.g. 12e9); 0 = none */
 	char *legend;         /* graph/bars: label whose value names a series/bar ("node", "region"); NULL = all labels */
 	char *description;    /* shown in the zoomed view and help, may be NULL */
+	char *logs;           /* LogQL of its logs for L when no series names them, may be NULL */
 	int width;            /* grid weight in columns, 1 (default) or 2 */
 } panel_def_t;
 

@@ -29,6 +29,7 @@ struct ws_conn {
 	int peer_code;        /* the peer's close code, 0 none yet */
 	char *peer_reason;
 	int ended;            /* on_close was called (or must never be: closed by us) */
+	int established;      /* the upgrade was answered: a websocket now (a close frame can be sent) */
 	int too_big;
 	struct ws_conn *prev, *next;
 };
@@ -93,6 +94,8 @@ static int on_lws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	}
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		if (w)
+			w->established = 1;
 		if (w && !w->ended && !w->c->dying && w->cbs.on_open)
 			w->cbs.on_open(w, w->ud);
 		break;
@@ -356,7 +359,10 @@ void ws_close(ws_conn_t *w)
 		return;
 	w->ended = 1; /* no callback from here on */
 	if (w->wsi) {
-		lws_close_reason(w->wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+		/* a close reason only on a websocket: lws asserts on one still
+		 * connecting or upgrading (closed while connecting, as a new query does) */
+		if (w->established)
+			lws_close_reason(w->wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
 		lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_REASON_BASE, LWS_TO_KILL_ASYNC);
 	}
 }

@@ -101,6 +101,17 @@ static long headline_series(const panel_rt_t *p, const rows_t *r)
 	return panel_headline_index(p->def, p->value, v, r->order, r->n, p->n_total > p->now.n);
 }
 
+const labels_t *panelview_culprit(const panel_rt_t *p)
+{
+	if (p->now.n == 1)
+		return &p->now.v[0].labels;
+	rows_t r;
+	rows_build(p, &p->now, &r);
+	long i = headline_series(p, &r);
+	rows_free(&r);
+	return i >= 0 ? &p->now.v[i].labels : NULL;
+}
+
 /* How many rows of n show in `room` lines: all when they fit, else one line
  * fewer, for "+N more". */
 static size_t rows_shown(size_t n, int room)

@@ -401,6 +401,20 @@ view_t *ui_show_view(ui_t *ui, const char *name)
 	return NULL;
 }
 
+view_t *ui_jump(ui_t *ui, const char *name, const jump_t *j)
+{
+	for (size_t i = 0; i < ui->n_views; i++) {
+		view_t *v = &ui->views[i];
+		if (strcasecmp(v->ops->name, name) != 0)
+			continue;
+		if (!v->ops->jump || v->ops->jump(v, j) != 0)
+			return NULL;
+		set_view(ui, i);
+		return v;
+	}
+	return NULL;
+}
+
 static void add_view(ui_t *ui, const view_ops_t *ops)
 {
 	if (ui->n_views >= UI_MAX_VIEWS)

@@ -70,6 +70,14 @@ extern const view_ops_t alerts_view_ops;
 extern const view_ops_t silences_view_ops;
 extern const view_ops_t logs_view_ops;
 
+/* L on an alert or a panel: the Logs view on the streams its labels name
+ * (model/logsel with the config's `logs: labels:`), else on `fallback` (a
+ * panel's `logs:`), else on every stream; around `moment_ns` (an alert's
+ * start: the cursor there, paused) or, 0, live. `what` names it for the
+ * status line ("VortexOOM"). */
+void logs_jump_labels(ui_t *ui, const labels_t *l, const char *fallback, int64_t moment_ns,
+		      const char *what);
+
 /* "21:40" today, "Mon 21:40" within a week, else "2026-12-01 21:40" (local time). */
 char *ui_fmt_time(double t, char *buf, size_t n);
 /* "1h58m" until t (from now); "expired" when past. */

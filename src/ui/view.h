@@ -2,6 +2,7 @@
 #ifndef ICN_VIEW_H
 #define ICN_VIEW_H
 #include <stddef.h>
+#include <stdint.h>
 #include "ui/layout.h"
 
 /* Requests: what a key asks for. One list gives the enum and the names; the
@@ -15,7 +16,7 @@
 	X(REQ_DETAILS) X(REQ_FILTER) X(REQ_ACK) X(REQ_UNACK) X(REQ_EXTEND)                  \
 	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED) X(REQ_COPY)                                      \
 	X(REQ_FOLLOW) X(REQ_QUERY) X(REQ_EXCLUDE) X(REQ_NEXT_MATCH) X(REQ_PREV_MATCH)      \
-	X(REQ_NEXT_ERROR) X(REQ_PREV_ERROR) X(REQ_WRAP) X(REQ_LABELS)
+	X(REQ_NEXT_ERROR) X(REQ_PREV_ERROR) X(REQ_WRAP) X(REQ_LABELS) X(REQ_LOGS)
 #define REQ_ENUM_(r) r,
 typedef enum { REQUESTS(REQ_ENUM_) REQ__COUNT } req_t;
 #undef REQ_ENUM_
@@ -45,6 +46,16 @@ enum {
 	                           (other views only show the header's count) */
 };
 
+/* A jump from one view to another (L on an alert or a panel opens its logs):
+ * what to show there. Strings are the caller's; the view copies them. */
+typedef struct {
+	const char *query;        /* Logs: the LogQL stream selector and filters */
+	int64_t start_ns;         /* the window's start (0: the view's own) */
+	int64_t focus_ns;         /* put the cursor on the first line at or after
+	                             this, paused (0: follow the newest) */
+	const char *why;          /* for the status line: "logs of VortexOOM (director-3)" */
+} jump_t;
+
 typedef struct view_ops {
 	const char *name;          /* "Dashboard": the view bar and help */
 	const char *hint;          /* status line when nothing else is said */
@@ -70,6 +81,8 @@ typedef struct view_ops {
 	const char *(*hint_fn)(view_t *v);
 	/* the right end of the view bar ("ICN Overview  range 1h  every 5s"), malloc'd or NULL */
 	char *(*status)(view_t *v);
+	/* show what another view asks for (a jump_t); 0, or -1 when it cannot */
+	int (*jump)(view_t *v, const jump_t *j);
 } view_ops_t;
 
 struct view {
@@ -94,5 +107,8 @@ rect_t ui_content_area(void);
 void ui_copy(ui_t *ui, const char *what, const char *text);
 /* Switch to the view named (e.g. "Alerts"); returns its view or NULL. */
 view_t *ui_show_view(ui_t *ui, const char *name);
+/* Hand a jump to the view named, then show it; NULL when it has no such view
+ * or the view could not take it (it said why). */
+view_t *ui_jump(ui_t *ui, const char *name, const jump_t *j);
 
 #endif

@@ -313,6 +313,36 @@ static void test_refused_and_bad_url(void **state)
 	free(err);
 }
 
+/* Closed by us while still connecting (a new query while the tail was being
+ * asked for): no assertion in lws, no callback, the connection goes; then one
+ * closed right after the upgrade was sent, before the answer. */
+static void test_close_while_connecting(void **state)
+{
+	env_t *e = *state;
+	seen_t s;
+	g_srv.script = SCRIPT_MESSAGES;
+	connect_to(e, "/", NULL, 0, &s);
+	ws_close(s.w); /* at once: not even connected */
+	for (int i = 0; i < 100 && ws_client_conns(e->c); i++)
+		uv_run(&e->loop, UV_RUN_NOWAIT);
+	assert_int_equal(s.opened, 0);
+	assert_int_equal(s.closed, 0);
+	for (int k = 1; k < 6; k++) { /* a few loop turns in: connecting, upgrading */
+		connect_to(e, "/", NULL, 0, &s);
+		for (int i = 0; i < k && !s.opened; i++)
+			uv_run(&e->loop, UV_RUN_ONCE);
+		ws_close(s.w);
+		for (int i = 0; i < 100 && ws_client_conns(e->c); i++)
+			uv_run(&e->loop, UV_RUN_NOWAIT);
+		assert_int_equal(s.closed, 0);
+	}
+	/* the client still works */
+	g_srv.script = SCRIPT_DROP;
+	connect_to(e, "/", NULL, 0, &s);
+	run_until(e, &s.closed);
+	assert_int_equal(s.code, WS_CLOSE_ABNORMAL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -321,6 +351,7 @@ int main(void)
 		T(test_drop_is_1006),
 		T(test_too_big),
 		T(test_refused_and_bad_url),
+		T(test_close_while_connecting),
 	};
 	return cmocka_run_group_tests_name("ws", tests, NULL, NULL);
 }

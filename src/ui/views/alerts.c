@@ -23,6 +23,7 @@ static const keybind_t alerts_keys[] = {
 	{ 'a', "a", REQ_ACK, "acknowledge the alert or group (a silence; asks first)" },
 	{ 'u', "u", REQ_UNACK, "take the acknowledgement back (expire its silence)" },
 	{ '/', "/", REQ_FILTER, "filter: words, label=value, label!=value, label=~regex" },
+	{ 'L', "L", REQ_LOGS, "the logs of the alert's node or pod, from before it started" },
 };
 
 static alerts_t *al_of(view_t *v)
@@ -424,6 +425,53 @@ static void filter_cancel(ui_t *ui, void *ud)
 
 /* ---- requests ---- */
 
+/* The labels every alert of a group row shares, and its earliest start. */
+static void group_labels(const alerts_t *al, const alertlist_row_t *row, labels_t *common, double *start)
+{
+	memset(common, 0, sizeof *common);
+	const am_alert_t *first = &al->list.all.v[al->list.order[row->first]];
+	for (size_t k = 0; k < first->labels.n; k++) {
+		const label_t *lb = &first->labels.v[k];
+		int all = 1;
+		for (size_t j = row->first; j < row->first + row->count && all; j++) {
+			const char *val = labels_get(&al->list.all.v[al->list.order[j]].labels, lb->name);
+			all = val && strcmp(val, lb->value) == 0;
+		}
+		if (all)
+			labels_add(common, lb->name, lb->value);
+	}
+	if (start) {
+		*start = 0;
+		for (size_t j = row->first; j < row->first + row->count; j++) {
+			double s = al->list.all.v[al->list.order[j]].starts_at;
+			if (s > 0 && (*start == 0 || s < *start))
+				*start = s;
+		}
+	}
+}
+
+/* L: the alert's logs, from a little before it started, the cursor at its start. */
+static void open_logs(view_t *v, const alertlist_row_t *row)
+{
+	alerts_t *al = al_of(v);
+	const char *name = row->alertname ? row->alertname : "the alert";
+	if (row->is_group) {
+		labels_t common;
+		double start;
+		group_labels(al, row, &common, &start);
+		char *what = xasprintf("%s (%zu alerts)", name, row->count);
+		logs_jump_labels(v->ui, &common, NULL, start > 0 ? (int64_t)(start * 1e9) : 0, what);
+		free(what);
+		labels_free(&common);
+		return;
+	}
+	const am_alert_t *a = &al->list.all.v[row->alert];
+	const char *node = labels_get(&a->labels, "node");
+	char *what = node ? xasprintf("%s on %s", name, node) : xstrdup(name);
+	logs_jump_labels(v->ui, &a->labels, NULL, a->starts_at > 0 ? (int64_t)(a->starts_at * 1e9) : 0, what);
+	free(what);
+}
+
 static const alertlist_row_t *sel_row(view_t *v)
 {
 	alerts_view_t *av = v->priv;
@@ -474,25 +522,19 @@ static req_t alerts_view_request(view_t *v, req_t r)
 			}
 		}
 		if (row->is_group) {
-			/* the labels every alert of the group shares */
 			labels_t common;
-			memset(&common, 0, sizeof common);
-			const am_alert_t *first = &al->list.all.v[al->list.order[row->first]];
-			for (size_t k = 0; k < first->labels.n; k++) {
-				const label_t *lb = &first->labels.v[k];
-				int all = 1;
-				for (size_t j = row->first; j < row->first + row->count && all; j++) {
-					const char *val = labels_get(&al->list.all.v[al->list.order[j]].labels, lb->name);
-					all = val && strcmp(val, lb->value) == 0;
-				}
-				if (all)
-					labels_add(&common, lb->name, lb->value);
-			}
+			group_labels(al, row, &common, NULL);
 			writes_ack_open(v->ui, &common, row->count, 1);
 			labels_free(&common);
 		} else {
 			writes_ack_open(v->ui, &al->list.all.v[row->alert].labels, 1, 0);
 		}
+		return REQ_NONE;
+	case REQ_LOGS:
+		if (!row)
+			ui_say(v->ui, 0, "no alert selected");
+		else
+			open_logs(v, row);
 		return REQ_NONE;
 	case REQ_UNACK:
 		if (!row || row->is_group) {

@@ -36,6 +36,7 @@ static const keybind_t dashboard_keys[] = {
 	{ '+', NULL, REQ_RANGE_LONGER, NULL },
 	{ 'e', "e", REQ_DETAILS, "details of the focused panel: error, query" },
 	{ 'y', "y", REQ_COPY, "copy the focused panel's query to the clipboard (OSC 52)" },
+	{ 'L', "L", REQ_LOGS, "the logs of the focused panel's node (the one its value names), or its panel's logs:" },
 };
 
 /* Where each panel goes in `area` (malloc'd, one rect a panel). */
@@ -238,6 +239,12 @@ static req_t dashboard_view_request(view_t *v, req_t r)
 			c->ui = v->ui;
 			c->panel = dv->focus;
 			textbox_open(v->ui, d->p[dv->focus].def->title, details_fill, c, free);
+		}
+		return REQ_NONE;
+	case REQ_LOGS:
+		if (dv->focus < d->n) {
+			const panel_rt_t *p = &d->p[dv->focus];
+			logs_jump_labels(v->ui, panelview_culprit(p), p->def->logs, 0, p->def->title);
 		}
 		return REQ_NONE;
 	case REQ_COPY:

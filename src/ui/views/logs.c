@@ -1,6 +1,6 @@
 /* The Logs view: a LogQL query's history (query_range) then its live tail, in a bounded scrollback; follow, pause, local filters, search, pretty-print. */
 #include "config.h"
-#include "app/logtail.h"
+#include "app/logfollow.h"
 #include "backend/loki.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -10,6 +10,7 @@
 #include "model/logfilter.h"
 #include "model/logqlcomplete.h"
 #include "model/logring.h"
+#include "model/logsel.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
 #include <curses.h>
@@ -24,6 +25,8 @@
 #define LOGS_DEFAULT_QUERY "{app=~\".+\"}"
 #define LOGS_DEFAULT_SINCE_MS (15LL * 60 * 1000)
 #define LOGS_HISTORY_LIMIT 5000    /* the newest lines of the window the history asks for */
+#define LOGS_JUMP_LIMIT 50000      /* ... when a jump asks for a moment (an alert's start) */
+#define LOGS_JUMP_BEFORE_NS (5LL * 60 * 1000000000) /* a jump's window starts this before its moment */
 #define LOGS_RENDER_MAX 4096       /* bytes of a line drawn unwrapped */
 #define LOGS_RENDER_WRAP_MAX (64 * 1024)
 #define LOGS_LABELS_W 22
@@ -36,9 +39,8 @@ typedef struct {
 	char *query;
 	long long since_ms;
 	char **hdrs;
-	http_req_t *hreq;           /* the history under way */
+	logfollow_t *lf;            /* the history, then the tail */
 	ws_client_t *ws;
-	logtail_t *tail;
 	logtail_state_t st;
 	char *st_msg;
 	char *error;                /* the history failed: why */
@@ -47,6 +49,21 @@ typedef struct {
 	int follow;
 	uint64_t sel, top;          /* selected and first shown entry, when paused */
 	uint64_t paused_next;       /* logring_next when the pause began */
+	uint64_t new_below;         /* lines come since, that pass the filters */
+	/* the stream labels column shows the labels whose values differ between
+	 * the streams held ({pod="director-3"} needs no column at all) */
+	struct logs_lvar {
+		char *name, *first;
+		int varies;
+	} *lvar;
+	size_t n_lvar;
+	int n_varies;
+	unsigned char *noted;       /* stream ids looked at (logring's interned ids) */
+	size_t n_noted;
+	int noted_any;
+	int64_t jump_start;         /* a jump's window start and moment (0 none) */
+	int64_t focus_ns;
+	char *why;                  /* what the jump was for */
 	int utc, labels, wrap;
 	int page;                   /* rows of lines at the last draw */
 	unsigned gen;               /* the context (ui->ctx_gen) the query reads */
@@ -94,7 +111,7 @@ static const keybind_t logs_keys[] = {
 	{ '\n', NULL, REQ_DETAILS, NULL },
 	{ KEY_ENTER, NULL, REQ_DETAILS, NULL },
 	{ 'w', "w", REQ_WRAP, "wrap long lines (toggle)" },
-	{ 'L', "L", REQ_LABELS, "show the stream labels (toggle)" },
+	{ 'c', "c", REQ_LABELS, "the stream labels column (toggle)" },
 };
 
 static int64_t now_ns(void)
@@ -111,28 +128,108 @@ static int is_shown(view_t *v)
 
 /* ---- the connection ---- */
 
-static void on_entry(logtail_t *t, const labels_t *stream, int64_t ts, const char *line, size_t len,
+static void count_new(logs_view_t *lv, uint64_t seq)
+{
+	logring_line_t e;
+	if (!lv->follow && logring_get(lv->ring, seq, &e) == 0 && logfilter_pass(&lv->filt, &e))
+		lv->new_below++;
+}
+
+static int is_level(const char *name)
+{
+	return !strcmp(name, "level") || !strcmp(name, "detected_level");
+}
+
+static void lvar_mark(logs_view_t *lv, struct logs_lvar *x)
+{
+	if (!x->varies) {
+		x->varies = 1;
+		lv->n_varies++;
+	}
+}
+
+/* A stream not seen before: which of its labels differ from the others'. */
+static void note_stream(logs_view_t *lv, uint32_t id, const labels_t *l)
+{
+	if (id == LOGRING_NO_STREAM)
+		return;
+	if (id < lv->n_noted && lv->noted[id])
+		return;
+	if (id >= lv->n_noted) {
+		size_t n = id + 64;
+		lv->noted = xrealloc(lv->noted, n);
+		memset(lv->noted + lv->n_noted, 0, n - lv->n_noted);
+		lv->n_noted = n;
+	}
+	int first = !lv->noted_any;
+	lv->noted[id] = 1;
+	lv->noted_any = 1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (is_level(l->v[i].name))
+			continue;
+		struct logs_lvar *x = NULL;
+		for (size_t k = 0; k < lv->n_lvar && !x; k++)
+			if (!strcmp(lv->lvar[k].name, l->v[i].name))
+				x = &lv->lvar[k];
+		if (!x) {
+			lv->lvar = xrealloc(lv->lvar, (lv->n_lvar + 1) * sizeof *lv->lvar);
+			x = &lv->lvar[lv->n_lvar++];
+			x->name = xstrdup(l->v[i].name);
+			x->first = xstrdup(l->v[i].value);
+			x->varies = 0;
+			if (!first)
+				lvar_mark(lv, x); /* the streams before had no such label */
+		} else if (strcmp(x->first, l->v[i].value) != 0) {
+			lvar_mark(lv, x);
+		}
+	}
+	for (size_t k = 0; k < lv->n_lvar; k++) /* and the ones this stream lacks */
+		if (!labels_get(l, lv->lvar[k].name))
+			lvar_mark(lv, &lv->lvar[k]);
+}
+
+static void lvar_reset(logs_view_t *lv)
+{
+	for (size_t k = 0; k < lv->n_lvar; k++) {
+		free(lv->lvar[k].name);
+		free(lv->lvar[k].first);
+	}
+	free(lv->lvar);
+	lv->lvar = NULL;
+	lv->n_lvar = 0;
+	lv->n_varies = 0;
+	free(lv->noted);
+	lv->noted = NULL;
+	lv->n_noted = 0;
+	lv->noted_any = 0;
+}
+
+static void on_entry(logfollow_t *t, const labels_t *stream, int64_t ts, const char *line, size_t len,
 		     void *ud)
 {
 	(void)t;
 	view_t *v = ud;
 	logs_view_t *lv = v->priv;
-	logring_append(lv->ring, ts, stream, line, len);
+	uint64_t seq = logring_append(lv->ring, ts, stream, line, len);
+	logring_line_t e;
+	if (logring_get(lv->ring, seq, &e) == 0)
+		note_stream(lv, e.stream, stream);
+	count_new(lv, seq);
 	if (is_shown(v))
 		ui_dirty_net(v->ui);
 }
 
-static void on_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
+static void on_dropped(logfollow_t *t, size_t n, int64_t ts, void *ud)
 {
 	(void)t;
 	view_t *v = ud;
 	logs_view_t *lv = v->priv;
-	logring_append_gap(lv->ring, ts, n);
+	count_new(lv, logring_append_gap(lv->ring, ts, n));
 	if (is_shown(v))
 		ui_dirty_net(v->ui);
 }
 
-static void on_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud)
+static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *ud)
 {
 	(void)t;
 	view_t *v = ud;
@@ -161,82 +258,66 @@ static void set_error(logs_view_t *lv, char *msg)
 /* Stop what runs: the history request, the tail. */
 static void logs_stop(logs_view_t *lv)
 {
-	if (lv->hreq) {
-		http_cancel(lv->hreq);
-		lv->hreq = NULL;
-	}
-	if (lv->tail) {
-		logtail_free(lv->tail);
-		lv->tail = NULL;
-	}
+	logfollow_free(lv->lf);
+	lv->lf = NULL;
 	lv->loading = 0;
 }
 
-typedef struct {
-	view_t *v;
-	int64_t end_ns;
-} hist_ctx_t;
+static void fmt_ts(int64_t ts, int utc, char *buf, size_t n);
 
-static void on_history(const http_response_t *resp, void *ud)
+/* The first line at or after the jump's moment, paused there. */
+static void focus_moment(logs_view_t *lv)
 {
-	hist_ctx_t *hc = ud;
-	view_t *v = hc->v;
-	int64_t end = hc->end_ns;
-	free(hc);
-	logs_view_t *lv = v->priv;
-	ui_t *ui = v->ui;
-	lv->hreq = NULL;
-	lv->loading = 0;
-	ui_dirty(ui);
-	if (!resp->ok) {
-		char *e = text_sanitize(resp->error ? resp->error : "no answer");
-		set_error(lv, xasprintf("loki at %s: %s", ui->ctx.loki, e));
-		free(e);
-		return;
-	}
-	loki_result_t res;
-	char *err = NULL;
-	if (loki_parse_query(resp->body, resp->len, resp->status, NULL, &res, &err) != 0) {
-		set_error(lv, xasprintf("loki: %s", err ? err : "invalid answer"));
-		free(err);
-		return;
-	}
-	loki_result_sort(&res);
-	for (size_t i = 0; i < res.n_entries; i++) {
-		const loki_entry_t *e = &res.entries[i];
-		logring_append(lv->ring, e->ts_ns, &res.streams[e->stream], e->line, e->len);
-	}
-	free(lv->note);
-	lv->note = res.n_entries >= LOGS_HISTORY_LIMIT
-			   ? xasprintf("history: the newest %d lines of the window", LOGS_HISTORY_LIMIT)
-			   : NULL;
-	if (!lv->ws) {
-		char *werr = NULL;
-		lv->ws = ws_client_new(ui->loop, &werr);
-		if (!lv->ws) {
-			set_error(lv, xasprintf("no websocket client: %s", werr ? werr : "?"));
-			free(werr);
-			loki_result_free(&res);
+	uint64_t next = logring_next(lv->ring);
+	for (uint64_t seq = logring_first(lv->ring); seq < next; seq++) {
+		logring_line_t e;
+		if (logring_get(lv->ring, seq, &e) == 0 && e.ts_ns >= lv->focus_ns &&
+		    logfilter_pass(&lv->filt, &e)) {
+			lv->follow = 0;
+			lv->sel = lv->top = seq;
+			lv->paused_next = next;
+			lv->new_below = 0;
 			return;
 		}
 	}
-	/* then live from the newest line of the history: the join neither repeats nor loses */
-	logtail_opts_t to = { 0 };
-	to.base = ui->ctx.loki;
-	to.query = lv->query;
-	to.start_ns = end;
-	to.headers = (const char *const *)lv->hdrs;
-	static const logtail_cbs_t cbs = { on_entry, on_dropped, on_state };
+	/* nothing since that moment yet: follow */
+}
+
+static void on_history(logfollow_t *f, const logfollow_history_t *h, void *ud)
+{
+	(void)f;
+	view_t *v = ud;
+	logs_view_t *lv = v->priv;
+	ui_t *ui = v->ui;
+	lv->loading = 0;
+	ui_dirty(ui);
+	if (h->error) {
+		set_error(lv, xasprintf("loki at %s: %s", ui->ctx.loki, h->error));
+		logfollow_free(lv->lf); /* nothing follows a failed history */
+		lv->lf = NULL;
+		return;
+	}
+	/* a query Loki took: the default next time */
+	history_add(&lv->qhist, lv->query);
+	strbuf_t b;
+	sb_init(&b);
+	if (h->cut && lv->focus_ns && h->oldest_ns > lv->focus_ns) {
+		char at[24];
+		fmt_ts(lv->focus_ns, lv->utc, at, sizeof at);
+		sb_printf(&b, "history: the newest %zu lines reach back to after %s: narrow the query", h->lines, at);
+	} else if (h->cut) {
+		sb_printf(&b, "history: the newest %zu lines of the window", h->lines);
+	}
+	for (size_t i = 0; h->warnings && h->warnings[i]; i++)
+		sb_printf(&b, "%sloki warns: %s", b.len ? "; " : "", h->warnings[i]);
+	free(lv->note);
+	lv->note = b.len ? xstrdup(b.s) : NULL;
+	sb_free(&b);
+	if (lv->focus_ns)
+		focus_moment(lv);
 	lv->st = LOGTAIL_CONNECTING;
 	free(lv->st_msg);
 	lv->st_msg = NULL;
-	lv->tail = logtail_new(ui->loop, lv->ws, &to, &cbs, v);
-	for (size_t i = 0; i < res.n_entries; i++) {
-		const loki_entry_t *e = &res.entries[i];
-		logtail_seen(lv->tail, &res.streams[e->stream], e->ts_ns, e->line, e->len);
-	}
-	loki_result_free(&res);
-	logtail_start(lv->tail);
 }
 
 /* The query from the start: the history of the window, then the tail. */
@@ -246,10 +327,12 @@ static void logs_start(view_t *v)
 	ui_t *ui = v->ui;
 	logs_stop(lv);
 	logring_clear(lv->ring);
+	lvar_reset(lv);
 	set_error(lv, NULL);
 	free(lv->note);
 	lv->note = NULL;
 	lv->follow = 1;
+	lv->new_below = 0;
 	lv->started = 1;
 	if (lv->gen != ui->ctx_gen)
 		completion_reset(lv); /* another Loki */
@@ -258,23 +341,30 @@ static void logs_start(view_t *v)
 		return; /* draw says how to set one */
 	logtail_headers_free(lv->hdrs);
 	lv->hdrs = logtail_headers_new(&ui->ctx);
-	int64_t now = now_ns();
-	char *url = loki_url_query_range(ui->ctx.loki, lv->query, now - (int64_t)lv->since_ms * 1000000,
-					 now, LOGS_HISTORY_LIMIT, LOKI_BACKWARD);
-	http_opts_t o = { 0 };
-	o.timeout_ms = ui->o->timeout_ms;
-	o.headers = (const char *const *)lv->hdrs;
-	hist_ctx_t *hc = xcalloc(1, sizeof *hc);
-	hc->v = v;
-	hc->end_ns = now;
-	lv->loading = 1;
-	lv->hreq = http_request(ui->http, url, &o, on_history, hc);
-	free(url);
-	if (!lv->hreq) {
-		free(hc);
-		lv->loading = 0;
-		set_error(lv, xstrdup("could not start the request to Loki"));
+	if (!lv->ws) {
+		char *werr = NULL;
+		lv->ws = ws_client_new(ui->loop, &werr);
+		if (!lv->ws) {
+			set_error(lv, xasprintf("no websocket client: %s", werr ? werr : "?"));
+			free(werr);
+			return;
+		}
 	}
+	int64_t now = now_ns();
+	logfollow_opts_t o = { 0 };
+	o.base = ui->ctx.loki;
+	o.query = lv->query;
+	o.start_ns = lv->jump_start ? lv->jump_start : now - (int64_t)lv->since_ms * 1000000;
+	o.end_ns = now;
+	o.limit = lv->focus_ns ? LOGS_JUMP_LIMIT : LOGS_HISTORY_LIMIT;
+	o.max_bytes = LOGRING_DEFAULT_BYTES / 2;
+	o.headers = (const char *const *)lv->hdrs;
+	o.http = ui->http;
+	o.timeout_ms = ui->o->timeout_ms;
+	o.ws = lv->ws;
+	static const logfollow_cbs_t cbs = { on_entry, on_dropped, on_history, on_state };
+	lv->loading = 1;
+	lv->lf = logfollow_new(ui->loop, &o, &cbs, v);
 	ui_dirty(ui);
 }
 
@@ -316,19 +406,31 @@ static void fmt_ts(int64_t ts, int utc, char *buf, size_t n)
 	snprintf(buf, n, "%s.%03d%s", hms, (int)((ts % 1000000000) / 1000000), utc ? "Z" : "");
 }
 
-/* A stream's labels, short: the values but the level's, joined by ",". */
-static char *short_labels(const labels_t *l)
+/* A stream's labels, short: the values of those that differ between the
+ * streams held (the level's aside), joined by ",". */
+static char *short_labels(const logs_view_t *lv, const labels_t *l)
 {
 	strbuf_t b;
 	sb_init(&b);
 	for (size_t i = 0; l && i < l->n; i++) {
-		if (!strcmp(l->v[i].name, "level") || !strcmp(l->v[i].name, "detected_level"))
+		if (is_level(l->v[i].name))
 			continue;
-		sb_printf(&b, "%s%s", b.len ? "," : "", l->v[i].value);
+		int varies = 0;
+		for (size_t k = 0; k < lv->n_lvar; k++)
+			if (!strcmp(lv->lvar[k].name, l->v[i].name))
+				varies = lv->lvar[k].varies;
+		if (varies)
+			sb_printf(&b, "%s%s", b.len ? "," : "", l->v[i].value);
 	}
 	char *s = text_sanitize(b.s ? b.s : "");
 	sb_free(&b);
 	return s;
+}
+
+/* The labels column is drawn: asked for (c), and some label differs. */
+static int labels_shown(const logs_view_t *lv)
+{
+	return lv->labels && lv->n_varies > 0;
 }
 
 /* What a line shows, every part made safe for the terminal. */
@@ -349,8 +451,8 @@ static void row_build(logs_view_t *lv, const logring_line_t *e, row_t *r)
 				   e->dropped == 1 ? "y" : "ies", ui_glyph(GL_DASH));
 		return;
 	}
-	if (lv->labels)
-		r->labels = short_labels(logring_stream_labels(lv->ring, e->stream));
+	if (labels_shown(lv))
+		r->labels = short_labels(lv, logring_stream_labels(lv->ring, e->stream));
 	logfields_t f;
 	logfields_parse(e->line, e->len, &f);
 	if (f.json) {
@@ -381,9 +483,16 @@ static void row_free(row_t *r)
 	free(r->fields);
 }
 
+/* The labels column's width: LOGS_LABELS_W, less when the screen is narrow. */
+static int labels_w(const logs_view_t *lv)
+{
+	(void)lv;
+	return COLS < 100 ? LOGS_LABELS_W * 2 / 3 : LOGS_LABELS_W;
+}
+
 static int prefix_w(const logs_view_t *lv)
 {
-	return 13 + 6 + (lv->labels ? LOGS_LABELS_W + 1 : 0);
+	return 13 + 6 + (labels_shown(lv) ? labels_w(lv) + 1 : 0);
 }
 
 /* Bytes of s that fit in w columns (at least one character). */
@@ -459,7 +568,7 @@ static int draw_entry(logs_view_t *lv, uint64_t seq, int y, int maxh, int sel)
 	}
 	x += ui_cell(y, x, 6, level_word(e.level), sel ? base | A_BOLD : ui_attr(level_el(e.level)) | A_BOLD);
 	if (r.labels)
-		x += ui_cell(y, x, LOGS_LABELS_W + 1, r.labels, sel ? base : ui_attr(EL_DIM));
+		x += ui_cell(y, x, labels_w(lv) + 1, r.labels, sel ? base : ui_attr(EL_DIM));
 	int rows = 1;
 	if (lv->wrap) {
 		char *body = wrap_body(&r);
@@ -562,12 +671,19 @@ static void logs_view_draw(view_t *v, rect_t area)
 		return;
 	}
 	/* the query and the local filters */
-	char since[24];
+	char since[24], window[40];
 	duration_format(lv->since_ms, since, sizeof since);
+	if (lv->jump_start) {
+		char at[24];
+		fmt_ts(lv->jump_start, lv->utc, at, sizeof at);
+		snprintf(window, sizeof window, "from %s", at);
+	} else {
+		snprintf(window, sizeof window, "since %s", since);
+	}
 	ui_fill((rect_t){ 0, y, COLS, 1 }, ui_attr(EL_TABLE_HEADER));
 	char *q = text_sanitize(lv->query);
-	ui_printf_cut(y, 1, COLS - 2, ui_attr(EL_TABLE_HEADER) | A_BOLD, "%s  since %s%s%s%s%s%s%s", q,
-		      since, lv->filt.inc.set ? "  / " : "", lv->filt.inc.set ? lv->filt.inc.text : "",
+	ui_printf_cut(y, 1, COLS - 2, ui_attr(EL_TABLE_HEADER) | A_BOLD, "%s  %s%s%s%s%s%s%s", q,
+		      window, lv->filt.inc.set ? "  / " : "", lv->filt.inc.set ? lv->filt.inc.text : "",
 		      lv->filt.exc.set ? "  \\ " : "", lv->filt.exc.set ? lv->filt.exc.text : "",
 		      lv->wrap ? "  wrap" : "", lv->utc ? "  UTC" : "");
 	free(q);
@@ -597,8 +713,8 @@ static void logs_view_draw(view_t *v, rect_t area)
 	if (lv->error) {
 		x += ui_printf_cut(bottom, x, COLS - 2, ui_attr(EL_ERROR) | A_BOLD, "failed: %s", lv->error);
 	} else if (lv->loading) {
-		x += ui_printf(bottom, x, COLS - 2, ui_attr(EL_DIM), "loading the last %s...", since);
-	} else if (lv->tail) {
+		x += ui_printf(bottom, x, COLS - 2, ui_attr(EL_DIM), "loading the history (%s)...", window);
+	} else if (lv->lf && logfollow_tail(lv->lf)) {
 		switch (lv->st) {
 		case LOGTAIL_LIVE:
 			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_OK) | A_BOLD, "%s live", ui_glyph(GL_HEALTH_OK));
@@ -625,7 +741,7 @@ static void logs_view_draw(view_t *v, rect_t area)
 	if (x < COLS - 2)
 		x += ui_printf(bottom, x, COLS - x, ui_attr(EL_DIM), "  %zu lines", logring_count(lv->ring));
 	if (!lv->follow && x < COLS - 2) {
-		uint64_t n = logring_next(lv->ring) - lv->paused_next;
+		uint64_t n = lv->new_below;
 		x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
 			       "  paused: %" PRIu64 " new line%s below (F follows)", n, n == 1 ? "" : "s");
 	}
@@ -645,7 +761,9 @@ static void query_enter(ui_t *ui, const char *text, void *ud)
 	}
 	free(lv->query);
 	lv->query = xstrdup(text);
-	history_add(&lv->qhist, text); /* the last one is the default next time */
+	lv->jump_start = lv->focus_ns = 0;
+	free(lv->why);
+	lv->why = NULL;
 	logs_start(v);
 }
 
@@ -662,6 +780,12 @@ static void filter_apply(view_t *v, int which, const char *text, int report)
 		return;
 	}
 	logfilter_changed(&lv->filt);
+	if (!lv->follow) { /* the count of new lines below is of those shown */
+		lv->new_below = 0;
+		uint64_t from = lv->paused_next > logring_first(lv->ring) ? lv->paused_next : logring_first(lv->ring);
+		for (uint64_t seq = from; seq < logring_next(lv->ring); seq++)
+			count_new(lv, seq);
+	}
 	if (!which && text && *text)
 		logfilter_re_set(&lv->search, text, NULL);
 	ui_dirty(v->ui);
@@ -922,6 +1046,7 @@ static void pause_here(logs_view_t *lv)
 	settle(lv);
 	lv->follow = 0;
 	lv->paused_next = logring_next(lv->ring);
+	lv->new_below = 0;
 }
 
 static int logs_move(logs_view_t *lv, int dir, int n, const logfilter_re_t *want, loglevel_t lvl)
@@ -1047,7 +1172,7 @@ static void logs_view_open(view_t *v)
 static void logs_view_reload(view_t *v)
 {
 	logs_view_t *lv = v->priv;
-	if (!lv->started || lv->gen != v->ui->ctx_gen || (lv->error && !lv->tail && !lv->hreq))
+	if (!lv->started || lv->gen != v->ui->ctx_gen || (lv->error && !lv->lf))
 		logs_start(v);
 }
 
@@ -1076,13 +1201,61 @@ static void logs_view_close(view_t *v)
 	free(lv->st_msg);
 	free(lv->error);
 	free(lv->note);
+	free(lv->why);
+	lvar_reset(lv);
 }
 
 static int logs_view_tick(view_t *v, double now)
 {
 	(void)now;
 	logs_view_t *lv = v->priv;
-	return lv->tail && lv->st == LOGTAIL_WAITING; /* the countdown moves */
+	return lv->lf && logfollow_tail(lv->lf) && lv->st == LOGTAIL_WAITING; /* the countdown moves */
+}
+
+/* Another view asks for logs: an alert's or a panel's, around a moment. */
+static int logs_view_jump(view_t *v, const jump_t *j)
+{
+	logs_view_t *lv = v->priv;
+	ui_t *ui = v->ui;
+	if (!ui->ctx.loki || !*ui->ctx.loki) {
+		ui_say(ui, 1, "no Loki in this context: set 'loki:' in the config, LOKI_URL or --loki");
+		return -1;
+	}
+	free(lv->query);
+	lv->query = xstrdup(j->query);
+	lv->focus_ns = j->focus_ns;
+	lv->jump_start = j->start_ns ? j->start_ns : j->focus_ns ? j->focus_ns - LOGS_JUMP_BEFORE_NS : 0;
+	free(lv->why);
+	lv->why = j->why ? text_sanitize(j->why) : NULL;
+	logs_start(v);
+	if (lv->why)
+		ui_say(ui, 0, "%s", lv->why);
+	return 0;
+}
+
+void logs_jump_labels(ui_t *ui, const labels_t *l, const char *fallback, int64_t moment_ns,
+		      const char *what)
+{
+	const conf_t *c = ui->o->conf;
+	char *sel = logsel_from_labels(l, c && c->n_log_labels ? c->log_labels : NULL,
+				       c ? c->n_log_labels : 0);
+	jump_t j = { 0 };
+	char *why;
+	if (sel) {
+		char *ss = text_sanitize(sel);
+		why = xasprintf("logs of %s: %s", what, ss);
+		free(ss);
+	} else if (fallback && *fallback) {
+		why = xasprintf("logs of %s (its panel's logs:)", what);
+	} else {
+		why = xasprintf("no label of %s names a log stream (config: logs: labels:): every stream", what);
+	}
+	j.query = sel ? sel : fallback && *fallback ? fallback : LOGS_DEFAULT_QUERY;
+	j.focus_ns = moment_ns;
+	j.why = why;
+	ui_jump(ui, "Logs", &j);
+	free(why);
+	free(sel);
 }
 
 static logs_view_t *cur_logs(ui_t *ui)
@@ -1117,6 +1290,7 @@ static int cmd_since(ui_t *ui, const char *arg)
 		return -1;
 	}
 	lv->since_ms = ms;
+	lv->jump_start = lv->focus_ns = 0;
 	logs_start(ui_cur_view(ui));
 	return 0;
 }
@@ -1140,7 +1314,7 @@ static const command_t logs_cmds[] = {
 
 const view_ops_t logs_view_ops = {
 	.name = "Logs",
-	.hint = "s query  / filter  \\ exclude  n/N match  e/E error  F follow  p line  w wrap  L labels  ? help",
+	.hint = "s query  / filter  \\ exclude  n/N match  e/E error  F follow  p line  w wrap  c labels  ? help",
 	.private_size = sizeof(logs_view_t),
 	.keys = logs_keys,
 	.n_keys = sizeof logs_keys / sizeof logs_keys[0],
@@ -1152,4 +1326,5 @@ const view_ops_t logs_view_ops = {
 	.request = logs_view_request,
 	.reload = logs_view_reload,
 	.tick = logs_view_tick,
+	.jump = logs_view_jump,
 };
