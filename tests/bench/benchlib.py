@@ -19,17 +19,27 @@ can be avoided. Prints figures; asserts nothing.
         for each tmux KEY: send it and poll `tmux capture-pane` until the screen
         differs from before the key (header clock and "updated Ns ago" masked);
         appends "KEY MS" lines to OUT ("KEY -" when nothing changed in 2 s)
+  benchlib.py keys-until SOCK TARGET OUT SPEC...
+        for screens that change by themselves (a view ingesting lines): SPEC is
+        KEY+REGEX or KEY-REGEX; send KEY and poll `tmux capture-pane` until
+        REGEX is (+) or is no longer (-) found in its text (no attributes); appends "KEY MS"
+        ("KEY -" when not within 2 s, "KEY =" when it already held before the
+        key: not measured)
   benchlib.py post-alerts AM_URL N [EVERY_S]
         POST N distinct alerts (labels alertname, severity, node, region,
         instance; a summary) to /api/v2/alerts, ending in 5 minutes; with
         EVERY_S, again every EVERY_S seconds until killed (they stay active)
   benchlib.py stats LABEL [UNIT] < VALUES
         "LABEL: median X, p90 X, min X, max X (n=N)"
+  benchlib.py pstats LABEL [UNIT] < VALUES
+        "LABEL: p50 X, p90 X, p99 X, max X (n=N)" (nearest rank)
   benchlib.py ratio FILE_A FILE_B
         median of the numbers in FILE_A over the median of those in FILE_B
   benchlib.py run-rss CMD...
         run CMD (its output to /dev/null), print "EXIT WALL_MS CPU_MS MAXRSS_KB"
         from the kernel's rusage of the child (exact peak, unlike polling)
+  benchlib.py run-rss-to FILE CMD...
+        the same with CMD's standard output kept in FILE
 """
 import datetime as dt
 import json
@@ -116,8 +126,8 @@ CLOCK = re.compile(r"\b\d\d:\d\d:\d\d\b")
 UPDATED = re.compile(r"updated \d+[smhd]* ago")
 
 
-def screen(sock, target):
-    out = subprocess.run(["tmux", "-L", sock, "capture-pane", "-p", "-e", "-t", target],
+def screen(sock, target, esc=True):
+    out = subprocess.run(["tmux", "-L", sock, "capture-pane", "-p"] + (["-e"] if esc else []) + ["-t", target],
                          stdout=subprocess.PIPE, check=True).stdout.decode("utf-8", "replace")
     lines = out.split("\n")
     if lines:
@@ -136,6 +146,28 @@ def cmd_keys(sock, target, out, keys, settle=0.15, limit=2.0):
             ms = None
             while time.perf_counter() - t0 < limit:
                 if screen(sock, target) != before:
+                    ms = (time.perf_counter() - t0) * 1000
+                    break
+            f.write("%s %s\n" % (k, "-" if ms is None else "%.1f" % ms))
+
+
+def cmd_keys_until(sock, target, out, specs, settle=0.15, limit=2.0):
+    with open(out, "a") as f:
+        for spec in specs:
+            m = re.fullmatch(r"(.+?)([+-])(.*)", spec, re.S)
+            if not m:
+                sys.exit("keys-until: SPEC is KEY+REGEX or KEY-REGEX: %r" % spec)
+            k, want, rx = m.group(1), m.group(2) == "+", re.compile(m.group(3))
+            time.sleep(settle)
+            if bool(rx.search(screen(sock, target, False))) == want:
+                f.write("%s =\n" % k)  # already so: the key would prove nothing
+                continue
+            t0 = time.perf_counter()
+            lit = ["-l"] if len(k) == 1 else []
+            subprocess.run(["tmux", "-L", sock, "send-keys", "-t", target] + lit + ["--", k], check=True)
+            ms = None
+            while time.perf_counter() - t0 < limit:
+                if bool(rx.search(screen(sock, target, False))) == want:
                     ms = (time.perf_counter() - t0) * 1000
                     break
             f.write("%s %s\n" % (k, "-" if ms is None else "%.1f" % ms))
@@ -191,12 +223,22 @@ def cmd_stats(label, unit=""):
           % (label, med, unit, p90, unit, v[0], unit, v[-1], unit, n))
 
 
-def cmd_run_rss(argv):
+def cmd_pstats(label, unit=""):
+    v = numbers(sys.stdin.read())
+    if not v:
+        print("%s: no values" % label)
+        return
+    n = len(v)
+    rank = lambda q: v[min(n - 1, -(-q * n // 100) - 1)]  # nearest rank
+    print("%s: p50 %.1f%s, p90 %.1f%s, p99 %.1f%s, max %.1f%s (n=%d)"
+          % (label, rank(50), unit, rank(90), unit, rank(99), unit, v[-1], unit, n))
+
+
+def cmd_run_rss(argv, out=None):
     import os
-    import resource
     t0 = time.monotonic()
-    with open(os.devnull, "w") as null:
-        p = subprocess.Popen(argv, stdout=null, stderr=null)
+    with open(os.devnull, "w") as null, open(out or os.devnull, "w") as o:
+        p = subprocess.Popen(argv, stdout=o, stderr=null)
         _, status, ru = os.wait4(p.pid, 0)
     wall = (time.monotonic() - t0) * 1000
     code = os.waitstatus_to_exitcode(status)
@@ -224,8 +266,14 @@ def main():
                 cmd_post_alerts(a[0], int(a[1]))
             except OSError as e:
                 print("post-alerts: %s" % e, file=sys.stderr)
+    elif c == "keys-until":
+        cmd_keys_until(a[0], a[1], a[2], a[3:])
     elif c == "run-rss":
         cmd_run_rss(a)
+    elif c == "run-rss-to":
+        cmd_run_rss(a[1:], a[0])
+    elif c == "pstats":
+        cmd_pstats(*a)
     elif c == "ratio":
         cmd_ratio(*a)
     elif c == "stats":
