@@ -205,6 +205,24 @@ static void entry_free(loki_entry_t *e)
 	labels_free(&e->parsed);
 }
 
+/* e with its line (malloc'd, owned from here), cut at max_line on a
+ * character boundary, appended to out. */
+static void add_entry(loki_entry_t *e, char *line, size_t n, size_t max_line, loki_result_t *out)
+{
+	if (n > max_line) {
+		size_t keep = max_line;
+		while (keep && ((unsigned char)line[keep] & 0xc0) == 0x80)
+			keep--;
+		e->cut = n - keep;
+		n = keep;
+		line[n] = '\0';
+	}
+	e->line = line;
+	e->len = n;
+	out->entries = xgrow(out->entries, &out->cap_entries, out->n_entries + 1, sizeof *out->entries);
+	out->entries[out->n_entries++] = *e;
+}
+
 /* One ["ns", "line"(, {structuredMetadata, parsed})] into a new entry. */
 static char *parse_entry(const json_t *a, size_t stream, size_t max_line, loki_result_t *out)
 {
@@ -242,19 +260,10 @@ static char *parse_entry(const json_t *a, size_t stream, size_t max_line, loki_r
 	}
 	const char *line = json_string_value(jl);
 	size_t n = json_string_length(jl);
-	if (n > max_line) {
-		size_t keep = max_line;
-		while (keep && ((unsigned char)line[keep] & 0xc0) == 0x80)
-			keep--;
-		e.cut = n - keep;
-		n = keep;
-	}
-	e.line = xmalloc(n + 1);
-	memcpy(e.line, line, n);
-	e.line[n] = '\0';
-	e.len = n;
-	out->entries = xgrow(out->entries, &out->cap_entries, out->n_entries + 1, sizeof *out->entries);
-	out->entries[out->n_entries++] = e;
+	char *copy = xmalloc(n + 1);
+	memcpy(copy, line, n);
+	copy[n] = '\0';
+	add_entry(&e, copy, n, max_line, out);
 	return NULL;
 }
 
@@ -314,7 +323,8 @@ static size_t line_cap(const loki_parse_opts_t *o)
 	return o && o->max_line ? o->max_line : LOKI_LINE_MAX;
 }
 
-static char *skim_streams(jspan_t arr, const char *what, size_t max_line, loki_result_t *out);
+static char *skim_streams(jspan_t arr, const char *what, size_t max_line, loki_result_t *out,
+			  int *other);
 static char *parse_dropped(const json_t *d, loki_result_t *out);
 
 /* The answer's envelope; data.result comes from the tree, or from `result`
@@ -350,7 +360,7 @@ static char *parse_query_root(const json_t *root, const jspan_t *result, size_t 
 		return m;
 	}
 	note_flags(json_object_get(data, "encodingFlags"), out);
-	char *m = result ? skim_streams(*result, "result", max_line, out)
+	char *m = result ? skim_streams(*result, "result", max_line, out, NULL)
 			 : parse_streams(json_object_get(data, "result"), "result", max_line, out);
 	if (m)
 		return m;
@@ -387,6 +397,7 @@ typedef struct {
 	loki_result_t *out;
 	size_t max_line, cap_streams, si, i;
 	jspan_t labels, values;
+	int other;             /* a member neither "stream" nor "values": left unread */
 	char *msg;
 } skim_t;
 
@@ -397,12 +408,86 @@ static void on_stream_member(jspan_t k, jspan_t v, void *ud)
 		sk->labels = v;
 	else if (jscan_key_is(k, "values"))
 		sk->values = v;
+	else
+		sk->other = 1;
+}
+
+/* ["<digits>", "<line>"] decoded without jansson: 1 done, 0 not that
+ * simple (a third element, escapes jansson must judge): decode it whole. */
+static int fast_entry(jspan_t v, skim_t *sk)
+{
+	const char *p = jscan_ws(v.p + 1, v.e), *q;
+	if (*v.p != '[' || p >= v.e || *p != '"')
+		return 0;
+	jspan_t ts = { p, q = jscan_value(p, v.e) };
+	if (!q || (p = jscan_ws(q, v.e)) >= v.e || *p != ',')
+		return 0;
+	p = jscan_ws(p + 1, v.e);
+	if (p >= v.e || *p != '"')
+		return 0;
+	jspan_t ln = { p, q = jscan_value(p, v.e) };
+	if (!q || (p = jscan_ws(q, v.e)) >= v.e || *p != ']' || jscan_ws(p + 1, v.e) != v.e)
+		return 0;
+	/* the timestamp: digits only, no escapes */
+	char digits[24];
+	size_t nd = (size_t)(ts.e - ts.p) - 2;
+	if (nd == 0 || nd >= sizeof digits)
+		return 0;
+	memcpy(digits, ts.p + 1, nd);
+	digits[nd] = '\0';
+	int64_t t;
+	if (loki_parse_ns(digits, &t) != 0)
+		return 0; /* jansson's way says what is wrong */
+	size_t n;
+	char *line = jscan_string(ln, 1, &n);
+	if (!line)
+		return 0;
+	loki_entry_t e;
+	memset(&e, 0, sizeof e);
+	e.ts_ns = t;
+	e.stream = sk->si;
+	add_entry(&e, line, n, sk->max_line, sk->out);
+	return 1;
+}
+
+typedef struct {
+	labels_t *l;
+	int ok;
+} fast_labels_t;
+
+static void on_label(jspan_t k, jspan_t v, void *ud)
+{
+	fast_labels_t *fl = ud;
+	if (!fl->ok)
+		return;
+	size_t nk, nv;
+	char *name = jscan_string(k, 0, &nk), *val = *v.p == '"' ? jscan_string(v, 0, &nv) : NULL;
+	if (name && val)
+		labels_add(fl->l, name, val);
+	else
+		fl->ok = 0;
+	free(name);
+	free(val);
+}
+
+/* {"name": "value", ...} decoded without jansson: 1 done, 0 not (then the
+ * labels are left empty for jansson's way). */
+static int fast_labels(jspan_t v, labels_t *l)
+{
+	fast_labels_t fl = { l, 1 };
+	if (*v.p != '{' || jscan_object(v.p, v.e, on_label, &fl) != v.e || !fl.ok) {
+		labels_free(l);
+		return 0;
+	}
+	return 1;
 }
 
 static int on_entry(jspan_t v, size_t j, void *ud)
 {
 	skim_t *sk = ud;
 	char *m = NULL;
+	if (fast_entry(v, sk))
+		return 0;
 	if ((size_t)(v.e - v.p) > element_max(sk->max_line)) {
 		m = xasprintf("%.1f MB in one entry: too large to read", (double)(v.e - v.p) / 1048576.0);
 	} else {
@@ -436,7 +521,7 @@ static int on_stream(jspan_t v, size_t i, void *ud)
 			     sizeof *out->streams);
 	sk->si = out->n_streams++;
 	memset(&out->streams[sk->si], 0, sizeof out->streams[sk->si]);
-	if (!jscan_is_null(sk->labels)) {
+	if (!jscan_is_null(sk->labels) && !fast_labels(sk->labels, &out->streams[sk->si])) {
 		json_t *l = jscan_load(sk->labels, 0);
 		char *m = l ? parse_labels(l, "stream", &out->streams[sk->si])
 			    : xstrdup("invalid JSON in \"stream\"");
@@ -458,21 +543,28 @@ static int on_stream(jspan_t v, size_t i, void *ud)
 	return r ? 1 : 0;
 }
 
-static char *skim_streams(jspan_t arr, const char *what, size_t max_line, loki_result_t *out)
+static char *skim_streams(jspan_t arr, const char *what, size_t max_line, loki_result_t *out,
+			  int *other)
 {
 	skim_t sk = { .out = out, .max_line = max_line };
+	if (other)
+		*other = 0;
 	size_t bad;
 	if (jscan_is_null(arr))
 		return NULL;
 	if (*arr.p != '[')
 		return xasprintf("\"%s\" is not an array", what);
-	if (jscan_array(arr, on_stream, &sk, &bad) == 0)
+	if (jscan_array(arr, on_stream, &sk, &bad) == 0) {
+		if (other)
+			*other = sk.other;
 		return NULL;
+	}
 	return sk.msg ? sk.msg : xasprintf("invalid JSON in \"%s\" at stream %zu", what, bad + 1);
 }
 
 typedef struct {
 	jspan_t status, error, data, warnings, type, flags, result, streams, dropped;
+	int other;             /* a member not named here: left unread */
 } members_t;
 
 static void on_member(jspan_t k, jspan_t v, void *ud)
@@ -493,8 +585,11 @@ static void on_member(jspan_t k, jspan_t v, void *ud)
 		{ "dropped_entries", offsetof(members_t, dropped) },
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (jscan_key_is(k, keys[i].name))
+		if (jscan_key_is(k, keys[i].name)) {
 			*(jspan_t *)((char *)m + keys[i].off) = v;
+			return;
+		}
+	m->other = 1;
 }
 
 /* The object of a body, walked; NULL or why not (as load() says it). */
@@ -516,13 +611,17 @@ static char *skim_top(const char *body, size_t len, members_t *m)
 
 /* A small member into `o` under `name`, decoded alone (a big one is left out:
  * none of these is big in a real answer). */
-static void set_small(json_t *o, const char *name, jspan_t v)
+static int set_small(json_t *o, const char *name, jspan_t v)
 {
-	if (!v.p || (size_t)(v.e - v.p) > LOKI_WHOLE_MAX)
-		return;
+	if (!v.p)
+		return 0;
+	if ((size_t)(v.e - v.p) > LOKI_WHOLE_MAX)
+		return -1;
 	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
-	if (j)
-		json_object_set_new(o, name, j);
+	if (!j)
+		return -1; /* not JSON: left out (the whole way can say why) */
+	json_object_set_new(o, name, j);
+	return 0;
 }
 
 static char *skim_query(const char *body, size_t len, size_t max_line, loki_result_t *out)
@@ -557,20 +656,25 @@ static char *skim_query(const char *body, size_t len, size_t max_line, loki_resu
 	return msg;
 }
 
-static char *skim_tail(const char *body, size_t len, size_t max_line, loki_result_t *out)
+/* *unread: some member was not read (a name the frame should not have):
+ * its validity is unknown, jansson's way can tell. */
+static char *skim_tail(const char *body, size_t len, size_t max_line, loki_result_t *out,
+		       int *unread)
 {
 	members_t m;
 	char *msg = skim_top(body, len, &m);
+	*unread = 0;
 	if (msg)
 		return msg;
 	json_t *root = json_object();
-	set_small(root, "encodingFlags", m.flags);
-	set_small(root, "dropped_entries", m.dropped);
+	int bad = set_small(root, "encodingFlags", m.flags) | set_small(root, "dropped_entries", m.dropped);
 	note_flags(json_object_get(root, "encodingFlags"), out);
-	msg = skim_streams(m.streams, "streams", max_line, out);
+	int other = 0;
+	msg = skim_streams(m.streams, "streams", max_line, out, &other);
 	if (!msg)
 		msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
 	json_decref(root);
+	*unread = m.other || other || bad;
 	return msg;
 }
 
@@ -628,6 +732,21 @@ static char *parse_dropped(const json_t *d, loki_result_t *out)
 	return NULL;
 }
 
+/* A frame through jansson's tree: the reference, and the words of a refusal. */
+static char *whole_tail(const char *body, size_t len, size_t max_line, loki_result_t *out)
+{
+	char *msg = NULL;
+	json_t *root = load(body, len, &msg);
+	if (root) {
+		note_flags(json_object_get(root, "encodingFlags"), out);
+		msg = parse_streams(json_object_get(root, "streams"), "streams", max_line, out);
+		if (!msg)
+			msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
+	}
+	json_decref(root);
+	return msg;
+}
+
 int loki_parse_tail_frame(const char *body, size_t len, const loki_parse_opts_t *o,
 			  loki_result_t *out, char **err)
 {
@@ -635,18 +754,21 @@ int loki_parse_tail_frame(const char *body, size_t len, const loki_parse_opts_t 
 	memset(out, 0, sizeof *out);
 	if (err)
 		*err = NULL;
-	if (body && (len > LOKI_WHOLE_MAX || (o && o->skim))) {
-		msg = skim_tail(body, len, line_cap(o), out);
+	/* Tail frames come by the hundred a second: walked and decoded without
+	 * jansson's tree. A frame the walk refuses, or with a member it did not
+	 * read, is read again the whole way when small: jansson's verdict and
+	 * words, as before. */
+	int unread = 0;
+	if (!body || !len || (o && o->whole)) {
+		msg = whole_tail(body, len, line_cap(o), out);
 	} else {
-		json_t *root = load(body, len, &msg);
-		if (root) {
-			note_flags(json_object_get(root, "encodingFlags"), out);
-			msg = parse_streams(json_object_get(root, "streams"), "streams", line_cap(o),
-					    out);
-			if (!msg)
-				msg = parse_dropped(json_object_get(root, "dropped_entries"), out);
+		msg = skim_tail(body, len, line_cap(o), out, &unread);
+		if ((msg || unread) && len <= LOKI_WHOLE_MAX && !(o && o->skim)) {
+			free(msg);
+			loki_result_free(out);
+			memset(out, 0, sizeof *out);
+			msg = whole_tail(body, len, line_cap(o), out);
 		}
-		json_decref(root);
 	}
 	if (msg) {
 		loki_result_free(out);
@@ -689,6 +811,11 @@ void loki_result_sort(loki_result_t *r)
 {
 	if (!r || r->n_entries < 2)
 		return;
+	size_t k = 1;
+	while (k < r->n_entries && r->entries[k - 1].ts_ns <= r->entries[k].ts_ns)
+		k++;
+	if (k == r->n_entries)
+		return; /* in order already (a tail frame, a forward page): stable as it is */
 	loki_entry_t **p = xmalloc(r->n_entries * sizeof *p);
 	for (size_t i = 0; i < r->n_entries; i++)
 		p[i] = &r->entries[i];

@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
 	size_t max_line;       /* cut lines longer than this (bytes); 0 = LOKI_LINE_MAX */
 	int skim;              /* tests: decode entry by entry even when small */
+	int whole;             /* tests: tail frames through jansson's tree (the reference) */
 } loki_parse_opts_t;
 
 /*

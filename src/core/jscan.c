@@ -1,6 +1,7 @@
 /* A JSON walker that finds members and elements by their bytes, so a big answer is decoded piece by piece. */
 #include "config.h"
 #include "core/jscan.h"
+#include <stdlib.h>
 #include <string.h>
 
 const char *jscan_ws(const char *p, const char *e)
@@ -132,4 +133,145 @@ json_t *jscan_load(jspan_t v, size_t flags)
 int jscan_is_null(jspan_t v)
 {
 	return !v.p || (v.e - v.p == 4 && memcmp(v.p, "null", 4) == 0);
+}
+
+/* Bytes of the valid UTF-8 sequence at p (1-4), or 0 when it is not one
+ * (overlong, a surrogate, past U+10FFFF, cut short): what jansson refuses. */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *e)
+{
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned min, cp;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2, min = 0x80, cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3, min = 0x800, cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4, min = 0x10000, cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(e - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+char *jscan_string(jspan_t v, int allow_nul, size_t *len)
+{
+	if (!v.p || v.e - v.p < 2 || *v.p != '"' || v.e[-1] != '"')
+		return NULL;
+	const char *p = v.p + 1, *e = v.e - 1;
+	char *out = malloc((size_t)(e - p) + 1), *o = out;
+	if (!out)
+		return NULL;
+	while (p < e) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\\') {
+			if (e - p < 2)
+				goto no;
+			char x = p[1];
+			p += 2;
+			switch (x) {
+			case '"': *o++ = '"'; break;
+			case '\\': *o++ = '\\'; break;
+			case '/': *o++ = '/'; break;
+			case 'b': *o++ = '\b'; break;
+			case 'f': *o++ = '\f'; break;
+			case 'n': *o++ = '\n'; break;
+			case 'r': *o++ = '\r'; break;
+			case 't': *o++ = '\t'; break;
+			case 'u': {
+				unsigned cp, lo;
+				if (e - p < 4 || hex4(p, &cp))
+					goto no;
+				p += 4;
+				if (cp >= 0xdc00 && cp <= 0xdfff)
+					goto no; /* a lone low surrogate */
+				if (cp >= 0xd800 && cp <= 0xdbff) {
+					if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) ||
+					    lo < 0xdc00 || lo > 0xdfff)
+						goto no;
+					p += 6;
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				}
+				if (!cp && !allow_nul)
+					goto no;
+				o += put_utf8(o, cp);
+				break;
+			}
+			default:
+				goto no;
+			}
+		} else if (c < 0x20) {
+			goto no; /* a raw control character: not JSON */
+		} else if (c < 0x80) {
+			*o++ = (char)c;
+			p++;
+		} else {
+			size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)e);
+			if (!n)
+				goto no;
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	*o = '\0';
+	*len = (size_t)(o - out);
+	return out;
+no:
+	free(out);
+	return NULL;
 }

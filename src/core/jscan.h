@@ -31,6 +31,12 @@ int jscan_array(jspan_t arr, jscan_elem_fn fn, void *ud, size_t *bad);
 
 /* Decode one span with jansson (JSON_DECODE_ANY | flags); NULL when invalid. */
 json_t *jscan_load(jspan_t v, size_t flags);
+/* A JSON string span decoded without jansson (the hot path of tail frames):
+ * malloc'd, NUL-terminated, its length in *len; NULL when it is not a string
+ * or holds what needs jansson's judgement (invalid UTF-8 or escapes, a raw
+ * control character, a lone surrogate, \u0000 unless allow_nul): the caller
+ * then decodes it with jscan_load, which says what is wrong. */
+char *jscan_string(jspan_t v, int allow_nul, size_t *len);
 /* Is the span the literal null (or absent)? */
 int jscan_is_null(jspan_t v);
 

@@ -512,7 +512,7 @@ static void same_result(const loki_result_t *a, const loki_result_t *b)
  * fail; with same_msg, with the same message. */
 static void both_ways(const char *body, size_t len, int tail, int same_msg)
 {
-	loki_parse_opts_t whole = { .max_line = 64 }, skim = { .max_line = 64, .skim = 1 };
+	loki_parse_opts_t whole = { .max_line = 64, .whole = 1 }, skim = { .max_line = 64, .skim = 1 };
 	loki_result_t a, b;
 	char *ea = NULL, *eb = NULL;
 	int ra = tail ? loki_parse_tail_frame(body, len, &whole, &a, &ea)
@@ -607,6 +607,86 @@ static void test_skim_matches_whole(void **state)
 	free(body);
 }
 
+/* Tail frames take the fast way (no jansson tree; strings decoded by
+ * jscan_string): the same entries as jansson's tree on every string jansson
+ * takes, and on anything else jansson's own verdict and words. */
+static void fast_vs_whole(const char *body, size_t len)
+{
+	loki_parse_opts_t whole = { .whole = 1 };
+	loki_result_t a, b;
+	char *ea = NULL, *eb = NULL;
+	int ra = loki_parse_tail_frame(body, len, &whole, &a, &ea);
+	int rb = loki_parse_tail_frame(body, len, NULL, &b, &eb);
+	if (ra != rb)
+		fail_msg("whole %d (%s), fast %d (%s) on %.3000s", ra, ea ? ea : "-", rb, eb ? eb : "-", body);
+	if (ra == 0) {
+		same_result(&a, &b);
+		loki_result_free(&a);
+		loki_result_free(&b);
+	} else if (strcmp(ea, eb) != 0) {
+		fail_msg("whole \"%s\", fast \"%s\" on %.200s", ea, eb, body);
+	}
+	free(ea);
+	free(eb);
+}
+
+static void test_tail_fast_path(void **state)
+{
+	(void)state;
+#define F(stream, line) "{\"streams\":[{\"stream\":" stream ",\"values\":[[\"17\"," line "]]}]}"
+	static const char *const frames[] = {
+		F("{\"app\":\"a\"}", "\"plain\""),
+		F("{\"app\":\"a\"}", "\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t\""),
+		F("{\"app\":\"a\"}", "\"\\u00e9 \\u20ac \\ud83d\\ude00 caf\xc3\xa9 \xf0\x9f\x98\x80\""),
+		F("{\"app\":\"a\"}", "\"nul \\u0000 kept\""),
+		F("{\"app\":\"a\"}", "\"lone \\ud800 high\""),
+		F("{\"app\":\"a\"}", "\"lone \\udc00 low\""),
+		F("{\"app\":\"a\"}", "\"bad \\x escape\""),
+		F("{\"app\":\"a\"}", "\"short \\u12\""),
+		F("{\"app\":\"a\"}", "\"raw \x01 control\""),
+		F("{\"app\":\"a\"}", "\"bad utf8 \xc3\x28\""),
+		F("{\"app\":\"a\"}", "\"overlong \xc0\xaf\""),
+		F("{\"app\":\"a\"}", "\"surrogate \xed\xa0\x80\""),
+		F("{\"app\":\"a\"}", "\"cut \xe2\x82\""),
+		F("{\"app\":\"a\"}", "\"past \xf4\x90\x80\x80\""),
+		F("{\"app\":\"a\\u0000b\"}", "\"nul in a label\""),
+		F("{\"a\\u0070p\":\"escaped name\",\"app\":\"dup\"}", "\"x\""),
+		F("{\"app\":\"a\",\"app\":\"b\"}", "\"duplicate label: the later wins\""),
+		F("{\"app\":1}", "\"number label\""),
+		F("{\"app\":\"a\"}", "2"),
+		F("{}", "\"no labels\""),
+		"{\"streams\":[{\"stream\":{\"a\":\"b\"},\"values\":[[ \"5\" , \"spaced\" ],[\"6\",\"x\",{}]]}]}",
+		"{\"streams\":[{\"stream\":{\"a\":\"b\"},\"values\":[[\"\\u0035\",\"escaped ts\"]]}]}",
+		"{\"streams\":[{\"stream\":{\"a\":\"b\"},\"values\":[[\"-5\",\"neg\"]]}]}",
+		"{\"streams\":[{\"stream\":{\"a\":\"b\"},\"values\":[[\"99999999999999999999\",\"big\"]]}]}",
+		"{\"streams\":[{\"stream\":{\"a\":\"b\"},\"extra\":\"\\q\",\"values\":[[\"1\",\"x\"]]}]}",
+		"{\"streams\":[],\"junk\":\"\\q\"}",
+		"{\"str\\u0065ams\":[{\"stream\":{},\"values\":[[\"1\",\"escaped key\"]]}]}",
+	};
+#undef F
+	for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
+		fast_vs_whole(frames[i], strlen(frames[i]));
+	/* a real frame, mutated 20,000 times (a byte changed, dropped or doubled) */
+	size_t len;
+	char *body = slurp("tail_message_1.json", &len);
+	char *m = xmalloc(len + 2);
+	uint32_t x = 12345;
+	for (int k = 0; k < 20000; k++) {
+		x = x * 1103515245u + 12345u;
+		size_t at = (x >> 8) % len, n = len;
+		memcpy(m, body, len);
+		static const char bytes[] = "\"\\{}[],:u0\x01\xc3\xff a";
+		switch ((x >> 4) % 3) {
+		case 0: m[at] = bytes[(x >> 20) % (sizeof bytes - 1)]; break;
+		case 1: memmove(m + at, m + at + 1, len - at - 1), n--; break;
+		default: memmove(m + at + 1, m + at, len - at), n++; break;
+		}
+		fast_vs_whole(m, n);
+	}
+	free(m);
+	free(body);
+}
+
 /* An answer over LOKI_WHOLE_MAX goes the skimmed way by itself: 256 KB lines
  * and many small ones come through. */
 static void test_big_answer(void **state)
@@ -689,6 +769,7 @@ int main(void)
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_sort_stable),
 		cmocka_unit_test(test_skim_matches_whole),
+		cmocka_unit_test(test_tail_fast_path),
 		cmocka_unit_test(test_big_answer),
 		cmocka_unit_test(test_paging),
 	};

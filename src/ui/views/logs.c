@@ -61,6 +61,7 @@ typedef struct {
 	unsigned char *noted;       /* stream ids looked at (logring's interned ids) */
 	size_t n_noted;
 	int noted_any;
+	size_t ring_bytes;          /* the scrollback's byte budget */
 	int64_t jump_start;         /* a jump's window start and moment (0 none) */
 	int64_t focus_ns;
 	char *why;                  /* what the jump was for */
@@ -357,7 +358,7 @@ static void logs_start(view_t *v)
 	o.start_ns = lv->jump_start ? lv->jump_start : now - (int64_t)lv->since_ms * 1000000;
 	o.end_ns = now;
 	o.limit = lv->focus_ns ? LOGS_JUMP_LIMIT : LOGS_HISTORY_LIMIT;
-	o.max_bytes = LOGRING_DEFAULT_BYTES / 2;
+	o.max_bytes = lv->ring_bytes / 2;
 	o.headers = (const char *const *)lv->hdrs;
 	o.http = ui->http;
 	o.timeout_ms = ui->o->timeout_ms;
@@ -1157,8 +1158,12 @@ static req_t logs_view_request(view_t *v, req_t r)
 static void logs_view_open(view_t *v)
 {
 	logs_view_t *lv = v->priv;
-	lv->ring = logring_new(0, 0);
-	logfilter_memo(&lv->filt, LOGRING_DEFAULT_LINES);
+	const conf_t *c = v->ui->o->conf;
+	size_t lines = c && c->log_lines > 0 ? (size_t)c->log_lines : LOGRING_DEFAULT_LINES;
+	size_t bytes = c && c->log_bytes > 0 ? (size_t)c->log_bytes : LOGRING_DEFAULT_BYTES;
+	lv->ring = logring_new(lines, bytes);
+	lv->ring_bytes = bytes;
+	logfilter_memo(&lv->filt, lines);
 	ui_state_read("logs-queries", &lv->qhist);
 	lv->qhist_saved = lv->qhist.added;
 	lv->query = xstrdup(lv->qhist.n ? lv->qhist.v[lv->qhist.n - 1] : LOGS_DEFAULT_QUERY);
