@@ -1,6 +1,7 @@
 /* A JSON walker that finds members and elements by their bytes, so a big answer is decoded piece by piece. */
 #include "config.h"
 #include "core/jscan.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,13 +13,31 @@ const char *jscan_ws(const char *p, const char *e)
 }
 
 /* p at '"': past the closing quote, or NULL. */
+/* Past the string at p: the next quote not escaped. Eight bytes at a time
+ * while none of them is a quote or a backslash (tail frames are mostly long
+ * strings, scanned several times on the way down). */
 static const char *string_end(const char *p, const char *e)
 {
-	for (p++; p < e; p++) {
-		if (*p == '\\')
-			p++;
-		else if (*p == '"')
-			return p + 1;
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	const char *q = p + 1;
+	while (q < e) {
+		while (e - q >= 8) {
+			uint64_t x, a, b;
+			memcpy(&x, q, 8);
+			a = x ^ 0x2222222222222222ULL; /* '"' */
+			b = x ^ 0x5c5c5c5c5c5c5c5cULL; /* '\\' */
+			if (((a - ones) & ~a & highs) | ((b - ones) & ~b & highs))
+				break;
+			q += 8;
+		}
+		if (q >= e)
+			break;
+		if (*q == '\\')
+			q += 2;
+		else if (*q == '"')
+			return q + 1;
+		else
+			q++;
 	}
 	return NULL;
 }
@@ -208,19 +227,16 @@ static size_t put_utf8(char *o, unsigned cp)
 	return 4;
 }
 
-char *jscan_string(jspan_t v, int allow_nul, size_t *len)
+/* Decode the inside of a string [p, e) into o (room for e - p bytes); its
+ * length, or -1 when it needs jansson's judgement. */
+static long decode_string(const char *p, const char *e, int allow_nul, char *out)
 {
-	if (!v.p || v.e - v.p < 2 || *v.p != '"' || v.e[-1] != '"')
-		return NULL;
-	const char *p = v.p + 1, *e = v.e - 1;
-	char *out = malloc((size_t)(e - p) + 1), *o = out;
-	if (!out)
-		return NULL;
+	char *o = out;
 	while (p < e) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '\\') {
 			if (e - p < 2)
-				goto no;
+				return -1;
 			char x = p[1];
 			p += 2;
 			switch (x) {
@@ -235,43 +251,74 @@ char *jscan_string(jspan_t v, int allow_nul, size_t *len)
 			case 'u': {
 				unsigned cp, lo;
 				if (e - p < 4 || hex4(p, &cp))
-					goto no;
+					return -1;
 				p += 4;
 				if (cp >= 0xdc00 && cp <= 0xdfff)
-					goto no; /* a lone low surrogate */
+					return -1; /* a lone low surrogate */
 				if (cp >= 0xd800 && cp <= 0xdbff) {
 					if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) ||
 					    lo < 0xdc00 || lo > 0xdfff)
-						goto no;
+						return -1;
 					p += 6;
 					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				}
 				if (!cp && !allow_nul)
-					goto no;
+					return -1;
 				o += put_utf8(o, cp);
 				break;
 			}
 			default:
-				goto no;
+				return -1;
 			}
 		} else if (c < 0x20) {
-			goto no; /* a raw control character: not JSON */
+			return -1; /* a raw control character: not JSON */
 		} else if (c < 0x80) {
 			*o++ = (char)c;
 			p++;
 		} else {
 			size_t n = utf8_seq((const unsigned char *)p, (const unsigned char *)e);
 			if (!n)
-				goto no;
+				return -1;
 			memcpy(o, p, n);
 			o += n;
 			p += n;
 		}
 	}
-	*o = '\0';
-	*len = (size_t)(o - out);
+	return (long)(o - out);
+}
+
+char *jscan_string(jspan_t v, int allow_nul, size_t *len)
+{
+	if (!v.p || v.e - v.p < 2 || *v.p != '"' || v.e[-1] != '"')
+		return NULL;
+	char *out = malloc((size_t)(v.e - v.p) - 1);
+	if (!out)
+		return NULL;
+	long n = decode_string(v.p + 1, v.e - 1, allow_nul, out);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	out[n] = '\0';
+	*len = (size_t)n;
 	return out;
-no:
-	free(out);
-	return NULL;
+}
+
+int jscan_string_into(jspan_t v, int allow_nul, char *buf, size_t cap, size_t *len)
+{
+	if (!v.p || v.e - v.p < 2 || *v.p != '"' || v.e[-1] != '"')
+		return -1;
+	if ((size_t)(v.e - v.p) - 1 > cap)
+		return 1;
+	long n = decode_string(v.p + 1, v.e - 1, allow_nul, buf);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+const char *jscan_string_end(const char *p, const char *e)
+{
+	return p < e && *p == '"' ? string_end(p, e) : NULL;
 }

@@ -37,6 +37,11 @@ json_t *jscan_load(jspan_t v, size_t flags);
  * control character, a lone surrogate, \u0000 unless allow_nul): the caller
  * then decodes it with jscan_load, which says what is wrong. */
 char *jscan_string(jspan_t v, int allow_nul, size_t *len);
+/* The same into buf (cap bytes): 0 done, -1 as above, 1 it does not fit. */
+int jscan_string_into(jspan_t v, int allow_nul, char *buf, size_t cap, size_t *len);
+/* Past the string that starts at p (its closing quote), NULL when p holds
+ * no string or the text ends first. */
+const char *jscan_string_end(const char *p, const char *e);
 /* Is the span the literal null (or absent)? */
 int jscan_is_null(jspan_t v);
 
