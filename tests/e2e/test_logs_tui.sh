@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=25
+N=29
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -124,6 +124,15 @@ keys / C-u Enter '\' 'DEBUG|"level":"debug"' Enter
 no_debug() { lines_rows | grep -q . && ! lines_rows | grep -q ' DEBUG '; }
 check_screen "\\: lines matching the regex hidden" 5 no_debug
 
+# n and N: the last / is also a search, kept when the filter is cleared
+keys '\' C-u Enter / C-u 'BFT round committed' Enter / C-u Enter
+keys k N p
+check_screen "N: the previous line matching the last /" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q '\"msg\": \"BFT round committed\"'"
+keys Escape
+keys g n p
+check_screen "n: from the oldest line, the next one matching" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q '\"msg\": \"BFT round committed\"'"
+keys Escape F
+
 # s: a new query, Tab completing label names and values from Loki
 prompt_is() { screen | tail -1 | grep -qF -- "$1"; }
 keys s C-u '{a' Tab
@@ -153,5 +162,13 @@ if exited && [[ $(cat "$work/rc") == 0 && $title1 == "$title0" ]]; then ok "q: e
 start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
 keys 5
 check_screen "the next session starts with the last query" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -qF '{app=\"icn-director\"}'"
+# a query Loki refuses is said, and is not the next session's default
+keys s C-u '{app=' Enter
+check_screen "a refused query: failed, with Loki's words" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'failed: loki at'"
+keys q
+wait_for 5 exited
+start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
+keys 5
+check_screen "... and the next session starts with the last good one" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -qF '{app=\"icn-director\"}'"
 keys q
 wait_for 5 exited

@@ -84,6 +84,7 @@ typedef struct {
 	char *vals_name;            /* the name vals_req asks about */
 	history_t qhist;            /* the queries entered, this session and before */
 	size_t qhist_saved;
+	history_t good;             /* the last query Loki answered: the next session's */
 } logs_view_t;
 
 static void completion_reset(logs_view_t *lv);
@@ -299,7 +300,7 @@ static void on_history(logfollow_t *f, const logfollow_history_t *h, void *ud)
 		return;
 	}
 	/* a query Loki took: the default next time */
-	history_add(&lv->qhist, lv->query);
+	history_add(&lv->good, lv->query);
 	strbuf_t b;
 	sb_init(&b);
 	if (h->cut && lv->focus_ns && h->oldest_ns > lv->focus_ns) {
@@ -1166,7 +1167,10 @@ static void logs_view_open(view_t *v)
 	logfilter_memo(&lv->filt, lines);
 	ui_state_read("logs-queries", &lv->qhist);
 	lv->qhist_saved = lv->qhist.added;
-	lv->query = xstrdup(lv->qhist.n ? lv->qhist.v[lv->qhist.n - 1] : LOGS_DEFAULT_QUERY);
+	lv->good.max = 1;
+	ui_state_read("logs-query", &lv->good);
+	lv->good.added = 0;
+	lv->query = xstrdup(lv->good.n ? lv->good.v[lv->good.n - 1] : LOGS_DEFAULT_QUERY);
 	lv->since_ms = LOGS_DEFAULT_SINCE_MS;
 	lv->follow = 1;
 	lv->labels = 1;
@@ -1195,7 +1199,10 @@ static void logs_view_close(view_t *v)
 	}
 	if (lv->qhist.added != lv->qhist_saved)
 		ui_state_write("logs-queries", &lv->qhist);
+	if (lv->good.added)
+		ui_state_write("logs-query", &lv->good);
 	history_free(&lv->qhist);
+	history_free(&lv->good);
 	logtail_headers_free(lv->hdrs);
 	logring_free(lv->ring);
 	logfilter_free(&lv->filt);
