@@ -50,6 +50,7 @@ typedef struct {
 	uint64_t sel, top;          /* selected and first shown entry, when paused */
 	uint64_t paused_next;       /* logring_next when the pause began */
 	uint64_t new_below;         /* lines come since, that pass the filters */
+	int scrolled_out;           /* paused, and the lines read were pushed out of the scrollback */
 	/* the stream labels column shows the labels whose values differ between
 	 * the streams held ({pod="director-3"} needs no column at all) */
 	struct logs_lvar {
@@ -279,6 +280,7 @@ static void focus_moment(logs_view_t *lv)
 			lv->sel = lv->top = seq;
 			lv->paused_next = next;
 			lv->new_below = 0;
+			lv->scrolled_out = 0;
 			return;
 		}
 	}
@@ -335,6 +337,7 @@ static void logs_start(view_t *v)
 	lv->note = NULL;
 	lv->follow = 1;
 	lv->new_below = 0;
+	lv->scrolled_out = 0;
 	lv->started = 1;
 	if (lv->gen != ui->ctx_gen)
 		completion_reset(lv); /* another Loki */
@@ -617,6 +620,8 @@ static int settle(logs_view_t *lv)
 	}
 	if (lv->sel > last)
 		lv->sel = last;
+	if (lv->sel < logring_first(lv->ring))
+		lv->scrolled_out = 1; /* the line read went: the scrollback is full */
 	if (!passes(lv, lv->sel)) {
 		uint64_t s;
 		if (logfilter_step(lv->ring, &lv->filt, lv->sel, 1, NULL, LOGLEVEL_UNKNOWN, &s) == 0 ||
@@ -743,9 +748,16 @@ static void logs_view_draw(view_t *v, rect_t area)
 	if (x < COLS - 2)
 		x += ui_printf(bottom, x, COLS - x, ui_attr(EL_DIM), "  %zu lines", logring_count(lv->ring));
 	if (!lv->follow && x < COLS - 2) {
-		uint64_t n = lv->new_below;
-		x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-			       "  paused: %" PRIu64 " new line%s below (F follows)", n, n == 1 ? "" : "s");
+		/* at most what the scrollback holds below the selection */
+		uint64_t n = lv->new_below, held = logring_next(lv->ring) - (lv->sel + 1);
+		if (lv->sel < logring_next(lv->ring) && n > held)
+			n = held;
+		if (lv->scrolled_out)
+			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
+				       "  paused, but the scrollback is full: the oldest lines go as new ones come (F follows)");
+		else
+			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
+				       "  paused: %" PRIu64 " new line%s below (F follows)", n, n == 1 ? "" : "s");
 	}
 	if (lv->note && x < COLS - 2)
 		ui_printf_cut(bottom, x, COLS - x - 1, ui_attr(EL_DIM), "  %s", lv->note);
@@ -1049,6 +1061,7 @@ static void pause_here(logs_view_t *lv)
 	lv->follow = 0;
 	lv->paused_next = logring_next(lv->ring);
 	lv->new_below = 0;
+	lv->scrolled_out = 0;
 }
 
 static int logs_move(logs_view_t *lv, int dir, int n, const logfilter_re_t *want, loglevel_t lvl)
