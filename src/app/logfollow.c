@@ -120,7 +120,8 @@ static void finish(logfollow_t *f, int cut, const char *error)
 	int64_t newest = INT64_MIN;
 	size_t skip = f->got > f->limit ? f->got - f->limit : 0; /* the oldest past the limit */
 	f->busy++;
-	for (size_t p = f->n_pages; p-- > 0 && !error && !f->dead;) {
+	/* what was read is told even when a later page failed: never hidden */
+	for (size_t p = f->n_pages; p-- > 0 && !f->dead;) {
 		loki_result_t *r = &f->pages[p];
 		for (size_t i = 0; i < r->n_entries && !f->dead; i++) {
 			const loki_entry_t *e = &r->entries[i];

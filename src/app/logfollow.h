@@ -17,10 +17,11 @@ typedef struct logfollow logfollow_t;
 
 typedef struct {
 	size_t lines;       /* history lines delivered */
-	int cut;            /* the limit was reached before the window's start:
-	                       older lines of the window were not read */
+	int cut;            /* the limit (lines or bytes) was reached before the window's
+	                       start: older lines of the window, if any, were not read */
 	int64_t oldest_ns;  /* the oldest line read (0 none) */
-	const char *error;  /* NULL, or why the history failed (then nothing follows) */
+	const char *error;  /* NULL, or why the history failed (the pages read before are
+	                       told all the same, `lines` of them; nothing follows) */
 	const char *const *warnings; /* Loki's envelope warnings, NULL-terminated (may be NULL) */
 } logfollow_history_t;
 

@@ -83,7 +83,8 @@ static void retry_later(logtail_t *t, const char *why)
 	log_msg("loki tail: %s", msg);
 	set_state(t, LOGTAIL_WAITING, msg);
 	free(msg);
-	uv_timer_start(&t->timer, on_timer, (uint64_t)wait, 0);
+	if (!t->dead)
+		uv_timer_start(&t->timer, on_timer, (uint64_t)wait, 0);
 }
 
 static void on_open(ws_conn_t *w, void *ud)
@@ -288,8 +289,8 @@ static void connect_now(logtail_t *t)
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		t->fill_to = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-		start = t->fill_to;
-		limit = 1;
+		start = t->fill_to; /* (its backfill, RESUME_LIMIT lines from here to when
+				     * Loki sets the tail up, covers that moment) */
 		if (!t->filling) {
 			t->fill_from = t->last_ts;
 			t->filling = 1;
@@ -306,6 +307,10 @@ static void connect_now(logtail_t *t)
 	static const ws_cbs_t cbs = { on_open, on_message, on_close };
 	char *err = NULL;
 	set_state(t, LOGTAIL_CONNECTING, "");
+	if (t->dead) { /* freed from the callback */
+		free(url);
+		return;
+	}
 	t->conn = ws_connect(t->ws, url, (const char *const *)t->headers, 0, &cbs, t, &err);
 	free(url);
 	if (!t->conn) {

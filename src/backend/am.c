@@ -1,6 +1,7 @@
 /* Alertmanager v2 API: URLs, alert and silence parsers into plain models, silence request bodies. */
 #include "config.h"
 #include "backend/am.h"
+#include "core/jscan.h"
 #include "backend/am_int.h"
 #include "backend/prom.h"
 #include "core/text.h"
@@ -81,23 +82,7 @@ static _Thread_local int body_was_fixed;
 
 static int hex4(const char *p, const char *end, unsigned *out)
 {
-	unsigned v = 0;
-	if (end - p < 4)
-		return 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return 0;
-	}
-	*out = v;
-	return 1;
+	return end - p >= 4 && jscan_hex4(p, out) == 0;
 }
 
 /* A copy of the body with every lone UTF-16 surrogate escape (\ud800 without

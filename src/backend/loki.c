@@ -379,6 +379,42 @@ static char *parse_query_root(const json_t *root, const jspan_t *result, size_t 
 	return NULL;
 }
 
+/* A cursor through a JSON text (the walks below). */
+typedef struct {
+	const char *p, *e;
+} cur_t;
+
+static int cur_at(cur_t *c, char ch)
+{
+	c->p = jscan_ws(c->p, c->e);
+	return c->p < c->e && *c->p == ch;
+}
+
+static int cur_take(cur_t *c, char ch)
+{
+	if (!cur_at(c, ch))
+		return 0;
+	c->p++;
+	return 1;
+}
+
+static int cur_string(cur_t *c, jspan_t *s)
+{
+	if (!cur_at(c, '"') || !(s->e = jscan_string_end(c->p, c->e)))
+		return 0;
+	s->p = c->p;
+	c->p = s->e;
+	return 1;
+}
+
+/* The end of a list: "," goes on (1), the closer ends it (0), else -1. */
+static int cur_next(cur_t *c, char closer)
+{
+	if (cur_take(c, ','))
+		return 1;
+	return cur_take(c, closer) ? 0 : -1;
+}
+
 /* ---- big bodies, skimmed ----
  *
  * jansson's tree of a body is many times its size. A body over LOKI_WHOLE_MAX
@@ -412,42 +448,14 @@ static void on_stream_member(jspan_t k, jspan_t v, void *ud)
 		sk->other = 1;
 }
 
+static int walk_entry(cur_t *c, size_t si, size_t max_line, loki_result_t *out);
+
 /* ["<digits>", "<line>"] decoded without jansson: 1 done, 0 not that
  * simple (a third element, escapes jansson must judge): decode it whole. */
 static int fast_entry(jspan_t v, skim_t *sk)
 {
-	const char *p = jscan_ws(v.p + 1, v.e), *q;
-	if (*v.p != '[' || p >= v.e || *p != '"')
-		return 0;
-	jspan_t ts = { p, q = jscan_value(p, v.e) };
-	if (!q || (p = jscan_ws(q, v.e)) >= v.e || *p != ',')
-		return 0;
-	p = jscan_ws(p + 1, v.e);
-	if (p >= v.e || *p != '"')
-		return 0;
-	jspan_t ln = { p, q = jscan_value(p, v.e) };
-	if (!q || (p = jscan_ws(q, v.e)) >= v.e || *p != ']' || jscan_ws(p + 1, v.e) != v.e)
-		return 0;
-	/* the timestamp: digits only, no escapes */
-	char digits[24];
-	size_t nd = (size_t)(ts.e - ts.p) - 2;
-	if (nd == 0 || nd >= sizeof digits)
-		return 0;
-	memcpy(digits, ts.p + 1, nd);
-	digits[nd] = '\0';
-	int64_t t;
-	if (loki_parse_ns(digits, &t) != 0)
-		return 0; /* jansson's way says what is wrong */
-	size_t n;
-	char *line = jscan_string(ln, 1, &n);
-	if (!line)
-		return 0;
-	loki_entry_t e;
-	memset(&e, 0, sizeof e);
-	e.ts_ns = t;
-	e.stream = sk->si;
-	add_entry(&e, line, n, sk->max_line, sk->out);
-	return 1;
+	cur_t c = { v.p, v.e }; /* the element's span: it ends at its ']' */
+	return walk_entry(&c, sk->si, sk->max_line, sk->out);
 }
 
 typedef struct {
@@ -740,41 +748,6 @@ static char *parse_dropped(const json_t *d, loki_result_t *out)
  * third element, null, a repeated member, an escape or byte jansson must
  * judge): 0, and the frame goes the general way. */
 
-typedef struct {
-	const char *p, *e;
-} cur_t;
-
-static int cur_at(cur_t *c, char ch)
-{
-	c->p = jscan_ws(c->p, c->e);
-	return c->p < c->e && *c->p == ch;
-}
-
-static int cur_take(cur_t *c, char ch)
-{
-	if (!cur_at(c, ch))
-		return 0;
-	c->p++;
-	return 1;
-}
-
-static int cur_string(cur_t *c, jspan_t *s)
-{
-	if (!cur_at(c, '"') || !(s->e = jscan_string_end(c->p, c->e)))
-		return 0;
-	s->p = c->p;
-	c->p = s->e;
-	return 1;
-}
-
-/* The end of a list: "," goes on (1), the closer ends it (0), else -1. */
-static int cur_next(cur_t *c, char closer)
-{
-	if (cur_take(c, ','))
-		return 1;
-	return cur_take(c, closer) ? 0 : -1;
-}
-
 static int walk_labels(cur_t *c, labels_t *l)
 {
 	char kb[256], vb[2048];
@@ -796,6 +769,28 @@ static int walk_labels(cur_t *c, labels_t *l)
 	}
 }
 
+/* One ["<ns>", "<line>"] into a new entry; 0 when it is not that simple. */
+static int walk_entry(cur_t *c, size_t si, size_t max_line, loki_result_t *out)
+{
+	jspan_t ts, ln;
+	char digits[24];
+	size_t nd, n;
+	int64_t t;
+	if (!cur_take(c, '[') || !cur_string(c, &ts) || !cur_take(c, ',') || !cur_string(c, &ln) ||
+	    !cur_take(c, ']') || jscan_string_into(ts, 0, digits, sizeof digits, &nd) != 0 ||
+	    loki_parse_ns(digits, &t) != 0)
+		return 0; /* jansson's way says what is wrong */
+	char *line = jscan_string(ln, 1, &n);
+	if (!line)
+		return 0;
+	loki_entry_t en;
+	memset(&en, 0, sizeof en);
+	en.ts_ns = t;
+	en.stream = si;
+	add_entry(&en, line, n, max_line, out);
+	return 1;
+}
+
 static int walk_values(cur_t *c, size_t si, size_t max_line, loki_result_t *out)
 {
 	if (!cur_take(c, '['))
@@ -803,22 +798,8 @@ static int walk_values(cur_t *c, size_t si, size_t max_line, loki_result_t *out)
 	if (cur_take(c, ']'))
 		return 1;
 	for (;;) {
-		jspan_t ts, ln;
-		char digits[24];
-		size_t nd, n;
-		int64_t t;
-		if (!cur_take(c, '[') || !cur_string(c, &ts) || !cur_take(c, ',') || !cur_string(c, &ln) ||
-		    !cur_take(c, ']') || jscan_string_into(ts, 0, digits, sizeof digits, &nd) != 0 ||
-		    loki_parse_ns(digits, &t) != 0)
+		if (!walk_entry(c, si, max_line, out))
 			return 0;
-		char *line = jscan_string(ln, 1, &n);
-		if (!line)
-			return 0;
-		loki_entry_t en;
-		memset(&en, 0, sizeof en);
-		en.ts_ns = t;
-		en.stream = si;
-		add_entry(&en, line, n, max_line, out);
 		int r = cur_next(c, ']');
 		if (r <= 0)
 			return r == 0;

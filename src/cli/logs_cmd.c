@@ -14,6 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+/* The history is held until its last page (printed oldest first): at most
+ * this many MB of lines. */
+#define LOGS_CMD_MAX_MB 256
 /* Lines up to this are printed whole in text; a longer one ends in [+N bytes]. */
 #define TEXT_LINE_MAX (256u * 1024 + 64)
 
@@ -144,17 +147,22 @@ static void on_history(logfollow_t *f, const logfollow_history_t *h, void *ud)
 	(void)f;
 	run_t *r = ud;
 	r->history_done = 1;
+	fflush(stdout);
 	if (h->error) {
-		fprintf(stderr, "icn-console: loki at %s: %s\n", r->c->ctx->loki, h->error);
+		if (h->lines)
+			fprintf(stderr, "icn-console: loki at %s: %s (the history stops there: the %zu lines above "
+					"are the newest of the window, older ones were not read)\n",
+				r->c->ctx->loki, h->error, h->lines);
+		else
+			fprintf(stderr, "icn-console: loki at %s: %s\n", r->c->ctx->loki, h->error);
 		stop(r, 1);
 		return;
 	}
-	fflush(stdout);
 	for (size_t i = 0; h->warnings && h->warnings[i]; i++)
 		fprintf(stderr, "icn-console: loki warns: %s\n", h->warnings[i]);
 	if (h->cut)
-		fprintf(stderr, "icn-console: the newest %zu lines of the window (--limit); older ones not shown\n",
-			h->lines);
+		fprintf(stderr, "icn-console: the newest %zu lines of the window (--limit, or %d MB of lines); "
+				"older ones, if any, not shown\n", h->lines, LOGS_CMD_MAX_MB);
 	if (!r->c->tail)
 		stop(r, 0);
 }
@@ -192,6 +200,7 @@ int cli_logs(const cli_logs_t *c)
 	o.start_ns = now - (int64_t)c->since_ms * 1000000;
 	o.end_ns = now;
 	o.limit = c->limit > 0 ? (size_t)c->limit : LOGFOLLOW_PAGE;
+	o.max_bytes = (size_t)LOGS_CMD_MAX_MB << 20;
 	o.headers = (const char *const *)hdrs;
 	o.http = c->http;
 	o.timeout_ms = c->timeout_ms;

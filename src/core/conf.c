@@ -209,6 +209,18 @@ static int get_size(yd_ctx_t *cx, const yd_node_t *n, const char *key, long long
 	return 0;
 }
 
+/* A Prometheus or Loki label name: [a-zA-Z_][a-zA-Z0-9_]* */
+static int label_name_ok(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
 static int get_count(yd_ctx_t *cx, const yd_node_t *n, const char *key, long long max,
 		     long long *out)
 {
@@ -271,6 +283,12 @@ int conf_load_string(const char *name, const char *yaml, size_t len, conf_t *out
 		const yd_node_t *k = yd_map_key(ll, i), *val = yd_map_val(ll, i);
 		if (!k->len || !val || val->kind != YD_SCALAR || !val->len) {
 			yd_fail(&cx, val ? val : k, "logs labels: each is 'alert-label: stream-label'");
+			goto fail;
+		}
+		if (!label_name_ok(k->str) || !label_name_ok(val->str)) {
+			const yd_node_t *bad = label_name_ok(k->str) ? val : k;
+			yd_fail(&cx, bad, "logs labels: '%s' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)",
+				bad->str);
 			goto fail;
 		}
 		out->log_labels[i].name = xstrdup(k->str);

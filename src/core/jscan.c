@@ -184,7 +184,7 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *e)
 	return n;
 }
 
-static int hex4(const char *p, unsigned *out)
+int jscan_hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
@@ -250,13 +250,13 @@ static long decode_string(const char *p, const char *e, int allow_nul, char *out
 			case 't': *o++ = '\t'; break;
 			case 'u': {
 				unsigned cp, lo;
-				if (e - p < 4 || hex4(p, &cp))
+				if (e - p < 4 || jscan_hex4(p, &cp))
 					return -1;
 				p += 4;
 				if (cp >= 0xdc00 && cp <= 0xdfff)
 					return -1; /* a lone low surrogate */
 				if (cp >= 0xd800 && cp <= 0xdbff) {
-					if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) ||
+					if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || jscan_hex4(p + 2, &lo) ||
 					    lo < 0xdc00 || lo > 0xdfff)
 						return -1;
 					p += 6;

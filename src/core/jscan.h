@@ -42,6 +42,8 @@ int jscan_string_into(jspan_t v, int allow_nul, char *buf, size_t cap, size_t *l
 /* Past the string that starts at p (its closing quote), NULL when p holds
  * no string or the text ends first. */
 const char *jscan_string_end(const char *p, const char *e);
+/* The four hex digits at p (a \\u escape's): 0 and the value, or -1. */
+int jscan_hex4(const char *p, unsigned *out);
 /* Is the span the literal null (or absent)? */
 int jscan_is_null(jspan_t v);
 

@@ -130,6 +130,14 @@ static void test_limits(void **state)
 	assert_true(v == 3LL << 29);
 	assert_int_equal(conf_size_parse("4096", &v), 0);
 	assert_true(v == 4096);
+	assert_int_equal(load("logs:\n  scrollback: 5000\n  scrollback-size: 8MB\n  labels:\n    instance: host\n"
+			      "    node: pod\n", &c, err, sizeof err), 0);
+	assert_true(c.log_lines == 5000 && c.log_bytes == 8LL << 20);
+	assert_int_equal(c.n_log_labels, 2);
+	assert_string_equal(c.log_labels[0].name, "instance");
+	assert_string_equal(c.log_labels[0].value, "host");
+	assert_string_equal(c.log_labels[1].name, "node");
+	conf_free(&c);
 	assert_int_equal(conf_size_parse("16MX", &v), -1);
 	assert_int_equal(conf_size_parse("-1", &v), -1);
 	assert_int_equal(conf_size_parse("", &v), -1);
@@ -147,7 +155,17 @@ static void test_bad_configs(void **state)
 		  "read-only)" },
 		{ "themes: dark\n",
 		  "config.yaml:1:1: unknown key 'themes' (expected one of: current-context, theme, "
-		  "dashboard, refresh, timeout, bell, clipboard, ack, limits, contexts)" },
+		  "dashboard, refresh, timeout, bell, clipboard, ack, limits, logs, contexts)" },
+		{ "logs:\n  scrollback: 0\n",
+		  "config.yaml:2:15: logs scrollback must be a whole number from 1 to 10000000" },
+		{ "logs:\n  scrollback-size: 1KB\n",
+		  "config.yaml:2:20: logs scrollback-size must be at least 1048576 bytes" },
+		{ "logs:\n  lines: 5\n",
+		  "config.yaml:2:3: unknown key 'lines' in logs (expected one of: scrollback, scrollback-size, labels)" },
+		{ "logs:\n  labels:\n    node: my-pod\n",
+		  "config.yaml:3:11: logs labels: 'my-pod' is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)" },
+		{ "logs:\n  labels:\n    node: [pod]\n",
+		  "config.yaml:3:11: logs labels: each is 'alert-label: stream-label'" },
 		{ "clipboard: sometimes\n", "config.yaml:1:12: expected true or false for clipboard" },
 		{ "limits:\n  answer-size: lots\n",
 		  "config.yaml:2:16: invalid size 'lots' for limits answer-size (expected e.g. 16MB, 512KB)" },

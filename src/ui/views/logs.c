@@ -59,10 +59,10 @@ typedef struct {
 	} *lvar;
 	size_t n_lvar;
 	int n_varies;
-	unsigned char *noted;       /* stream ids looked at (logring's interned ids) */
+	const labels_t **noted;     /* stream ids looked at (logring's), with the labels they had */
 	size_t n_noted;
 	int noted_any;
-	size_t ring_bytes;          /* the scrollback's byte budget */
+	size_t ring_lines, ring_bytes; /* the scrollback's bounds */
 	int64_t jump_start;         /* a jump's window start and moment (0 none) */
 	int64_t focus_ns;
 	char *why;                  /* what the jump was for */
@@ -156,16 +156,19 @@ static void note_stream(logs_view_t *lv, uint32_t id, const labels_t *l)
 {
 	if (id == LOGRING_NO_STREAM)
 		return;
-	if (id < lv->n_noted && lv->noted[id])
+	/* logring gives a freed stream's id to the next new one: an id is
+	 * looked at again when its labels are other ones */
+	const labels_t *held = logring_stream_labels(lv->ring, id);
+	if (id < lv->n_noted && lv->noted[id] == held)
 		return;
 	if (id >= lv->n_noted) {
 		size_t n = id + 64;
-		lv->noted = xrealloc(lv->noted, n);
-		memset(lv->noted + lv->n_noted, 0, n - lv->n_noted);
+		lv->noted = xrealloc(lv->noted, n * sizeof *lv->noted);
+		memset(lv->noted + lv->n_noted, 0, (n - lv->n_noted) * sizeof *lv->noted);
 		lv->n_noted = n;
 	}
 	int first = !lv->noted_any;
-	lv->noted[id] = 1;
+	lv->noted[id] = held;
 	lv->noted_any = 1;
 	for (size_t i = 0; i < l->n; i++) {
 		if (is_level(l->v[i].name))
@@ -227,7 +230,9 @@ static void on_dropped(logfollow_t *t, size_t n, int64_t ts, void *ud)
 	(void)t;
 	view_t *v = ud;
 	logs_view_t *lv = v->priv;
-	count_new(lv, logring_append_gap(lv->ring, ts, n));
+	uint64_t next = logring_next(lv->ring), seq = logring_append_gap(lv->ring, ts, n);
+	if (seq >= next) /* a new marker, not counts added to the last one */
+		count_new(lv, seq);
 	if (is_shown(v))
 		ui_dirty_net(v->ui);
 }
@@ -305,10 +310,14 @@ static void on_history(logfollow_t *f, const logfollow_history_t *h, void *ud)
 	history_add(&lv->good, lv->query);
 	strbuf_t b;
 	sb_init(&b);
-	if (h->cut && lv->focus_ns && h->oldest_ns > lv->focus_ns) {
+	/* the oldest line kept: the scrollback may hold fewer than were read */
+	logring_line_t first;
+	int64_t oldest = logring_get(lv->ring, logring_first(lv->ring), &first) == 0 ? first.ts_ns : 0;
+	int short_of = h->cut || h->lines > logring_count(lv->ring);
+	if (short_of && lv->focus_ns && oldest > lv->focus_ns) {
 		char at[24];
 		fmt_ts(lv->focus_ns, lv->utc, at, sizeof at);
-		sb_printf(&b, "history: the newest %zu lines reach back to after %s: narrow the query", h->lines, at);
+		sb_printf(&b, "history: the %zu lines kept start after %s: narrow the query", logring_count(lv->ring), at);
 	} else if (h->cut) {
 		sb_printf(&b, "history: the newest %zu lines of the window", h->lines);
 	}
@@ -362,6 +371,8 @@ static void logs_start(view_t *v)
 	o.start_ns = lv->jump_start ? lv->jump_start : now - (int64_t)lv->since_ms * 1000000;
 	o.end_ns = now;
 	o.limit = lv->focus_ns ? LOGS_JUMP_LIMIT : LOGS_HISTORY_LIMIT;
+	if (o.limit > lv->ring_lines)
+		o.limit = lv->ring_lines; /* no more than the scrollback keeps */
 	o.max_bytes = lv->ring_bytes / 2;
 	o.headers = (const char *const *)lv->hdrs;
 	o.http = ui->http;
@@ -1176,6 +1187,7 @@ static void logs_view_open(view_t *v)
 	size_t lines = c && c->log_lines > 0 ? (size_t)c->log_lines : LOGRING_DEFAULT_LINES;
 	size_t bytes = c && c->log_bytes > 0 ? (size_t)c->log_bytes : LOGRING_DEFAULT_BYTES;
 	lv->ring = logring_new(lines, bytes);
+	lv->ring_lines = lines;
 	lv->ring_bytes = bytes;
 	logfilter_memo(&lv->filt, lines);
 	ui_state_read("logs-queries", &lv->qhist);
