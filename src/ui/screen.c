@@ -42,6 +42,21 @@ int screen_open(screen_t *s, int no_color, int ascii)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Home and End as terminals send them whatever TERM says: tmux and screen
+	 * (\e[1~ \e[4~) under TERM=xterm-*, rxvt (\e[7~ \e[8~), xterm's two modes
+	 * (\eOH \e[H). Without these a Home under tmux arrives as Esc [ 1 ~, and
+	 * its '1' switches views. define_key does nothing for a sequence the
+	 * terminal description binds already. */
+	static const struct {
+		const char *seq;
+		int key;
+	} extra[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME }, { "\033OH", KEY_HOME }, { "\033[H", KEY_HOME },
+		{ "\033[4~", KEY_END },  { "\033[8~", KEY_END },  { "\033OF", KEY_END },  { "\033[F", KEY_END },
+	};
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+		if (key_defined(extra[i].seq) == 0)
+			define_key(extra[i].seq, extra[i].key);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	if (!no_color && has_colors()) {

@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=29
+N=31
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -76,6 +76,15 @@ keys F
 b=$(last_line)
 moved() { [[ $(last_line) != "$b" ]] && ! view_status | grep -q paused; }
 if wait_for 5 moved; then ok "F: following again"; else not_ok "F: following again" "$(dump)"; fi
+
+# Home and End as tmux sends them (\e[1~ \e[4~, whatever TERM=xterm-256color
+# says): Home pauses at the oldest line, End follows; neither leaves the view
+keys Home
+in_logs_paused() { screen | sed -n 3p | grep -q 'since 15m' && view_status | grep -q paused; }
+check_screen "Home: paused at the oldest line, still the Logs view" 5 in_logs_paused
+keys End
+in_logs_live() { screen | sed -n 3p | grep -q 'since 15m' && ! view_status | grep -q paused; }
+check_screen "End: following again, still the Logs view" 5 in_logs_live
 
 # Loki closes the tail: the view says when it tries again, then is live again
 curl -sf -X POST "$url/control/loki/tail/close" >/dev/null
