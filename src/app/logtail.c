@@ -26,12 +26,21 @@
 #define FILL_PAGE 5000
 #define HELD_MAX 100000 /* tail frames held while an outage is read back */
 #define LIVED_MS 10000 /* a connection that lived this long resets the backoff */
+#define FILL_TRIES 6   /* read-backs of an outage tried (1 s doubling) before saying lines are missing */
+#define PING_MS 3000   /* a PING this often while live ... */
+#define STALL_MS 10000 /* ... and nothing at all from Loki this long: the connection is dead */
 
 struct logtail {
 	uv_loop_t *loop;
 	ws_client_t *ws;
 	ws_conn_t *conn;
 	uv_timer_t timer;
+	uv_timer_t watch;          /* pings, and the stall check */
+	uv_timer_t fill_timer;     /* the next try at reading an outage back */
+	int fill_tries;
+	long fill_wait;
+	int open_handles;          /* timers not closed yet (freed at 0) */
+	long stall_ms;
 	char *base, *query;
 	char **headers;
 	int64_t start_ns;
@@ -51,6 +60,13 @@ struct logtail {
 	int filling;
 	int64_t fill_from, fill_to; /* [from, to): to is where the resumed tail starts */
 	int64_t fill_req_to;       /* the end the request under way asked for */
+	int64_t tail_start;        /* a resumed tail's start (its backfill is from here) */
+	int64_t tail_open;         /* ... and when it opened: the read-back ends there (0 none) */
+	int resuming;              /* the connection asked for resumes after lines received */
+	/* hashes (logdedup_hash) of the read-back's lines at or after tail_start:
+	 * the tail's backfill sends them too, and they are dropped there */
+	uint64_t *ov;
+	size_t ov_cap, ov_n;
 	char **held;               /* tail frames that came meanwhile */
 	size_t *held_len, n_held, cap_held;
 	int dead;
@@ -87,6 +103,64 @@ static void retry_later(logtail_t *t, const char *why)
 		uv_timer_start(&t->timer, on_timer, (uint64_t)wait, 0);
 }
 
+#define OV_MAX ((size_t)1 << 21) /* overlap hashes kept at most (16 MB) */
+
+static void ov_clear(logtail_t *t)
+{
+	free(t->ov);
+	t->ov = NULL;
+	t->ov_cap = t->ov_n = 0;
+}
+
+/* Open addressing; 0 stands for empty, so a hash of 0 is kept as 1. */
+static int ov_has(const logtail_t *t, uint64_t h)
+{
+	if (!t->ov_n)
+		return 0;
+	h = h ? h : 1;
+	for (size_t i = h & (t->ov_cap - 1);; i = (i + 1) & (t->ov_cap - 1)) {
+		if (t->ov[i] == h)
+			return 1;
+		if (!t->ov[i])
+			return 0;
+	}
+}
+
+static void ov_add(logtail_t *t, uint64_t h)
+{
+	h = h ? h : 1;
+	if ((t->ov_n + 1) * 2 > t->ov_cap) {
+		if (t->ov_cap >= OV_MAX)
+			return; /* a flood: the rest may show twice, never lost */
+		size_t cap = t->ov_cap ? t->ov_cap * 2 : 1024;
+		uint64_t *old = t->ov;
+		size_t oldcap = t->ov_cap;
+		t->ov = xcalloc(cap, sizeof *t->ov);
+		t->ov_cap = cap;
+		t->ov_n = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				ov_add(t, old[i]);
+		free(old);
+	}
+	size_t i = h & (t->ov_cap - 1);
+	while (t->ov[i] && t->ov[i] != h)
+		i = (i + 1) & (t->ov_cap - 1);
+	if (!t->ov[i]) {
+		t->ov[i] = h;
+		t->ov_n++;
+	}
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void fill_next(logtail_t *t);
+
 static void on_open(ws_conn_t *w, void *ud)
 {
 	(void)w;
@@ -94,11 +168,29 @@ static void on_open(ws_conn_t *w, void *ud)
 	t->opened_at = uv_now(t->loop);
 	if (!t->opened_at)
 		t->opened_at = 1;
+	if (t->resuming && t->http) {
+		/* The outage is [newest received, now): read back by query_range
+		 * (paged, any number); the tail's backfill (at most RESUME_LIMIT
+		 * lines from its start) repeats the read-back's last lines: those
+		 * are dropped by their hashes, a late line is kept. Taken at the open,
+		 * not at the asking: a server that took long to answer (stopped,
+		 * overloaded) logged all that while too. A read-back under way
+		 * reads on to here. */
+		t->fill_to = t->tail_open = now_ns();
+		if (!t->filling) {
+			t->fill_from = t->last_ts;
+			t->filling = 1;
+			fill_next(t);
+			if (t->dead)
+				return;
+		}
+	}
 	set_state(t, LOGTAIL_LIVE, "");
 }
 
 static void deliver(logtail_t *t, const char *data, size_t len);
 static void fill_next(logtail_t *t);
+static void on_fill_timer(uv_timer_t *tm);
 
 static void hold(logtail_t *t, const char *data, size_t len)
 {
@@ -135,6 +227,19 @@ static void on_fill(const http_response_t *resp, void *ud)
 		char *why = resp->ok ? err : xstrdup(resp->error ? resp->error : "no answer");
 		if (resp->ok)
 			err = NULL;
+		/* Loki down or slow (it is why the tail was cut): ask again, the
+		 * tail's frames still held; a refusal (4xx but 429) or FILL_TRIES
+		 * failures: the lines are said to be missing, never hidden */
+		int refused = resp->status >= 400 && resp->status < 500 && resp->status != 429;
+		if (!refused && ++t->fill_tries < FILL_TRIES && !t->dead) {
+			log_msg("loki tail: reading the outage back failed (%s); again in %ld ms", why ? why : "",
+				t->fill_wait);
+			uv_timer_start(&t->fill_timer, on_fill_timer, (uint64_t)t->fill_wait, 0);
+			t->fill_wait = t->fill_wait * 2 > t->bo_max ? t->bo_max : t->fill_wait * 2;
+			free(why);
+			free(err);
+			return;
+		}
 		log_msg("loki tail: the lines of the outage could not be read back: %s", why ? why : "");
 		free(why);
 		free(err);
@@ -144,6 +249,8 @@ static void on_fill(const http_response_t *resp, void *ud)
 		release_held(t);
 		return;
 	}
+	t->fill_tries = 0;
+	t->fill_wait = t->bo_min;
 	loki_result_sort(&r);
 	int64_t newest = INT64_MIN;
 	for (size_t i = 0; i < r.n_entries && !t->dead; i++) {
@@ -151,6 +258,8 @@ static void on_fill(const http_response_t *resp, void *ud)
 		const labels_t *st = &r.streams[e->stream];
 		if (e->ts_ns > newest)
 			newest = e->ts_ns;
+		if (e->ts_ns >= t->tail_start)
+			ov_add(t, logdedup_hash(st, e->line, e->len));
 		if (logdedup_check(&t->dd, st, e->ts_ns, e->line, e->len)) {
 			t->repeats++;
 			continue;
@@ -164,6 +273,7 @@ static void on_fill(const http_response_t *resp, void *ud)
 	loki_result_free(&r);
 	if (t->dead)
 		return;
+	log_msg("loki tail: read back %zu lines of the outage", n);
 	int64_t to = t->fill_req_to;
 	if (n >= FILL_PAGE && loki_page_next(LOKI_FORWARD, newest, &t->fill_from, &to) == 0) {
 		fill_next(t); /* a full page: there may be more */
@@ -177,6 +287,13 @@ static void on_fill(const http_response_t *resp, void *ud)
 	}
 	t->filling = 0;
 	release_held(t);
+}
+
+static void on_fill_timer(uv_timer_t *tm)
+{
+	logtail_t *t = tm->data;
+	if (!t->dead && t->filling && !t->fill_req)
+		fill_next(t);
 }
 
 static void fill_next(logtail_t *t)
@@ -224,6 +341,11 @@ static void deliver(logtail_t *t, const char *data, size_t len)
 	for (size_t i = 0; i < r.n_entries && !t->dead; i++) {
 		const loki_entry_t *e = &r.entries[i];
 		const labels_t *st = &r.streams[e->stream];
+		if (e->ts_ns < t->tail_open &&
+		    ov_has(t, logdedup_hash(st, e->line, e->len))) {
+			t->repeats++; /* the read-back had it */
+			continue;
+		}
 		if (logdedup_check(&t->dd, st, e->ts_ns, e->line, e->len)) {
 			t->repeats++;
 			continue;
@@ -238,6 +360,38 @@ static void deliver(logtail_t *t, const char *data, size_t len)
 	loki_result_free(&r);
 }
 
+/* The connection is gone: what it brought while an outage was read back
+ * comes again, the read-back goes on to where the next tail starts. */
+static void drop_held(logtail_t *t)
+{
+	if (!t->filling)
+		return;
+	for (size_t i = 0; i < t->n_held; i++)
+		free(t->held[i]);
+	t->n_held = 0;
+}
+
+/* Pings while live; a connection Loki sent nothing on for stall_ms (not a
+ * frame, not a pong: the server stopped, a path died without a FIN) is
+ * closed and asked again, so "live" is never shown for a dead tail. */
+static void on_watch(uv_timer_t *tm)
+{
+	logtail_t *t = tm->data;
+	if (t->dead || !t->conn || t->state != LOGTAIL_LIVE)
+		return;
+	uint64_t rx = ws_last_rx(t->conn), now = uv_now(t->loop);
+	if (rx && now > rx && now - rx >= (uint64_t)t->stall_ms) {
+		ws_close(t->conn); /* ours: no on_close */
+		t->conn = NULL;
+		drop_held(t);
+		char *why = xasprintf("Loki sent nothing for %ld s, not even a pong", t->stall_ms / 1000);
+		retry_later(t, why);
+		free(why);
+		return;
+	}
+	ws_ping(t->conn);
+}
+
 static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 {
 	(void)w;
@@ -245,13 +399,7 @@ static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 	t->conn = NULL;
 	if (t->dead)
 		return;
-	if (t->filling) {
-		/* what this tail brought meanwhile comes again: the read-back goes
-		 * on to where the next tail starts */
-		for (size_t i = 0; i < t->n_held; i++)
-			free(t->held[i]);
-		t->n_held = 0;
-	}
+	drop_held(t);
 	if (code == WS_CLOSE_NO_CONNECT) {
 		/* the upgrade was answered with an error: Loki refused the query */
 		if (strstr(reason, "HTTP 4")) {
@@ -283,21 +431,13 @@ static void connect_now(logtail_t *t)
 		t->reconnects++;
 	int64_t start = resume ? t->last_ts : t->start_ns;
 	int limit = resume ? RESUME_LIMIT : t->limit;
+	t->resuming = resume;
+	t->tail_open = 0;
 	if (resume && t->http) {
-		/* the tail from now on; the outage read back by query_range (when a
-		 * read-back is under way already, it reads on to the new start) */
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		t->fill_to = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-		start = t->fill_to; /* (its backfill, RESUME_LIMIT lines from here to when
-				     * Loki sets the tail up, covers that moment) */
-		if (!t->filling) {
-			t->fill_from = t->last_ts;
-			t->filling = 1;
-			fill_next(t);
-			if (t->dead)
-				return;
-		}
+		/* from about now: what came before is read back once open (on_open) */
+		start = t->tail_start = now_ns();
+		if (!t->filling)
+			ov_clear(t);
 	}
 	char *url = loki_url_tail(t->base, t->query, start, limit, 0);
 	if (!url) {
@@ -346,6 +486,15 @@ logtail_t *logtail_new(uv_loop_t *loop, ws_client_t *ws, const logtail_opts_t *o
 	t->ud = ud;
 	uv_timer_init(loop, &t->timer);
 	t->timer.data = t;
+	t->stall_ms = o->stall_ms > 0 ? o->stall_ms : STALL_MS;
+	uv_timer_init(loop, &t->watch);
+	t->watch.data = t;
+	long every = t->stall_ms / 3 < PING_MS ? t->stall_ms / 3 : PING_MS;
+	uv_timer_start(&t->watch, on_watch, (uint64_t)every, (uint64_t)every);
+	uv_timer_init(loop, &t->fill_timer);
+	t->fill_timer.data = t;
+	t->fill_wait = t->bo_min;
+	t->open_handles = 3;
 	return t;
 }
 
@@ -365,7 +514,10 @@ void logtail_seen(logtail_t *t, const labels_t *stream, int64_t ts_ns, const cha
 static void on_timer_closed(uv_handle_t *h)
 {
 	logtail_t *t = h->data;
+	if (--t->open_handles > 0)
+		return;
 	logdedup_free(&t->dd);
+	ov_clear(t);
 	for (size_t i = 0; t->headers[i]; i++)
 		free(t->headers[i]);
 	free(t->headers);
@@ -392,7 +544,11 @@ void logtail_free(logtail_t *t)
 		ws_close(t->conn);
 	t->conn = NULL;
 	uv_timer_stop(&t->timer);
+	uv_timer_stop(&t->watch);
+	uv_timer_stop(&t->fill_timer);
 	uv_close((uv_handle_t *)&t->timer, on_timer_closed);
+	uv_close((uv_handle_t *)&t->watch, on_timer_closed);
+	uv_close((uv_handle_t *)&t->fill_timer, on_timer_closed);
 }
 
 char **logtail_headers_new(const conf_context_t *ctx)

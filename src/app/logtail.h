@@ -43,6 +43,9 @@ typedef struct {
 	 * Without, the tail's own backfill (at most 5,000 lines) covers it. */
 	http_client_t *http;
 	long timeout_ms;
+	/* nothing from Loki for this long while live (it is pinged every few
+	 * seconds): the tail is dead, asked again (0: 10 s) */
+	long stall_ms;
 } logtail_opts_t;
 
 /* A tail, not yet connected. The entries the caller already has (a history

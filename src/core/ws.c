@@ -30,6 +30,8 @@ struct ws_conn {
 	char *peer_reason;
 	int ended;            /* on_close was called (or must never be: closed by us) */
 	int established;      /* the upgrade was answered: a websocket now (a close frame can be sent) */
+	int want_ping;        /* a PING to send when writable */
+	uint64_t last_rx;     /* uv_now of the last frame (a message's part, a pong) */
 	int too_big;
 	struct ws_conn *prev, *next;
 };
@@ -94,14 +96,29 @@ static int on_lws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 	}
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
-		if (w)
+		if (w) {
 			w->established = 1;
+			w->last_rx = uv_now(w->c->loop);
+		}
 		if (w && !w->ended && !w->c->dying && w->cbs.on_open)
 			w->cbs.on_open(w, w->ud);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		if (w)
+			w->last_rx = uv_now(w->c->loop);
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (w && w->want_ping && !w->ended) {
+			unsigned char buf[LWS_PRE + 4];
+			w->want_ping = 0;
+			if (lws_write(wsi, buf + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+				return -1;
+		}
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		if (!w || w->ended)
 			return -1;
+		w->last_rx = uv_now(w->c->loop);
 		if (len > w->max_message - w->msg.len) {
 			w->too_big = 1;
 			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
@@ -351,6 +368,19 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 		return NULL;
 	}
 	return w;
+}
+
+void ws_ping(ws_conn_t *w)
+{
+	if (!w || w->ended || !w->established || !w->wsi)
+		return;
+	w->want_ping = 1;
+	lws_callback_on_writable(w->wsi);
+}
+
+uint64_t ws_last_rx(const ws_conn_t *w)
+{
+	return w ? w->last_rx : 0;
 }
 
 void ws_close(ws_conn_t *w)

@@ -1,6 +1,7 @@
 /* A websocket client on the console's libuv loop (libwebsockets 4.1 on a foreign loop). */
 #ifndef ICN_WS_H
 #define ICN_WS_H
+#include <stdint.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -46,5 +47,10 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 void ws_close(ws_conn_t *w);
 /* Connections open or opening. */
 size_t ws_client_conns(const ws_client_t *c);
+/* Send a PING (once open); the PONG, as every frame, moves ws_last_rx: a peer
+ * that answers nothing for long has stopped (SIGSTOP, a dead NAT path). */
+void ws_ping(ws_conn_t *w);
+/* uv_now of the last frame received (0: not open yet). */
+uint64_t ws_last_rx(const ws_conn_t *w);
 
 #endif

@@ -7,7 +7,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 16
+plan 20
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-logs.XXXXXX")
 pid=
 cleanup() {
@@ -133,6 +133,20 @@ sleep 1.5
 curl -sf -X POST "$url/control/loki/tail/drop" >/dev/null
 wait "$cpid"
 verify "$work/t.jsonl" "$url" "a long outage"
+
+# Loki stops answering without closing anything (SIGSTOP: the kernel keeps the
+# TCP connection up): the tail is pinged, and once nothing has come for 10 s
+# it is asked again; after SIGCONT every line once
+logs '{app=~".+"}' --since 1s --limit 5000 --tail --duration 24s --output jsonl >"$work/s.jsonl" 2>"$work/s.err" &
+cpid=$!
+sleep 2
+kill -STOP "$pid"
+sleep 14
+kill -CONT "$pid"
+wait "$cpid"
+if grep -q "Loki sent nothing for 10 s" "$work/s.err"; then ok "a stopped Loki: the dead tail is noticed and asked again"; else not_ok "a stopped Loki: the dead tail is noticed" "$(cat "$work/s.err")"; fi
+cp "$work/s.err" "$work/t.err"
+verify "$work/s.jsonl" "$url" "a stopped Loki"
 
 # A history longer than one page (Loki answers at most 5,000 lines a request):
 # the newest 12,000 lines of the window, read in three pages backward, the
