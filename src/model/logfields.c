@@ -182,8 +182,18 @@ void logfields_parse(const char *line, size_t len, logfields_t *out)
 		out->json = 1;
 		out->ts = field(o, "ts", "time", "timestamp", 0);
 		out->level = field(o, "level", "lvl", "severity", 0);
-		out->msg = field(o, "msg", "message", NULL, 0);
-		out->msg_len = out->msg ? strlen(out->msg) : 0;
+		/* the message whole, a \u0000 in it kept (shown escaped), not cut there */
+		const json_t *m = json_object_get(o, "msg");
+		if (!m || json_is_null(m))
+			m = json_object_get(o, "message");
+		if (json_is_string(m)) {
+			out->msg_len = json_string_length(m);
+			out->msg = xmalloc(out->msg_len + 1);
+			memcpy(out->msg, json_string_value(m), out->msg_len + 1);
+		} else {
+			out->msg = field_text(m, 0);
+			out->msg_len = out->msg ? strlen(out->msg) : 0;
+		}
 		out->slot = field(o, "slot", NULL, NULL, 0);
 		out->directors = field(o, "directors", NULL, NULL, 1);
 		out->error = field(o, "error", "err", NULL, 0);

@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=31
+N=32
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -88,7 +88,7 @@ check_screen "End: following again, still the Logs view" 5 in_logs_live
 
 # Loki closes the tail: the view says when it tries again, then is live again
 curl -sf -X POST "$url/control/loki/tail/close" >/dev/null
-check_screen "tail closed: 'reconnecting in N s' and why" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'reconnecting in [0-9]* s: tail closed by Loki (1011)'"
+check_screen "tail closed: 'reconnecting in N s' and why" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -Eq 'reconnecting in [0-9]+ s  [0-9]+ lines  tail closed by Loki \(1011\)'"
 check_screen "then live again" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'live'"
 
 # entries Loki dropped show as a marker, whatever the filter
@@ -171,9 +171,14 @@ if exited && [[ $(cat "$work/rc") == 0 && $title1 == "$title0" ]]; then ok "q: e
 start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
 keys 5
 check_screen "the next session starts with the last query" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -qF '{app=\"icn-director\"}'"
-# a query Loki refuses is said, and is not the next session's default
+# a query Loki refuses is said whole in a box; the query running and its lines
+# stay, and it is not the next session's default
+wait_for 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q live"
 keys s C-u '{app=' Enter
-check_screen "a refused query: failed, with Loki's words" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'failed: loki at'"
+check_screen "a refused query: Loki's words whole, in a box" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'Loki refused the query' && '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'HTTP 400'"
+keys Escape
+kept() { screen | sed -n 3p | grep -qF '{app="icn-director"}' && lines_rows | grep -q director && view_status | grep -q live; }
+check_screen "... and the query running and its lines stay" 5 kept
 keys q
 wait_for 5 exited
 start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9

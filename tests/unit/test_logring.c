@@ -447,6 +447,13 @@ static void test_fields(void **state)
 	assert_string_equal(f.level, "info");
 	logfields_free(&f);
 
+	/* a \u0000 in msg: the message whole, its length says so (shown escaped) */
+	const char *z = "{\"msg\":\"A\\u0000B end\",\"slot\":1}";
+	logfields_parse(z, strlen(z), &f);
+	assert_int_equal(f.msg_len, 7);
+	assert_memory_equal(f.msg, "A\0B end", 8);
+	logfields_free(&f);
+
 	/* directors not an array; numbers in the array */
 	const char *d = "{\"directors\":\"d-1\",\"msg\":\"x\"}";
 	logfields_parse(d, strlen(d), &f);

@@ -604,7 +604,7 @@ static char *alerts_view_status(view_t *v)
 const view_ops_t alerts_view_ops = {
 	.name = "Alerts",
 	.flags = VIEW_F_ALERTS,
-	.hint = "j/k move  Enter details  a ack  u unack  / filter  Tab views  ? help",
+	.hint = "j/k move  Enter details  a ack  u unack  L logs  / filter  Tab views  ? help",
 	.private_size = sizeof(alerts_view_t),
 	.keys = alerts_keys,
 	.n_keys = sizeof alerts_keys / sizeof alerts_keys[0],

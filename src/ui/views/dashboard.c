@@ -284,7 +284,7 @@ static const char *dashboard_hint(view_t *v)
 
 const view_ops_t dashboard_view_ops = {
 	.name = "Dashboard",
-	.hint = "arrows move  Enter zoom  e details  y copy  Tab views  : cmd  ? help  q quit",
+	.hint = "arrows move  Enter zoom  e details  L logs  y copy  Tab views  ? help  q quit",
 	.private_size = sizeof(dashboard_view_t),
 	.keys = dashboard_keys,
 	.n_keys = sizeof dashboard_keys / sizeof dashboard_keys[0],

@@ -29,7 +29,6 @@
 #define LOGS_JUMP_BEFORE_NS (5LL * 60 * 1000000000) /* a jump's window starts this before its moment */
 #define LOGS_RENDER_MAX 4096       /* bytes of a line drawn unwrapped */
 #define LOGS_RENDER_WRAP_MAX (64 * 1024)
-#define LOGS_LABELS_W 22
 
 typedef struct {
 	logring_t *ring;
@@ -86,6 +85,8 @@ typedef struct {
 	history_t qhist;            /* the queries entered, this session and before */
 	size_t qhist_saved;
 	history_t good;             /* the last query Loki answered: the next session's */
+	http_req_t *probe_req;      /* a new query asked first ... */
+	void *probe;                /* ... (its probe_t) */
 } logs_view_t;
 
 static void completion_reset(logs_view_t *lv);
@@ -422,22 +423,38 @@ static void fmt_ts(int64_t ts, int utc, char *buf, size_t n)
 	snprintf(buf, n, "%s.%03d%s", hms, (int)((ts % 1000000000) / 1000000), utc ? "Z" : "");
 }
 
+/* The order of the labels' values in the column: the one that names a
+ * single process first (a pod says more than its app), then by name. */
+static int label_rank(const char *name)
+{
+	static const char *const first[] = { "pod", "container", "instance", "node", "host", "hostname", "job" };
+	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+		if (!strcmp(name, first[i]))
+			return (int)i;
+	return (int)(sizeof first / sizeof first[0]);
+}
+
+static int label_varies(const logs_view_t *lv, const char *name)
+{
+	for (size_t k = 0; k < lv->n_lvar; k++)
+		if (!strcmp(lv->lvar[k].name, name))
+			return lv->lvar[k].varies;
+	return 0;
+}
+
 /* A stream's labels, short: the values of those that differ between the
- * streams held (the level's aside), joined by ",". */
+ * streams held (the level's aside), the most telling first, joined by ",". */
 static char *short_labels(const logs_view_t *lv, const labels_t *l)
 {
 	strbuf_t b;
 	sb_init(&b);
-	for (size_t i = 0; l && i < l->n; i++) {
-		if (is_level(l->v[i].name))
-			continue;
-		int varies = 0;
-		for (size_t k = 0; k < lv->n_lvar; k++)
-			if (!strcmp(lv->lvar[k].name, l->v[i].name))
-				varies = lv->lvar[k].varies;
-		if (varies)
+	for (int rank = 0; rank <= label_rank(""); rank++)
+		for (size_t i = 0; l && i < l->n; i++) {
+			if (is_level(l->v[i].name) || label_rank(l->v[i].name) != rank ||
+			    !label_varies(lv, l->v[i].name))
+				continue;
 			sb_printf(&b, "%s%s", b.len ? "," : "", l->v[i].value);
-	}
+		}
 	char *s = text_sanitize(b.s ? b.s : "");
 	sb_free(&b);
 	return s;
@@ -499,16 +516,23 @@ static void row_free(row_t *r)
 	free(r->fields);
 }
 
-/* The labels column's width: LOGS_LABELS_W, less when the screen is narrow. */
+/* The time column: HH:MM:SS.mmm and a blank, a Z more in UTC. */
+static int ts_w(const logs_view_t *lv)
+{
+	return lv->utc ? 14 : 13;
+}
+
+/* The labels column's width: a sixth of the screen, 14 to 32 columns. */
 static int labels_w(const logs_view_t *lv)
 {
 	(void)lv;
-	return COLS < 100 ? LOGS_LABELS_W * 2 / 3 : LOGS_LABELS_W;
+	int w = COLS / 6;
+	return w < 14 ? 14 : w > 32 ? 32 : w;
 }
 
 static int prefix_w(const logs_view_t *lv)
 {
-	return 13 + 6 + (labels_shown(lv) ? labels_w(lv) + 1 : 0);
+	return ts_w(lv) + 6 + (labels_shown(lv) ? labels_w(lv) + 1 : 0);
 }
 
 /* Bytes of s that fit in w columns (at least one character). */
@@ -576,7 +600,7 @@ static int draw_entry(logs_view_t *lv, uint64_t seq, int y, int maxh, int sel)
 	if (sel)
 		ui_fill((rect_t){ 0, y, COLS, 1 }, base);
 	int x = 0;
-	x += ui_cell(y, x, 13, r.ts, sel ? base : ui_attr(EL_DIM));
+	x += ui_cell(y, x, ts_w(lv), r.ts, sel ? base : ui_attr(EL_DIM));
 	if (e.kind == LOGRING_GAP) {
 		ui_put_cut(y, x, COLS - x, r.msg, (sel ? base : ui_attr(EL_VALUE_WARN)) | A_BOLD);
 		row_free(&r);
@@ -726,10 +750,15 @@ static void logs_view_draw(view_t *v, rect_t area)
 			}
 		}
 	}
-	/* the connection, the count, the pause */
+	/* the connection's state in a word, the count, the pause, then why
+	 * (cut with an ellipsis: the words before it always show) */
 	int x = 1;
+	const char *why = NULL;
+	attr_t why_attr = ui_attr(EL_VALUE_WARN);
 	if (lv->error) {
-		x += ui_printf_cut(bottom, x, COLS - 2, ui_attr(EL_ERROR) | A_BOLD, "failed: %s", lv->error);
+		x += ui_put(bottom, x, COLS - 2, "failed", ui_attr(EL_ERROR) | A_BOLD);
+		why = lv->error;
+		why_attr = ui_attr(EL_ERROR);
 	} else if (lv->loading) {
 		x += ui_printf(bottom, x, COLS - 2, ui_attr(EL_DIM), "loading the history (%s)...", window);
 	} else if (lv->lf && logfollow_tail(lv->lf)) {
@@ -744,37 +773,153 @@ static void logs_view_draw(view_t *v, rect_t area)
 			double left = lv->retry_at - now_unix();
 			if (lv->retry_at > 0 && left > 0)
 				x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-					       "reconnecting in %.0f s: %s", left + 0.49, lv->st_msg ? lv->st_msg : "");
+					       "reconnecting in %.0f s", left + 0.49);
 			else
-				x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-					       "reconnecting: %s", lv->st_msg ? lv->st_msg : "");
+				x += ui_put(bottom, x, COLS - x, "reconnecting", ui_attr(EL_VALUE_WARN) | A_BOLD);
+			why = lv->st_msg;
 			break;
 		}
 		case LOGTAIL_FAILED:
-			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_ERROR) | A_BOLD, "failed: %s",
-				       lv->st_msg ? lv->st_msg : "");
+			x += ui_put(bottom, x, COLS - x, "failed", ui_attr(EL_ERROR) | A_BOLD);
+			why = lv->st_msg;
+			why_attr = ui_attr(EL_ERROR);
 			break;
 		}
 	}
+	size_t count = logring_count(lv->ring);
 	if (x < COLS - 2)
-		x += ui_printf(bottom, x, COLS - x, ui_attr(EL_DIM), "  %zu lines", logring_count(lv->ring));
+		x += ui_printf(bottom, x, COLS - x, ui_attr(EL_DIM), "  %zu line%s", count, count == 1 ? "" : "s");
 	if (!lv->follow && x < COLS - 2) {
 		/* at most what the scrollback holds below the selection */
 		uint64_t n = lv->new_below, held = logring_next(lv->ring) - (lv->sel + 1);
 		if (lv->sel < logring_next(lv->ring) && n > held)
 			n = held;
 		if (lv->scrolled_out)
-			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-				       "  paused, but the scrollback is full: the oldest lines go as new ones come (F follows)");
+			x += ui_printf_cut(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
+					   "  paused; the scrollback is full: the oldest lines go (F follows)");
 		else
-			x += ui_printf(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-				       "  paused: %" PRIu64 " new line%s below (F follows)", n, n == 1 ? "" : "s");
+			x += ui_printf_cut(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
+					   "  paused: %" PRIu64 " new line%s below (F follows)", n, n == 1 ? "" : "s");
 	}
+	if (why && *why && x < COLS - 2)
+		x += ui_printf_cut(bottom, x, COLS - x - 1, why_attr, "  %s", why);
 	if (lv->note && x < COLS - 2)
 		ui_printf_cut(bottom, x, COLS - x - 1, ui_attr(EL_DIM), "  %s", lv->note);
 }
 
 /* ---- the prompts ---- */
+
+/* A new query or window is asked of Loki first (one line of it): one Loki
+ * refuses (a parse error, a window over its limit) is said in a box, and
+ * the query running and its lines stay. One that gets no answer at all is
+ * started anyway: it retries like any other. */
+typedef struct {
+	view_t *v;
+	char *query;
+	long long since_ms;
+} probe_t;
+
+static void probe_free(probe_t *pr)
+{
+	free(pr->query);
+	free(pr);
+}
+
+static void refused_fill(textbox_t *tb, void *ctx)
+{
+	char **m = ctx;
+	textbox_text(tb, EL_DEFAULT, m[0]);
+	textbox_blank(tb);
+	textbox_text(tb, EL_ERROR, m[1]);
+	textbox_blank(tb);
+	textbox_text(tb, EL_DIM, "The query shown before goes on. s edits the query, Up recalls the one refused.");
+}
+
+static void refused_free(void *ctx)
+{
+	char **m = ctx;
+	free(m[0]);
+	free(m[1]);
+	free(m);
+}
+
+static void adopt(view_t *v, const char *query, long long since_ms)
+{
+	logs_view_t *lv = v->priv;
+	if (query != lv->query) {
+		free(lv->query);
+		lv->query = xstrdup(query);
+	}
+	lv->since_ms = since_ms;
+	lv->jump_start = lv->focus_ns = 0;
+	free(lv->why);
+	lv->why = NULL;
+	logs_start(v);
+}
+
+static void on_probe(const http_response_t *resp, void *ud)
+{
+	probe_t *pr = ud;
+	view_t *v = pr->v;
+	logs_view_t *lv = v->priv;
+	lv->probe_req = NULL;
+	lv->probe = NULL;
+	loki_result_t r;
+	char *err = NULL;
+	if (resp->ok && loki_parse_query(resp->body, resp->len, resp->status, NULL, &r, &err) == 0) {
+		loki_result_free(&r);
+		adopt(v, pr->query, pr->since_ms);
+	} else if (resp->ok && resp->status >= 400 && resp->status < 500 && resp->status != 429) {
+		char **m = xcalloc(2, sizeof *m);
+		char *q = text_sanitize(pr->query);
+		m[0] = xasprintf("%s (since %lld min)", q, pr->since_ms / 60000);
+		m[1] = text_sanitize(err ? err : "refused");
+		free(q);
+		textbox_open(v->ui, "Loki refused the query", refused_fill, m, refused_free);
+		ui_say(v->ui, 1, "Loki refused the query: %s", m[1]);
+	} else {
+		adopt(v, pr->query, pr->since_ms); /* no answer: it will retry as it goes */
+	}
+	free(err);
+	probe_free(pr);
+}
+
+static void ask_first(view_t *v, const char *query, long long since_ms)
+{
+	logs_view_t *lv = v->priv;
+	ui_t *ui = v->ui;
+	if (lv->probe_req) {
+		http_cancel(lv->probe_req);
+		lv->probe_req = NULL;
+		probe_free(lv->probe);
+	}
+	lv->probe = NULL;
+	if (!ui->ctx.loki || !*ui->ctx.loki) {
+		adopt(v, query, since_ms);
+		return;
+	}
+	if (!lv->hdrs)
+		lv->hdrs = logtail_headers_new(&ui->ctx);
+	int64_t now = now_ns();
+	char *url = loki_url_query_range(ui->ctx.loki, query, now - (int64_t)since_ms * 1000000, now, 1,
+					 LOKI_BACKWARD);
+	http_opts_t o = { 0 };
+	o.timeout_ms = ui->o->timeout_ms;
+	o.headers = (const char *const *)lv->hdrs;
+	probe_t *pr = xcalloc(1, sizeof *pr);
+	pr->v = v;
+	pr->query = xstrdup(query);
+	pr->since_ms = since_ms;
+	lv->probe_req = http_request(ui->http, url, &o, on_probe, pr);
+	free(url);
+	if (!lv->probe_req) {
+		probe_free(pr);
+		adopt(v, query, since_ms);
+		return;
+	}
+	lv->probe = pr;
+	ui_say(ui, 0, "asking Loki...");
+}
 
 static void query_enter(ui_t *ui, const char *text, void *ud)
 {
@@ -784,12 +929,7 @@ static void query_enter(ui_t *ui, const char *text, void *ud)
 		ui_say(ui, 0, "query unchanged (a query cannot be empty)");
 		return;
 	}
-	free(lv->query);
-	lv->query = xstrdup(text);
-	lv->jump_start = lv->focus_ns = 0;
-	free(lv->why);
-	lv->why = NULL;
-	logs_start(v);
+	ask_first(v, text, lv->since_ms);
 }
 
 /* which: 0 include (/), 1 exclude (\) */
@@ -1213,6 +1353,10 @@ static void logs_view_reload(view_t *v)
 static void logs_view_close(view_t *v)
 {
 	logs_view_t *lv = v->priv;
+	if (lv->probe_req) {
+		http_cancel(lv->probe_req);
+		probe_free(lv->probe);
+	}
 	logs_stop(lv);
 	completion_reset(lv);
 	if (lv->ws) {
@@ -1260,6 +1404,11 @@ static int logs_view_jump(view_t *v, const jump_t *j)
 	}
 	free(lv->query);
 	lv->query = xstrdup(j->query);
+	/* another question: the local filters of the last one would hide its answer */
+	if (lv->filt.inc.set || lv->filt.exc.set) {
+		filter_apply(v, 0, NULL, 0);
+		filter_apply(v, 1, NULL, 0);
+	}
 	lv->focus_ns = j->focus_ns;
 	lv->jump_start = j->start_ns ? j->start_ns : j->focus_ns ? j->focus_ns - LOGS_JUMP_BEFORE_NS : 0;
 	free(lv->why);
@@ -1326,9 +1475,7 @@ static int cmd_since(ui_t *ui, const char *arg)
 		ui_say(ui, 1, "since: a duration such as 15m, 1h or 2d");
 		return -1;
 	}
-	lv->since_ms = ms;
-	lv->jump_start = lv->focus_ns = 0;
-	logs_start(ui_cur_view(ui));
+	ask_first(ui_cur_view(ui), lv->query, ms);
 	return 0;
 }
 
