@@ -29,6 +29,9 @@ struct http_req {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	char *url;
+	char *backend;    /* name of the backend whose options applied */
+	char *connect_to; /* "name:port:host:port" for a tls server-name */
+	struct curl_slist *connect_to_list;
 	http_cb cb;
 	void *ud;
 	strbuf_t body;
@@ -43,8 +46,20 @@ struct http_req {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* A backend's options, owned (secrets zeroed when freed). */
+typedef struct {
+	char *name, *base_url, *username, *password, *bearer_token;
+	char **headers;
+	size_t n_headers;
+	char *ca_file, *cert_file, *key_file, *server_name, *proxy_url;
+	int insecure_skip_verify;
+	long timeout_ms;
+} backend_opts_t;
+
 struct http_client {
 	uv_loop_t *loop;
+	backend_opts_t *backends;
+	size_t n_backends;
 	CURLM *multi;
 	/* Embedded: its close callback frees the client, so the client outlives
 	 * every handle that could still call back into it. */
@@ -85,16 +100,30 @@ static void req_unlink(http_client_t *c, http_req_t *r)
 	c->n_reqs--;
 }
 
+static void zero_str(char *s)
+{
+	if (s) {
+		volatile char *v = s;
+		while (*v)
+			*v++ = '\0';
+	}
+}
+
 /* Detach from curl and free; the request must already be unlinked. */
 static void req_destroy(http_req_t *r)
 {
+	for (struct curl_slist *h = r->hdrs; h; h = h->next)
+		zero_str(h->data); /* an Authorization header among them */
 	if (r->easy) {
 		curl_multi_remove_handle(r->c->multi, r->easy);
 		curl_easy_cleanup(r->easy);
 	}
 	curl_slist_free_all(r->hdrs);
+	curl_slist_free_all(r->connect_to_list);
 	sb_free(&r->body);
 	free(r->url);
+	free(r->backend);
+	free(r->connect_to);
 	free(r);
 }
 
@@ -197,6 +226,52 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 
 /* ---- completion ------------------------------------------------------ */
 
+/* A TLS failure in words an operator acts on, with curl's own text after it;
+ * NULL when rc is not one. */
+static char *describe_tls(CURLcode rc, const char *text)
+{
+	const char *what = NULL;
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		if (strstr(text, "expired"))
+			what = "TLS: the server's certificate has expired";
+		else if (strstr(text, "not yet valid"))
+			what = "TLS: the server's certificate is not valid yet";
+		else if (strstr(text, "issuer") || strstr(text, "self-signed") ||
+			 strstr(text, "self signed"))
+			what = "TLS: the server's certificate is signed by an unknown CA (set tls ca-file)";
+		else if (strstr(text, "does not match") || strstr(text, "subject name") ||
+			 strstr(text, "alternative"))
+			what = "TLS: the server's certificate is not for this host name (set tls server-name)";
+		else
+			what = "TLS: the server's certificate was not accepted";
+		break;
+	case CURLE_SSL_CACERT_BADFILE:
+		what = "TLS: cannot read the tls ca-file";
+		break;
+	case CURLE_SSL_CERTPROBLEM:
+		what = "TLS: cannot use the client certificate (tls cert-file)";
+		break;
+	case CURLE_SSL_CIPHER:
+		what = "TLS: no cipher in common with the server";
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		if (strstr(text, "certificate required") || strstr(text, "handshake failure") ||
+		    strstr(text, "bad certificate") || strstr(text, "unknown ca"))
+			what = "TLS: the server refused the handshake: it may want a client certificate "
+			       "(tls cert-file and key-file) it trusts";
+		else
+			what = "TLS: the handshake failed";
+		break;
+	default:
+		return NULL;
+	}
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+		n--;
+	return xasprintf("%s (%.*s)", what, (int)n, text);
+}
+
 /* Short, lower-case words for a transport failure. */
 static char *describe_error(http_req_t *r, CURLcode rc)
 {
@@ -229,6 +304,9 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 		return xstrdup("not an HTTP answer: the peer at this address does not speak HTTP");
 
 	const char *text = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+	char *tls = describe_tls(rc, text);
+	if (tls)
+		return tls;
 	char *msg = xstrdup(text);
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
@@ -280,6 +358,7 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 	resp.sent = sent > 0 || status > 0;
 	resp.elapsed_ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
 	resp.url = r->url;
+	resp.backend = r->backend;
 	resp.too_large = r->too_big;
 	resp.max_body = r->max_body;
 	resp.declared_len = r->declared_len;
@@ -344,6 +423,91 @@ http_client_t *http_client_new(uv_loop_t *loop)
 	return c;
 }
 
+static void backend_opts_free(backend_opts_t *b)
+{
+	free(b->name);
+	free(b->base_url);
+	free(b->username);
+	zero_str(b->password);
+	free(b->password);
+	zero_str(b->bearer_token);
+	free(b->bearer_token);
+	for (size_t i = 0; i < b->n_headers; i++) {
+		zero_str(b->headers[i]);
+		free(b->headers[i]);
+	}
+	free(b->headers);
+	free(b->ca_file);
+	free(b->cert_file);
+	free(b->key_file);
+	free(b->server_name);
+	free(b->proxy_url);
+	memset(b, 0, sizeof *b);
+}
+
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t n)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_backends; i++)
+		backend_opts_free(&c->backends[i]);
+	free(c->backends);
+	c->backends = n ? xcalloc(n, sizeof *c->backends) : NULL;
+	c->n_backends = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!b[i].base_url)
+			continue;
+		backend_opts_t *o = &c->backends[c->n_backends++];
+		o->name = dup0(b[i].name ? b[i].name : b[i].base_url);
+		o->base_url = xstrdup(b[i].base_url);
+		o->username = dup0(b[i].username);
+		o->password = dup0(b[i].password);
+		o->bearer_token = dup0(b[i].bearer_token);
+		size_t k = 0;
+		while (b[i].headers && b[i].headers[k])
+			k++;
+		o->headers = xcalloc(k + 1, sizeof *o->headers);
+		for (size_t j = 0; j < k; j++)
+			o->headers[j] = xstrdup(b[i].headers[j]);
+		o->n_headers = k;
+		o->ca_file = dup0(b[i].ca_file);
+		o->cert_file = dup0(b[i].cert_file);
+		o->key_file = dup0(b[i].key_file);
+		o->server_name = dup0(b[i].server_name);
+		o->proxy_url = dup0(b[i].proxy_url);
+		o->insecure_skip_verify = b[i].insecure_skip_verify;
+		o->timeout_ms = b[i].timeout_ms;
+	}
+}
+
+/* The options whose base URL is the longest prefix of url (at a boundary). */
+static const backend_opts_t *backend_for(const http_client_t *c, const char *url)
+{
+	const backend_opts_t *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; c && url && i < c->n_backends; i++) {
+		const backend_opts_t *b = &c->backends[i];
+		size_t n = strlen(b->base_url);
+		if (n >= best_len && !strncmp(url, b->base_url, n) &&
+		    (!url[n] || url[n] == '/' || url[n] == '?')) {
+			best = b;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+const char *http_client_backend_name(const http_client_t *c, const char *url)
+{
+	const backend_opts_t *b = backend_for(c, url);
+	return b ? b->name : NULL;
+}
+
 static void on_timer_closed(uv_handle_t *h)
 {
 	free(h->data);
@@ -368,6 +532,7 @@ static void client_destroy(http_client_t *c)
 		sock_close(c, c->socks);
 	uv_timer_stop(&c->timer);
 	uv_close((uv_handle_t *)&c->timer, on_timer_closed);
+	http_client_set_backends(c, NULL, 0);
 	curl_global_cleanup();
 }
 
@@ -454,6 +619,60 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* Whether headers hold one of the name of line ("Name: value" or "Name:"). */
+static int has_header(const char *const *headers, const char *line)
+{
+	size_t n = strcspn(line, ":");
+	for (const char *const *h = headers; h && *h; h++)
+		if (!strncasecmp(*h, line, n) && (*h)[n] == ':')
+			return 1;
+	return 0;
+}
+
+/* TLS, basic auth, proxy and server name of a backend onto a request (its
+ * bearer token and headers go with the request's own headers). */
+static void apply_backend(http_req_t *r, const backend_opts_t *b)
+{
+	CURL *e = r->easy;
+	if (b->username) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, b->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, b->password ? b->password : "");
+	}
+	if (b->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, b->ca_file);
+	if (b->cert_file)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, b->cert_file);
+	if (b->key_file)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, b->key_file);
+	if (b->insecure_skip_verify) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (b->proxy_url)
+		curl_easy_setopt(e, CURLOPT_PROXY, b->proxy_url);
+	if (b->server_name) {
+		/* Ask for https://SERVER-NAME/... (SNI and the certificate check use
+		 * it) but connect where the URL says. */
+		CURLU *u = curl_url();
+		char *host = NULL, *port = NULL, *nurl = NULL;
+		if (u && curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		    curl_url_set(u, CURLUPART_HOST, b->server_name, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_URL, &nurl, 0) == CURLUE_OK) {
+			r->connect_to = xasprintf("%s:%s:%s:%s", b->server_name, port, host, port);
+			r->connect_to_list = curl_slist_append(NULL, r->connect_to);
+			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to_list);
+			curl_easy_setopt(e, CURLOPT_URL, nurl);
+		}
+		curl_free(host);
+		curl_free(port);
+		curl_free(nurl);
+		curl_url_cleanup(u);
+	}
+}
+
 http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *opts,
 			 http_cb cb, void *ud)
 {
@@ -470,17 +689,23 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	if (!e)
 		return NULL;
 
+	const backend_opts_t *bo = backend_for(c, url);
 	r = xcalloc(1, sizeof(*r));
 	r->c = c;
 	r->easy = e;
 	r->url = xstrdup(url);
+	r->backend = bo ? xstrdup(bo->name) : NULL;
 	r->cb = cb;
 	r->ud = ud;
 	sb_init(&r->body);
 	r->max_body = opts->max_body ? opts->max_body : HTTP_DEFAULT_MAX_BODY;
 	r->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : c->default_timeout_ms;
+	if (bo && bo->timeout_ms > 0)
+		r->timeout_ms = bo->timeout_ms;
 
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	if (bo)
+		apply_backend(r, bo);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -526,6 +751,15 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
 	for (const char *const *h = opts->headers; h && *h; h++)
 		r->hdrs = curl_slist_append(r->hdrs, *h);
+	for (size_t i = 0; bo && i < bo->n_headers; i++)
+		if (!has_header(opts->headers, bo->headers[i]))
+			r->hdrs = curl_slist_append(r->hdrs, bo->headers[i]);
+	if (bo && bo->bearer_token && !has_header(opts->headers, "Authorization:")) {
+		char *h = xasprintf("Authorization: Bearer %s", bo->bearer_token);
+		r->hdrs = curl_slist_append(r->hdrs, h);
+		zero_str(h);
+		free(h);
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
 
 	r->start_ns = uv_hrtime();

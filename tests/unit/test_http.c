@@ -784,6 +784,71 @@ static void test_request_headers(void **state)
 	result_free(&r);
 }
 
+/* A backend's options reach every request under its base URL: basic auth or
+ * a bearer token, its headers (the request's own of a name win), its timeout;
+ * a URL that only shares a prefix of the base gets none. */
+static void test_backend_options(void **state)
+{
+	env_t *e = *state;
+	result_t a, b, other, slow;
+	static const char *const bh[] = { "X-Scope-OrgID: from-backend", "X-Extra: 1", NULL };
+	static const char *const own[] = { "X-Scope-OrgID: mine", NULL };
+	http_backend_t be[3];
+	memset(be, 0, sizeof be);
+	be[0].name = "prometheus";
+	be[0].base_url = url(e, "");
+	be[0].username = "oncall";
+	be[0].password = "pa:ss";
+	be[0].headers = bh;
+	be[1].name = "loki";
+	be[1].base_url = url(e, "/loki");
+	be[1].bearer_token = "t0k3n";
+	be[2].name = "slowpoke";
+	be[2].base_url = url(e, "/slow");
+	be[2].timeout_ms = 300;
+	http_client_set_backends(e->c, be, 3);
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/headers")), "prometheus");
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/loki/api")), "loki");
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/loki?x")), "loki");
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/lokis")), "prometheus");
+	assert_null(http_client_backend_name(e->c, "http://127.0.0.2:1/headers"));
+
+	http_opts_t o = {0};
+	o.headers = own;
+	http_request(e->c, url(e, "/headers"), &o, on_done, res_new(e, &a));
+	run_until(e, &a.called, 1);
+	assert_int_equal(a.ok, 1);
+	/* base64("oncall:pa:ss") */
+	assert_non_null(strstr(a.body, "\r\nAuthorization: Basic b25jYWxsOnBhOnNz\r\n"));
+	assert_non_null(strstr(a.body, "\r\nX-Scope-OrgID: mine\r\n"));
+	assert_null(strstr(a.body, "from-backend"));
+	assert_non_null(strstr(a.body, "\r\nX-Extra: 1\r\n"));
+
+	/* the loki base: its own (longer) prefix wins; no basic auth there */
+	http_get(e->c, url(e, "/loki/../headers"), 5000, on_done, res_new(e, &b));
+	run_until(e, &b.called, 1);
+	assert_int_equal(b.ok, 1);
+	assert_non_null(strstr(b.body, "\r\nAuthorization: Bearer t0k3n\r\n"));
+	assert_null(strstr(b.body, "Basic"));
+	assert_null(strstr(b.body, "X-Extra"));
+
+	/* none: the options went with the last set */
+	http_client_set_backends(e->c, be + 1, 2);
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &other));
+	run_until(e, &other.called, 1);
+	assert_null(strstr(other.body, "Authorization"));
+
+	/* the backend's timeout replaces the request's */
+	http_get(e->c, url(e, "/slow"), 30000, on_done, res_new(e, &slow));
+	run_until(e, &slow.called, 1);
+	assert_int_equal(slow.timed_out, 1);
+	assert_string_equal(slow.error, "timed out after 300 ms");
+	result_free(&a);
+	result_free(&b);
+	result_free(&other);
+	result_free(&slow);
+}
+
 static void test_only_http(void **state)
 {
 	env_t *e = *state;
@@ -992,6 +1057,7 @@ int main(void)
 		T(test_gzip),
 		T(test_methods_and_bodies),
 		T(test_request_headers),
+		T(test_backend_options),
 		T(test_only_http),
 		T(test_cancel_pending),
 		T(test_cancel_in_callback),
