@@ -743,8 +743,11 @@ static int set_url(char **slot, conf_backend_t *opts, const char *v, const char 
 		conf_backend_free(opts);
 		*opts = fresh;
 	} else if (fresh.username) {
+		/* the URL's user:password replaces the file's basic auth */
 		secret_free(opts->password);
 		free(opts->username);
+		free(opts->password_file);
+		opts->password_file = NULL;
 		opts->username = fresh.username;
 		opts->password = fresh.password;
 	}

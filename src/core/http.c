@@ -41,6 +41,8 @@ struct http_req {
 	int too_big;
 	long long declared_len;
 	int encoded;      /* the response has a Content-Encoding */
+	int has_cert;     /* a client certificate goes with it (mTLS) */
+	int got_bytes;    /* a header line of an answer came */
 	int in_cb;        /* its callback is running: freeing waits until it returns */
 	struct http_req *prev, *next;
 	char errbuf[CURL_ERROR_SIZE];
@@ -228,9 +230,21 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 
 /* A TLS failure in words an operator acts on, with curl's own text after it;
  * NULL when rc is not one. */
-static char *describe_tls(CURLcode rc, const char *text)
+static char *describe_tls(const http_req_t *r, CURLcode rc, const char *text)
 {
 	const char *what = NULL;
+	/* TLS 1.3 finishes the client's handshake before the server has seen a
+	 * certificate, so a server that wants one drops the connection at the
+	 * first send or read, in words that do not say why */
+	int dropped = rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || strstr(text, "getpeername") ||
+		      strstr(text, "certificate required") || strstr(text, "bad certificate");
+	if (dropped && !r->has_cert && !r->got_bytes && !strncasecmp(r->url, "https://", 8)) {
+		size_t n = strlen(text);
+		while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+			n--;
+		return xasprintf("TLS: the server closed the connection before answering: it may want a "
+				 "client certificate (tls cert-file and key-file) (%.*s)", (int)n, text);
+	}
 	switch (rc) {
 	case CURLE_PEER_FAILED_VERIFICATION:
 		if (strstr(text, "expired"))
@@ -304,7 +318,7 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 		return xstrdup("not an HTTP answer: the peer at this address does not speak HTTP");
 
 	const char *text = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
-	char *tls = describe_tls(rc, text);
+	char *tls = describe_tls(r, rc, text);
 	if (tls)
 		return tls;
 	char *msg = xstrdup(text);
@@ -567,6 +581,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
 	http_req_t *r = userp;
 	size_t n = size * nmemb;
+	r->got_bytes = 1;
 	if (n >= 5 && !strncmp(data, "HTTP/", 5))
 		r->encoded = 0;
 	else if (n > 17 && !strncasecmp(data, "content-encoding:", 17)) {
@@ -641,8 +656,10 @@ static void apply_backend(http_req_t *r, const backend_opts_t *b)
 	}
 	if (b->ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, b->ca_file);
-	if (b->cert_file)
+	if (b->cert_file) {
 		curl_easy_setopt(e, CURLOPT_SSLCERT, b->cert_file);
+		r->has_cert = 1;
+	}
 	if (b->key_file)
 		curl_easy_setopt(e, CURLOPT_SSLKEY, b->key_file);
 	if (b->insecure_skip_verify) {

@@ -91,6 +91,18 @@ static inline http_req_t *http_get(http_client_t *c, const char *url, long timeo
 /* Abort a request under way; its callback will not run. */
 void http_cancel(http_req_t *r);
 
+/* What an HTTP status says of the credentials, to follow "HTTP 401: ..." in a
+ * message; "" for other statuses. */
+static inline const char *http_status_hint(long status)
+{
+	if (status == 401)
+		return " (the credentials were refused or are missing: check the backend's basic-auth, "
+		       "bearer-token-file or credential-command)";
+	if (status == 403)
+		return " (the credentials are not allowed this: check the backend's user or token)";
+	return "";
+}
+
 /* Percent-encode s for a URL query component (RFC 3986 unreserved kept). */
 char *http_escape(const char *s);
 
