@@ -33,6 +33,9 @@ typedef struct {
 	double block_interval;
 	double tail_max_duration;
 	double log_rate;
+	char *bearer;  /* from --loki-bearer-token-file */
+	char *basic;   /* user:password, from --loki-basic-auth-file */
+	char *org_id;  /* --loki-org-id */
 } opts_t;
 
 typedef struct {
@@ -47,7 +50,8 @@ typedef struct {
 static void usage(FILE *f)
 {
 	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
-	      "              [--log-rate N] [--tail-max-duration D] [--help] [--version]\n"
+	      "              [--log-rate N] [--tail-max-duration D] [--loki-bearer-token-file F]\n"
+	      "              [--loki-basic-auth-file F] [--loki-org-id TENANT] [--help] [--version]\n"
 	      "\n"
 	      "Simulates an ICN cluster (directors, super-nodes, a substrate node) for tests\n"
 	      "and demos of icn-console: Prometheus scrapes GET /metrics, Loki clients read\n"
@@ -62,6 +66,11 @@ static void usage(FILE *f)
 	      "                           each slot's lines\n"
 	      "  --tail-max-duration D    close Loki tails with 1011 after D (e.g. 2s, 500ms, 1h;\n"
 	      "                           default 1h)\n"
+	      "  --loki-bearer-token-file F  Loki's API (the tail's upgrade too) wants\n"
+	      "                           \"Authorization: Bearer\" with the token on F's first line\n"
+	      "  --loki-basic-auth-file F    ... or Basic auth with the user:password on F's first\n"
+	      "                           line (with both, either passes); else 401 unauthorized\n"
+	      "  --loki-org-id TENANT     Loki's API wants X-Scope-OrgID: TENANT (else 401 no org id)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "Endpoints:\n"
@@ -89,6 +98,23 @@ static void usage(FILE *f)
 	      "fault makes vortex and director log out-of-memory errors. LogQL regexps are\n"
 	      "POSIX extended ones (RE2's extras, such as (?i), are not understood).\n",
 	      f);
+}
+
+/* A secret file's first line, without its end; NULL when unreadable or empty. */
+static char *first_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
+	if (!f)
+		return NULL;
+	char *line = fgets(buf, sizeof buf, f) ? buf : NULL;
+	fclose(f);
+	if (!line)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	char *r = *line ? xstrdup(line) : NULL;
+	memset(buf, 0, sizeof buf);
+	return r;
 }
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -156,6 +182,9 @@ static int parse_args(int argc, char **argv, opts_t *o)
 		{ "block-interval", required_argument, NULL, 'b' },
 		{ "log-rate", required_argument, NULL, 'r' },
 		{ "tail-max-duration", required_argument, NULL, 'd' },
+		{ "loki-bearer-token-file", required_argument, NULL, 'B' },
+		{ "loki-basic-auth-file", required_argument, NULL, 'A' },
+		{ "loki-org-id", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -196,6 +225,21 @@ static int parse_args(int argc, char **argv, opts_t *o)
 			if (parse_duration(optarg, &o->tail_max_duration) < 0)
 				return bad_usage("--tail-max-duration wants a duration like 2s, 500ms or 1h, not '%s'",
 						 optarg);
+			break;
+		case 'B':
+		case 'A': {
+			char **slot = c == 'B' ? &o->bearer : &o->basic;
+			free(*slot);
+			if (!(*slot = first_line(optarg)))
+				return bad_usage("--%s: cannot read a first line from '%s'",
+						 c == 'B' ? "loki-bearer-token-file" : "loki-basic-auth-file", optarg);
+			break;
+		}
+		case 'O':
+			if (!*optarg)
+				return bad_usage("--loki-org-id wants a tenant name");
+			free(o->org_id);
+			o->org_id = xstrdup(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -273,6 +317,9 @@ int main(int argc, char **argv)
 
 	if (status >= 0) {
 		free(o.host);
+		free(o.bearer);
+		free(o.basic);
+		free(o.org_id);
 		return status;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -286,6 +333,12 @@ int main(int argc, char **argv)
 	srv = srv_new();
 	routes_register(srv, app.sim);
 	loki_register(loki, srv);
+	if (o.bearer || o.basic || o.org_id)
+		loki_set_auth(loki, o.bearer, o.basic, o.org_id);
+	if (o.bearer)
+		memset(o.bearer, 0, strlen(o.bearer));
+	if (o.basic)
+		memset(o.basic, 0, strlen(o.basic));
 	status = 0;
 	if (srv_listen(srv, &app.loop, o.host, o.port, &err) < 0) {
 		fprintf(stderr, "icnsim: %s\n", err);
@@ -322,5 +375,8 @@ int main(int argc, char **argv)
 	logs_free(app.logs);
 	sim_free(app.sim);
 	free(o.host);
+	free(o.bearer);
+	free(o.basic);
+	free(o.org_id);
 	return status;
 }

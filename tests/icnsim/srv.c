@@ -124,8 +124,23 @@ const char *srv_request_arg(const srv_request_t *req, const char *name)
 char *srv_request_header(const srv_request_t *req, const char *name)
 {
 	struct lws *wsi = req->impl;
-	char *colon = xasprintf("%s:", name), *v = NULL;
-	int n = lws_hdr_custom_length(wsi, colon, (int)strlen(colon));
+	char *colon, *v = NULL;
+	int n;
+
+	/* lws keeps the headers it knows apart: the custom lookup misses them */
+	if (!strcmp(name, "authorization")) {
+		n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+		if (n <= 0)
+			return NULL;
+		v = xmalloc((size_t)n + 1);
+		if (lws_hdr_copy(wsi, v, n + 1, WSI_TOKEN_HTTP_AUTHORIZATION) < 0) {
+			free(v);
+			v = NULL;
+		}
+		return v;
+	}
+	colon = xasprintf("%s:", name);
+	n = lws_hdr_custom_length(wsi, colon, (int)strlen(colon));
 
 	if (n >= 0) {
 		v = xmalloc((size_t)n + 1);
@@ -623,10 +638,11 @@ static int ws_filter(srv_t *s, struct lws *wsi)
 	conn_begin(&tmp, wsi, path, strlen(path));
 	free(path);
 	req = ws_request(&tmp, wsi);
-	msg = r->h->check ? r->h->check(&req, r->user) : NULL;
+	int status = 400;
+	msg = r->h->check ? r->h->check(&req, r->user, &status) : NULL;
 	conn_reset(&tmp);
 	if (msg) {
-		ws_refuse(wsi, 400, msg);
+		ws_refuse(wsi, status, msg);
 		free(msg);
 		return 1;
 	}

@@ -9,14 +9,16 @@ set -uo pipefail
 
 : "${PROMETHEUS:=$(command -v prometheus || true)}"
 : "${ALERTMANAGER:=$(command -v prometheus-alertmanager || true)}"
-for tool in openssl htpasswd "$PROMETHEUS" "$ALERTMANAGER"; do
+: "${ICNSIM:=$top_builddir/icnsim}"
+WSCLIENT=$top_srcdir/tests/icnsim/wsclient.py
+for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER"; do
 	if [[ -z $tool ]] || ! command -v "$tool" >/dev/null; then
 		echo "1..0 # SKIP ${tool:-prometheus or alertmanager} is not installed (tools/deps installs it)"
 		exit 0
 	fi
 done
 
-plan 20
+plan 31
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -34,10 +36,15 @@ trap cleanup EXIT
 pw_good="pw-$(openssl rand -hex 12)"
 pw_bad="bad-$(openssl rand -hex 12)"
 pw_url="url-$(openssl rand -hex 12)"
+tok_loki="tok-$(openssl rand -hex 12)"
+pw_loki="lpw-$(openssl rand -hex 12)"
 pki=$work/pki
 umask 077
 printf '%s\n' "$pw_good" >"$work/good.pw"
 printf '%s\n' "$pw_bad" >"$work/bad.pw"
+printf '%s\n' "$tok_loki" >"$work/loki.tok"
+printf '%s\n' "$pw_loki" >"$work/loki.pw"
+printf 'loki:%s\n' "$pw_loki" >"$work/icnsim-basic"
 umask 022
 printf '%s\n' "$pw_good" >"$work/open.pw" # 0644: must be warned about
 
@@ -305,9 +312,102 @@ echo $? >"$out/missing.rc"
 expect missing 2 "context 'x': prometheus bearer-token-file: cannot read '$work/nope': No such file" \
 	"a missing token file: the context, the backend and the cause"
 
+# --- icnsim's Loki behind a bearer token, basic auth and a tenant --------------------------
+start icnsim "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --loki-bearer-token-file "$work/loki.tok" \
+	--loki-basic-auth-file "$work/icnsim-basic" --loki-org-id icn
+sim_port() {
+	sim=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim.log")
+	[[ -n $sim ]]
+}
+wait_for 20 sim_port || { echo "Bail out! icnsim did not start"; sed 's/^/# /' "$work/icnsim.log"; exit 1; }
+sim_port
+sim_pw=${sim/http:\/\//http://loki:$pw_loki@}
+lcfg=$work/loki.yaml
+umask 077
+cat >"$lcfg" <<CONFIG
+contexts:
+  bearer:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn } }
+  basic:
+    loki: { url: $sim, basic-auth: { username: loki, password-file: $work/loki.pw }, headers: { X-Scope-OrgID: icn } }
+  wrong-token:
+    loki: { url: $sim, bearer-token-file: $work/bad.pw, headers: { X-Scope-OrgID: icn } }
+  no-org:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok }
+  legacy:
+    loki: $sim
+CONFIG
+umask 022
+lconsole() {
+	local name=$1
+	shift
+	n_run=$((n_run + 1))
+	HOME=$work timeout 60 "$ICN_CONSOLE" --config "$lcfg" --log "$out/$name.log" --timeout 5s "$@" \
+		>"$out/$name.out" 2>"$out/$name.err"
+	echo $? >"$out/$name.rc"
+}
+q='{app="icn-director"}'
+lconsole loki-bearer --context bearer logs "$q" --limit 3
+expect loki-bearer 0 'app="icn-director"' "loki: a bearer token from bearer-token-file and X-Scope-OrgID from headers"
+lconsole loki-basic --context basic logs "$q" --limit 3
+expect loki-basic 0 'app="icn-director"' "loki: basic auth from password-file"
+lconsole loki-wrong --context wrong-token logs "$q" --limit 3
+expect loki-wrong 1 "loki at $sim: HTTP 401: unauthorized \(the credentials were refused" \
+	"loki: a wrong token: 401, the credentials named"
+lconsole loki-no-org --context no-org logs "$q" --limit 3
+expect loki-no-org 1 "loki at $sim: HTTP 401: no org id \(set X-Scope-OrgID" "loki: no tenant: 401, X-Scope-OrgID named"
+LOKI_BEARER_TOKEN=$tok_loki LOKI_ORG_ID=icn lconsole loki-legacy --context legacy logs "$q" --limit 3
+expect loki-legacy 0 'app="icn-director"' "loki: LOKI_BEARER_TOKEN and LOKI_ORG_ID still work"
+LOKI_ORG_ID=icn lconsole loki-url-pw --context legacy --loki "$sim_pw" logs "$q" --limit 3
+expect loki-url-pw 0 'app="icn-director"' "loki: a user:password URL is basic auth"
+
+# the tail: the websocket handshake carries the same credentials; lines newer
+# than the history (which --limit 1 cuts to one) prove it was let in
+tail_lines() { grep -c 'app="icn-director"' "$out/$1.out"; }
+lconsole loki-tail --context bearer logs "$q" --since 1s --limit 1 --tail --duration 4s
+if [[ $(rc loki-tail) == 0 ]] && (($(tail_lines loki-tail) > 1)); then
+	ok "loki tail: the websocket handshake passes with the bearer token and tenant"
+else
+	not_ok "loki tail: the websocket handshake passes with the bearer token and tenant" \
+		"exit $(rc loki-tail), $(tail_lines loki-tail) lines" "$(head -c 600 "$out/loki-tail.err")"
+fi
+LOKI_ORG_ID=icn lconsole loki-tail-url --context legacy --loki "$sim_pw" logs "$q" --since 1s --limit 1 --tail --duration 4s
+if [[ $(rc loki-tail-url) == 0 ]] && (($(tail_lines loki-tail-url) > 1)); then
+	ok "loki tail: basic auth from a URL's user:password on the websocket handshake"
+else
+	not_ok "loki tail: basic auth from a URL's user:password on the websocket handshake" \
+		"exit $(rc loki-tail-url), $(tail_lines loki-tail-url) lines" "$(head -c 600 "$out/loki-tail-url.err")"
+fi
+
+# icnsim's own handshake checks, with a plain websocket client
+ws() {
+	python3 "$WSCLIENT" "$@" --duration 2 "${sim/http:/ws:}/loki/api/v1/tail?query=%7Bapp%3D%22icn-director%22%7D" 2>&1 |
+		head -n 1
+}
+got=$(ws -H "X-Scope-OrgID: icn")
+if [[ $got == "HTTP 401 unauthorized"* ]]; then
+	ok "icnsim: a tail without credentials is refused with 401"
+else
+	not_ok "icnsim: a tail without credentials is refused with 401" "got: $got"
+fi
+got=$(ws -H "Authorization: Bearer $tok_loki")
+if [[ $got == "HTTP 401 no org id"* ]]; then
+	ok "icnsim: a tail without a tenant is refused with 401 no org id"
+else
+	not_ok "icnsim: a tail without a tenant is refused with 401 no org id" "got: $got"
+fi
+got=$(ws -H "Authorization: Basic $(printf 'loki:%s' "$pw_loki" | base64 -w0)" -H "X-Scope-OrgID: icn")
+if [[ $got == TEXT* ]]; then
+	ok "icnsim: a tail with basic auth and the tenant streams"
+else
+	not_ok "icnsim: a tail with basic auth and the tenant streams" "got: $got"
+fi
+
 # --- nothing leaked -------------------------------------------------------------------
 # every stdout, stderr and debug log of every run above
-leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" "$out" 2>/dev/null)
+leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$pw_loki" \
+	-e "$(printf 'loki:%s' "$pw_loki" | base64 -w0)" -e "$(printf 'oncall:%s' "$pw_good" | base64 -w0)" \
+	"$out" 2>/dev/null)
 n_files=$(find "$out" -type f | wc -l)
 # the same search finds the password where it is meant to be (no vacuous pass)
 grep -qF "$pw_good" "$work/good.pw" || leaks+=" (the search itself does not work)"
