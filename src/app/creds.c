@@ -52,6 +52,21 @@ void creds_apply(http_client_t *h, const conf_context_t *ctx)
 	http_client_set_backends(h, hb, n);
 }
 
+void creds_apply_ws(ws_client_t *ws, const conf_context_t *ctx)
+{
+	if (!ws)
+		return;
+	ws_client_set_tls(ws, NULL, NULL);
+	if (!ctx || !ctx->loki)
+		return;
+	const conf_backend_t *b = &ctx->loki_opts;
+	ws_tls_t t = {
+		.ca_file = b->ca_file, .cert_file = b->cert_file, .key_file = b->key_file,
+		.server_name = b->server_name, .insecure_skip_verify = b->insecure_skip_verify,
+	};
+	ws_client_set_tls(ws, ctx->loki, &t);
+}
+
 char *creds_insecure_note(const conf_context_t *ctx)
 {
 	strbuf_t b;

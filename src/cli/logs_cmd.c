@@ -1,5 +1,6 @@
 /* icn-console logs: query_range for the history, then Loki's tail (app/logtail) for what follows. */
 #include "config.h"
+#include "app/creds.h"
 #include "cli/logs_cmd.h"
 #include "app/logtail.h"
 #include "backend/loki.h"
@@ -216,6 +217,7 @@ int cli_logs(const cli_logs_t *c)
 		logtail_headers_free(hdrs);
 		return 1;
 	}
+	creds_apply_ws(ws, c->ctx); /* the loki backend's tls */
 	logtail_opts_t to = { 0 };
 	to.base = c->ctx->loki;
 	to.query = c->query;

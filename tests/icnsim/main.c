@@ -36,6 +36,7 @@ typedef struct {
 	char *bearer;  /* from --loki-bearer-token-file */
 	char *basic;   /* user:password, from --loki-basic-auth-file */
 	char *org_id;  /* --loki-org-id */
+	char *tls_cert, *tls_key, *tls_client_ca; /* --tls-cert, --tls-key, --tls-client-ca */
 } opts_t;
 
 typedef struct {
@@ -51,7 +52,8 @@ static void usage(FILE *f)
 {
 	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
 	      "              [--log-rate N] [--tail-max-duration D] [--loki-bearer-token-file F]\n"
-	      "              [--loki-basic-auth-file F] [--loki-org-id TENANT] [--help] [--version]\n"
+	      "              [--loki-basic-auth-file F] [--loki-org-id TENANT]\n"
+	      "              [--tls-cert F --tls-key F [--tls-client-ca F]] [--help] [--version]\n"
 	      "\n"
 	      "Simulates an ICN cluster (directors, super-nodes, a substrate node) for tests\n"
 	      "and demos of icn-console: Prometheus scrapes GET /metrics, Loki clients read\n"
@@ -71,6 +73,8 @@ static void usage(FILE *f)
 	      "  --loki-basic-auth-file F    ... or Basic auth with the user:password on F's first\n"
 	      "                           line (with both, either passes); else 401 unauthorized\n"
 	      "  --loki-org-id TENANT     Loki's API wants X-Scope-OrgID: TENANT (else 401 no org id)\n"
+	      "  --tls-cert F, --tls-key F  serve HTTPS and wss with this certificate and key (PEM)\n"
+	      "  --tls-client-ca F        ... and only to clients with a certificate F signed (mTLS)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "Endpoints:\n"
@@ -185,6 +189,9 @@ static int parse_args(int argc, char **argv, opts_t *o)
 		{ "loki-bearer-token-file", required_argument, NULL, 'B' },
 		{ "loki-basic-auth-file", required_argument, NULL, 'A' },
 		{ "loki-org-id", required_argument, NULL, 'O' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "tls-client-ca", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -241,6 +248,14 @@ static int parse_args(int argc, char **argv, opts_t *o)
 			free(o->org_id);
 			o->org_id = xstrdup(optarg);
 			break;
+		case 'C':
+		case 'K':
+		case 'T': {
+			char **slot = c == 'C' ? &o->tls_cert : c == 'K' ? &o->tls_key : &o->tls_client_ca;
+			free(*slot);
+			*slot = xstrdup(optarg);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -253,6 +268,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
+	if (!o->tls_cert != !o->tls_key || (o->tls_client_ca && !o->tls_cert))
+		return bad_usage("--tls-cert and --tls-key go together (and --tls-client-ca needs them)");
 	return -1;
 }
 
@@ -320,6 +337,9 @@ int main(int argc, char **argv)
 		free(o.bearer);
 		free(o.basic);
 		free(o.org_id);
+		free(o.tls_cert);
+		free(o.tls_key);
+		free(o.tls_client_ca);
 		return status;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -331,6 +351,8 @@ int main(int argc, char **argv)
 	app.start_ns = uv_hrtime();
 
 	srv = srv_new();
+	if (o.tls_cert)
+		srv_set_tls(srv, o.tls_cert, o.tls_key, o.tls_client_ca);
 	routes_register(srv, app.sim);
 	loki_register(loki, srv);
 	if (o.bearer || o.basic || o.org_id)
@@ -353,7 +375,8 @@ int main(int argc, char **argv)
 		uv_signal_init(&app.loop, &app.sigint);
 		uv_signal_start(&app.sigint, on_signal, SIGINT);
 
-		printf("icnsim: listening on http://%s:%d\n", o.host, srv_port(srv));
+		printf("icnsim: listening on %s://%s:%d\n", o.tls_cert ? "https" : "http", o.host,
+		       srv_port(srv));
 		fflush(stdout);
 		uv_run(&app.loop, UV_RUN_DEFAULT);
 	}
@@ -378,5 +401,8 @@ int main(int argc, char **argv)
 	free(o.bearer);
 	free(o.basic);
 	free(o.org_id);
+	free(o.tls_cert);
+	free(o.tls_key);
+	free(o.tls_client_ca);
 	return status;
 }

@@ -52,6 +52,7 @@ struct srv {
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	int port;
+	char *tls_cert, *tls_key, *tls_client_ca; /* srv_set_tls; NULL: plain HTTP */
 };
 
 /* Where the connection is in its current request. Each request is answered
@@ -771,6 +772,16 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 
+void srv_set_tls(srv_t *s, const char *cert, const char *key, const char *client_ca)
+{
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s->tls_client_ca);
+	s->tls_cert = cert ? xstrdup(cert) : NULL;
+	s->tls_key = key ? xstrdup(key) : NULL;
+	s->tls_client_ca = client_ca ? xstrdup(client_ca) : NULL;
+}
+
 int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err)
 {
 	struct lws_context_creation_info info;
@@ -781,6 +792,8 @@ int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
 		       LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN;
+	if (s->tls_cert)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.foreign_loops = loops;
 	info.server_string = "icnsim";
 	info.pcontext = &s->ctx; /* lws writes NULL here once fully destroyed */
@@ -794,6 +807,16 @@ int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err
 	info.port = port;
 	info.protocols = protocols;
 	info.user = s;
+	if (s->tls_cert) {
+		info.ssl_cert_filepath = s->tls_cert;
+		info.ssl_private_key_filepath = s->tls_key;
+		/* lws' custom header lookup (X-Scope-OrgID) knows HTTP/1 only: no h2 */
+		info.alpn = "http/1.1";
+		if (s->tls_client_ca) {
+			info.ssl_ca_filepath = s->tls_client_ca;
+			info.options |= LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
+		}
+	}
 	s->vh = lws_create_vhost(s->ctx, &info);
 	if (!s->vh) {
 		*err = xasprintf("cannot listen on %s:%d", host, port);
@@ -831,5 +854,6 @@ void srv_free(srv_t *s)
 	for (size_t i = 0; i < s->nws; i++)
 		free(s->ws[i].path);
 	free(s->ws);
+	srv_set_tls(s, NULL, NULL, NULL);
 	free(s);
 }

@@ -90,6 +90,9 @@ int srv_ws_send_close(srv_ws_t *ws, int code, const char *reason);
 void srv_ws_drop(srv_ws_t *ws);
 
 /* Listen on host:port (port 0: the kernel picks) on `loop`. Returns 0, or -1 with *err. */
+/* Serve HTTPS (and wss) with this certificate and key (PEM files), before
+ * srv_listen; with client_ca, only clients with a certificate it signed (mTLS). */
+void srv_set_tls(srv_t *s, const char *cert, const char *key, const char *client_ca);
 int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err);
 int srv_port(const srv_t *s);
 /* Stops serving. Returns true while lws still needs the loop to run (close

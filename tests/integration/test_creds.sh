@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 31
+plan 32
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -377,6 +377,34 @@ if [[ $(rc loki-tail-url) == 0 ]] && (($(tail_lines loki-tail-url) > 1)); then
 else
 	not_ok "loki tail: basic auth from a URL's user:password on the websocket handshake" \
 		"exit $(rc loki-tail-url), $(tail_lines loki-tail-url) lines" "$(head -c 600 "$out/loki-tail-url.err")"
+fi
+
+# Loki over TLS: mTLS and a certificate for another name than the address, on
+# query_range (curl) and on the tail's wss handshake (libwebsockets) alike
+start icnsim-tls "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tls-cert "$pki/am.pem" --tls-key "$pki/am.key" \
+	--tls-client-ca "$pki/ca.pem" --loki-bearer-token-file "$work/loki.tok" --loki-org-id icn
+tls_sim_port() {
+	tsim=$(sed -n 's|^icnsim: listening on \(https://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim-tls.log")
+	[[ -n $tsim ]]
+}
+wait_for 20 tls_sim_port || { echo "Bail out! icnsim (TLS) did not start"; sed 's/^/# /' "$work/icnsim-tls.log"; exit 1; }
+tls_sim_port
+umask 077
+cat >>"$lcfg" <<CONFIG
+  loki-mtls:
+    loki:
+      url: $tsim
+      bearer-token-file: $work/loki.tok
+      headers: { X-Scope-OrgID: icn }
+      tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key, server-name: am.icn.test }
+CONFIG
+umask 022
+lconsole loki-mtls --context loki-mtls logs "$q" --since 1s --limit 1 --tail --duration 4s
+if [[ $(rc loki-mtls) == 0 ]] && (($(tail_lines loki-mtls) > 1)); then
+	ok "loki over mTLS with server-name: history and the wss tail"
+else
+	not_ok "loki over mTLS with server-name: history and the wss tail" \
+		"exit $(rc loki-mtls), $(tail_lines loki-mtls) lines" "$(head -c 600 "$out/loki-mtls.err")"
 fi
 
 # icnsim's own handshake checks, with a plain websocket client

@@ -1,5 +1,6 @@
 /* The Logs view: a LogQL query's history (query_range) then its live tail, in a bounded scrollback; follow, pause, local filters, search, pretty-print. */
 #include "config.h"
+#include "app/creds.h"
 #include "app/logtail.h"
 #include "backend/loki.h"
 #include "core/log.h"
@@ -220,6 +221,7 @@ static void on_history(const http_response_t *resp, void *ud)
 			return;
 		}
 	}
+	creds_apply_ws(lv->ws, &ui->ctx); /* the loki backend's tls, for this context */
 	/* then live from the newest line of the history: the join neither repeats nor loses */
 	logtail_opts_t to = { 0 };
 	to.base = ui->ctx.loki;
