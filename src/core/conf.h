@@ -16,7 +16,8 @@ typedef struct {
 	char *password;           /* secret: read from password_file, or the URL's */
 	char *bearer_token_file;  /* bearer-token-file (~ expanded) */
 	char *bearer_token;       /* secret: read from bearer_token_file */
-	char *credential_command; /* prints a token (or JSON with token and expiry) */
+	char *credential_command; /* prints a token (or JSON with token and expiry); run by
+	                             the HTTP client (http_backend_t), not here */
 	char **headers;           /* "Name: value" lines, n_headers of them */
 	size_t n_headers;
 	char *ca_file, *cert_file, *key_file; /* tls: CA bundle, client certificate and key */

@@ -56,6 +56,15 @@ typedef struct {
 	const char *base_url;
 	const char *username, *password;   /* basic auth */
 	const char *bearer_token;          /* Authorization: Bearer */
+	const char *credential_command;    /* `sh -c` it for a bearer token when one is
+	                                      needed: it prints the token on its first line,
+	                                      or JSON with "token" (or kubeconfig's
+	                                      ExecCredential "status": {"token"}) and an
+	                                      optional RFC 3339 "expiry"
+	                                      ("expirationTimestamp"); the token is kept
+	                                      until then or until a 401 comes back.
+	                                      Requests wait for it; a failure fails them
+	                                      ("credential-command failed: ...") */
 	const char *const *headers;        /* "Name: value"; a request's own header of
 	                                      the same name wins */
 	const char *ca_file, *cert_file, *key_file; /* a CA bundle; a client certificate (mTLS) */

@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 32
+plan 34
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -336,6 +336,10 @@ contexts:
     loki: { url: $sim, bearer-token-file: $work/loki.tok }
   legacy:
     loki: $sim
+  command:
+    loki: { url: $sim, credential-command: "echo ran >>$work/cmd-runs; cat $work/loki.tok", headers: { X-Scope-OrgID: icn } }
+  command-fails:
+    loki: { url: $sim, credential-command: "echo 'token expired: run icn-login' >&2; exit 4" }
 CONFIG
 umask 022
 lconsole() {
@@ -360,6 +364,16 @@ LOKI_BEARER_TOKEN=$tok_loki LOKI_ORG_ID=icn lconsole loki-legacy --context legac
 expect loki-legacy 0 'app="icn-director"' "loki: LOKI_BEARER_TOKEN and LOKI_ORG_ID still work"
 LOKI_ORG_ID=icn lconsole loki-url-pw --context legacy --loki "$sim_pw" logs "$q" --limit 3
 expect loki-url-pw 0 'app="icn-director"' "loki: a user:password URL is basic auth"
+lconsole loki-cmd --context command logs "$q" --limit 3
+if [[ $(rc loki-cmd) == 0 ]] && grep -q 'app="icn-director"' "$out/loki-cmd.out" && [[ $(wc -l <"$work/cmd-runs") == 1 ]]; then
+	ok "loki: a token from credential-command (run once)"
+else
+	not_ok "loki: a token from credential-command (run once)" "exit $(rc loki-cmd), runs: $(cat "$work/cmd-runs" 2>&1 | wc -l)" \
+		"$(head -c 600 "$out/loki-cmd.err")"
+fi
+lconsole loki-cmd-fails --context command-fails logs "$q" --limit 3
+expect loki-cmd-fails 1 "loki at $sim: credential-command failed \(exit 4\): token expired: run icn-login" \
+	"loki: a failing credential-command: the backend, the exit status and its message"
 
 # the tail: the websocket handshake carries the same credentials; lines newer
 # than the history (which --limit 1 cuts to one) prove it was let in
