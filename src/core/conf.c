@@ -610,7 +610,8 @@ void conf_context_free(conf_context_t *ctx)
 	free(ctx->name);
 	free(ctx->color);
 	free(ctx->prometheus);
-	for (size_t i = 0; i < ctx->n_alertmanager && i < CONF_MAX_AM; i++)
+	/* every slot: a URL read before its entry failed is not counted yet */
+	for (size_t i = 0; i < CONF_MAX_AM; i++)
 		free(ctx->alertmanager[i]);
 	free(ctx->loki);
 	free(ctx->loki_org_id);
