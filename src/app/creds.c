@@ -1,4 +1,4 @@
-/* A context's per-backend options onto the HTTP client: each backend's URL with its auth, TLS, headers, proxy and timeout. */
+/* A context's backends onto the HTTP and websocket clients: URL, auth, TLS, headers, proxy, timeout. */
 #include "config.h"
 #include "app/creds.h"
 #include "core/xalloc.h"

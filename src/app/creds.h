@@ -1,4 +1,4 @@
-/* A context's per-backend options (auth, TLS, headers, proxy, timeout) onto the HTTP client. No curses. */
+/* A context's per-backend options (auth, TLS, headers, proxy, timeout) onto the clients. No curses. */
 #ifndef ICN_CREDS_H
 #define ICN_CREDS_H
 #include "core/conf.h"

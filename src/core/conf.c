@@ -269,7 +269,9 @@ static int get_backend(yd_ctx_t *cx, const yd_node_t *n, const char *what, char 
 		free(where);
 		where = xasprintf(" in %s basic-auth", what);
 		if (v->kind != YD_MAP) {
-			yd_fail(cx, v, "expected a mapping with username and password-file for %s basic-auth", what);
+			yd_fail(cx, v,
+				"expected a mapping with username and password-file for %s basic-auth",
+				what);
 			goto out;
 		}
 		if (yd_check_map(cx, v, basic_keys, where))
@@ -280,7 +282,8 @@ static int get_backend(yd_ctx_t *cx, const yd_node_t *n, const char *what, char 
 			goto out;
 		}
 		if (b->password) {
-			yd_fail(cx, v, "%s: a user:password in the url and basic-auth: choose one", what);
+			yd_fail(cx, v, "%s: a user:password in the url and basic-auth: choose one",
+				what);
 			goto out;
 		}
 		free(b->username);
@@ -327,7 +330,8 @@ static int get_backend(yd_ctx_t *cx, const yd_node_t *n, const char *what, char 
 			     &b->insecure_skip_verify))
 			goto out;
 		const yd_node_t *sn = yd_get(v, "server-name");
-		if (!yd_is_null(sn) && (sn->kind != YD_SCALAR || !sn->len || strpbrk(sn->str, " /:@\t\r\n"))) {
+		if (!yd_is_null(sn) &&
+		    (sn->kind != YD_SCALAR || !sn->len || strpbrk(sn->str, " /:@\t\r\n"))) {
 			yd_fail(cx, sn, "expected a host name for %s tls server-name", what);
 			goto out;
 		}
@@ -339,14 +343,17 @@ static int get_backend(yd_ctx_t *cx, const yd_node_t *n, const char *what, char 
 		}
 	}
 	if ((v = yd_get(n, "proxy-url")) && !yd_is_null(v)) {
-		static const char *const schemes[] = { "http://", "https://", "socks5://", "socks5h://", NULL };
+		static const char *const schemes[] = {
+			"http://", "https://", "socks5://", "socks5h://", NULL,
+		};
 		int okp = 0;
 		if (v->kind == YD_SCALAR)
 			for (int i = 0; schemes[i]; i++)
 				okp |= !strncmp(v->str, schemes[i], strlen(schemes[i]));
 		if (!okp) {
 			char *r = conf_url_redact(v->kind == YD_SCALAR ? v->str : "");
-			yd_fail(cx, v, "invalid proxy-url '%s' for %s (expected http://, https:// or socks5://)",
+			yd_fail(cx, v,
+				"invalid proxy-url '%s' for %s (expected http://, https:// or socks5://)",
 				r, what);
 			free(r);
 			goto out;
@@ -370,7 +377,8 @@ static int get_alertmanagers(yd_ctx_t *cx, const yd_node_t *n, conf_context_t *c
 	if (yd_is_null(n))
 		return 0;
 	if (n->kind == YD_SCALAR || n->kind == YD_MAP) {
-		if (get_backend(cx, n, "alertmanager", &ctx->alertmanager[0], &ctx->alertmanager_opts[0]))
+		if (get_backend(cx, n, "alertmanager", &ctx->alertmanager[0],
+				&ctx->alertmanager_opts[0]))
 			return -1;
 		ctx->n_alertmanager = 1;
 		return 0;
@@ -898,7 +906,8 @@ static int backend_secrets(const char *ctx_name, const char *kind, conf_backend_
 	}
 	if (b->bearer_token_file) {
 		snprintf(what, sizeof what, "%s bearer-token-file", kind);
-		if (read_secret(ctx_name, what, b->bearer_token_file, &b->bearer_token, warn, err, errlen))
+		if (read_secret(ctx_name, what, b->bearer_token_file, &b->bearer_token, warn, err,
+				errlen))
 			return -1;
 	}
 	if (b->key_file) {
@@ -977,7 +986,8 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		goto fail;
 	if ((v = env_get(getenv_fn, "ALERTMANAGER_URL")) && env_alertmanagers(out, v, err, errlen))
 		goto fail;
-	if ((v = env_get(getenv_fn, "LOKI_ADDR")) && set_url(&out->loki, &out->loki_opts, v, "LOKI_ADDR", err, errlen))
+	if ((v = env_get(getenv_fn, "LOKI_ADDR")) &&
+	    set_url(&out->loki, &out->loki_opts, v, "LOKI_ADDR", err, errlen))
 		goto fail;
 	if ((v = env_get(getenv_fn, "LOKI_ORG_ID")))
 		set_str(&out->loki_org_id, v);
@@ -999,7 +1009,8 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 		return 0;
 	}
 	if (ov->prometheus && *ov->prometheus &&
-	    set_url(&out->prometheus, &out->prometheus_opts, ov->prometheus, "--prometheus", err, errlen))
+	    set_url(&out->prometheus, &out->prometheus_opts, ov->prometheus, "--prometheus", err,
+		    errlen))
 		goto fail;
 	if (ov->n_alertmanager) {
 		if (ov->n_alertmanager > CONF_MAX_AM) {
