@@ -1,6 +1,7 @@
 /* icn-console: options, subcommands, and the start-up and shutdown order. */
 #include "config.h"
 #include "app/alerts.h"
+#include "app/creds.h"
 #include "app/dash.h"
 #include "app/datadir.h"
 #include "app/targets.h"
@@ -463,6 +464,21 @@ static int run(const opts_t *op, double started)
 		log_close();
 		return EXIT_USAGE;
 	}
+	/* a config or secret file others can read is said every time, and logged */
+	if (conf.warning) {
+		fprintf(stderr, "icn-console: warning: %s\n", conf.warning);
+		log_msg("warning: %s", conf.warning);
+	}
+	if (ctx.warnings) {
+		fprintf(stderr, "icn-console: warning: %s\n", ctx.warnings);
+		log_msg("warning: %s", ctx.warnings);
+	}
+	char *insecure = creds_insecure_note(&ctx);
+	if (insecure) {
+		fprintf(stderr, "icn-console: warning: %s: certificates are not checked\n", insecure);
+		log_msg("warning: %s", insecure);
+		free(insecure);
+	}
 	long long refresh = refresh_flag ? refresh_flag : conf.refresh_ms ? conf.refresh_ms : 5000;
 	long long timeout = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 3000;
 	/* the file's values obey the flags' bounds: a 1 ms refresh would hammer
@@ -509,6 +525,7 @@ static int run(const opts_t *op, double started)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	uv_loop_t *loop = uv_default_loop();
 	http_client_t *http = http_client_new(loop);
+	creds_apply(http, &ctx);
 	int rc = EXIT_OK;
 
 	if (o.command && o.command->id == CMD_TARGETS) {

@@ -20,6 +20,7 @@
 #include "model/logdedup.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define RESUME_LIMIT 5000
@@ -551,22 +552,47 @@ void logtail_free(logtail_t *t)
 	uv_close((uv_handle_t *)&t->fill_timer, on_timer_closed);
 }
 
+/* Whether one of h[0..n) is a header of this name ("Name: value" lines). */
+static int has_name(char **h, size_t n, const char *line)
+{
+	size_t k = strcspn(line, ":");
+	for (size_t i = 0; i < n; i++)
+		if (!strncasecmp(h[i], line, k) && h[i][k] == ':')
+			return 1;
+	return 0;
+}
+
 char **logtail_headers_new(const conf_context_t *ctx)
 {
-	char **h = xcalloc(3, sizeof *h);
+	/* loki-org-id and the LOKI_* variables first, then the loki backend's
+	 * own: bearer-token-file, basic-auth (or the URL's user:password), headers */
+	const conf_backend_t *o = &ctx->loki_opts;
+	char **h = xcalloc(3 + o->n_headers, sizeof *h);
 	size_t n = 0;
+	const char *bearer = ctx->loki_bearer_token && *ctx->loki_bearer_token ? ctx->loki_bearer_token
+			     : o->bearer_token && *o->bearer_token ? o->bearer_token : NULL;
+	const char *user = ctx->loki_username && *ctx->loki_username ? ctx->loki_username : NULL;
+	const char *pass = user ? ctx->loki_password : NULL;
+	if (!user && o->username && *o->username) {
+		user = o->username;
+		pass = o->password;
+	}
 	if (ctx->loki_org_id && *ctx->loki_org_id)
 		h[n++] = xasprintf("X-Scope-OrgID: %s", ctx->loki_org_id);
-	if (ctx->loki_bearer_token && *ctx->loki_bearer_token) {
-		h[n++] = xasprintf("Authorization: Bearer %s", ctx->loki_bearer_token);
-	} else if (ctx->loki_username && *ctx->loki_username) {
-		char *up = xasprintf("%s:%s", ctx->loki_username, ctx->loki_password ? ctx->loki_password : "");
+	if (bearer) {
+		h[n++] = xasprintf("Authorization: Bearer %s", bearer);
+	} else if (user) {
+		char *up = xasprintf("%s:%s", user, pass ? pass : "");
 		char *b = text_base64(up, strlen(up));
 		h[n++] = xasprintf("Authorization: Basic %s", b);
 		memset(up, 0, strlen(up));
+		memset(b, 0, strlen(b));
 		free(up);
 		free(b);
 	}
+	for (size_t i = 0; i < o->n_headers; i++)
+		if (!has_name(h, n, o->headers[i]))
+			h[n++] = xstrdup(o->headers[i]);
 	return h;
 }
 

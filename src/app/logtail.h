@@ -62,7 +62,9 @@ logtail_state_t logtail_state(const logtail_t *t);
 /* The headers Loki wants from a context, NULL-terminated "Name: value" (for
  * http_opts_t.headers and logtail_opts_t.headers): X-Scope-OrgID from
  * loki-org-id / LOKI_ORG_ID; Authorization: Bearer from loki-bearer-token /
- * LOKI_BEARER_TOKEN, else Basic from LOKI_USERNAME and LOKI_PASSWORD. They
+ * LOKI_BEARER_TOKEN, else the loki backend's bearer-token-file, else Basic
+ * from LOKI_USERNAME and LOKI_PASSWORD, else the backend's basic-auth (or its
+ * URL's user:password); then the backend's headers of other names. They
  * hold secrets: never log or print them. */
 char **logtail_headers_new(const conf_context_t *ctx);
 void logtail_headers_free(char **h);

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "backend/am.h"
 #include "backend/am_int.h"
+#include "core/http.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include <jansson.h>
@@ -212,7 +213,8 @@ char *am_error_text(const char *body, size_t len, long http_status)
 		if (!m)
 			m = first_line(body, len);
 	}
-	char *r = m && *m ? xasprintf("%s: %s", head, m) : xstrdup(head);
+	char *r = m && *m ? xasprintf("%s: %s%s", head, m, http_status_hint(http_status))
+			  : xasprintf("%s%s", head, http_status_hint(http_status));
 	free(m);
 	free(head);
 	return r;

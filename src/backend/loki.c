@@ -3,6 +3,7 @@
 #include "backend/loki.h"
 #include "core/jscan.h"
 #include "core/text.h"
+#include "core/http.h"
 #include "core/xalloc.h"
 #include <inttypes.h>
 #include <stddef.h>
@@ -112,11 +113,16 @@ char *loki_error_message(long status, const char *body, size_t len)
 	if (!text)
 		text = one_line(body ? body : "", len);
 	char *m;
+	/* a tenant missing is not a password refused */
+	int org = (status == 401 || status == 403) && strstr(text, "org id");
+	const char *hint = org ? " (set X-Scope-OrgID in the loki backend's headers, loki-org-id or "
+				 "LOKI_ORG_ID)"
+			       : http_status_hint(status);
 	if (!*text)
-		m = status ? xasprintf("HTTP %ld: %s", status, status_word(status))
+		m = status ? xasprintf("HTTP %ld: %s%s", status, status_word(status), hint)
 			   : xstrdup("empty response body");
 	else
-		m = status ? xasprintf("HTTP %ld: %s", status, text) : xstrdup(text);
+		m = status ? xasprintf("HTTP %ld: %s%s", status, text, hint) : xstrdup(text);
 	free(text);
 	return m;
 }

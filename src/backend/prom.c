@@ -1,6 +1,7 @@
 /* Prometheus HTTP API client side without I/O: URL builders and response parsers. */
 #include "config.h"
 #include "backend/prom.h"
+#include "core/http.h"
 #include "core/text.h"
 #include "backend/prom_int.h"
 #include "core/xalloc.h"
@@ -60,7 +61,7 @@ static char *clean_text(const char *s)
 static char *http_excerpt_msg(long http_status, const char *body, size_t len)
 {
 	char *ex = body_excerpt(body, len);
-	char *m = xasprintf("HTTP %ld: %s", http_status, ex);
+	char *m = xasprintf("HTTP %ld: %s%s", http_status, ex, http_status_hint(http_status));
 	free(ex);
 	return m;
 }

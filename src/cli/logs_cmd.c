@@ -1,5 +1,6 @@
 /* icn-console logs: a query's history, then (--tail) its live lines, through app/logfollow. */
 #include "config.h"
+#include "app/creds.h"
 #include "cli/logs_cmd.h"
 #include "app/logfollow.h"
 #include "backend/loki.h"
@@ -184,6 +185,7 @@ int cli_logs(const cli_logs_t *c)
 			logtail_headers_free(hdrs);
 			return 1;
 		}
+		creds_apply_ws(ws, c->ctx); /* the loki backend's tls */
 		uv_timer_init(c->loop, &r.stop_timer);
 		r.stop_timer.data = &r;
 		if (c->duration_ms > 0)

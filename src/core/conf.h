@@ -5,10 +5,33 @@
 
 #define CONF_MAX_AM 8
 
+/* How to reach one backend besides its URL (a mapping in the file: url plus
+ * these). Every string may be NULL (not set). The secrets (password,
+ * bearer_token) are read from their files by conf_resolve, or come from the
+ * URL's user:password (which never stays in the URL); they are zeroed when
+ * freed and must never be printed or logged. */
+typedef struct {
+	char *username;           /* basic-auth username (or the URL's user) */
+	char *password_file;      /* basic-auth password-file (~ expanded) */
+	char *password;           /* secret: read from password_file, or the URL's */
+	char *bearer_token_file;  /* bearer-token-file (~ expanded) */
+	char *bearer_token;       /* secret: read from bearer_token_file */
+	char *credential_command; /* prints a token (or JSON with token and expiry); run by
+	                             the HTTP client (http_backend_t), not here */
+	char **headers;           /* "Name: value" lines, n_headers of them */
+	size_t n_headers;
+	char *ca_file, *cert_file, *key_file; /* tls: CA bundle, client certificate and key */
+	char *server_name;        /* tls: the name the certificate must carry (and SNI) */
+	int insecure_skip_verify; /* tls: no verification at all (warned about) */
+	char *proxy_url;
+	long long timeout_ms;     /* per-request timeout of this backend, 0 = not set */
+} conf_backend_t;
+
 /* One cluster: where its backends are. Every string may be NULL (not set). */
 typedef struct {
 	char *name;
-	char *color;          /* header colour of this context: a theme colour name, may be NULL */
+	char *color;          /* header colour of this context: a theme colour name, may be NULL
+	                         (conf_resolve makes it red for a name containing "prod") */
 	char *prometheus;
 	char *alertmanager[CONF_MAX_AM];
 	size_t n_alertmanager;
@@ -18,6 +41,15 @@ typedef struct {
 	char *loki_username, *loki_password; /* LOKI_USERNAME/LOKI_PASSWORD (logcli's): basic auth */
 	char *jaeger;
 	int read_only;        /* refuse every write (silences) in this context */
+	/* each backend's options, beside its URL above (the URLs never hold a
+	 * user:password: it moves into these) */
+	conf_backend_t prometheus_opts;
+	conf_backend_t alertmanager_opts[CONF_MAX_AM];
+	conf_backend_t loki_opts;
+	conf_backend_t jaeger_opts;
+	/* warnings of conf_resolve, one per line, NULL when none: secret files
+	 * readable by group or others */
+	char *warnings;
 } conf_context_t;
 
 typedef struct {
@@ -39,6 +71,7 @@ typedef struct {
 	size_t n_log_labels;   /* 0: not set (node: pod, pod, app, namespace, container) */
 	conf_context_t *contexts;
 	size_t n_contexts;
+	char *warning;         /* the file is readable by group or others, NULL when not */
 } conf_t;
 
 /*
@@ -73,6 +106,20 @@ typedef struct {
  *       loki-bearer-token: ...
  *       jaeger: http://127.0.0.1:16686
  *       read-only: true                        # refuse every write in this context
+ *     prod:
+ *       prometheus:                            # a backend as a mapping: url and options
+ *         url: https://prometheus.prod.example:9090
+ *         basic-auth: { username: oncall, password-file: ~/.config/icn-console/prod.pw }
+ *         bearer-token-file: /run/secrets/token  # or basic-auth, not both
+ *         credential-command: get-token --prod   # prints a token; cached until it expires or a 401
+ *         headers: { X-Scope-OrgID: tenant1 }
+ *         tls: { ca-file: /etc/icn/ca.pem, cert-file: c.pem, key-file: k.pem,
+ *                server-name: prometheus.internal, insecure-skip-verify: false }
+ *         proxy-url: http://proxy.example:3128
+ *         timeout: 5s
+ *
+ * A user:password in a URL is taken out of it into basic auth, so no URL the
+ * console prints or logs holds a password.
  *
  * Returns 0, or -1 with err set to "PATH:LINE:COLUMN: message" (1-based line and
  * column of the offending node, e.g. "config.yaml:7:5: unknown key 'promethues'
@@ -121,5 +168,15 @@ int conf_resolve(const conf_t *c, const conf_overrides_t *ov,
 void conf_context_free(conf_context_t *ctx);
 /* Deep copy. */
 void conf_context_copy(conf_context_t *dst, const conf_context_t *src);
+void conf_backend_free(conf_backend_t *b);
+void conf_backend_copy(conf_backend_t *dst, const conf_backend_t *src);
+
+/* A URL fit to print: "https://user:pass@host/x" -> "https://user:***@host/x"
+ * (the password, or a user alone, masked); other URLs as they are. Malloc'd. */
+char *conf_url_redact(const char *url);
+/* A warning when the file at path is readable or writable by group or others
+ * ("PATH is readable by group or others (mode 0644): chmod 600 PATH"), else
+ * NULL. What names the file ("config", "prometheus password-file"). */
+char *conf_perm_warning(const char *path, const char *what);
 
 #endif

@@ -11,9 +11,15 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <time.h>
 
 #define HTTP_DEFAULT_TIMEOUT_MS 10000L
 #define HTTP_DEFAULT_MAX_BODY ((size_t)64 << 20)
+#define CRED_TIMEOUT_MS 30000       /* a credential-command that hangs is killed */
+#define CRED_MAX_OUTPUT (64u << 10) /* what is read of its stdout and stderr */
+#define CRED_MARGIN_S 10            /* a token this close to its expiry is renewed */
 
 /* One uv_poll per socket curl wants watched. It lives on its own (not in the
  * client) because uv_close finishes later, possibly after the client is gone. */
@@ -29,6 +35,9 @@ struct http_req {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	char *url;
+	char *backend;    /* name of the backend whose options applied */
+	char *connect_to; /* "name:port:host:port" for a tls server-name */
+	struct curl_slist *connect_to_list;
 	http_cb cb;
 	void *ud;
 	strbuf_t body;
@@ -38,13 +47,60 @@ struct http_req {
 	int too_big;
 	long long declared_len;
 	int encoded;      /* the response has a Content-Encoding */
+	int has_cert;     /* a client certificate goes with it (mTLS) */
+	struct cred *parked; /* waits for this credential-command (not yet in curl) */
+	struct cred *cred;   /* carries this command's token, of generation cred_gen */
+	unsigned cred_gen;
+	int got_bytes;    /* a header line of an answer came */
 	int in_cb;        /* its callback is running: freeing waits until it returns */
 	struct http_req *prev, *next;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+typedef struct cred_job cred_job_t;
+
+/* A credential-command and the token it last printed, shared by the backends
+ * that name the same command. Lives as long as the client. */
+typedef struct cred {
+	http_client_t *c;
+	char *cmd;
+	char *token;       /* secret: NULL when none or dropped */
+	double expiry;     /* unix seconds; 0: until a 401 */
+	unsigned gen;      /* bumped with every new token */
+	cred_job_t *job;   /* the run under way, NULL none */
+	struct cred *next;
+} cred_t;
+
+/* One run of the command: its handles close on their own time, so the run
+ * outlives a finished (or freed) cred. */
+struct cred_job {
+	cred_t *cr;        /* NULL once orphaned (the client is gone) */
+	uv_process_t proc;
+	uv_pipe_t out, err;
+	uv_timer_t timer;
+	int open;          /* handles not closed yet */
+	int exited, out_eof, err_eof, timed_out, done, spawn_failed;
+	int64_t status;
+	int signal;
+	strbuf_t obuf, ebuf;
+};
+
+/* A backend's options, owned (secrets zeroed when freed). */
+typedef struct {
+	char *name, *base_url, *username, *password, *bearer_token;
+	char **headers;
+	size_t n_headers;
+	char *ca_file, *cert_file, *key_file, *server_name, *proxy_url;
+	int insecure_skip_verify;
+	long timeout_ms;
+	cred_t *cred;      /* its credential-command, NULL none */
+} backend_opts_t;
+
 struct http_client {
 	uv_loop_t *loop;
+	backend_opts_t *backends;
+	size_t n_backends;
+	cred_t *creds;
 	CURLM *multi;
 	/* Embedded: its close callback frees the client, so the client outlives
 	 * every handle that could still call back into it. */
@@ -85,16 +141,30 @@ static void req_unlink(http_client_t *c, http_req_t *r)
 	c->n_reqs--;
 }
 
+static void zero_str(char *s)
+{
+	if (s) {
+		volatile char *v = s;
+		while (*v)
+			*v++ = '\0';
+	}
+}
+
 /* Detach from curl and free; the request must already be unlinked. */
 static void req_destroy(http_req_t *r)
 {
+	for (struct curl_slist *h = r->hdrs; h; h = h->next)
+		zero_str(h->data); /* an Authorization header among them */
 	if (r->easy) {
 		curl_multi_remove_handle(r->c->multi, r->easy);
 		curl_easy_cleanup(r->easy);
 	}
 	curl_slist_free_all(r->hdrs);
+	curl_slist_free_all(r->connect_to_list);
 	sb_free(&r->body);
 	free(r->url);
+	free(r->backend);
+	free(r->connect_to);
 	free(r);
 }
 
@@ -197,6 +267,64 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 
 /* ---- completion ------------------------------------------------------ */
 
+/* A TLS failure in words an operator acts on, with curl's own text after it;
+ * NULL when rc is not one. */
+static char *describe_tls(const http_req_t *r, CURLcode rc, const char *text)
+{
+	const char *what = NULL;
+	/* TLS 1.3 finishes the client's handshake before the server has seen a
+	 * certificate, so a server that wants one drops the connection at the
+	 * first send or read, in words that do not say why */
+	int dropped = rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || strstr(text, "getpeername") ||
+		      strstr(text, "certificate required") || strstr(text, "bad certificate");
+	if (dropped && !r->has_cert && !r->got_bytes && !strncasecmp(r->url, "https://", 8)) {
+		size_t n = strlen(text);
+		while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+			n--;
+		return xasprintf("TLS: the server closed the connection before answering: it may want a "
+				 "client certificate (tls cert-file and key-file) (%.*s)", (int)n, text);
+	}
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		if (strstr(text, "expired"))
+			what = "TLS: the server's certificate has expired";
+		else if (strstr(text, "not yet valid"))
+			what = "TLS: the server's certificate is not valid yet";
+		else if (strstr(text, "issuer") || strstr(text, "self-signed") ||
+			 strstr(text, "self signed"))
+			what = "TLS: the server's certificate is signed by an unknown CA (set tls ca-file)";
+		else if (strstr(text, "does not match") || strstr(text, "subject name") ||
+			 strstr(text, "alternative"))
+			what = "TLS: the server's certificate is not for this host name (set tls server-name)";
+		else
+			what = "TLS: the server's certificate was not accepted";
+		break;
+	case CURLE_SSL_CACERT_BADFILE:
+		what = "TLS: cannot read the tls ca-file";
+		break;
+	case CURLE_SSL_CERTPROBLEM:
+		what = "TLS: cannot use the client certificate (tls cert-file)";
+		break;
+	case CURLE_SSL_CIPHER:
+		what = "TLS: no cipher in common with the server";
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		if (strstr(text, "certificate required") || strstr(text, "handshake failure") ||
+		    strstr(text, "bad certificate") || strstr(text, "unknown ca"))
+			what = "TLS: the server refused the handshake: it may want a client certificate "
+			       "(tls cert-file and key-file) it trusts";
+		else
+			what = "TLS: the handshake failed";
+		break;
+	default:
+		return NULL;
+	}
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
+		n--;
+	return xasprintf("%s (%.*s)", what, (int)n, text);
+}
+
 /* Short, lower-case words for a transport failure. */
 static char *describe_error(http_req_t *r, CURLcode rc)
 {
@@ -229,6 +357,9 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 		return xstrdup("not an HTTP answer: the peer at this address does not speak HTTP");
 
 	const char *text = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+	char *tls = describe_tls(r, rc, text);
+	if (tls)
+		return tls;
 	char *msg = xstrdup(text);
 	size_t n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
@@ -239,7 +370,10 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 	return msg;
 }
 
-static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
+static void cred_drop(cred_t *cr);
+
+/* A transfer's end (fail: a failure before it started, in words). */
+static void finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fail)
 {
 	http_response_t resp;
 	char *error = NULL;
@@ -250,7 +384,14 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	long sent = 0;
 	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
-	if (rc == CURLE_OK && !r->too_big) {
+	/* the command's token was refused: the next request asks it again */
+	if (status == 401 && r->cred && r->cred->gen == r->cred_gen)
+		cred_drop(r->cred);
+	if (fail) {
+		error = xstrdup(fail);
+		status = 0;
+		sent = 0;
+	} else if (rc == CURLE_OK && !r->too_big) {
 		const char *ct = NULL;
 		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
 		if (ct)
@@ -280,6 +421,7 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc)
 	resp.sent = sent > 0 || status > 0;
 	resp.elapsed_ms = (double)(uv_hrtime() - r->start_ns) / 1e6;
 	resp.url = r->url;
+	resp.backend = r->backend;
 	resp.too_large = r->too_big;
 	resp.max_body = r->max_body;
 	resp.declared_len = r->declared_len;
@@ -311,7 +453,7 @@ static void drain(http_client_t *c)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 		if (priv)
-			finish(c, (http_req_t *)(void *)priv, msg->data.result);
+			finish(c, (http_req_t *)(void *)priv, msg->data.result, NULL);
 	}
 	c->dispatching--;
 	if (c->dying && !c->dispatching)
@@ -344,6 +486,108 @@ http_client_t *http_client_new(uv_loop_t *loop)
 	return c;
 }
 
+static void backend_opts_free(backend_opts_t *b)
+{
+	free(b->name);
+	free(b->base_url);
+	free(b->username);
+	zero_str(b->password);
+	free(b->password);
+	zero_str(b->bearer_token);
+	free(b->bearer_token);
+	for (size_t i = 0; i < b->n_headers; i++) {
+		zero_str(b->headers[i]);
+		free(b->headers[i]);
+	}
+	free(b->headers);
+	free(b->ca_file);
+	free(b->cert_file);
+	free(b->key_file);
+	free(b->server_name);
+	free(b->proxy_url);
+	memset(b, 0, sizeof *b);
+}
+
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* The client's entry for a command line, made the first time (kept, with its
+ * token, across http_client_set_backends: a context switch and back does not
+ * run it again). */
+static cred_t *cred_get(http_client_t *c, const char *cmd)
+{
+	for (cred_t *cr = c->creds; cr; cr = cr->next)
+		if (!strcmp(cr->cmd, cmd))
+			return cr;
+	cred_t *cr = xcalloc(1, sizeof *cr);
+	cr->c = c;
+	cr->cmd = xstrdup(cmd);
+	cr->next = c->creds;
+	c->creds = cr;
+	return cr;
+}
+
+void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t n)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_backends; i++)
+		backend_opts_free(&c->backends[i]);
+	free(c->backends);
+	c->backends = n ? xcalloc(n, sizeof *c->backends) : NULL;
+	c->n_backends = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!b[i].base_url)
+			continue;
+		backend_opts_t *o = &c->backends[c->n_backends++];
+		o->name = dup0(b[i].name ? b[i].name : b[i].base_url);
+		o->base_url = xstrdup(b[i].base_url);
+		o->username = dup0(b[i].username);
+		o->password = dup0(b[i].password);
+		o->bearer_token = dup0(b[i].bearer_token);
+		size_t k = 0;
+		while (b[i].headers && b[i].headers[k])
+			k++;
+		o->headers = xcalloc(k + 1, sizeof *o->headers);
+		for (size_t j = 0; j < k; j++)
+			o->headers[j] = xstrdup(b[i].headers[j]);
+		o->n_headers = k;
+		o->ca_file = dup0(b[i].ca_file);
+		o->cert_file = dup0(b[i].cert_file);
+		o->key_file = dup0(b[i].key_file);
+		o->server_name = dup0(b[i].server_name);
+		o->proxy_url = dup0(b[i].proxy_url);
+		o->insecure_skip_verify = b[i].insecure_skip_verify;
+		o->timeout_ms = b[i].timeout_ms;
+		o->cred = b[i].credential_command ? cred_get(c, b[i].credential_command) : NULL;
+	}
+}
+
+/* The options whose base URL is the longest prefix of url (at a boundary). */
+static const backend_opts_t *backend_for(const http_client_t *c, const char *url)
+{
+	const backend_opts_t *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; c && url && i < c->n_backends; i++) {
+		const backend_opts_t *b = &c->backends[i];
+		size_t n = strlen(b->base_url);
+		if (n >= best_len && !strncmp(url, b->base_url, n) &&
+		    (!url[n] || url[n] == '/' || url[n] == '?')) {
+			best = b;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+const char *http_client_backend_name(const http_client_t *c, const char *url)
+{
+	const backend_opts_t *b = backend_for(c, url);
+	return b ? b->name : NULL;
+}
+
 static void on_timer_closed(uv_handle_t *h)
 {
 	free(h->data);
@@ -358,6 +602,8 @@ static void cancel_all(http_client_t *c)
 	}
 }
 
+static void creds_free(http_client_t *c);
+
 static void client_destroy(http_client_t *c)
 {
 	cancel_all(c);
@@ -368,6 +614,8 @@ static void client_destroy(http_client_t *c)
 		sock_close(c, c->socks);
 	uv_timer_stop(&c->timer);
 	uv_close((uv_handle_t *)&c->timer, on_timer_closed);
+	http_client_set_backends(c, NULL, 0);
+	creds_free(c);
 	curl_global_cleanup();
 }
 
@@ -394,6 +642,320 @@ size_t http_client_pending(const http_client_t *c)
 	return c ? c->n_reqs : 0;
 }
 
+
+/* ---- credential-command ----------------------------------------------- */
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void cred_drop(cred_t *cr)
+{
+	if (cr->token) {
+		zero_str(cr->token);
+		free(cr->token);
+		cr->token = NULL;
+	}
+	cr->expiry = 0;
+}
+
+static int cred_valid(const cred_t *cr)
+{
+	return cr->token && (!cr->expiry || wall_now() < cr->expiry - CRED_MARGIN_S);
+}
+
+/* "2026-11-30T01:02:03Z", "...03.5+01:00" -> unix seconds; -1 when not one. */
+static double rfc3339(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -1;
+	double t = (double)timegm(&tm);
+	if (*p == '.') {
+		char *e;
+		t += strtod(p, &e);
+		p = e;
+	}
+	if (*p == 'Z' || *p == 'z')
+		return p[1] ? -1 : t;
+	int hh, mm;
+	char sign;
+	if (sscanf(p, "%c%2d:%2d", &sign, &hh, &mm) == 3 && (sign == '+' || sign == '-') && !p[6])
+		return t - (sign == '+' ? 1 : -1) * (hh * 3600.0 + mm * 60.0);
+	return -1;
+}
+
+/* What the command printed: a token and its expiry, or why not (malloc'd). */
+static char *cred_parse(const char *out, size_t len, char **token, double *expiry)
+{
+	size_t i = 0;
+	*token = NULL;
+	*expiry = 0;
+	while (i < len && isspace((unsigned char)out[i]))
+		i++;
+	if (i < len && out[i] == '{') {
+		json_t *root = json_loadb(out + i, len - i, 0, NULL);
+		if (!root)
+			return xstrdup("printed JSON that does not parse");
+		json_t *st = json_object_get(root, "status"); /* kubeconfig's ExecCredential */
+		json_t *tok = json_object_get(json_is_object(st) ? st : root, "token");
+		json_t *exp = json_is_object(st) ? json_object_get(st, "expirationTimestamp")
+						 : json_object_get(root, "expiry");
+		char *why = NULL;
+		if (!json_is_string(tok) || !json_string_length(tok))
+			why = xstrdup("printed JSON without a \"token\"");
+		else if (exp && !json_is_null(exp) &&
+			 !(json_is_number(exp) || (json_is_string(exp) && rfc3339(json_string_value(exp)) >= 0)))
+			why = xstrdup("printed an expiry that is not an RFC 3339 time");
+		if (!why) {
+			*token = xstrdup(json_string_value(tok));
+			if (json_is_number(exp))
+				*expiry = json_number_value(exp);
+			else if (json_is_string(exp))
+				*expiry = rfc3339(json_string_value(exp));
+		}
+		json_decref(root);
+		return why;
+	}
+	size_t n = 0;
+	while (i + n < len && out[i + n] != '\n' && out[i + n] != '\r')
+		n++;
+	while (n && isspace((unsigned char)out[i + n - 1]))
+		n--;
+	if (!n)
+		return xstrdup("printed no token");
+	*token = xstrndup(out + i, n);
+	return NULL;
+}
+
+static void on_job_closed(uv_handle_t *h)
+{
+	cred_job_t *j = h->data;
+	if (--j->open == 0) {
+		zero_str(j->obuf.s);
+		sb_free(&j->obuf);
+		sb_free(&j->ebuf);
+		free(j);
+	}
+}
+
+static void job_close(cred_job_t *j)
+{
+	uv_handle_t *hs[] = { (uv_handle_t *)&j->proc, (uv_handle_t *)&j->out, (uv_handle_t *)&j->err,
+			      (uv_handle_t *)&j->timer };
+	for (size_t i = 0; i < 4; i++)
+		if (hs[i]->data && !uv_is_closing(hs[i]))
+			uv_close(hs[i], on_job_closed);
+}
+
+static void http_kick(http_client_t *c);
+
+/* The run is over: hand the token to the requests that waited, or fail them. */
+static void job_done(cred_job_t *j)
+{
+	cred_t *cr = j->cr;
+	if (j->done)
+		return;
+	j->done = 1;
+	uv_timer_stop(&j->timer);
+	if (!j->exited)
+		uv_process_kill(&j->proc, SIGKILL);
+	job_close(j);
+	if (!cr)
+		return;
+	cr->job = NULL;
+	j->cr = NULL;
+	http_client_t *c = cr->c;
+	char *why = NULL, *token = NULL;
+	double expiry = 0;
+	if (j->timed_out) {
+		why = xasprintf("credential-command timed out after %d s", CRED_TIMEOUT_MS / 1000);
+	} else if (j->signal || j->status) {
+		/* its own words, one line, harmless: never its stdout (the token) */
+		size_t n = j->ebuf.s ? strcspn(j->ebuf.s, "\r\n") : 0;
+		char *line = xstrndup(j->ebuf.s ? j->ebuf.s : "", n);
+		for (char *p = line; *p; p++)
+			if (iscntrl((unsigned char)*p))
+				*p = '?';
+		why = j->signal ? xasprintf("credential-command failed (killed by signal %d)%s%s", j->signal,
+					    *line ? ": " : "", line)
+				: xasprintf("credential-command failed (exit %lld)%s%s", (long long)j->status,
+					    *line ? ": " : "", line);
+		free(line);
+	} else {
+		char *w = cred_parse(j->obuf.s ? j->obuf.s : "", j->obuf.len, &token, &expiry);
+		if (w) {
+			why = xasprintf("credential-command %s", w);
+			free(w);
+		}
+	}
+	if (!why) {
+		cred_drop(cr);
+		cr->token = token;
+		cr->expiry = expiry;
+		cr->gen++;
+	}
+	c->dispatching++;
+again:
+	for (http_req_t *r = c->reqs; r && !c->dying; r = r->next) {
+		if (r->parked != cr)
+			continue;
+		r->parked = NULL;
+		if (why || !cr->token) {
+			finish(c, r, CURLE_OK, why ? why : "credential-command gave no token");
+			goto again; /* a callback may have cancelled or started others */
+		}
+		char *h = xasprintf("Authorization: Bearer %s", cr->token);
+		r->hdrs = curl_slist_append(r->hdrs, h);
+		zero_str(h);
+		free(h);
+		r->cred = cr;
+		r->cred_gen = cr->gen;
+		if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+			finish(c, r, CURLE_OK, "could not start the request");
+			goto again;
+		}
+	}
+	c->dispatching--;
+	free(why);
+	if (c->dying && !c->dispatching)
+		client_destroy(c);
+	else
+		http_kick(c);
+}
+
+static void job_maybe_done(cred_job_t *j)
+{
+	if (j->exited && j->out_eof && j->err_eof)
+		job_done(j);
+}
+
+static void on_job_exit(uv_process_t *p, int64_t status, int sig)
+{
+	cred_job_t *j = p->data;
+	j->exited = 1;
+	j->status = status;
+	j->signal = sig;
+	job_maybe_done(j);
+}
+
+static void on_job_alloc(uv_handle_t *h, size_t want, uv_buf_t *buf)
+{
+	(void)h;
+	(void)want;
+	static char chunk[4096]; /* the loop thread only; copied out at once */
+	*buf = uv_buf_init(chunk, sizeof chunk);
+}
+
+static void on_job_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	cred_job_t *j = s->data;
+	int is_out = s == (uv_stream_t *)&j->out;
+	strbuf_t *b = is_out ? &j->obuf : &j->ebuf;
+	if (n > 0 && b->len + (size_t)n <= CRED_MAX_OUTPUT)
+		sb_add(b, buf->base, (size_t)n);
+	if (n > 0)
+		memset(buf->base, 0, (size_t)n);
+	if (n < 0) {
+		uv_read_stop(s);
+		if (is_out)
+			j->out_eof = 1;
+		else
+			j->err_eof = 1;
+		job_maybe_done(j);
+	}
+}
+
+static void on_job_timeout(uv_timer_t *t)
+{
+	cred_job_t *j = t->data;
+	if (j->spawn_failed) {
+		job_done(j);
+		return;
+	}
+	j->timed_out = 1;
+	if (!j->exited)
+		uv_process_kill(&j->proc, SIGKILL);
+	job_done(j);
+}
+
+/* Run the command (once at a time) for the requests parked on it. */
+static void cred_start(cred_t *cr)
+{
+	if (cr->job)
+		return;
+	http_client_t *c = cr->c;
+	cred_job_t *j = xcalloc(1, sizeof *j);
+	sb_init(&j->obuf);
+	sb_init(&j->ebuf);
+	j->cr = cr;
+	cr->job = j;
+	uv_pipe_init(c->loop, &j->out, 0);
+	uv_pipe_init(c->loop, &j->err, 0);
+	uv_timer_init(c->loop, &j->timer);
+	j->out.data = j->err.data = j->timer.data = j->proc.data = j;
+	j->open = 4; /* the process handle is closed even when the spawn fails */
+	uv_stdio_container_t io[3];
+	io[0].flags = UV_IGNORE;
+	io[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+	io[1].data.stream = (uv_stream_t *)&j->out;
+	io[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+	io[2].data.stream = (uv_stream_t *)&j->err;
+	char *args[] = { "/bin/sh", "-c", cr->cmd, NULL };
+	uv_process_options_t po;
+	memset(&po, 0, sizeof po);
+	po.file = args[0];
+	po.args = args;
+	po.exit_cb = on_job_exit;
+	po.stdio = io;
+	po.stdio_count = 3;
+	int rc = uv_spawn(c->loop, &j->proc, &po);
+	if (rc != 0) {
+		/* no process: a failed run, told on the next turn (never from
+		 * inside http_request) */
+		sb_printf(&j->ebuf, "cannot run /bin/sh: %s", uv_strerror(rc));
+		j->exited = j->out_eof = j->err_eof = j->spawn_failed = 1;
+		j->status = 127;
+		uv_timer_start(&j->timer, on_job_timeout, 0, 0);
+		return;
+	}
+	uv_read_start((uv_stream_t *)&j->out, on_job_alloc, on_job_read);
+	uv_read_start((uv_stream_t *)&j->err, on_job_alloc, on_job_read);
+	uv_timer_start(&j->timer, on_job_timeout, CRED_TIMEOUT_MS, 0);
+}
+
+static void creds_free(http_client_t *c)
+{
+	while (c->creds) {
+		cred_t *cr = c->creds;
+		c->creds = cr->next;
+		if (cr->job) {
+			cred_job_t *j = cr->job;
+			j->cr = NULL; /* orphaned: its handles close and free it */
+			if (!j->exited)
+				uv_process_kill(&j->proc, SIGKILL);
+			j->done = 1;
+			uv_timer_stop(&j->timer);
+			job_close(j);
+		}
+		cred_drop(cr);
+		free(cr->cmd);
+		free(cr);
+	}
+}
+
+/* Let curl act on handles added outside its own callbacks. */
+static void http_kick(http_client_t *c)
+{
+	if (!c->dying)
+		uv_timer_start(&c->timer, on_timer, 0, 0);
+}
+
 /* ---- requests -------------------------------------------------------- */
 
 /* Only notes whether the answer is content-coded (its Content-Length is then
@@ -402,6 +964,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
 	http_req_t *r = userp;
 	size_t n = size * nmemb;
+	r->got_bytes = 1;
 	if (n >= 5 && !strncmp(data, "HTTP/", 5))
 		r->encoded = 0;
 	else if (n > 17 && !strncasecmp(data, "content-encoding:", 17)) {
@@ -454,6 +1017,62 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* Whether headers hold one of the name of line ("Name: value" or "Name:"). */
+static int has_header(const char *const *headers, const char *line)
+{
+	size_t n = strcspn(line, ":");
+	for (const char *const *h = headers; h && *h; h++)
+		if (!strncasecmp(*h, line, n) && (*h)[n] == ':')
+			return 1;
+	return 0;
+}
+
+/* TLS, basic auth, proxy and server name of a backend onto a request (its
+ * bearer token and headers go with the request's own headers). */
+static void apply_backend(http_req_t *r, const backend_opts_t *b)
+{
+	CURL *e = r->easy;
+	if (b->username) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, b->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, b->password ? b->password : "");
+	}
+	if (b->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, b->ca_file);
+	if (b->cert_file) {
+		curl_easy_setopt(e, CURLOPT_SSLCERT, b->cert_file);
+		r->has_cert = 1;
+	}
+	if (b->key_file)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, b->key_file);
+	if (b->insecure_skip_verify) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (b->proxy_url)
+		curl_easy_setopt(e, CURLOPT_PROXY, b->proxy_url);
+	if (b->server_name) {
+		/* Ask for https://SERVER-NAME/... (SNI and the certificate check use
+		 * it) but connect where the URL says. */
+		CURLU *u = curl_url();
+		char *host = NULL, *port = NULL, *nurl = NULL;
+		if (u && curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		    curl_url_set(u, CURLUPART_HOST, b->server_name, 0) == CURLUE_OK &&
+		    curl_url_get(u, CURLUPART_URL, &nurl, 0) == CURLUE_OK) {
+			r->connect_to = xasprintf("%s:%s:%s:%s", b->server_name, port, host, port);
+			r->connect_to_list = curl_slist_append(NULL, r->connect_to);
+			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to_list);
+			curl_easy_setopt(e, CURLOPT_URL, nurl);
+		}
+		curl_free(host);
+		curl_free(port);
+		curl_free(nurl);
+		curl_url_cleanup(u);
+	}
+}
+
 http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *opts,
 			 http_cb cb, void *ud)
 {
@@ -470,17 +1089,23 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	if (!e)
 		return NULL;
 
+	const backend_opts_t *bo = backend_for(c, url);
 	r = xcalloc(1, sizeof(*r));
 	r->c = c;
 	r->easy = e;
 	r->url = xstrdup(url);
+	r->backend = bo ? xstrdup(bo->name) : NULL;
 	r->cb = cb;
 	r->ud = ud;
 	sb_init(&r->body);
 	r->max_body = opts->max_body ? opts->max_body : HTTP_DEFAULT_MAX_BODY;
 	r->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : c->default_timeout_ms;
+	if (bo && bo->timeout_ms > 0)
+		r->timeout_ms = bo->timeout_ms;
 
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	if (bo)
+		apply_backend(r, bo);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -526,9 +1151,34 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
 	for (const char *const *h = opts->headers; h && *h; h++)
 		r->hdrs = curl_slist_append(r->hdrs, *h);
+	for (size_t i = 0; bo && i < bo->n_headers; i++)
+		if (!has_header(opts->headers, bo->headers[i]))
+			r->hdrs = curl_slist_append(r->hdrs, bo->headers[i]);
+	if (bo && bo->bearer_token && !has_header(opts->headers, "Authorization:")) {
+		char *h = xasprintf("Authorization: Bearer %s", bo->bearer_token);
+		r->hdrs = curl_slist_append(r->hdrs, h);
+		zero_str(h);
+		free(h);
+	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
 
 	r->start_ns = uv_hrtime();
+	if (bo && bo->cred && !bo->bearer_token && !has_header(opts->headers, "Authorization:")) {
+		cred_t *cr = bo->cred;
+		if (!cred_valid(cr)) {
+			/* waits, outside curl, for the command */
+			r->parked = cr;
+			req_link(c, r);
+			cred_start(cr);
+			return r;
+		}
+		char *h = xasprintf("Authorization: Bearer %s", cr->token);
+		r->hdrs = curl_slist_append(r->hdrs, h);
+		zero_str(h);
+		free(h);
+		r->cred = cr;
+		r->cred_gen = cr->gen;
+	}
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		curl_easy_cleanup(e);
 		r->easy = NULL;

@@ -19,6 +19,7 @@ typedef struct {
 	int sent;             /* 1 when the request (or part of it) left for the server: a
 	                         write that failed after this may have been done there */
 	double elapsed_ms;    /* request start to completion */
+	const char *backend;  /* the name of the backend options that applied, NULL none */
 	const char *url;      /* the URL requested */
 	int too_large;        /* the body passed max_body: the transfer was stopped (ok is 0) */
 	size_t max_body;      /* the cap that applied */
@@ -46,7 +47,39 @@ typedef struct {
 	size_t max_body;          /* refuse responses larger than this; 0 = 64 MiB */
 } http_opts_t;
 
+/* How to reach one backend: every request whose URL starts with base_url
+ * (followed by '/', '?' or its end; the longest such wins) gets these. All
+ * may be NULL/0. The secrets are copied, zeroed when replaced, and never
+ * printed: error texts name the backend (`name`) and the cause instead. */
+typedef struct {
+	const char *name;          /* "prometheus", "alertmanager 2", "loki": for messages */
+	const char *base_url;
+	const char *username, *password;   /* basic auth */
+	const char *bearer_token;          /* Authorization: Bearer */
+	const char *credential_command;    /* `sh -c` it for a bearer token when one is
+	                                      needed: it prints the token on its first line,
+	                                      or JSON with "token" (or kubeconfig's
+	                                      ExecCredential "status": {"token"}) and an
+	                                      optional RFC 3339 "expiry"
+	                                      ("expirationTimestamp"); the token is kept
+	                                      until then or until a 401 comes back.
+	                                      Requests wait for it; a failure fails them
+	                                      ("credential-command failed: ...") */
+	const char *const *headers;        /* "Name: value"; a request's own header of
+	                                      the same name wins */
+	const char *ca_file, *cert_file, *key_file; /* a CA bundle; a client certificate (mTLS) */
+	const char *server_name;   /* the name the certificate must carry, sent as SNI: the
+	                              URL's host is then only where to connect */
+	int insecure_skip_verify;  /* no certificate check at all */
+	const char *proxy_url;
+	long timeout_ms;           /* replaces the request's timeout when set */
+} http_backend_t;
+
 http_client_t *http_client_new(uv_loop_t *loop);
+/* Replace every backend's options with these n (copied). */
+void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t n);
+/* The name of the backend a URL belongs to, NULL when none matches. */
+const char *http_client_backend_name(const http_client_t *c, const char *url);
 /* Cancels every request still under way (their callbacks do not run). */
 void http_client_free(http_client_t *c);
 void http_client_set_default_timeout(http_client_t *c, long timeout_ms);
@@ -66,6 +99,18 @@ static inline http_req_t *http_get(http_client_t *c, const char *url, long timeo
 }
 /* Abort a request under way; its callback will not run. */
 void http_cancel(http_req_t *r);
+
+/* What an HTTP status says of the credentials, to follow "HTTP 401: ..." in a
+ * message; "" for other statuses. */
+static inline const char *http_status_hint(long status)
+{
+	if (status == 401)
+		return " (the credentials were refused or are missing: check the backend's basic-auth, "
+		       "bearer-token-file or credential-command)";
+	if (status == 403)
+		return " (the credentials are not allowed this: check the backend's user or token)";
+	return "";
+}
 
 /* Percent-encode s for a URL query component (RFC 3986 unreserved kept). */
 char *http_escape(const char *s);

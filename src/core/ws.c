@@ -36,9 +36,29 @@ struct ws_conn {
 	struct ws_conn *prev, *next;
 };
 
+/* TLS options of the connections under one base URL. */
+typedef struct tls_opt {
+	char *base;   /* after "://" */
+	char *ca_file, *cert_file, *key_file, *server_name;
+	int insecure;
+	struct tls_opt *next;
+} tls_opt_t;
+
+/* One lws vhost per set of CA and client certificate files: lws keeps a
+ * client's SSL_CTX (and so its trust and certificate) per vhost. Freed with
+ * the context. */
+typedef struct tls_vhost {
+	char *ca_file, *cert_file, *key_file;
+	struct lws_vhost *vh;
+	struct tls_vhost *next;
+} tls_vhost_t;
+
 struct ws_client {
 	uv_loop_t *loop;
 	struct lws_context *ctx;
+	tls_opt_t *tls;
+	tls_vhost_t *vhosts;
+	unsigned n_vhosts;
 	ws_conn_t *conns;
 	size_t n;
 	int dying;
@@ -237,10 +257,123 @@ void ws_client_close(ws_client_t *c)
 		lws_context_destroy(c->ctx); /* closes the wsis: WSI_DESTROY frees ours */
 }
 
+static void tls_opt_free(tls_opt_t *t)
+{
+	free(t->base);
+	free(t->ca_file);
+	free(t->cert_file);
+	free(t->key_file);
+	free(t->server_name);
+	free(t);
+}
+
+static const char *past_scheme(const char *url)
+{
+	const char *p = strstr(url, "://");
+	return p ? p + 3 : url;
+}
+
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void ws_client_set_tls(ws_client_t *c, const char *base_url, const ws_tls_t *tls)
+{
+	if (!c)
+		return;
+	tls_opt_t **pp = &c->tls;
+	while (*pp) {
+		tls_opt_t *t = *pp;
+		if (!base_url || !strcmp(t->base, past_scheme(base_url))) {
+			*pp = t->next;
+			tls_opt_free(t);
+		} else {
+			pp = &t->next;
+		}
+	}
+	if (!base_url || !tls)
+		return;
+	tls_opt_t *t = xcalloc(1, sizeof *t);
+	t->base = xstrdup(past_scheme(base_url));
+	t->ca_file = dup0(tls->ca_file);
+	t->cert_file = dup0(tls->cert_file);
+	t->key_file = dup0(tls->key_file);
+	t->server_name = dup0(tls->server_name);
+	t->insecure = tls->insecure_skip_verify;
+	t->next = c->tls;
+	c->tls = t;
+}
+
+static const tls_opt_t *tls_for(const ws_client_t *c, const char *url)
+{
+	const char *u = past_scheme(url);
+	const tls_opt_t *best = NULL;
+	size_t best_len = 0;
+	for (const tls_opt_t *t = c->tls; t; t = t->next) {
+		size_t n = strlen(t->base);
+		if (n >= best_len && !strncmp(u, t->base, n) && (!u[n] || u[n] == '/' || u[n] == '?')) {
+			best = t;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* The vhost whose client SSL_CTX trusts t's CA and presents its certificate
+ * (made the first time); NULL and *err when lws cannot load them. */
+static struct lws_vhost *tls_vhost(ws_client_t *c, const tls_opt_t *t, char **err)
+{
+	for (tls_vhost_t *v = c->vhosts; v; v = v->next)
+		if (same(v->ca_file, t->ca_file) && same(v->cert_file, t->cert_file) &&
+		    same(v->key_file, t->key_file))
+			return v->vh;
+	struct lws_context_creation_info info;
+	char name[32];
+	memset(&info, 0, sizeof info);
+	snprintf(name, sizeof name, "icn-tls-%u", ++c->n_vhosts);
+	info.vhost_name = name;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.client_ssl_ca_filepath = t->ca_file;
+	info.client_ssl_cert_filepath = t->cert_file;
+	info.client_ssl_private_key_filepath = t->key_file;
+	struct lws_vhost *vh = lws_create_vhost(c->ctx, &info);
+	if (!vh) {
+		*err = xasprintf("TLS: cannot load%s%s%s%s (see the debug log)",
+				 t->ca_file ? " the tls ca-file " : "", t->ca_file ? t->ca_file : "",
+				 t->cert_file ? " the tls cert-file " : "", t->cert_file ? t->cert_file : "");
+		return NULL;
+	}
+	tls_vhost_t *v = xcalloc(1, sizeof *v);
+	v->ca_file = dup0(t->ca_file);
+	v->cert_file = dup0(t->cert_file);
+	v->key_file = dup0(t->key_file);
+	v->vh = vh;
+	v->next = c->vhosts;
+	c->vhosts = v;
+	return vh;
+}
+
 void ws_client_free(ws_client_t *c)
 {
 	if (!c)
 		return;
+	ws_client_set_tls(c, NULL, NULL);
+	while (c->vhosts) {
+		tls_vhost_t *v = c->vhosts;
+		c->vhosts = v->next;
+		free(v->ca_file);
+		free(v->cert_file);
+		free(v->key_file);
+		free(v);
+	}
 	ws_client_close(c);
 	if (c->ctx)
 		lws_context_destroy(c->ctx); /* the second stage: lws sets c->ctx NULL */
@@ -310,6 +443,20 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 			*err = xasprintf("not a websocket URL: '%s'", url ? url : "");
 		return NULL;
 	}
+	const tls_opt_t *topt = tls ? tls_for(c, url) : NULL;
+	struct lws_vhost *vh = NULL;
+	if (topt && (topt->ca_file || topt->cert_file)) {
+		char *verr = NULL;
+		if (!(vh = tls_vhost(c, topt, &verr))) {
+			if (err)
+				*err = verr;
+			else
+				free(verr);
+			free(host);
+			free(path);
+			return NULL;
+		}
+	}
 	ws_conn_t *w = xcalloc(1, sizeof *w);
 	w->c = c;
 	w->cbs = *cbs;
@@ -344,6 +491,14 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 	ci.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
 	ci.path = path;
 	ci.host = host;
+	if (topt) {
+		ci.vhost = vh;
+		if (topt->insecure)
+			ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+					     LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+		if (topt->server_name)
+			ci.host = topt->server_name; /* the Host header, SNI and the name checked */
+	}
 	ci.origin = host;
 	ci.protocol = NULL; /* Loki's tail names no subprotocol */
 	ci.local_protocol_name = protocols[0].name;

@@ -1,5 +1,6 @@
 /* The console's `:` commands (a view's own come first, from its view_ops_t): context, range, refresh, theme, help, quit. */
 #include "config.h"
+#include "app/creds.h"
 #include "app/datadir.h"
 #include "core/log.h"
 #include "core/units.h"
@@ -52,11 +53,15 @@ static int cmd_ctx(ui_t *ui, const char *arg)
 	backends_set_context(&ui->bk, &ui->ctx);
 	dash_set_context(&ui->dash, &ui->ctx);
 	alerts_set_context(&ui->al, &ui->ctx);
+	creds_apply(ui->http, &ui->ctx);
 	targets_set_base(&ui->tg, ui->ctx.prometheus);
 	screen_set_theme(&ui->scr, &ui->scr.theme, ui->ctx.color);
 	ui->first_complete = 1;
 	ui_refresh_now(ui);
-	ui_say(ui, 0, "context %s", ui->ctx.name);
+	if (ui->ctx.warnings)
+		ui_say(ui, 1, "context %s; warning: %s", ui->ctx.name, ui->ctx.warnings);
+	else
+		ui_say(ui, 0, "context %s", ui->ctx.name);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The interactive console: the loop's handles, the header, view bar and status line, painting, keys to requests. (`:` commands: commands.c.) */
 #include "config.h"
 #include "ui/tui.h"
+#include "app/creds.h"
 #include "core/log.h"
 #include "core/units.h"
 #include "core/text.h"
@@ -172,6 +173,11 @@ static void draw_header(ui_t *ui)
 	x += ui_printf(0, x, COLS - x, g_scr->ctx_attr, " %s ", ui->ctx.name ? ui->ctx.name : "default");
 	if (ui->ctx.read_only)
 		x += ui_put(0, x, COLS - x, " read-only", h | A_BOLD);
+	/* standing, for as long as a backend's certificates go unchecked */
+	char *insecure = creds_insecure_note(&ui->ctx);
+	if (insecure)
+		x += ui_put(0, x, COLS - x, " TLS NOT VERIFIED", ui_attr(EL_ALERT_COUNT) | A_BOLD);
+	free(insecure);
 	if (ui->bk.prom.url)
 		x = draw_backend(x, COLS < 100 ? "prom" : "prometheus", &ui->bk.prom);
 	for (size_t i = 0; i < ui->bk.n_am; i++) {
@@ -714,6 +720,7 @@ int tui_run(const tui_opts_t *o)
 	else
 		screen_set_theme(&ui.scr, &ui.scr.theme, ui.ctx.color);
 	ui.http = http_client_new(ui.loop);
+	creds_apply(ui.http, &ui.ctx);
 	backends_init(&ui.bk, &ui.ctx);
 	ui.bk.on_change = on_backends_change;
 	ui.bk.ud = &ui;
@@ -758,6 +765,10 @@ int tui_run(const tui_opts_t *o)
 	ui_history_load(&ui);
 	if (o->note)
 		ui_say(&ui, 1, "%s", o->note);
+	else if (o->conf && o->conf->warning)
+		ui_say(&ui, 1, "warning: %s", o->conf->warning);
+	else if (ui.ctx.warnings)
+		ui_say(&ui, 1, "warning: %s", ui.ctx.warnings);
 	paint(&ui);
 
 	while (!ui.quit)

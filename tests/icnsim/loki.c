@@ -13,6 +13,7 @@
 #include "config.h"
 #include "loki.h"
 #include "logql.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <ctype.h>
 #include <errno.h>
@@ -39,6 +40,9 @@ struct loki {
 	uv_timer_t timer; /* pings and the max duration, every second */
 	double max_duration;
 	tail_t *tails;
+	char *auth_bearer;  /* "Bearer TOKEN", NULL: not asked */
+	char *auth_basic;   /* "Basic BASE64", NULL: not asked */
+	char *auth_org_id;  /* the X-Scope-OrgID wanted, NULL: any */
 };
 
 typedef struct {
@@ -318,9 +322,60 @@ static int parse_limit(const char *v, long def, long *out, srv_response_t *resp)
 	return 0;
 }
 
+void loki_set_auth(loki_t *lk, const char *bearer, const char *basic, const char *org_id)
+{
+	free(lk->auth_bearer);
+	free(lk->auth_basic);
+	free(lk->auth_org_id);
+	lk->auth_bearer = bearer ? xasprintf("Bearer %s", bearer) : NULL;
+	lk->auth_basic = NULL;
+	if (basic) {
+		char *b = text_base64(basic, strlen(basic));
+		lk->auth_basic = xasprintf("Basic %s", b);
+		free(b);
+	}
+	lk->auth_org_id = org_id ? xstrdup(org_id) : NULL;
+}
+
+/* NULL when the request may pass, else why not (static text, for a 401). */
+static const char *auth_refusal(const loki_t *lk, const srv_request_t *req)
+{
+	const char *why = NULL;
+	if (lk->auth_org_id) {
+		char *org = srv_request_header(req, "x-scope-orgid");
+		if (!org || !*org)
+			why = "no org id";
+		else if (strcmp(org, lk->auth_org_id) != 0)
+			why = "unknown org id";
+		free(org);
+		if (why)
+			return why;
+	}
+	if (lk->auth_bearer || lk->auth_basic) {
+		char *a = srv_request_header(req, "authorization");
+		int pass = a && ((lk->auth_bearer && !strcmp(a, lk->auth_bearer)) ||
+				 (lk->auth_basic && !strcmp(a, lk->auth_basic)));
+		free(a);
+		if (!pass)
+			return "unauthorized";
+	}
+	return NULL;
+}
+
+/* Answers 401 and returns true when the request lacks the credentials asked for. */
+static bool refused(const loki_t *lk, const srv_request_t *req, srv_response_t *resp)
+{
+	const char *why = auth_refusal(lk, req);
+	if (why)
+		text_error(resp, 401, why);
+	return why != NULL;
+}
+
 static void query_range_get(const srv_request_t *req, srv_response_t *resp, void *user)
 {
 	loki_t *lk = user;
+	if (refused(lk, req, resp))
+		return;
 	logs_t *l = lk->logs;
 	const char *dir = srv_request_arg(req, "direction");
 	bool forward = false, categorize = wants_categorize(req);
@@ -415,6 +470,8 @@ static bool *streams_in_range(const srv_request_t *req, srv_response_t *resp, lo
 static void labels_get(const srv_request_t *req, srv_response_t *resp, void *user)
 {
 	loki_t *lk = user;
+	if (refused(lk, req, resp))
+		return;
 	bool *in = streams_in_range(req, resp, lk), any = false;
 	json_t *data = json_array();
 
@@ -434,6 +491,8 @@ static void labels_get(const srv_request_t *req, srv_response_t *resp, void *use
 static void label_values_get(const srv_request_t *req, srv_response_t *resp, void *user)
 {
 	loki_t *lk = user;
+	if (refused(lk, req, resp))
+		return;
 	logs_t *l = lk->logs;
 	size_t len = strlen(req->rest);
 	char *name;
@@ -589,8 +648,13 @@ static bool tail_wants(const tail_t *t, const logs_entry_t *e)
 	return logql_stream_matches(t->q, t->lk->logs, e->stream) && logql_line_matches(t->q, e->line);
 }
 
-static char *tail_check(const srv_request_t *req, void *user)
+static char *tail_check(const srv_request_t *req, void *user, int *status)
 {
+	const char *why = auth_refusal(user, req);
+	if (why) {
+		*status = 401;
+		return xstrdup(why);
+	}
 	const char *d = srv_request_arg(req, "delay_for"), *qs = srv_request_arg(req, "query");
 	srv_response_t resp;
 	char *err = NULL, *end;
@@ -853,5 +917,8 @@ void loki_close(loki_t *lk)
 
 void loki_free(loki_t *lk)
 {
+	free(lk->auth_bearer);
+	free(lk->auth_basic);
+	free(lk->auth_org_id);
 	free(lk);
 }

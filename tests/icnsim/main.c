@@ -33,6 +33,10 @@ typedef struct {
 	double block_interval;
 	double tail_max_duration;
 	double log_rate;
+	char *bearer;  /* from --loki-bearer-token-file */
+	char *basic;   /* user:password, from --loki-basic-auth-file */
+	char *org_id;  /* --loki-org-id */
+	char *tls_cert, *tls_key, *tls_client_ca; /* --tls-cert, --tls-key, --tls-client-ca */
 } opts_t;
 
 typedef struct {
@@ -47,7 +51,9 @@ typedef struct {
 static void usage(FILE *f)
 {
 	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
-	      "              [--log-rate N] [--tail-max-duration D] [--help] [--version]\n"
+	      "              [--log-rate N] [--tail-max-duration D] [--loki-bearer-token-file F]\n"
+	      "              [--loki-basic-auth-file F] [--loki-org-id TENANT]\n"
+	      "              [--tls-cert F --tls-key F [--tls-client-ca F]] [--help] [--version]\n"
 	      "\n"
 	      "Simulates an ICN cluster (directors, super-nodes, a substrate node) for tests\n"
 	      "and demos of icn-console: Prometheus scrapes GET /metrics, Loki clients read\n"
@@ -62,6 +68,13 @@ static void usage(FILE *f)
 	      "                           each slot's lines\n"
 	      "  --tail-max-duration D    close Loki tails with 1011 after D (e.g. 2s, 500ms, 1h;\n"
 	      "                           default 1h)\n"
+	      "  --loki-bearer-token-file F  Loki's API (the tail's upgrade too) wants\n"
+	      "                           \"Authorization: Bearer\" with the token on F's first line\n"
+	      "  --loki-basic-auth-file F    ... or Basic auth with the user:password on F's first\n"
+	      "                           line (with both, either passes); else 401 unauthorized\n"
+	      "  --loki-org-id TENANT     Loki's API wants X-Scope-OrgID: TENANT (else 401 no org id)\n"
+	      "  --tls-cert F, --tls-key F  serve HTTPS and wss with this certificate and key (PEM)\n"
+	      "  --tls-client-ca F        ... and only to clients with a certificate F signed (mTLS)\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "Endpoints:\n"
@@ -89,6 +102,23 @@ static void usage(FILE *f)
 	      "fault makes vortex and director log out-of-memory errors. LogQL regexps are\n"
 	      "POSIX extended ones (RE2's extras, such as (?i), are not understood).\n",
 	      f);
+}
+
+/* A secret file's first line, without its end; NULL when unreadable or empty. */
+static char *first_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
+	if (!f)
+		return NULL;
+	char *line = fgets(buf, sizeof buf, f) ? buf : NULL;
+	fclose(f);
+	if (!line)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	char *r = *line ? xstrdup(line) : NULL;
+	memset(buf, 0, sizeof buf);
+	return r;
 }
 
 static int bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -156,6 +186,12 @@ static int parse_args(int argc, char **argv, opts_t *o)
 		{ "block-interval", required_argument, NULL, 'b' },
 		{ "log-rate", required_argument, NULL, 'r' },
 		{ "tail-max-duration", required_argument, NULL, 'd' },
+		{ "loki-bearer-token-file", required_argument, NULL, 'B' },
+		{ "loki-basic-auth-file", required_argument, NULL, 'A' },
+		{ "loki-org-id", required_argument, NULL, 'O' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "tls-client-ca", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -197,6 +233,29 @@ static int parse_args(int argc, char **argv, opts_t *o)
 				return bad_usage("--tail-max-duration wants a duration like 2s, 500ms or 1h, not '%s'",
 						 optarg);
 			break;
+		case 'B':
+		case 'A': {
+			char **slot = c == 'B' ? &o->bearer : &o->basic;
+			free(*slot);
+			if (!(*slot = first_line(optarg)))
+				return bad_usage("--%s: cannot read a first line from '%s'",
+						 c == 'B' ? "loki-bearer-token-file" : "loki-basic-auth-file", optarg);
+			break;
+		}
+		case 'O':
+			if (!*optarg)
+				return bad_usage("--loki-org-id wants a tenant name");
+			free(o->org_id);
+			o->org_id = xstrdup(optarg);
+			break;
+		case 'C':
+		case 'K':
+		case 'T': {
+			char **slot = c == 'C' ? &o->tls_cert : c == 'K' ? &o->tls_key : &o->tls_client_ca;
+			free(*slot);
+			*slot = xstrdup(optarg);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -209,6 +268,8 @@ static int parse_args(int argc, char **argv, opts_t *o)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);
+	if (!o->tls_cert != !o->tls_key || (o->tls_client_ca && !o->tls_cert))
+		return bad_usage("--tls-cert and --tls-key go together (and --tls-client-ca needs them)");
 	return -1;
 }
 
@@ -273,6 +334,12 @@ int main(int argc, char **argv)
 
 	if (status >= 0) {
 		free(o.host);
+		free(o.bearer);
+		free(o.basic);
+		free(o.org_id);
+		free(o.tls_cert);
+		free(o.tls_key);
+		free(o.tls_client_ca);
 		return status;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -284,8 +351,16 @@ int main(int argc, char **argv)
 	app.start_ns = uv_hrtime();
 
 	srv = srv_new();
+	if (o.tls_cert)
+		srv_set_tls(srv, o.tls_cert, o.tls_key, o.tls_client_ca);
 	routes_register(srv, app.sim);
 	loki_register(loki, srv);
+	if (o.bearer || o.basic || o.org_id)
+		loki_set_auth(loki, o.bearer, o.basic, o.org_id);
+	if (o.bearer)
+		memset(o.bearer, 0, strlen(o.bearer));
+	if (o.basic)
+		memset(o.basic, 0, strlen(o.basic));
 	status = 0;
 	if (srv_listen(srv, &app.loop, o.host, o.port, &err) < 0) {
 		fprintf(stderr, "icnsim: %s\n", err);
@@ -300,7 +375,8 @@ int main(int argc, char **argv)
 		uv_signal_init(&app.loop, &app.sigint);
 		uv_signal_start(&app.sigint, on_signal, SIGINT);
 
-		printf("icnsim: listening on http://%s:%d\n", o.host, srv_port(srv));
+		printf("icnsim: listening on %s://%s:%d\n", o.tls_cert ? "https" : "http", o.host,
+		       srv_port(srv));
 		fflush(stdout);
 		uv_run(&app.loop, UV_RUN_DEFAULT);
 	}
@@ -322,5 +398,11 @@ int main(int argc, char **argv)
 	logs_free(app.logs);
 	sim_free(app.sim);
 	free(o.host);
+	free(o.bearer);
+	free(o.basic);
+	free(o.org_id);
+	free(o.tls_cert);
+	free(o.tls_key);
+	free(o.tls_client_ca);
 	return status;
 }

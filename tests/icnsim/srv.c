@@ -52,6 +52,7 @@ struct srv {
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
 	int port;
+	char *tls_cert, *tls_key, *tls_client_ca; /* srv_set_tls; NULL: plain HTTP */
 };
 
 /* Where the connection is in its current request. Each request is answered
@@ -124,8 +125,23 @@ const char *srv_request_arg(const srv_request_t *req, const char *name)
 char *srv_request_header(const srv_request_t *req, const char *name)
 {
 	struct lws *wsi = req->impl;
-	char *colon = xasprintf("%s:", name), *v = NULL;
-	int n = lws_hdr_custom_length(wsi, colon, (int)strlen(colon));
+	char *colon, *v = NULL;
+	int n;
+
+	/* lws keeps the headers it knows apart: the custom lookup misses them */
+	if (!strcmp(name, "authorization")) {
+		n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+		if (n <= 0)
+			return NULL;
+		v = xmalloc((size_t)n + 1);
+		if (lws_hdr_copy(wsi, v, n + 1, WSI_TOKEN_HTTP_AUTHORIZATION) < 0) {
+			free(v);
+			v = NULL;
+		}
+		return v;
+	}
+	colon = xasprintf("%s:", name);
+	n = lws_hdr_custom_length(wsi, colon, (int)strlen(colon));
 
 	if (n >= 0) {
 		v = xmalloc((size_t)n + 1);
@@ -623,10 +639,11 @@ static int ws_filter(srv_t *s, struct lws *wsi)
 	conn_begin(&tmp, wsi, path, strlen(path));
 	free(path);
 	req = ws_request(&tmp, wsi);
-	msg = r->h->check ? r->h->check(&req, r->user) : NULL;
+	int status = 400;
+	msg = r->h->check ? r->h->check(&req, r->user, &status) : NULL;
 	conn_reset(&tmp);
 	if (msg) {
-		ws_refuse(wsi, 400, msg);
+		ws_refuse(wsi, status, msg);
 		free(msg);
 		return 1;
 	}
@@ -755,6 +772,16 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 
+void srv_set_tls(srv_t *s, const char *cert, const char *key, const char *client_ca)
+{
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s->tls_client_ca);
+	s->tls_cert = cert ? xstrdup(cert) : NULL;
+	s->tls_key = key ? xstrdup(key) : NULL;
+	s->tls_client_ca = client_ca ? xstrdup(client_ca) : NULL;
+}
+
 int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err)
 {
 	struct lws_context_creation_info info;
@@ -765,6 +792,8 @@ int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
 		       LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN;
+	if (s->tls_cert)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.foreign_loops = loops;
 	info.server_string = "icnsim";
 	info.pcontext = &s->ctx; /* lws writes NULL here once fully destroyed */
@@ -778,6 +807,16 @@ int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err
 	info.port = port;
 	info.protocols = protocols;
 	info.user = s;
+	if (s->tls_cert) {
+		info.ssl_cert_filepath = s->tls_cert;
+		info.ssl_private_key_filepath = s->tls_key;
+		/* lws' custom header lookup (X-Scope-OrgID) knows HTTP/1 only: no h2 */
+		info.alpn = "http/1.1";
+		if (s->tls_client_ca) {
+			info.ssl_ca_filepath = s->tls_client_ca;
+			info.options |= LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
+		}
+	}
 	s->vh = lws_create_vhost(s->ctx, &info);
 	if (!s->vh) {
 		*err = xasprintf("cannot listen on %s:%d", host, port);
@@ -815,5 +854,6 @@ void srv_free(srv_t *s)
 	for (size_t i = 0; i < s->nws; i++)
 		free(s->ws[i].path);
 	free(s->ws);
+	srv_set_tls(s, NULL, NULL, NULL);
 	free(s);
 }

@@ -47,7 +47,8 @@ typedef struct srv srv_t;
 /* The value of the first query argument `name`, or NULL. */
 const char *srv_request_arg(const srv_request_t *req, const char *name);
 
-/* A request header's value (caller frees), or NULL. `name` is lower case. */
+/* A request header's value (caller frees), or NULL. `name` is lower case; of the headers
+ * libwebsockets parses itself only authorization is looked up. */
 char *srv_request_header(const srv_request_t *req, const char *name);
 
 void srv_respond(srv_response_t *resp, int status, const char *content_type, const char *body, size_t len);
@@ -64,8 +65,9 @@ void srv_route(srv_t *s, unsigned methods, const char *path, srv_handler_fn hand
 typedef struct srv_ws srv_ws_t; /* one websocket connection */
 typedef struct {
 	/* Before the upgrade: NULL to accept, or a message (caller frees) that
-	 * is answered as HTTP 400 text/plain instead. May be NULL. */
-	char *(*check)(const srv_request_t *req, void *user);
+	 * is answered as text/plain instead, with HTTP *status (400 unless the
+	 * check sets another). May be NULL. */
+	char *(*check)(const srv_request_t *req, void *user, int *status);
 	/* The upgrade is done; returns the session (not NULL). */
 	void *(*open)(srv_ws_t *ws, const srv_request_t *req, void *user);
 	/* The connection takes one write (srv_ws_send_text or srv_ws_ping).
@@ -88,6 +90,9 @@ int srv_ws_send_close(srv_ws_t *ws, int code, const char *reason);
 void srv_ws_drop(srv_ws_t *ws);
 
 /* Listen on host:port (port 0: the kernel picks) on `loop`. Returns 0, or -1 with *err. */
+/* Serve HTTPS (and wss) with this certificate and key (PEM files), before
+ * srv_listen; with client_ca, only clients with a certificate it signed (mTLS). */
+void srv_set_tls(srv_t *s, const char *cert, const char *key, const char *client_ca);
 int srv_listen(srv_t *s, uv_loop_t *loop, const char *host, int port, char **err);
 int srv_port(const srv_t *s);
 /* Stops serving. Returns true while lws still needs the loop to run (close

@@ -221,11 +221,50 @@ static void test_bad_configs(void **state)
 		  "config.yaml:3:13: invalid URL 'http://a b' for jaeger (contains a blank or control "
 		  "character)" },
 		{ "contexts:\n  demo:\n    prometheus: [http://x]\n",
-		  "config.yaml:3:17: expected a string (a URL) for prometheus" },
+		  "config.yaml:3:17: expected a URL or a mapping with url for prometheus" },
 		{ "contexts:\n  demo:\n    alertmanager: {a: http://x}\n",
-		  "config.yaml:3:19: expected a URL or a list of URLs for alertmanager" },
+		  "config.yaml:3:20: unknown key 'a' in alertmanager (expected one of: url, basic-auth, "
+		  "bearer-token-file, credential-command, headers, tls, proxy-url, timeout)" },
+		/* a backend as a mapping */
+		{ "contexts:\n  demo:\n    prometheus: {tls: {}}\n",
+		  "config.yaml:3:17: prometheus: url is missing" },
+		{ "contexts:\n  demo:\n    prometheus:\n      url: http://p\n      basic-auth: {username: a}\n",
+		  "config.yaml:5:19: prometheus basic-auth needs username and password-file" },
+		{ "contexts:\n  demo:\n    prometheus:\n      url: http://p\n      basic-auth: {username: a, password: x}\n",
+		  "config.yaml:5:33: unknown key 'password' in prometheus basic-auth (expected one of: "
+		  "username, password-file)" },
+		{ "contexts:\n  demo:\n    prometheus:\n      url: http://p\n      basic-auth: {username: a, password-file: f}\n      bearer-token-file: t\n",
+		  "config.yaml:4:7: prometheus: choose one of basic-auth, bearer-token-file and "
+		  "credential-command" },
+		{ "contexts:\n  demo:\n    prometheus:\n      url: \"https://u:pw@p\"\n      basic-auth: {username: a, password-file: f}\n",
+		  "config.yaml:5:19: prometheus: a user:password in the url and basic-auth: choose one" },
+		{ "contexts:\n  demo:\n    loki:\n      url: http://l\n      headers: {\"X Bad\": 1}\n",
+		  "config.yaml:5:17: invalid header name 'X Bad' in loki headers" },
+		{ "contexts:\n  demo:\n    loki:\n      url: http://l\n      headers: [X-Scope-OrgID]\n",
+		  "config.yaml:5:16: expected a mapping of header names to values for loki headers" },
+		{ "contexts:\n  demo:\n    loki:\n      url: http://l\n      tls: {ca: x}\n",
+		  "config.yaml:5:13: unknown key 'ca' in loki tls (expected one of: ca-file, cert-file, "
+		  "key-file, server-name, insecure-skip-verify)" },
+		{ "contexts:\n  demo:\n    loki:\n      url: http://l\n      tls: {cert-file: c.pem}\n",
+		  "config.yaml:5:12: loki tls: cert-file and key-file go together" },
+		{ "contexts:\n  demo:\n    loki:\n      url: http://l\n      tls: {insecure-skip-verify: please}\n",
+		  "config.yaml:5:35: expected true or false for insecure-skip-verify" },
+		{ "contexts:\n  demo:\n    loki:\n      url: http://l\n      tls: {server-name: \"a:1\"}\n",
+		  "config.yaml:5:26: expected a host name for loki tls server-name" },
+		{ "contexts:\n  demo:\n    jaeger:\n      url: http://j\n      proxy-url: \"ftp://u:secret@px\"\n",
+		  "config.yaml:5:18: invalid proxy-url 'ftp://u:***@px' for jaeger (expected http://, "
+		  "https:// or socks5://)" },
+		{ "contexts:\n  demo:\n    jaeger:\n      url: http://j\n      timeout: soon\n",
+		  "config.yaml:5:16: invalid duration 'soon' for jaeger timeout (expected e.g. 500ms, 5s, "
+		  "1m30s)" },
+		{ "contexts:\n  demo:\n    alertmanager:\n      - http://a\n      - {url: http://b, tls: 1}\n",
+		  "config.yaml:5:30: expected a mapping for alertmanager 2 tls" },
+		/* a password in a bad URL is not repeated */
+		{ "contexts:\n  demo:\n    prometheus: \"htp://admin:hunter2@p\"\n",
+		  "config.yaml:3:17: invalid URL 'htp://admin:***@p' for prometheus (must start with "
+		  "http:// or https://)" },
 		{ "contexts:\n  demo:\n    alertmanager: [http://a, nope]\n",
-		  "config.yaml:3:30: invalid URL 'nope' for alertmanager (must start with http:// or "
+		  "config.yaml:3:30: invalid URL 'nope' for alertmanager 2 (must start with http:// or "
 		  "https://)" },
 		{ "contexts:\n  demo:\n    alertmanager:\n      - http://a\n      -\n",
 		  "config.yaml:5:8: expected a URL for alertmanager" },
@@ -617,6 +656,240 @@ static void test_default_path(void **state)
 	free(file);
 }
 
+/* A scratch directory with files of given modes, for the secret files. */
+static char *scratch_dir(void)
+{
+	char tmpl[] = "/tmp/test_conf_XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	return xstrdup(tmpl);
+}
+
+static char *put_file(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(p, mode), 0);
+	return p;
+}
+
+static void test_url_redact(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "https://user:pass@host:9090/x", "https://user:***@host:9090/x" },
+		{ "http://tok@host/", "http://***@host/" },
+		{ "http://host:9090/a@b", "http://host:9090/a@b" }, /* an @ in the path is not userinfo */
+		{ "http://host?q=a:b@c", "http://host?q=a:b@c" },
+		{ "http://a:b@c@host", "http://a:***@host" },
+		{ "not a url", "not a url" },
+		{ "", "" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *r = conf_url_redact(cases[i][0]);
+		assert_string_equal(r, cases[i][1]);
+		free(r);
+	}
+}
+
+/* A user:password in a URL leaves the URL for the backend's basic auth, from
+ * the file, the environment and the flags alike, percent-decoded. */
+static void test_url_userinfo(void **state)
+{
+	char err[256] = "";
+	conf_t c;
+	conf_context_t r;
+	(void)state;
+	assert_int_equal(load("contexts:\n  d:\n    prometheus: \"https://admin:s%40cret@p.example:9090/\"\n"
+			      "    alertmanager: [\"http://am:pw@a1\", http://a2]\n", &c, err, sizeof err), 0);
+	const conf_context_t *d = &c.contexts[0];
+	assert_string_equal(d->prometheus, "https://p.example:9090");
+	assert_string_equal(d->prometheus_opts.username, "admin");
+	assert_string_equal(d->prometheus_opts.password, "s@cret");
+	assert_string_equal(d->alertmanager[0], "http://a1");
+	assert_string_equal(d->alertmanager_opts[0].password, "pw");
+	assert_null(d->alertmanager_opts[1].username);
+
+	env_set(0, "PROMETHEUS_URL", "http://envuser:envpass@other:1");
+	env_set(1, "LOKI_ADDR", "http://lu:lp@loki:3100");
+	conf_overrides_t ov = { 0 };
+	ov.jaeger = "http://ju:jp@jaeger:16686";
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), 0);
+	assert_string_equal(r.prometheus, "http://other:1");
+	assert_string_equal(r.prometheus_opts.username, "envuser");
+	assert_string_equal(r.prometheus_opts.password, "envpass");
+	assert_string_equal(r.loki, "http://loki:3100");
+	assert_string_equal(r.loki_opts.password, "lp");
+	assert_string_equal(r.jaeger, "http://jaeger:16686");
+	assert_string_equal(r.jaeger_opts.username, "ju");
+	conf_context_free(&r);
+
+	/* an invalid URL's password is not in the message */
+	env_set(0, "PROMETHEUS_URL", "htp://envuser:envpass@other:1");
+	assert_int_equal(conf_resolve(&c, NULL, fake_getenv, &r, err, sizeof err), -1);
+	assert_string_equal(err, "PROMETHEUS_URL: invalid URL 'htp://envuser:***@other:1' (must start "
+				 "with http:// or https://)");
+	env_set(0, NULL, NULL);
+	conf_free(&c);
+}
+
+static void test_backend_mapping(void **state)
+{
+	char err[512] = "";
+	conf_t c;
+	const char *home = getenv("HOME");
+	(void)state;
+	setenv("HOME", "/home/oncall", 1);
+	static const char yaml[] =
+		"contexts:\n"
+		"  prod:\n"
+		"    prometheus:\n"
+		"      url: https://prometheus.prod.example:9090/\n"
+		"      basic-auth: { username: oncall, password-file: ~/.config/icn-console/prod.pw }\n"
+		"      tls: { ca-file: /etc/icn/ca.pem }\n"
+		"    alertmanager:\n"
+		"      - url: https://am1:9093\n"
+		"        tls: { ca-file: ca.pem, cert-file: c.pem, key-file: k.pem, server-name: am.internal }\n"
+		"        proxy-url: http://proxy:3128\n"
+		"        timeout: 2s\n"
+		"      - http://am2:9093\n"
+		"    loki:\n"
+		"      url: https://loki\n"
+		"      bearer-token-file: /run/secrets/loki\n"
+		"      headers: { X-Scope-OrgID: tenant1, X-Other: \"a b\" }\n"
+		"      tls: { insecure-skip-verify: true }\n"
+		"    jaeger:\n"
+		"      url: http://jaeger\n"
+		"      credential-command: get-token --jaeger\n";
+	int rc = load(yaml, &c, err, sizeof err);
+	if (home)
+		setenv("HOME", home, 1);
+	if (rc)
+		fail_msg("%s", err);
+	const conf_context_t *p = &c.contexts[0];
+	assert_string_equal(p->prometheus, "https://prometheus.prod.example:9090");
+	assert_string_equal(p->prometheus_opts.username, "oncall");
+	assert_string_equal(p->prometheus_opts.password_file,
+			    "/home/oncall/.config/icn-console/prod.pw");
+	assert_null(p->prometheus_opts.password); /* read by conf_resolve, not by the load */
+	assert_string_equal(p->prometheus_opts.ca_file, "/etc/icn/ca.pem");
+	assert_int_equal(p->prometheus_opts.insecure_skip_verify, 0);
+	assert_int_equal(p->n_alertmanager, 2);
+	assert_string_equal(p->alertmanager[0], "https://am1:9093");
+	assert_string_equal(p->alertmanager_opts[0].cert_file, "c.pem");
+	assert_string_equal(p->alertmanager_opts[0].key_file, "k.pem");
+	assert_string_equal(p->alertmanager_opts[0].server_name, "am.internal");
+	assert_string_equal(p->alertmanager_opts[0].proxy_url, "http://proxy:3128");
+	assert_int_equal(p->alertmanager_opts[0].timeout_ms, 2000);
+	assert_string_equal(p->alertmanager[1], "http://am2:9093");
+	assert_null(p->alertmanager_opts[1].ca_file);
+	assert_string_equal(p->loki_opts.bearer_token_file, "/run/secrets/loki");
+	assert_int_equal(p->loki_opts.n_headers, 2);
+	assert_string_equal(p->loki_opts.headers[0], "X-Scope-OrgID: tenant1");
+	assert_string_equal(p->loki_opts.headers[1], "X-Other: a b");
+	assert_int_equal(p->loki_opts.insecure_skip_verify, 1);
+	assert_string_equal(p->jaeger_opts.credential_command, "get-token --jaeger");
+
+	/* a deep copy */
+	conf_context_t cp;
+	conf_context_copy(&cp, p);
+	assert_string_equal(cp.alertmanager_opts[0].server_name, "am.internal");
+	assert_string_equal(cp.loki_opts.headers[1], "X-Other: a b");
+	assert_ptr_not_equal(cp.loki_opts.headers[1], p->loki_opts.headers[1]);
+	conf_context_free(&cp);
+	conf_free(&c);
+}
+
+/* conf_resolve reads the password and token files (the first line), says
+ * which backend's file is missing or empty, and warns of files others can read. */
+static void test_resolve_secrets(void **state)
+{
+	char err[512] = "";
+	conf_t c;
+	conf_context_t r;
+	(void)state;
+	char *dir = scratch_dir();
+	char *pw = put_file(dir, "prod.pw", "hunter2\n", 0600);
+	char *tok = put_file(dir, "tok", "tok-123\r\nsecond line\n", 0644);
+	char *empty = put_file(dir, "empty", "\n", 0600);
+	char *yaml = xasprintf("contexts:\n"
+			       "  prod:\n"
+			       "    prometheus:\n"
+			       "      url: http://p\n"
+			       "      basic-auth: { username: oncall, password-file: %s }\n"
+			       "    alertmanager:\n"
+			       "      - http://a1\n"
+			       "      - { url: http://a2, bearer-token-file: %s }\n"
+			       "  broken:\n"
+			       "    loki: { url: http://l, bearer-token-file: %s/missing }\n"
+			       "  hollow:\n"
+			       "    jaeger: { url: http://j, basic-auth: { username: u, password-file: %s } }\n",
+			       pw, tok, dir, empty);
+	assert_int_equal(load(yaml, &c, err, sizeof err), 0);
+	conf_overrides_t ov = { 0 };
+	ov.context = "prod";
+	env_set(0, NULL, NULL);
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), 0);
+	assert_string_equal(r.prometheus_opts.password, "hunter2");
+	assert_string_equal(r.alertmanager_opts[1].bearer_token, "tok-123");
+	assert_string_equal(r.color, "red"); /* "prod" in the name, no colour set */
+	char *want = xasprintf("alertmanager 2 bearer-token-file %s is open to group or others "
+			       "(mode 0644): chmod 600 %s", tok, tok);
+	assert_non_null(r.warnings);
+	assert_string_equal(r.warnings, want);
+	free(want);
+	conf_context_free(&r);
+
+	/* A URL from the environment for another server leaves the file's
+	 * credentials behind; the same URL keeps them. */
+	env_set(0, "PROMETHEUS_URL", "http://elsewhere");
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), 0);
+	assert_null(r.prometheus_opts.username);
+	assert_null(r.prometheus_opts.password);
+	conf_context_free(&r);
+	env_set(0, "PROMETHEUS_URL", "http://p/");
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), 0);
+	assert_string_equal(r.prometheus_opts.password, "hunter2");
+	conf_context_free(&r);
+	env_set(0, NULL, NULL);
+
+	ov.context = "broken";
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), -1);
+	want = xasprintf("context 'broken': loki bearer-token-file: cannot read '%s/missing': No such "
+			 "file or directory", dir);
+	assert_string_equal(err, want);
+	free(want);
+	ov.context = "hollow";
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), -1);
+	want = xasprintf("context 'hollow': jaeger password-file '%s' is empty", empty);
+	assert_string_equal(err, want);
+	free(want);
+	conf_free(&c);
+
+	/* the config file itself */
+	char *cfg = put_file(dir, "config.yaml", "theme: dark\n", 0640);
+	assert_int_equal(conf_load_file(cfg, &c, err, sizeof err), 0);
+	want = xasprintf("config file %s is open to group or others (mode 0640): chmod 600 %s", cfg, cfg);
+	assert_string_equal(c.warning, want);
+	free(want);
+	conf_free(&c);
+	assert_int_equal(chmod(cfg, 0600), 0);
+	assert_int_equal(conf_load_file(cfg, &c, err, sizeof err), 0);
+	assert_null(c.warning);
+	conf_free(&c);
+
+	char *files[] = { pw, tok, empty, cfg };
+	for (size_t i = 0; i < 4; i++) {
+		unlink(files[i]);
+		free(files[i]);
+	}
+	rmdir(dir);
+	free(dir);
+	free(yaml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +904,10 @@ int main(void)
 		cmocka_unit_test(test_resolve_context_choice),
 		cmocka_unit_test(test_context_copy),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_url_userinfo),
+		cmocka_unit_test(test_backend_mapping),
+		cmocka_unit_test(test_resolve_secrets),
 	};
 	return cmocka_run_group_tests_name("conf", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/http.h"
@@ -185,6 +186,8 @@ static void route(conn_t *k, const char *method, const char *path, const char *h
 		respond(k, 200, "application/octet-stream", NULL, s->big, BIG_LEN);
 	} else if (!strcmp(path, "/status/503")) {
 		respond(k, 503, "text/plain", NULL, "backend unavailable", 19);
+	} else if (!strcmp(path, "/status/401")) {
+		respond(k, 401, "text/plain", NULL, "Unauthorized", 12);
 	} else if (!strcmp(path, "/gzip")) {
 		const char *ae = strcasestr(hdrs, "\r\nAccept-Encoding:");
 		const char *eol = ae ? strstr(ae + 2, "\r\n") : NULL;
@@ -784,6 +787,208 @@ static void test_request_headers(void **state)
 	result_free(&r);
 }
 
+/* A backend's options reach every request under its base URL: basic auth or
+ * a bearer token, its headers (the request's own of a name win), its timeout;
+ * a URL that only shares a prefix of the base gets none. */
+static void test_backend_options(void **state)
+{
+	env_t *e = *state;
+	result_t a, b, other, slow;
+	static const char *const bh[] = { "X-Scope-OrgID: from-backend", "X-Extra: 1", NULL };
+	static const char *const own[] = { "X-Scope-OrgID: mine", NULL };
+	http_backend_t be[3];
+	memset(be, 0, sizeof be);
+	be[0].name = "prometheus";
+	be[0].base_url = url(e, "");
+	be[0].username = "oncall";
+	be[0].password = "pa:ss";
+	be[0].headers = bh;
+	be[1].name = "loki";
+	be[1].base_url = url(e, "/loki");
+	be[1].bearer_token = "t0k3n";
+	be[2].name = "slowpoke";
+	be[2].base_url = url(e, "/slow");
+	be[2].timeout_ms = 300;
+	http_client_set_backends(e->c, be, 3);
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/headers")), "prometheus");
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/loki/api")), "loki");
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/loki?x")), "loki");
+	assert_string_equal(http_client_backend_name(e->c, url(e, "/lokis")), "prometheus");
+	assert_null(http_client_backend_name(e->c, "http://127.0.0.2:1/headers"));
+
+	http_opts_t o = {0};
+	o.headers = own;
+	http_request(e->c, url(e, "/headers"), &o, on_done, res_new(e, &a));
+	run_until(e, &a.called, 1);
+	assert_int_equal(a.ok, 1);
+	/* base64("oncall:pa:ss") */
+	assert_non_null(strstr(a.body, "\r\nAuthorization: Basic b25jYWxsOnBhOnNz\r\n"));
+	assert_non_null(strstr(a.body, "\r\nX-Scope-OrgID: mine\r\n"));
+	assert_null(strstr(a.body, "from-backend"));
+	assert_non_null(strstr(a.body, "\r\nX-Extra: 1\r\n"));
+
+	/* the loki base: its own (longer) prefix wins; no basic auth there */
+	http_get(e->c, url(e, "/loki/../headers"), 5000, on_done, res_new(e, &b));
+	run_until(e, &b.called, 1);
+	assert_int_equal(b.ok, 1);
+	assert_non_null(strstr(b.body, "\r\nAuthorization: Bearer t0k3n\r\n"));
+	assert_null(strstr(b.body, "Basic"));
+	assert_null(strstr(b.body, "X-Extra"));
+
+	/* none: the options went with the last set */
+	http_client_set_backends(e->c, be + 1, 2);
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &other));
+	run_until(e, &other.called, 1);
+	assert_null(strstr(other.body, "Authorization"));
+
+	/* the backend's timeout replaces the request's */
+	http_get(e->c, url(e, "/slow"), 30000, on_done, res_new(e, &slow));
+	run_until(e, &slow.called, 1);
+	assert_int_equal(slow.timed_out, 1);
+	assert_string_equal(slow.error, "timed out after 300 ms");
+	result_free(&a);
+	result_free(&b);
+	result_free(&other);
+	result_free(&slow);
+}
+
+/* How many times a credential-command ran: one line per run in a file. */
+static int runs(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	int n = 0, ch;
+	if (!f)
+		return 0;
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
+	return n;
+}
+
+/* A credential-command runs when a token is needed, once for the requests
+ * waiting together, and its token is kept until its expiry or a 401. */
+static void test_credential_command(void **state)
+{
+	env_t *e = *state;
+	result_t a, b, c, d, f, g;
+	char dir[] = "/tmp/test_http_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *count = xasprintf("%s/runs", dir);
+	char *cmd_plain = xasprintf("echo run >>%s; printf 'tok-plain\\n'", count);
+	char *cmd_json = xasprintf("echo run >>%s; echo '{\"token\": \"tok-json\", "
+				   "\"expiry\": \"2020-01-01T00:00:00Z\"}'", count);
+	char *cmd_fail = xasprintf("echo run >>%s; echo tok-secret; echo 'no session: run login' >&2; exit 3",
+				   count);
+	http_backend_t be[3];
+	memset(be, 0, sizeof be);
+	be[0].name = "plain";
+	be[0].base_url = url(e, "/headers");
+	be[0].credential_command = cmd_plain;
+	be[1].name = "json";
+	be[1].base_url = url(e, "/status");
+	be[1].credential_command = cmd_json;
+	be[2].name = "fail";
+	be[2].base_url = url(e, "/ok");
+	be[2].credential_command = cmd_fail;
+	http_client_set_backends(e->c, be, 3);
+
+	/* two at once: one run, both carry the token */
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &a));
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &b));
+	run_until(e, &b.called, 1);
+	run_until(e, &a.called, 1);
+	assert_non_null(strstr(a.body, "\r\nAuthorization: Bearer tok-plain\r\n"));
+	assert_non_null(strstr(b.body, "\r\nAuthorization: Bearer tok-plain\r\n"));
+	assert_int_equal(runs(count), 1);
+	/* kept: no run for the next */
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &c));
+	run_until(e, &c.called, 1);
+	assert_int_equal(runs(count), 1);
+
+	/* a token already expired is asked for again each time; a 401 drops it */
+	http_get(e->c, url(e, "/status/503"), 5000, on_done, res_new(e, &d));
+	run_until(e, &d.called, 1);
+	assert_int_equal(d.status, 503);
+	assert_int_equal(runs(count), 2);
+	http_get(e->c, url(e, "/status/401"), 5000, on_done, res_new(e, &f));
+	run_until(e, &f.called, 1);
+	assert_int_equal(f.status, 401);
+	assert_int_equal(runs(count), 3);
+
+	/* a failing command fails its requests with its own words, not its output */
+	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &g));
+	run_until(e, &g.called, 1);
+	assert_int_equal(g.ok, 0);
+	assert_string_equal(g.error, "credential-command failed (exit 3): no session: run login");
+	assert_int_equal(runs(count), 4);
+
+	result_t *all[] = { &a, &b, &c, &d, &f, &g };
+	for (size_t i = 0; i < 6; i++)
+		result_free(all[i]);
+	unlink(count);
+	rmdir(dir);
+	free(count);
+	free(cmd_plain);
+	free(cmd_json);
+	free(cmd_fail);
+}
+
+/* A 401 drops a command's token: the next request runs it again. */
+static void test_credential_command_401(void **state)
+{
+	env_t *e = *state;
+	result_t a, b;
+	char dir[] = "/tmp/test_http_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *count = xasprintf("%s/runs", dir);
+	char *cmd = xasprintf("echo run >>%s; echo tok", count);
+	http_backend_t be;
+	memset(&be, 0, sizeof be);
+	be.name = "p";
+	be.base_url = url(e, "");
+	be.credential_command = cmd;
+	http_client_set_backends(e->c, &be, 1);
+	http_get(e->c, url(e, "/status/401"), 5000, on_done, res_new(e, &a));
+	run_until(e, &a.called, 1);
+	assert_int_equal(runs(count), 1);
+	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &b));
+	run_until(e, &b.called, 1);
+	assert_int_equal(b.ok, 1);
+	assert_int_equal(runs(count), 2);
+	result_free(&a);
+	result_free(&b);
+	unlink(count);
+	rmdir(dir);
+	free(count);
+	free(cmd);
+}
+
+/* A request waiting for the command can be cancelled, and the client freed
+ * while it runs. */
+static void test_credential_command_cancel(void **state)
+{
+	env_t *e = *state;
+	result_t a, b;
+	http_backend_t be;
+	memset(&be, 0, sizeof be);
+	be.name = "slow";
+	be.base_url = url(e, "");
+	be.credential_command = "sleep 1; echo tok";
+	http_client_set_backends(e->c, &be, 1);
+	http_req_t *r = http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
+	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &b));
+	http_cancel(r);
+	run_until(e, &b.called, 1);
+	assert_int_equal(b.ok, 1);
+	assert_int_equal(a.called, 0);
+	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
+	be.credential_command = "sleep 5; echo tok2";
+	http_client_set_backends(e->c, &be, 1);
+	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
+	/* the teardown frees the client with the command running: no leak, no hang */
+	result_free(&b);
+}
+
 static void test_only_http(void **state)
 {
 	env_t *e = *state;
@@ -992,6 +1197,10 @@ int main(void)
 		T(test_gzip),
 		T(test_methods_and_bodies),
 		T(test_request_headers),
+		T(test_backend_options),
+		T(test_credential_command),
+		T(test_credential_command_401),
+		T(test_credential_command_cancel),
 		T(test_only_http),
 		T(test_cancel_pending),
 		T(test_cancel_in_callback),

@@ -314,7 +314,8 @@ static void test_http_errors(void **state)
 	/* a gateway's JSON error */
 	const char *j = "{\"code\":403,\"message\":\"no org id\"}";
 	m = loki_error_message(403, j, strlen(j));
-	assert_string_equal(m, "HTTP 403: no org id");
+	assert_string_equal(m, "HTTP 403: no org id (set X-Scope-OrgID in the loki backend's headers, "
+			       "loki-org-id or LOKI_ORG_ID)");
 	free(m);
 	/* long bodies are cut, with the marker, never inside a character */
 	strbuf_t sb;

@@ -88,6 +88,11 @@ static void test_icn_overview(void **state)
 		assert_true(strlen(p->description) > 20);
 		assert_null(strchr(p->description, '\n'));
 		assert_int_equal(p->width, 1);
+		/* L's fallback: a stream selector (the stake bars name regions, no stream) */
+		if (strcmp(p->title, "Stake by region") != 0) {
+			assert_non_null(p->logs);
+			assert_true(p->logs[0] == '{' && strstr(p->logs, "app"));
+		}
 		/* Every query stays clear of the uncorrected Grafana form. */
 		if (strstr(p->query, "histogram_quantile"))
 			assert_non_null(strstr(p->query, "rate("));
@@ -291,7 +296,7 @@ static void test_bad_dashboards(void **state)
 		  "p.yaml:4:12: missing query in panel" },
 		{ "panels:\n  - title: A\n    type: stat\n    query: up\n    colour: red\n",
 		  "p.yaml:5:5: unknown key 'colour' in panel (expected one of: title, type, query, unit, "
-		  "reduce, max, thresholds, legend, description, width)" },
+		  "reduce, max, thresholds, legend, description, logs, width)" },
 		{ "panels:\n  - title: A\n    type: stat\n    query: up\n    thresholds: { warn: \"11\" }\n",
 		  "p.yaml:5:25: invalid warn threshold '11' (expected OP NUMBER, e.g. \"> 11.5e9\", OP one "
 		  "of > >= < <= == !=)" },

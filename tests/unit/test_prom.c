@@ -310,7 +310,9 @@ static void test_non_json(void **state)
 	/* blank lines skipped, tabs, control bytes and UTF-8 made printable */
 	const char *auth = "\n\n\tAuthentication required \x1b[31m\xc3\xa9t\xc3\xa9\x7f\nmore";
 	err = parse_fail(auth, strlen(auth), 401);
-	assert_string_equal(err, "HTTP 401: Authentication required ?[31m?t??");
+	assert_string_equal(err, "HTTP 401: Authentication required ?[31m?t?? "
+			    "(the credentials were refused or are missing: check the backend's "
+			    "basic-auth, bearer-token-file or credential-command)");
 	free(err);
 
 	/* a long first line is cut to 200 characters */
@@ -326,7 +328,9 @@ static void test_non_json(void **state)
 	/* JSON that is not an envelope, from a gateway: the status and the body */
 	const char *gw = "{\"message\":\"Unauthorized\"}";
 	err = parse_fail(gw, strlen(gw), 401);
-	assert_string_equal(err, "HTTP 401: {\"message\":\"Unauthorized\"}");
+	assert_string_equal(err, "HTTP 401: {\"message\":\"Unauthorized\"} "
+			    "(the credentials were refused or are missing: check the backend's "
+			    "basic-auth, bearer-token-file or credential-command)");
 	free(err);
 	err = parse_fail(gw, strlen(gw), 200);
 	assert_non_null(strstr(err, "unexpected response"));

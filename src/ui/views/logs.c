@@ -1,5 +1,6 @@
 /* The Logs view: a LogQL query's history (query_range) then its live tail, in a bounded scrollback; follow, pause, local filters, search, pretty-print. */
 #include "config.h"
+#include "app/creds.h"
 #include "app/logfollow.h"
 #include "backend/loki.h"
 #include "core/log.h"
@@ -365,6 +366,7 @@ static void logs_start(view_t *v)
 			return;
 		}
 	}
+	creds_apply_ws(lv->ws, &ui->ctx); /* the loki backend's tls, for this context */
 	int64_t now = now_ns();
 	logfollow_opts_t o = { 0 };
 	o.base = ui->ctx.loki;

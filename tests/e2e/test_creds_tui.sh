@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# test_creds_tui.sh: contexts and credentials in a real terminal (tmux), against
+# backends that are not there (127.0.0.1:1, no stack): :ctx lists and switches
+# live, a "prod" context is red in the header, insecure-skip-verify stands in the
+# header for as long as it holds, a password file others can read is warned
+# about on the status line, and no password reaches the screen.
+set -uo pipefail
+# shellcheck source=../tap.sh
+. "$(dirname "$0")/../tap.sh"
+# shellcheck source=../tmux.sh
+. "$(dirname "$0")/../tmux.sh"
+
+TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
+N=9
+plan $N
+if [[ -z $TMUX_BIN ]]; then
+	for i in $(seq $N); do skip "creds tui $i" "tmux not installed"; done
+	exit 0
+fi
+sock=icn-creds-$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds-tui.XXXXXX")
+cleanup() {
+	tm kill-server 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+base_env="XDG_CONFIG_HOME='$work/xdg'"
+tui_server
+
+secret="pw-$RANDOM$RANDOM$RANDOM"
+url_secret="url-$RANDOM$RANDOM$RANDOM"
+printf '%s\n' "$secret" >"$work/prod.pw"
+chmod 644 "$work/prod.pw" # others can read it: warned about
+umask 077
+cat >"$work/config.yaml" <<EOF
+current-context: staging
+contexts:
+  staging:
+    color: green
+    prometheus: "http://oncall:$url_secret@127.0.0.1:1"
+  prod-eu:
+    prometheus:
+      url: https://127.0.0.1:1
+      basic-auth: { username: oncall, password-file: $work/prod.pw }
+      tls: { insecure-skip-verify: true }
+EOF
+umask 022
+
+check_screen() {
+	local name=$1 t=$2
+	shift 2
+	if wait_for "$t" "$@"; then ok "$name"; else not_ok "$name" "$(dump)"; fi
+}
+exited() { [[ -f $work/rc ]]; }
+# the header's first cells with their colours (tmux capture-pane -e)
+header_sgr() { tm capture-pane -p -e -t "$sess" | head -n 1; }
+# the context's name on a red background: SGR 41 (or 48;5;1 / 48;5;9) right before it
+red_name() { header_sgr | grep -qE $'\e\\[([0-9;]*;)?(41|48;5;(1|9|196))(;[0-9]+)*m *'"$1"; }
+all_text=$work/screens.txt
+keep() { screen >>"$all_text"; }
+
+start 100 24 --config "$work/config.yaml"
+check_screen "staging: the header names the context, no TLS warning" 10 \
+	bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | head -n 1 | grep -q ' staging ' &&
+		! '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'TLS NOT VERIFIED'"
+keep
+keys ':' "ctx" Enter
+check_screen ":ctx lists the contexts" 5 shows "contexts: staging, prod-eu"
+keep
+keys ':' "ctx prod-eu" Enter
+check_screen ":ctx prod-eu switches live: the header names it" 5 \
+	bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | head -n 1 | grep -q ' prod-eu '"
+keep
+check_screen "the switch warns of the password file others can read" 5 \
+	shows "context prod-eu; warning: prometheus password-file $work/prod.pw is open"
+check_screen "a \"prod\" context is red in the header" 5 red_name prod-eu
+check_screen "insecure-skip-verify stands in the header" 5 shows "TLS NOT VERIFIED"
+# the panels try https://127.0.0.1:1 and fail: their errors name the URL only
+sleep 2
+keep
+keys ':' "ctx staging" Enter
+check_screen "back to staging: the TLS warning goes" 5 \
+	bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | head -n 1 | grep -q ' staging ' &&
+		! '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'TLS NOT VERIFIED'"
+if red_name staging; then not_ok "staging keeps its own colour" "$(header_sgr | cat -v)"; else ok "staging keeps its own colour"; fi
+sleep 2
+keep
+keys q
+wait_for 5 exited
+if grep -qF -e "$secret" -e "$url_secret" "$all_text" || ! [[ -s $all_text ]]; then
+	not_ok "no password on any screen" "$(grep -nF -e "$secret" -e "$url_secret" "$all_text" | head -3)"
+else
+	ok "no password on any of the $(grep -c '' "$all_text") screen lines captured"
+fi
