@@ -210,7 +210,7 @@ rm -f "$work/kj"
 printf '    %-42s %s\n' "k/j moving the selection (paused):" "$(awk '{print $2}' "$work/kj" | "$lib" pstats x " ms" | sed 's/^x: //')"
 echo "console memory: RSS $(mb "$rss_all") MB after $sent lines (100,000 held); peak (VmHWM) $(mb "$hwm") MB"
 echo "  status row: $(screen | grep -oE 'live +[0-9]+ lines' | sed 's/  */ /g')"
-tail_errs=$(grep -cE 'loki tail|logs:' "$work/console.log" || true)
+tail_errs=$(grep -cE 'again in [0-9]+ s|could not|refused' "$work/console.log" || true)
 echo "  console log: $tail_errs lines about the tail (reconnects, unreadable frames); $(grep -c 'dropped' "$work/console.log" || true) about dropped entries"
 tm send-keys -t =console: q
 echo
