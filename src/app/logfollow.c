@@ -99,6 +99,14 @@ static void t_dropped(logtail_t *t, size_t n, int64_t ts, void *ud)
 		f->cbs.on_dropped(f, n, ts, f->ud);
 }
 
+static void t_recovered(logtail_t *t, size_t n, int64_t ts, void *ud)
+{
+	(void)t;
+	logfollow_t *f = ud;
+	if (!f->dead && f->cbs.on_recovered)
+		f->cbs.on_recovered(f, n, ts, f->ud);
+}
+
 static void t_state(logtail_t *t, logtail_state_t st, const char *msg, void *ud)
 {
 	(void)t;
@@ -153,7 +161,7 @@ static void finish(logfollow_t *f, int cut, const char *error)
 		to.timeout_ms = f->timeout_ms;
 		to.backoff_min_ms = f->bo_min;
 		to.backoff_max_ms = f->bo_max;
-		static const logtail_cbs_t tcbs = { t_entry, t_dropped, t_state };
+		static const logtail_cbs_t tcbs = { t_entry, t_dropped, t_state, t_recovered };
 		f->tail = logtail_new(f->loop, f->ws, &to, &tcbs, f);
 		/* the lines at the newest instant of the history: the tail starts
 		 * there (inclusive) and sends them again */

@@ -35,6 +35,8 @@ typedef struct {
 	void (*on_history)(logfollow_t *f, const logfollow_history_t *h, void *ud);
 	/* the tail's state (not called without follow) */
 	void (*on_state)(logfollow_t *f, logtail_state_t st, const char *msg, void *ud);
+	/* as logtail's: n entries Loki dropped were read back (told by on_entry); may be NULL */
+	void (*on_recovered)(logfollow_t *f, size_t n, int64_t ts_ns, void *ud);
 } logfollow_cbs_t;
 
 typedef struct {

@@ -1,16 +1,19 @@
 /* Following a LogQL query over Loki's websocket tail, and keeping every line exactly once.
  *
  * A cut tail (1006, a 1011 such as "reached tail max duration limit", any
- * network error) is asked again after a backoff (1 s doubling to 30 s, back
- * to 1 s once a connection lived 10 s). Loki's own backfill gives only the
- * last `limit` entries of [start, now], so a long outage would lose lines:
- * with an HTTP client the resumed tail starts at the moment of reconnecting,
- * and the outage [newest received, that moment) is read back by query_range,
- * paged, the tail's frames held meanwhile. Loki's start is inclusive, so the
- * entries at the newest timestamp come again: logdedup drops exactly those
- * (same stream, timestamp and line) and keeps a different line at the same
- * nanosecond. A refusal that no retry cures (HTTP 400 on the upgrade: a bad
- * query; the concurrent tail limit) ends it. */
+ * network error, or nothing at all from Loki for 10 s though it is pinged
+ * every 3 s) is asked again after a backoff (1 s doubling to 30 s, back to
+ * 1 s once a connection lived 10 s). Loki's own backfill gives only the last
+ * `limit` entries of [start, now], so a long outage would lose lines: with an
+ * HTTP client, once the resumed tail is open, the outage [newest received,
+ * that moment) is read back by query_range, paged and retried, the tail's
+ * frames held meanwhile; the tail's backfill repeats the read-back's last
+ * lines and those are dropped by their hashes. Loki's start is inclusive, so
+ * the entries at the newest timestamp come again: logdedup drops exactly
+ * those (same stream, timestamp and line) and keeps a different line at the
+ * same nanosecond. Entries Loki drops for a slow reader are read back too and
+ * told in their place. A refusal that no retry cures (HTTP 400 on the
+ * upgrade: a bad query; the concurrent tail limit) ends it. */
 #include "config.h"
 #include "app/logtail.h"
 #include "backend/loki.h"
@@ -27,6 +30,7 @@
 #define FILL_PAGE 5000
 #define HELD_MAX 100000 /* tail frames held while an outage is read back */
 #define LIVED_MS 10000 /* a connection that lived this long resets the backoff */
+#define LOGFILL_DROP_MAX 5000 /* dropped entries of one report read back at most (one page) */
 #define FILL_TRIES 6   /* read-backs of an outage tried (1 s doubling) before saying lines are missing */
 #define PING_MS 3000   /* a PING this often while live ... */
 #define STALL_MS 10000 /* ... and nothing at all from Loki this long: the connection is dead */
@@ -64,6 +68,14 @@ struct logtail {
 	int64_t tail_start;        /* a resumed tail's start (its backfill is from here) */
 	int64_t tail_open;         /* ... and when it opened: the read-back ends there (0 none) */
 	int resuming;              /* the connection asked for resumes after lines received */
+	/* a frame that reported dropped entries waits for them (read back by
+	 * query_range), the frames after it held: told in time order */
+	int drop_wait;
+	loki_result_t dw_frame;
+	uint64_t *dw_keys;         /* labels-and-timestamp keys of the entries dropped */
+	size_t dw_n;
+	int64_t dw_first;
+	http_req_t *dw_req;
 	/* hashes (logdedup_hash) of the read-back's lines at or after tail_start:
 	 * the tail's backfill sends them too, and they are dropped there */
 	uint64_t *ov;
@@ -210,12 +222,21 @@ static void hold(logtail_t *t, const char *data, size_t len)
 
 static void release_held(logtail_t *t)
 {
-	for (size_t i = 0; i < t->n_held; i++) {
-		if (!t->dead)
-			deliver(t, t->held[i], t->held_len[i]);
+	size_t i = 0;
+	/* a frame delivered may wait for its dropped entries: the rest wait too */
+	for (; i < t->n_held && !t->dead && !t->filling && !t->drop_wait; i++) {
+		deliver(t, t->held[i], t->held_len[i]);
 		free(t->held[i]);
 	}
-	t->n_held = 0;
+	if (t->dead) {
+		for (; i < t->n_held; i++)
+			free(t->held[i]);
+		t->n_held = 0;
+		return;
+	}
+	memmove(t->held, t->held + i, (t->n_held - i) * sizeof *t->held);
+	memmove(t->held_len, t->held_len + i, (t->n_held - i) * sizeof *t->held_len);
+	t->n_held -= i;
 }
 
 static void on_fill(const http_response_t *resp, void *ud)
@@ -319,11 +340,135 @@ static void on_message(ws_conn_t *w, const char *data, size_t len, void *ud)
 {
 	(void)w;
 	logtail_t *t = ud;
-	if (t->filling) {
-		hold(t, data, len); /* after the outage's lines */
+	if (t->filling || t->drop_wait) {
+		hold(t, data, len); /* after the outage's lines, or a frame's dropped ones */
 		return;
 	}
 	deliver(t, data, len);
+}
+
+/* One entry of the tail, unless it is a repeat (of the read-back, or at the resume boundary). */
+static void deliver_one(logtail_t *t, const labels_t *st, int64_t ts, const char *line, size_t len)
+{
+	if (ts < t->tail_open && ov_has(t, logdedup_hash(st, line, len))) {
+		t->repeats++; /* the read-back had it */
+		return;
+	}
+	if (logdedup_check(&t->dd, st, ts, line, len)) {
+		t->repeats++;
+		return;
+	}
+	if (ts > t->last_ts)
+		t->last_ts = ts;
+	if (t->cbs.on_entry)
+		t->cbs.on_entry(t, st, ts, line, len, t->ud);
+}
+
+/* ---- entries Loki dropped for a slow reader, read back ----
+ *
+ * A tail frame's dropped_entries name each entry Loki did not send (its
+ * stream's labels and timestamp). With an HTTP client the frame waits, the
+ * frames after it held, while query_range reads the dropped entries' window;
+ * exactly those (labels and timestamp) join the frame's own, and all are told
+ * in time order. The ones not found are reported, as without a client: never
+ * invented, never hidden. */
+
+#define DROP_READ_MAX 5000 /* dropped entries of one report read back at most (one page) */
+
+static uint64_t drop_key(const labels_t *l, int64_t ts)
+{
+	return logdedup_hash(l, NULL, 0) ^ ((uint64_t)ts * 0x9e3779b97f4a7c15ULL);
+}
+
+typedef struct {
+	int64_t ts;
+	const labels_t *st;
+	const char *line;
+	size_t len;
+	size_t order;
+} pend_t;
+
+static int cmp_pend(const void *x, const void *y)
+{
+	const pend_t *a = x, *b = y;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void on_drop_read(const http_response_t *resp, void *ud)
+{
+	logtail_t *t = ud;
+	t->dw_req = NULL;
+	loki_result_t r;
+	memset(&r, 0, sizeof r);
+	int ok = resp->ok && loki_parse_query(resp->body, resp->len, resp->status, NULL, &r, NULL) == 0;
+	size_t n = t->dw_frame.n_entries + (ok ? r.n_entries : 0), k = 0, found = 0;
+	pend_t *p = xcalloc(n ? n : 1, sizeof *p);
+	for (size_t i = 0; i < t->dw_frame.n_entries; i++) {
+		const loki_entry_t *e = &t->dw_frame.entries[i];
+		p[k] = (pend_t){ e->ts_ns, &t->dw_frame.streams[e->stream], e->line, e->len, k };
+		k++;
+	}
+	for (size_t i = 0; ok && i < r.n_entries; i++) {
+		const loki_entry_t *e = &r.entries[i];
+		uint64_t key = drop_key(&r.streams[e->stream], e->ts_ns);
+		size_t j = 0;
+		while (j < t->dw_n && t->dw_keys[j] != key)
+			j++;
+		if (j == t->dw_n)
+			continue; /* sent already: not one of these */
+		t->dw_keys[j] = t->dw_keys[--t->dw_n]; /* each once */
+		found++;
+		p[k] = (pend_t){ e->ts_ns, &r.streams[e->stream], e->line, e->len, k };
+		k++;
+	}
+	qsort(p, k, sizeof *p, cmp_pend);
+	for (size_t i = 0; i < k && !t->dead; i++)
+		deliver_one(t, p[i].st, p[i].ts, p[i].line, p[i].len);
+	free(p);
+	if (!t->dead && found && t->cbs.on_recovered)
+		t->cbs.on_recovered(t, found, t->dw_first, t->ud);
+	if (!t->dead && t->dw_n && t->cbs.on_dropped)
+		t->cbs.on_dropped(t, t->dw_n, t->dw_first, t->ud);
+	loki_result_free(&r);
+	if (t->dead)
+		return;
+	loki_result_free(&t->dw_frame);
+	free(t->dw_keys);
+	t->dw_keys = NULL;
+	t->drop_wait = 0;
+	release_held(t);
+}
+
+/* The frame r reported dropped entries: it waits for them (r is taken). 0,
+ * or -1 when they cannot be asked for (then the caller reports them). */
+static int wait_for_dropped(logtail_t *t, loki_result_t *r)
+{
+	if (!t->http || r->n_dropped > DROP_READ_MAX)
+		return -1;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < r->n_dropped; i++) {
+		lo = r->dropped[i].ts_ns < lo ? r->dropped[i].ts_ns : lo;
+		hi = r->dropped[i].ts_ns > hi ? r->dropped[i].ts_ns : hi;
+	}
+	char *url = loki_url_query_range(t->base, t->query, lo, hi + 1, DROP_READ_MAX, LOKI_FORWARD);
+	http_opts_t o = { 0 };
+	o.timeout_ms = t->timeout_ms;
+	o.headers = (const char *const *)t->headers;
+	t->dw_req = http_request(t->http, url, &o, on_drop_read, t);
+	free(url);
+	if (!t->dw_req)
+		return -1;
+	t->dw_n = r->n_dropped;
+	t->dw_first = lo;
+	t->dw_keys = xcalloc(t->dw_n, sizeof *t->dw_keys);
+	for (size_t i = 0; i < t->dw_n; i++)
+		t->dw_keys[i] = drop_key(&r->dropped[i].labels, r->dropped[i].ts_ns);
+	t->dw_frame = *r;
+	memset(r, 0, sizeof *r);
+	t->drop_wait = 1;
+	return 0;
 }
 
 static void deliver(logtail_t *t, const char *data, size_t len)
@@ -339,22 +484,11 @@ static void deliver(logtail_t *t, const char *data, size_t len)
 		return;
 	}
 	loki_result_sort(&r); /* one stream object per entry: in time order */
+	if (r.n_dropped && wait_for_dropped(t, &r) == 0)
+		return; /* told with its dropped entries, once they are read back */
 	for (size_t i = 0; i < r.n_entries && !t->dead; i++) {
 		const loki_entry_t *e = &r.entries[i];
-		const labels_t *st = &r.streams[e->stream];
-		if (e->ts_ns < t->tail_open &&
-		    ov_has(t, logdedup_hash(st, e->line, e->len))) {
-			t->repeats++; /* the read-back had it */
-			continue;
-		}
-		if (logdedup_check(&t->dd, st, e->ts_ns, e->line, e->len)) {
-			t->repeats++;
-			continue;
-		}
-		if (e->ts_ns > t->last_ts)
-			t->last_ts = e->ts_ns;
-		if (t->cbs.on_entry)
-			t->cbs.on_entry(t, st, e->ts_ns, e->line, e->len, t->ud);
+		deliver_one(t, &r.streams[e->stream], e->ts_ns, e->line, e->len);
 	}
 	if (r.n_dropped && t->cbs.on_dropped && !t->dead)
 		t->cbs.on_dropped(t, r.n_dropped, r.dropped[0].ts_ns, t->ud);
@@ -365,8 +499,25 @@ static void deliver(logtail_t *t, const char *data, size_t len)
  * comes again, the read-back goes on to where the next tail starts. */
 static void drop_held(logtail_t *t)
 {
-	if (!t->filling)
+	if (t->drop_wait) {
+		/* the waiting frame and those after it come again by the resume's
+		 * read-back (from the newest line told); the dropped entries older
+		 * than that are reported */
+		if (t->dw_req)
+			http_cancel(t->dw_req);
+		t->dw_req = NULL;
+		size_t lost = 0;
+		for (size_t i = 0; i < t->dw_frame.n_dropped; i++)
+			lost += t->dw_frame.dropped[i].ts_ns < t->last_ts;
+		if (lost && t->cbs.on_dropped && !t->dead)
+			t->cbs.on_dropped(t, lost, t->dw_first, t->ud);
+		loki_result_free(&t->dw_frame);
+		free(t->dw_keys);
+		t->dw_keys = NULL;
+		t->drop_wait = 0;
+	} else if (!t->filling) {
 		return;
+	}
 	for (size_t i = 0; i < t->n_held; i++)
 		free(t->held[i]);
 	t->n_held = 0;
@@ -535,6 +686,14 @@ void logtail_free(logtail_t *t)
 	if (t->fill_req)
 		http_cancel(t->fill_req);
 	t->fill_req = NULL;
+	if (t->dw_req)
+		http_cancel(t->dw_req);
+	t->dw_req = NULL;
+	if (t->drop_wait)
+		loki_result_free(&t->dw_frame);
+	free(t->dw_keys);
+	t->dw_keys = NULL;
+	t->drop_wait = 0;
 	for (size_t i = 0; i < t->n_held; i++)
 		free(t->held[i]);
 	free(t->held);

@@ -27,6 +27,9 @@ typedef struct {
 	void (*on_dropped)(logtail_t *t, size_t n, int64_t first_ts_ns, void *ud);
 	/* the connection's state changed; msg says why in words (may be "") */
 	void (*on_state)(logtail_t *t, logtail_state_t st, const char *msg, void *ud);
+	/* n entries Loki dropped (from first_ts_ns) were read back by query_range
+	 * and told by on_entry, late (may be NULL); those not found go to on_dropped */
+	void (*on_recovered)(logtail_t *t, size_t n, int64_t first_ts_ns, void *ud);
 } logtail_cbs_t;
 
 typedef struct {

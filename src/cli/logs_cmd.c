@@ -118,6 +118,15 @@ static void on_dropped(logfollow_t *t, size_t n, int64_t ts, void *ud)
 			"they are not in this output\n", n, n == 1 ? "y" : "ies", ts);
 }
 
+static void on_recovered(logfollow_t *t, size_t n, int64_t ts, void *ud)
+{
+	(void)t;
+	(void)ud;
+	fflush(stdout);
+	fprintf(stderr, "icn-console: Loki dropped %zu entr%s at %" PRId64 " (the reader was too slow); "
+			"read back by query_range, printed in their place\n", n, n == 1 ? "y" : "ies", ts);
+}
+
 static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *ud)
 {
 	(void)t;
@@ -207,7 +216,7 @@ int cli_logs(const cli_logs_t *c)
 	o.http = c->http;
 	o.timeout_ms = c->timeout_ms;
 	o.ws = ws;
-	static const logfollow_cbs_t cbs = { on_entry, on_dropped, on_history, on_state };
+	static const logfollow_cbs_t cbs = { on_entry, on_dropped, on_history, on_state, on_recovered };
 	r.lf = logfollow_new(c->loop, &o, &cbs, &r);
 	while (!r.done)
 		uv_run(c->loop, UV_RUN_ONCE);

@@ -7,7 +7,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 20
+plan 24
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-logs.XXXXXX")
 pid=
 cleanup() {
@@ -109,6 +109,17 @@ n_cut=$(grep -c "again in" "$work/t.err")
 if [[ $n_cut -ge 3 ]]; then ok "tail: the three cuts were said on stderr ($n_cut)"; else not_ok "tail: the three cuts were said on stderr" "$(cat "$work/t.err")"; fi
 
 verify "$work/t.jsonl" "$url" "tail"
+
+# Loki drops entries for a slow reader (dropped_entries): they are read back
+# by query_range and printed in their place, said on stderr, each once
+logs '{app=~".+"}' --since 1s --limit 5000 --tail --duration 6s --output jsonl >"$work/d.jsonl" 2>"$work/d.err" &
+cpid=$!
+sleep 2
+curl -sf -X POST "$url/control/loki/tail/slow?drop=10" >/dev/null
+wait "$cpid"
+if grep -q "Loki dropped 10 entries .*read back" "$work/d.err"; then ok "dropped entries: read back, and said"; else not_ok "dropped entries: read back, and said" "$(cat "$work/d.err")"; fi
+cp "$work/d.err" "$work/t.err"
+verify "$work/d.jsonl" "$url" "dropped entries"
 
 # An outage longer than Loki's backfill (5,000 lines): icnsim logs 4,000 lines
 # a second and the tail is cut twice in a row, so the second wait (2 s) misses

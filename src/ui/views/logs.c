@@ -239,6 +239,20 @@ static void on_dropped(logfollow_t *t, size_t n, int64_t ts, void *ud)
 		ui_dirty_net(v->ui);
 }
 
+static void fmt_ts(int64_t ts, int utc, char *buf, size_t n);
+
+static void on_recovered(logfollow_t *t, size_t n, int64_t ts, void *ud)
+{
+	(void)t;
+	view_t *v = ud;
+	logs_view_t *lv = v->priv;
+	/* the lines are in, in their place */
+	char at[24];
+	fmt_ts(ts, lv->utc, at, sizeof at);
+	ui_say(v->ui, 0, "Loki dropped %zu line%s from %s (this reader was too slow): read back, in their place",
+	       n, n == 1 ? "" : "s", at);
+}
+
 static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *ud)
 {
 	(void)t;
@@ -272,8 +286,6 @@ static void logs_stop(logs_view_t *lv)
 	lv->lf = NULL;
 	lv->loading = 0;
 }
-
-static void fmt_ts(int64_t ts, int utc, char *buf, size_t n);
 
 /* The first line at or after the jump's moment, paused there. */
 static void focus_moment(logs_view_t *lv)
@@ -381,7 +393,7 @@ static void logs_start(view_t *v)
 	o.http = ui->http;
 	o.timeout_ms = ui->o->timeout_ms;
 	o.ws = lv->ws;
-	static const logfollow_cbs_t cbs = { on_entry, on_dropped, on_history, on_state };
+	static const logfollow_cbs_t cbs = { on_entry, on_dropped, on_history, on_state, on_recovered };
 	lv->loading = 1;
 	lv->lf = logfollow_new(ui->loop, &o, &cbs, v);
 	ui_dirty(ui);
