@@ -44,6 +44,7 @@ void backends_set_context(backends_t *b, const conf_context_t *ctx)
 	b->n_am = ctx ? ctx->n_alertmanager : 0;
 	for (size_t i = 0; i < CONF_MAX_AM; i++)
 		backend_set(&b->am[i], i, "alertmanager", i < b->n_am ? ctx->alertmanager[i] : NULL);
+	backend_set(&b->loki, 0, "loki", ctx ? ctx->loki : NULL);
 	if (b->on_change)
 		b->on_change(b, b->ud);
 }

@@ -234,8 +234,10 @@ static void release_held(logtail_t *t)
 		t->n_held = 0;
 		return;
 	}
-	memmove(t->held, t->held + i, (t->n_held - i) * sizeof *t->held);
-	memmove(t->held_len, t->held_len + i, (t->n_held - i) * sizeof *t->held_len);
+	if (i && i < t->n_held) {
+		memmove(t->held, t->held + i, (t->n_held - i) * sizeof *t->held);
+		memmove(t->held_len, t->held_len + i, (t->n_held - i) * sizeof *t->held_len);
+	}
 	t->n_held -= i;
 }
 

@@ -186,6 +186,8 @@ static void draw_header(ui_t *ui)
 			 ui->bk.n_am > 1 ? (char[]){ (char)('1' + i), 0 } : "");
 		x = draw_backend(x, nm, &ui->bk.am[i]);
 	}
+	if (ui->bk.loki.url)
+		x = draw_backend(x, "loki", &ui->bk.loki);
 	x += ui_put(0, x, COLS - x, "  ", h);
 	int firing = ui->al.firing;
 	if (firing < 0) {

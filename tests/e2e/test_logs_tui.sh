@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=32
+N=34
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -55,6 +55,7 @@ start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://
 title0=$(tm display -p -t "$sess" '#{pane_title}')
 keys 5
 check_screen "5: the Logs view, live" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 1))p' | grep -q 'live'"
+check_screen "the header has Loki's dot, healthy once live" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | head -1 | grep -q 'loki ●'"
 check_screen "lines with their time and level" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '$((H - 2))p' | grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} (DEBUG|INFO|WARN|ERROR|CRIT)'"
 
 # following: the newest line changes
@@ -120,6 +121,12 @@ check_screen "unwrapped: a long line is cut with …" 5 cut_rows
 keys w
 wrapped() { lines_rows | grep -q '^ *0* end *$' && ! lines_rows | grep -q '…$'; }
 check_screen "w: the long line wraps, whole" 5 wrapped
+# a line taller than the screen, then a short one: following, the short one
+# at the bottom and the tall one's last rows above it (none left blank)
+printf 'hostile tall %05000d tallend' 0 | curl -sf -X POST --data-binary @- "$url/control/logs/line?app=hostile" >/dev/null
+printf 'hostile after the tall one' | curl -sf -X POST --data-binary @- "$url/control/logs/line?app=hostile" >/dev/null
+tall() { lines_rows | grep -q 'hostile after the tall one' && lines_rows | grep -q '0*tallend' && [[ $(lines_rows | grep -c '^ *$') == 0 ]]; }
+check_screen "w: a line taller than the screen shows its end above the next" 5 tall
 keys w
 
 # a bad regex is said, the filter stays

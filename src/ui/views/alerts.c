@@ -576,8 +576,8 @@ static void alerts_view_close(view_t *v)
 static const char *alerts_view_hint(view_t *v)
 {
 	return alerts_read_only(al_of(v))
-		       ? "j/k move  Enter details  / filter  (read-only: no a/u)  Tab views  ? help"
-		       : "j/k move  Enter details  a ack  u unack  / filter  Tab views  ? help";
+		       ? "j/k move  Enter details  L logs  / filter  (read-only: no a/u)  Tab views  ? help"
+		       : "j/k move  Enter details  a ack  u unack  L logs  / filter  Tab views  ? help";
 }
 
 static int cmd_filter(ui_t *ui, const char *arg)

@@ -278,8 +278,8 @@ static char *dashboard_view_status(view_t *v)
 static const char *dashboard_hint(view_t *v)
 {
 	dashboard_view_t *dv = v->priv;
-	return dv->zoomed ? "[ ] range  e details  y copy  Enter/Esc back  ? help"
-			  : "arrows move  Enter zoom  e details  y copy  Tab views  : cmd  ? help  q quit";
+	return dv->zoomed ? "[ ] range  e details  L logs  y copy  Enter/Esc back  ? help"
+			  : "arrows move  Enter zoom  e details  L logs  y copy  Tab views  ? help  q quit";
 }
 
 const view_ops_t dashboard_view_ops = {

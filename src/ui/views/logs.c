@@ -30,6 +30,7 @@
 #define LOGS_JUMP_BEFORE_NS (5LL * 60 * 1000000000) /* a jump's window starts this before its moment */
 #define LOGS_RENDER_MAX 4096       /* bytes of a line drawn unwrapped */
 #define LOGS_RENDER_WRAP_MAX (64 * 1024)
+#define LOGS_WRAP_ROWS_MAX 100000  /* rows counted of one wrapped entry */
 
 typedef struct {
 	logring_t *ring;
@@ -48,6 +49,7 @@ typedef struct {
 	int started, loading;
 	int follow;
 	uint64_t sel, top;          /* selected and first shown entry, when paused */
+	int top_skip;               /* wrapped rows of the top entry above the screen */
 	uint64_t paused_next;       /* logring_next when the pause began */
 	uint64_t new_below;         /* lines come since, that pass the filters */
 	int scrolled_out;           /* paused, and the lines read were pushed out of the scrollback */
@@ -268,8 +270,12 @@ static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *
 		lv->retry_at = now_unix() + strtod(again + 11, NULL);
 		*again = '\0';
 	}
-	if (st == LOGTAIL_FAILED || st == LOGTAIL_WAITING)
+	if (st == LOGTAIL_FAILED || st == LOGTAIL_WAITING) {
 		log_msg("logs: %s", lv->st_msg);
+		backend_down(&v->ui->bk, &v->ui->bk.loki, 0, lv->st_msg); /* the header's dot */
+	} else if (st == LOGTAIL_LIVE) {
+		backend_good(&v->ui->bk, &v->ui->bk.loki, 0);
+	}
 	ui_dirty(v->ui);
 }
 
@@ -314,6 +320,10 @@ static void on_history(logfollow_t *f, const logfollow_history_t *h, void *ud)
 	ui_t *ui = v->ui;
 	lv->loading = 0;
 	ui_dirty(ui);
+	if (h->error)
+		backend_down(&ui->bk, &ui->bk.loki, 0, h->error);
+	else
+		backend_good(&ui->bk, &ui->bk.loki, 0);
 	if (h->error) {
 		set_error(lv, xasprintf("loki at %s: %s", ui->ctx.loki, h->error));
 		logfollow_free(lv->lf); /* nothing follows a failed history */
@@ -469,7 +479,8 @@ static char *short_labels(const logs_view_t *lv, const labels_t *l)
 				continue;
 			sb_printf(&b, "%s%s", b.len ? "," : "", l->v[i].value);
 		}
-	char *s = text_sanitize(b.s ? b.s : "");
+	/* label values come from outside: control characters shown escaped */
+	char *s = text_render_line(b.s ? b.s : "", b.len, 512, NULL);
 	sb_free(&b);
 	return s;
 }
@@ -602,8 +613,10 @@ static int entry_height(logs_view_t *lv, uint64_t seq, int max)
 	return h < 1 ? 1 : h;
 }
 
-/* Draw entry seq from row y; returns the rows used (at most maxh). */
-static int draw_entry(logs_view_t *lv, uint64_t seq, int y, int maxh, int sel)
+/* Draw entry seq from row y, its first `skip` wrapped rows left out (the
+ * top entry, taller than the room above the selection); returns the rows
+ * used (at most maxh). */
+static int draw_entry(logs_view_t *lv, uint64_t seq, int y, int maxh, int sel, int skip)
 {
 	logring_line_t e;
 	if (logring_get(lv->ring, seq, &e) != 0)
@@ -628,6 +641,10 @@ static int draw_entry(logs_view_t *lv, uint64_t seq, int y, int maxh, int sel)
 		char *body = wrap_body(&r);
 		int w = COLS - x;
 		const char *p = body;
+		for (int k = 0; k < skip && *p; k++)
+			p += fit_cols(p, w < 10 ? 10 : w);
+		if (!*p && skip) /* (cannot happen: skip < its height) */
+			p = body;
 		for (rows = 0; *p && rows < maxh; rows++) {
 			size_t n = fit_cols(p, w < 10 ? 10 : w);
 			char *part = xstrndup(p, n);
@@ -685,10 +702,15 @@ static uint64_t top_for_bottom(logs_view_t *lv, uint64_t sel, int h)
 {
 	int used = entry_height(lv, sel, h);
 	uint64_t top = sel, s;
+	lv->top_skip = 0;
 	while (used < h && logfilter_step(lv->ring, &lv->filt, top, -1, NULL, LOGLEVEL_UNKNOWN, &s) == 0) {
-		int eh = entry_height(lv, s, h);
-		if (used + eh > h)
+		int eh = entry_height(lv, s, LOGS_WRAP_ROWS_MAX);
+		if (used + eh > h) {
+			/* taller than the room left: its last rows fill the top */
+			lv->top_skip = used + eh - h;
+			top = s;
 			break;
+		}
 		used += eh;
 		top = s;
 	}
@@ -698,6 +720,8 @@ static uint64_t top_for_bottom(logs_view_t *lv, uint64_t sel, int h)
 /* Place top so sel is in sight (h rows). */
 static void place(logs_view_t *lv, int h)
 {
+	if (lv->top_skip && (lv->top_skip >= entry_height(lv, lv->top, LOGS_WRAP_ROWS_MAX) || lv->top == lv->sel))
+		lv->top_skip = 0;
 	if (lv->follow || lv->top > lv->sel || !passes(lv, lv->top)) {
 		lv->top = lv->follow ? top_for_bottom(lv, lv->sel, h) : (lv->top > lv->sel ? lv->sel : top_for_bottom(lv, lv->sel, h));
 		return;
@@ -757,8 +781,8 @@ static void logs_view_draw(view_t *v, rect_t area)
 			place(lv, h);
 			uint64_t s = lv->top;
 			int row = y;
-			for (;;) {
-				row += draw_entry(lv, s, row, y + h - row, !lv->follow && s == lv->sel);
+			for (int skip = lv->top_skip;; skip = 0) {
+				row += draw_entry(lv, s, row, y + h - row, !lv->follow && s == lv->sel, skip);
 				if (row >= y + h || logfilter_step(lv->ring, &lv->filt, s, 1, NULL, LOGLEVEL_UNKNOWN, &s) != 0)
 					break;
 			}
@@ -810,14 +834,14 @@ static void logs_view_draw(view_t *v, rect_t area)
 			n = held;
 		if (lv->scrolled_out)
 			x += ui_printf_cut(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-					   "  paused; the scrollback is full: the oldest lines go (F follows)");
+					   "  paused; scrollback full: the oldest lines go");
 		else
 			x += ui_printf_cut(bottom, x, COLS - x, ui_attr(EL_VALUE_WARN) | A_BOLD,
-					   "  paused: %" PRIu64 " new line%s below (F follows)", n, n == 1 ? "" : "s");
+					   "  paused: %" PRIu64 " new line%s below", n, n == 1 ? "" : "s");
 	}
 	if (why && *why && x < COLS - 2)
 		x += ui_printf_cut(bottom, x, COLS - x - 1, why_attr, "  %s", why);
-	if (lv->note && x < COLS - 2)
+	if (lv->note && !why && x < COLS - 2) /* about the history: not while something is wrong */
 		ui_printf_cut(bottom, x, COLS - x - 1, ui_attr(EL_DIM), "  %s", lv->note);
 }
 
@@ -846,7 +870,7 @@ static void refused_fill(textbox_t *tb, void *ctx)
 	textbox_blank(tb);
 	textbox_text(tb, EL_ERROR, m[1]);
 	textbox_blank(tb);
-	textbox_text(tb, EL_DIM, "The query shown before goes on. s edits the query, Up recalls the one refused.");
+	textbox_text(tb, EL_DIM, "The query shown before goes on. Esc closes this; s edits the query, Up recalls the one refused.");
 }
 
 static void refused_free(void *ctx)
@@ -886,7 +910,9 @@ static void on_probe(const http_response_t *resp, void *ud)
 	} else if (resp->ok && resp->status >= 400 && resp->status < 500 && resp->status != 429) {
 		char **m = xcalloc(2, sizeof *m);
 		char *q = text_sanitize(pr->query);
-		m[0] = xasprintf("%s (since %lld min)", q, pr->since_ms / 60000);
+		char since[24];
+		duration_format(pr->since_ms, since, sizeof since);
+		m[0] = xasprintf("%s  (since %s)", q, since);
 		m[1] = text_sanitize(err ? err : "refused");
 		free(q);
 		textbox_open(v->ui, "Loki refused the query", refused_fill, m, refused_free);
@@ -1035,7 +1061,7 @@ static void pretty_fill(textbox_t *tb, void *ctx)
 	textbox_kv(tb, "stream", pr->labels);
 	textbox_blank(tb);
 	json_error_t je;
-	json_t *j = json_loadb(pr->line, pr->len, 0, &je);
+	json_t *j = json_loadb(pr->line, pr->len, JSON_ALLOW_NUL, &je);
 	char *out = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(j);
 	const char *s = out ? out : pr->line;
