@@ -94,7 +94,9 @@ keys 3
 wait_for 20 shows "AAJumpTest"
 keys g
 for _ in 1 2 3 4 5 6; do screen | grep -E '^.{0,3}>? *firing +AAJumpTest' >/dev/null && break; keys j; done
+keys Enter
+wait_for 5 shows "Alert AAJumpTest"
 keys L
-check_screen "L on an alert naming no stream: every stream, and said" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'names a log stream'"
+check_screen "L in an alert's details (naming no stream): every stream, and said" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'names a log stream'"
 keys q
 exit $((tap_failed > 0))

@@ -295,6 +295,21 @@ static void runbook_text(textbox_t *tb, const char *md)
 	sb_free(&para);
 }
 
+static void alert_logs(ui_t *ui, const am_alert_t *a);
+
+/* L in the details: the alert's logs (the box closes). */
+static int details_logs(void *ctx)
+{
+	details_t *d = ctx;
+	const am_alert_t *a = find_alert(&d->ui->al, d->key);
+	if (!a) {
+		ui_say(d->ui, 0, "this alert is no longer in the list");
+		return OV_KEEP;
+	}
+	alert_logs(d->ui, a);
+	return OV_CLOSE;
+}
+
 static void details_fill(textbox_t *tb, void *ctx)
 {
 	details_t *d = ctx;
@@ -454,8 +469,8 @@ static void group_labels(const alerts_t *al, const alertlist_row_t *row, labels_
 static void open_logs(view_t *v, const alertlist_row_t *row)
 {
 	alerts_t *al = al_of(v);
-	const char *name = row->alertname ? row->alertname : "the alert";
 	if (row->is_group) {
+		const char *name = row->alertname ? row->alertname : "the alert";
 		labels_t common;
 		double start;
 		group_labels(al, row, &common, &start);
@@ -465,10 +480,16 @@ static void open_logs(view_t *v, const alertlist_row_t *row)
 		labels_free(&common);
 		return;
 	}
-	const am_alert_t *a = &al->list.all.v[row->alert];
+	alert_logs(v->ui, &al->list.all.v[row->alert]);
+}
+
+static void alert_logs(ui_t *ui, const am_alert_t *a)
+{
+	const char *name = labels_get(&a->labels, "alertname");
 	const char *node = labels_get(&a->labels, "node");
-	char *what = node ? xasprintf("%s on %s", name, node) : xstrdup(name);
-	logs_jump_labels(v->ui, &a->labels, NULL, a->starts_at > 0 ? (int64_t)(a->starts_at * 1e9) : 0, what);
+	char *what = node ? xasprintf("%s on %s", name ? name : "the alert", node)
+			  : xstrdup(name ? name : "the alert");
+	logs_jump_labels(ui, &a->labels, NULL, a->starts_at > 0 ? (int64_t)(a->starts_at * 1e9) : 0, what);
 	free(what);
 }
 
@@ -500,7 +521,9 @@ static req_t alerts_view_request(view_t *v, req_t r)
 			d->key = row_key(al, av->list.sel);
 			const char *nm = labels_get(&al->list.all.v[row->alert].labels, "alertname");
 			char *title = xasprintf("Alert %s", nm ? nm : "");
-			textbox_open(v->ui, title, details_fill, d, details_free);
+			textbox_t *tb = textbox_open(v->ui, title, details_fill, d, details_free);
+			if (tb) /* where a paged engineer reads the alert: its logs from there */
+				textbox_on_key(tb, 'L', "L logs", details_logs);
 			free(title);
 		} else if (row) {
 			ui_say(v->ui, 0, "a group: select one of its alerts for details, or a to acknowledge all");
