@@ -71,6 +71,10 @@ typedef struct cred {
 	struct cred *next;
 } cred_t;
 
+/* The token of a credential-command on a request (its copy zeroed), and
+ * which generation of it: a 401 drops that one only. */
+static void req_bearer(http_req_t *r, cred_t *cr);
+
 /* One run of the command: its handles close on their own time, so the run
  * outlives a finished (or freed) cred. */
 struct cred_job {
@@ -810,12 +814,7 @@ again:
 			finish(c, r, CURLE_OK, why ? why : "credential-command gave no token");
 			goto again; /* a callback may have cancelled or started others */
 		}
-		char *h = xasprintf("Authorization: Bearer %s", cr->token);
-		r->hdrs = curl_slist_append(r->hdrs, h);
-		zero_str(h);
-		free(h);
-		r->cred = cr;
-		r->cred_gen = cr->gen;
+		req_bearer(r, cr);
 		if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
 			finish(c, r, CURLE_OK, "could not start the request");
 			goto again;
@@ -1172,12 +1171,7 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 			cred_start(cr);
 			return r;
 		}
-		char *h = xasprintf("Authorization: Bearer %s", cr->token);
-		r->hdrs = curl_slist_append(r->hdrs, h);
-		zero_str(h);
-		free(h);
-		r->cred = cr;
-		r->cred_gen = cr->gen;
+		req_bearer(r, cr);
 	}
 	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
 		curl_easy_cleanup(e);
@@ -1207,4 +1201,14 @@ char *http_escape(const char *s)
 	sb_init(&b);
 	sb_url_encode(&b, s);
 	return sb_steal(&b);
+}
+
+static void req_bearer(http_req_t *r, cred_t *cr)
+{
+	char *h = xasprintf("Authorization: Bearer %s", cr->token);
+	r->hdrs = curl_slist_append(r->hdrs, h);
+	zero_str(h);
+	free(h);
+	r->cred = cr;
+	r->cred_gen = cr->gen;
 }
