@@ -267,8 +267,8 @@ static void paint(ui_t *ui)
 	erase();
 	/* below this no panel fits (header, view bar, status line, one panel row) */
 	if (COLS < 24 || LINES < 3 + LAYOUT_MIN_H) {
-		ui_printf(0, 0, COLS, ui_attr(EL_ERROR), "terminal too small: %dx%d, need 24x%d", COLS,
-			  LINES, 3 + LAYOUT_MIN_H);
+		ui_printf_cut(0, 0, COLS, ui_attr(EL_ERROR), "terminal too small: %dx%d, need 24x%d", COLS,
+			      LINES, 3 + LAYOUT_MIN_H);
 		ui_put(1, 0, COLS, "q quits", ui_attr(EL_DIM));
 		refresh();
 		return;
