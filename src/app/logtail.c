@@ -198,6 +198,7 @@ static void on_open(ws_conn_t *w, void *ud)
 				return;
 		}
 	}
+	ws_ping(t->conn); /* at once: a PONG shows this server answers them (see on_watch) */
 	set_state(t, LOGTAIL_LIVE, "");
 }
 
@@ -534,7 +535,9 @@ static void on_watch(uv_timer_t *tm)
 	if (t->dead || !t->conn || t->state != LOGTAIL_LIVE)
 		return;
 	uint64_t rx = ws_last_rx(t->conn), now = uv_now(t->loop);
-	if (rx && now > rx && now - rx >= (uint64_t)t->stall_ms) {
+	/* judged only once this server has answered a ping: one that never
+	 * does (it does not read its side) is quiet, not dead */
+	if (rx && ws_pongs(t->conn) && now > rx && now - rx >= (uint64_t)t->stall_ms) {
 		ws_close(t->conn); /* ours: no on_close */
 		t->conn = NULL;
 		drop_held(t);

@@ -32,6 +32,7 @@ struct ws_conn {
 	int established;      /* the upgrade was answered: a websocket now (a close frame can be sent) */
 	int want_ping;        /* a PING to send when writable */
 	uint64_t last_rx;     /* uv_now of the last frame (a message's part, a pong) */
+	unsigned pongs;       /* PONGs received: the peer answers pings */
 	int too_big;
 	struct ws_conn *prev, *next;
 };
@@ -124,8 +125,10 @@ static int on_lws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			w->cbs.on_open(w, w->ud);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-		if (w)
+		if (w) {
 			w->last_rx = uv_now(w->c->loop);
+			w->pongs++;
+		}
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (w && w->want_ping && !w->ended) {
@@ -536,6 +539,11 @@ void ws_ping(ws_conn_t *w)
 uint64_t ws_last_rx(const ws_conn_t *w)
 {
 	return w ? w->last_rx : 0;
+}
+
+unsigned ws_pongs(const ws_conn_t *w)
+{
+	return w ? w->pongs : 0;
 }
 
 void ws_close(ws_conn_t *w)

@@ -67,5 +67,8 @@ size_t ws_client_conns(const ws_client_t *c);
 void ws_ping(ws_conn_t *w);
 /* uv_now of the last frame received (0: not open yet). */
 uint64_t ws_last_rx(const ws_conn_t *w);
+/* PONGs received so far: 0 means the peer may not answer pings at all (one
+ * that never reads), so silence proves nothing. */
+unsigned ws_pongs(const ws_conn_t *w);
 
 #endif
