@@ -1442,6 +1442,12 @@ static int logs_view_jump(view_t *v, const jump_t *j)
 		ui_say(ui, 1, "no Loki in this context: set 'loki:' in the config, LOKI_URL or --loki");
 		return -1;
 	}
+	if (lv->probe_req) { /* a query typed before and still asked about: the jump wins */
+		http_cancel(lv->probe_req);
+		probe_free(lv->probe);
+		lv->probe_req = NULL;
+		lv->probe = NULL;
+	}
 	free(lv->query);
 	lv->query = xstrdup(j->query);
 	/* another question: the local filters of the last one would hide its answer */
