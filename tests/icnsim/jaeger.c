@@ -22,7 +22,9 @@
  * errors as Go's http.Error writes them (text/plain, the envelope and "\n").
  * api_v3 answers OTLP JSON as the gateway's jsonpb writes it: enums as ints,
  * 64-bit integers and times as strings, ids in hex, empty lists left out;
- * errors {"error":{"httpCode","message"}}.
+ * errors {"error":{"httpCode","message"}} through http.Error, and "No traces
+ * found" (404) for any call that finds none. Parameters by their camelCase
+ * names, snake_case accepted (the gateway's deprecated aliases).
  *
  * Documents are written straight into the response buffer (a 10,000-span
  * trace is a few MB; jansson's tree of it would cost more than the writing). */
@@ -46,6 +48,8 @@
 #define TRACE_SPAN_US (120LL * 1000000) /* no trace lasts longer */
 #define TRACE_STREAM (1ULL << 40) /* rng streams of the traces: TRACE_STREAM + slot */
 #define MAX_PROCS 16
+/* The gateway writes its jsonpb answers without a Content-Type: Go sniffs this one. */
+#define V3_CONTENT_TYPE "text/plain; charset=utf-8"
 
 static const char BFT_REASON[] = "BFT consensus failed: timeout waiting for 2/3 precommits";
 static const char RETRY_REASON[] = "BFT round timed out: retrying";
@@ -624,15 +628,16 @@ static void v1_error(srv_response_t *resp, int code, const char *msg, const char
 	w_lit(b, "}]}\n");
 }
 
+/* api_v3's errors: encoding/json of {"error":{"httpCode","message"}} through http.Error. */
 static void v3_error(srv_response_t *resp, int code, const char *msg)
 {
-	strbuf_t *b = body_begin(resp, code, "application/json");
+	strbuf_t *b = body_begin(resp, code, "text/plain; charset=utf-8");
 
 	w_lit(b, "{\"error\":{\"httpCode\":");
 	w_i64(b, code);
 	w_lit(b, ",\"message\":");
 	w_str(b, msg);
-	w_lit(b, "}}");
+	w_lit(b, "}}\n");
 }
 
 /* ---- parameters ---- */
@@ -1214,9 +1219,11 @@ static void v1_trace(const srv_request_t *req, srv_response_t *resp, void *user)
 
 /* ---- v3 ---- */
 
+static const char *v3_arg(const srv_request_t *req, const char *camel, const char *snake, const char **name);
+
 static void v3_services(const srv_request_t *req, srv_response_t *resp, void *user)
 {
-	strbuf_t *b = body_begin(resp, 200, "application/json");
+	strbuf_t *b = body_begin(resp, 200, V3_CONTENT_TYPE);
 
 	w_lit(b, "{\"services\":");
 	for (int i = 0; i < NSVC; i++) {
@@ -1229,22 +1236,37 @@ static void v3_services(const srv_request_t *req, srv_response_t *resp, void *us
 static void v3_operations(const srv_request_t *req, srv_response_t *resp, void *user)
 {
 	const char *svc = srv_request_arg(req, "service");
-	strbuf_t *b = body_begin(resp, 200, "application/json");
+	strbuf_t *b = body_begin(resp, 200, V3_CONTENT_TYPE);
 
 	w_lit(b, "{\"operations\":");
-	if (w_operations(b, svc ? svc_lookup(svc) : -1, srv_request_arg(req, "spanKind")))
+	if (w_operations(b, svc ? svc_lookup(svc) : -1, v3_arg(req, "spanKind", "span_kind", NULL)))
 		w_lit(b, "]}");
 	else
-		srv_respond(resp, 200, "application/json", "{}", 2); /* jsonpb leaves an empty list out */
+		srv_respond(resp, 200, V3_CONTENT_TYPE, "{}", 2); /* jsonpb leaves an empty list out */
 }
 
-/* A query.* parameter by its name in PROTOCOLS.md, or the gateway's snake_case one. */
-static const char *v3_arg(const srv_request_t *req, const char *camel, const char *snake)
+/* A parameter by its canonical camelCase name or its deprecated snake_case
+ * alias (the gateway's paramResolver); *name (may be NULL) is the one present. */
+static const char *v3_arg(const srv_request_t *req, const char *camel, const char *snake, const char **name)
 {
-	const char *v = srv_request_arg(req, camel);
-	if (!v || !*v)
+	const char *v = srv_request_arg(req, camel), *n = camel;
+	if (!v || !*v) {
 		v = srv_request_arg(req, snake);
+		n = snake;
+	}
+	if (name)
+		*name = n;
 	return v && *v ? v : NULL;
+}
+
+/* strconv.ParseBool */
+static bool go_bool_ok(const char *v)
+{
+	static const char *const ok[] = { "1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False" };
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!strcmp(v, ok[i]))
+			return true;
+	return false;
 }
 
 static char *malformed(const char *name, char *err)
@@ -1256,45 +1278,48 @@ static char *malformed(const char *name, char *err)
 
 static char *v3_query(const srv_request_t *req, jquery_t *q)
 {
-	const char *v, *tmin, *tmax;
+	const char *v, *tmin, *tmax, *name;
 	char *err;
 	int64_t ns;
 
 	memset(q, 0, sizeof *q);
 	q->min = q->max = -1;
 	q->limit = V3_DEFAULT_DEPTH;
-	q->service = v3_arg(req, "query.serviceName", "query.service_name");
-	q->operation = v3_arg(req, "query.operationName", "query.operation_name");
-	tmin = v3_arg(req, "query.startTimeMin", "query.start_time_min");
-	tmax = v3_arg(req, "query.startTimeMax", "query.start_time_max");
+	q->service = v3_arg(req, "query.serviceName", "query.service_name", NULL);
+	q->operation = v3_arg(req, "query.operationName", "query.operation_name", NULL);
+	tmin = v3_arg(req, "query.startTimeMin", "query.start_time_min", NULL);
+	tmax = v3_arg(req, "query.startTimeMax", "query.start_time_max", NULL);
 	if (!tmin || !tmax)
 		return xstrdup("query.startTimeMin and query.startTimeMax are required");
+	tmin = v3_arg(req, "query.startTimeMin", "query.start_time_min", &name);
 	if ((err = parse_rfc3339(tmin, &q->start)))
-		return malformed("query.startTimeMin", err);
+		return malformed(name, err);
+	tmax = v3_arg(req, "query.startTimeMax", "query.start_time_max", &name);
 	if ((err = parse_rfc3339(tmax, &q->end)))
-		return malformed("query.startTimeMax", err);
-	if ((v = v3_arg(req, "query.durationMin", "query.duration_min"))) {
-		if ((err = parse_go_duration(v, &ns)))
-			return malformed("query.durationMin", err);
-		q->min = ns / 1000;
-	}
-	if ((v = v3_arg(req, "query.durationMax", "query.duration_max"))) {
-		if ((err = parse_go_duration(v, &ns)))
-			return malformed("query.durationMax", err);
-		q->max = ns / 1000;
-	}
-	if ((v = v3_arg(req, "query.searchDepth", "query.search_depth")) ||
-	    (v = v3_arg(req, "query.numTraces", "query.num_traces"))) {
+		return malformed(name, err);
+	if ((v = v3_arg(req, "query.searchDepth", "query.search_depth", &name)) ||
+	    (v = v3_arg(req, "query.numTraces", "query.num_traces", &name))) {
 		int64_t d;
-		if ((err = parse_int(v, &d))) {
+		if ((err = parse_int(v, &d)) || d != (int)d) {
 			free(err);
-			return xasprintf("malformed parameter query.searchDepth: strconv.Atoi: parsing \"%s\": invalid "
-					 "syntax",
-					 v);
+			return malformed(name, xasprintf("strconv.Atoi: parsing \"%s\": %s", v,
+							 err ? "invalid syntax" : "value out of range"));
 		}
 		q->limit = d <= 0 ? V3_DEFAULT_DEPTH : d > MAX_LIMIT ? MAX_LIMIT : (size_t)d;
 	}
-	if ((v = v3_arg(req, "query.attributes", "query.attributes")) &&
+	if ((v = v3_arg(req, "query.durationMin", "query.duration_min", &name))) {
+		if ((err = parse_go_duration(v, &ns)))
+			return malformed(name, err);
+		q->min = ns / 1000;
+	}
+	if ((v = v3_arg(req, "query.durationMax", "query.duration_max", &name))) {
+		if ((err = parse_go_duration(v, &ns)))
+			return malformed(name, err);
+		q->max = ns / 1000;
+	}
+	if ((v = v3_arg(req, "query.rawTraces", "query.raw_traces", &name)) && !go_bool_ok(v))
+		return malformed(name, xasprintf("strconv.ParseBool: parsing \"%s\": invalid syntax", v));
+	if ((v = v3_arg(req, "query.attributes", "query.attributes", NULL)) &&
 	    (err = query_tags_json(q, v, "query.attributes"))) {
 		char *msg = xasprintf("malformed parameter query.attributes: %s", err);
 		free(err);
@@ -1330,7 +1355,7 @@ static void v3_traces(const srv_request_t *req, srv_response_t *resp, void *user
 	if (!n)
 		v3_error(resp, 404, "No traces found");
 	else
-		v3_result(body_begin(resp, 200, "application/json"), j, ts, n);
+		v3_result(body_begin(resp, 200, V3_CONTENT_TYPE), j, ts, n);
 	traces_free(ts, n);
 	query_free(&q);
 }
@@ -1351,14 +1376,29 @@ static void v3_trace(const srv_request_t *req, srv_response_t *resp, void *user)
 		free(err);
 		return;
 	}
+	/* startTime, endTime, rawTraces are checked, not used: the trace is whole */
+	const char *v, *name;
+	int64_t us;
+	if (((v = v3_arg(req, "startTime", "start_time", &name)) && (err = parse_rfc3339(v, &us))) ||
+	    ((v = v3_arg(req, "endTime", "end_time", &name)) && (err = parse_rfc3339(v, &us)))) {
+		v3_error(resp, 400, (err = malformed(name, err)));
+		free(err);
+		return;
+	}
+	if ((v = v3_arg(req, "rawTraces", "raw_traces", &name)) && !go_bool_ok(v)) {
+		err = malformed(name, xasprintf("strconv.ParseBool: parsing \"%s\": invalid syntax", v));
+		v3_error(resp, 400, err);
+		free(err);
+		return;
+	}
 	const logs_slot_t *rec = find_trace(j, hi, lo);
 	if (!rec) {
-		v3_error(resp, 404, "trace not found");
+		v3_error(resp, 404, "No traces found"); /* returnTraces: no traces, whatever the call */
 		return;
 	}
 	jtrace_t t;
 	trace_build(j, rec, &t);
-	v3_result(body_begin(resp, 200, "application/json"), j, &t, 1);
+	v3_result(body_begin(resp, 200, V3_CONTENT_TYPE), j, &t, 1);
 	trace_free(&t);
 }
 
