@@ -1301,9 +1301,10 @@ static char *v3_query(const srv_request_t *req, jquery_t *q)
 	    (v = v3_arg(req, "query.numTraces", "query.num_traces", &name))) {
 		int64_t d;
 		if ((err = parse_int(v, &d)) || d != (int)d) {
+			const char *why = err && !strstr(err, "out of range") ? "invalid syntax" : "value out of range";
+			char *msg = xasprintf("strconv.Atoi: parsing \"%s\": %s", v, why);
 			free(err);
-			return malformed(name, xasprintf("strconv.Atoi: parsing \"%s\": %s", v,
-							 err ? "invalid syntax" : "value out of range"));
+			return malformed(name, msg);
 		}
 		q->limit = d <= 0 ? V3_DEFAULT_DEPTH : d > MAX_LIMIT ? MAX_LIMIT : (size_t)d;
 	}

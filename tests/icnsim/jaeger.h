@@ -12,7 +12,7 @@ enum jaeger_api {
 };
 
 /* Spans of a slot's trace under the bigtrace fault. */
-#define JAEGER_BIG_SPANS 10000
+#define JAEGER_BIG_SPANS LOGS_BIGTRACE_SPANS
 
 typedef struct jaeger jaeger_t;
 

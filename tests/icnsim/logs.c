@@ -188,6 +188,16 @@ static bool fault_on(const sim_t *s, enum sim_fault f, const char *node, bool fa
 	return faults && s->faults[f].active && !strcmp(s->faults[f].target, node);
 }
 
+/* Attempts of a bigtrace slot's BFT rounds: one round per director each, and
+ * four more spans make the trace's LOGS_BIGTRACE_SPANS (jaeger.c builds it). */
+static unsigned bigtrace_attempts(const sim_t *sim)
+{
+	unsigned nd = 0;
+	for (size_t i = 0; i < sim->nnodes; i++)
+		nd += sim->nodes[i].role == SIM_ROLE_DIRECTOR;
+	return nd ? (LOGS_BIGTRACE_SPANS - 4 + nd - 1) / nd : 0;
+}
+
 /* A slot's lines, all at `ns` (made strictly increasing by append). */
 static void slot_lines(logs_t *l, const sim_t *sim, int64_t ns, uint64_t slot, bool faults)
 {
@@ -225,9 +235,11 @@ static void slot_lines(logs_t *l, const sim_t *sim, int64_t ns, uint64_t slot, b
 				snprintf(buf, sizeof buf, "generation complete in %.3fs", gen);
 				emit(l, sim, ns, "icn-vortex", pod, n->region, "info", buf, slot, 1, NULL);
 			}
-			if (fault_on(sim, SIM_FAULT_BIGTRACE, n->name, faults))
-				emit(l, sim, ns, "icn-director", n->name, n->region, "warn",
-				     "BFT round retry storm: 1666 attempts", slot, 2, "timeout waiting for 2/3 precommits");
+			if (fault_on(sim, SIM_FAULT_BIGTRACE, n->name, faults)) {
+				snprintf(buf, sizeof buf, "BFT round retry storm: %u attempts", bigtrace_attempts(sim));
+				emit(l, sim, ns, "icn-director", n->name, n->region, "warn", buf, slot, 2,
+				     "timeout waiting for 2/3 precommits");
+			}
 			if (fault_on(sim, SIM_FAULT_BFT, n->name, faults))
 				emit(l, sim, ns, "icn-director", n->name, n->region, "error", "BFT consensus failed", slot,
 				     2, "timeout waiting for 2/3 precommits");

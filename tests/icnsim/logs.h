@@ -25,6 +25,7 @@ typedef struct {
  * demand (jaeger.c): when they were written, the generation times the vortex
  * lines gave, and the faults they reflected. A ring of LOGS_SLOTS. */
 #define LOGS_SLOTS 16384
+#define LOGS_BIGTRACE_SPANS 10000 /* spans of a slot's trace under the bigtrace fault */
 #define LOGS_SLOT_NODES 16
 typedef struct {
 	uint64_t slot;

@@ -126,7 +126,7 @@ rfc3339() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
 }
 
-echo "1..47"
+echo "1..48"
 
 if ! start main --seed 7 --block-interval 1; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -187,7 +187,7 @@ check "v3 /api/v3/traces/{id}: OTLP JSON, 10 spans, the line's spanId, int kinds
 		any($sp[]; .spanId == $s) and
 		any($sp[]; .name == "p2p.publish" and .kind == 4 and .links[0].attributes[0].value.stringValue == "follows_from")'
 
-# 14-18: searches
+# 14-19: searches
 q sr1 /api/traces service=icn-director operation=bft.round tag=node:director-3 minDuration=1s limit=2 >/dev/null
 check "v1 search: service, operation, tag=k:v, minDuration, limit=2" \
 	jqt sr1 '.data | length == 2 and all(.[]; any(.spans[]; .operationName == "bft.round" and .duration >= 1000000 and
@@ -201,6 +201,10 @@ check "v1 search: nothing that long is an empty data list" \
 q sr4 /api/traces service=icn-vortex "start=$((LINE_US - 40000000))" "end=$LINE_US" limit=100 >/dev/null
 check "v1 search: start/end (µs) around the line's slot find its trace" \
 	jqt sr4 --arg t "$TID" 'any(.data[]; .traceID == $t)'
+q sr6 /api/traces "traceID=$TID" traceID=abc >/dev/null
+check "v1 search by traceID= (repeated): the known trace, a 404 error entry for the other" \
+	jqt sr6 --arg t "$TID" '(.data | length) == 1 and .data[0].traceID == $t and
+		.errors == [{code: 404, msg: "trace not found", traceID: "0000000000000abc"}]'
 NOW=$(date +%s)
 q sr5 /api/v3/traces query.serviceName=icn-director query.operationName=bft.round \
 	"query.startTimeMin=$(rfc3339 $((NOW - 600)))" "query.startTimeMax=$(rfc3339 $((NOW + 60)))" \
@@ -209,7 +213,7 @@ check "v3 search: query.* (service, operation, times, searchDepth=3, durationMin
 	jqt sr5 '[.result.resourceSpans[].scopeSpans[].spans[]] as $s | ([$s[].traceId] | unique | length) == 3 and
 		([$s[] | select(.name == "bft.round" and any(.attributes[]; .value.stringValue == "director-4"))] | length) == 3'
 
-# 19-28: faults
+# 20-29: faults
 check "POST /control/fault/bft?node=director-2" [ "$(post '/control/fault/bft?node=director-2')" = 200 ]
 check "bft: a director logs BFT consensus failed" newest_line bft '{app="icn-director"} |= "BFT consensus failed"' 5
 BT=$(jq -r .trace_id "$TMP/bft")
@@ -245,7 +249,7 @@ check "vram: vortex.generate (the line's span) is an error span with the CUDA me
 		(.logs[0].fields[0].value | startswith("CUDA out of memory"))'
 post /control/reset >/dev/null
 
-# 29-33: the 10,000-span trace
+# 30-34: the 10,000-span trace
 check "POST /control/fault/bigtrace" [ "$(post /control/fault/bigtrace)" = 200 ]
 check "bigtrace: the director logs a retry storm" newest_line big '{app="icn-director"} |= "retry storm"' 5
 post /control/fault/bigtrace DELETE >/dev/null
@@ -260,7 +264,7 @@ check "bigtrace, v3: 10,000 spans" jqt g3 '[.result.resourceSpans[].scopeSpans[]
 check "bigtrace: both answers within 2 s (a hang bound; timings above)" \
 	awk -v a="$T1" -v b="$T3" 'BEGIN { exit !(a < 2 && b < 2) }'
 
-# 34-42: errors
+# 35-43: errors
 q e1 /api/traces/0123456789abcdef0123456789abcdef >/dev/null
 check "v1 unknown trace: 404, text/plain, the fixture's envelope and a newline" \
 	is 404 "$TEXT" e1 "$(cat "$FIX/error_trace_not_found_DERIVED.json")$NL"
@@ -296,7 +300,7 @@ q e13 /api/v3/traces "query.startTimeMin=2001-01-01T00:00:00Z" "query.startTimeM
 check "v3 search finding nothing: 404 No traces found" \
 	is 404 "$TEXT" e13 '{"error":{"httpCode":404,"message":"No traces found"}}'"$NL"
 
-# 43-46: one API at a time, determinism
+# 44-47: one API at a time, determinism
 only_v1() {
 	[ "$(q m1 /api/services)" = 200 ] && [ "$(q m2 /api/v3/services)" = 404 ] &&
 		[ "$(q m3 "/api/v3/traces/$TID")" = 404 ] && [ "$(cat "$TMP/m3")" = "404 page not found" ]
@@ -328,7 +332,7 @@ bad_flag() {
 }
 check "--jaeger-api v2: exit 2 and a message; --help documents the flag" bad_flag
 
-# 47: SIGTERM
+# 48: SIGTERM
 PORT=$MAINPORT
 kill -TERM "$MAIN"
 wait "$MAIN"
