@@ -832,11 +832,15 @@ static char *query_tags_json(jquery_t *q, const char *v, const char *what)
 	json_object_foreach(o, k, val)
 	{
 		if (!json_is_string(val)) {
+			const char *type = json_is_boolean(val) ? "bool" : json_is_number(val) ? "number"
+					 : json_is_array(val)	? "array"
+					 : json_is_null(val)	? "null"
+								: "object";
+			char *msg = xasprintf("malformed '%s' parameter, cannot unmarshal JSON: json: cannot unmarshal %s "
+					      "into Go value of type string",
+					      what, type);
 			json_decref(o);
-			return xasprintf("malformed '%s' parameter, cannot unmarshal JSON: json: cannot unmarshal %s "
-					 "into Go value of type string",
-					 what, json_is_boolean(val) ? "bool" : json_is_number(val) ? "number"
-								  : json_is_array(val) ? "array" : "object");
+			return msg;
 		}
 		query_tag(q, k, strlen(k), json_string_value(val));
 	}

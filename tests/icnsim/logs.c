@@ -199,15 +199,21 @@ static unsigned bigtrace_attempts(const sim_t *sim)
 }
 
 /* A slot's lines, all at `ns` (made strictly increasing by append). */
-static void slot_lines(logs_t *l, const sim_t *sim, int64_t ns, uint64_t slot, bool faults)
+static logs_slot_t *slot_record(logs_t *l, uint64_t slot, int64_t ns)
 {
-	char buf[128], pod[32];
 	logs_slot_t *rec = &l->slots[l->nslots++ % LOGS_SLOTS];
 
 	memset(rec, 0, sizeof *rec);
 	rec->slot = slot;
 	rec->ns = ns;
 	rec->vram = rec->bft = rec->bigtrace = -1;
+	return rec;
+}
+
+static void slot_lines(logs_t *l, const sim_t *sim, int64_t ns, uint64_t slot, bool faults)
+{
+	char buf[128], pod[32];
+	logs_slot_t *rec = slot_record(l, slot, ns);
 	for (size_t i = 0; i < sim->nnodes; i++) {
 		const sim_node_t *n = &sim->nodes[i];
 		double gen = 6.0 + 5.0 * rng_uniform(&l->rng);
@@ -316,6 +322,9 @@ logs_t *logs_new(uint64_t seed, size_t capacity, double per_second, const sim_t 
 		slot_lines(l, sim, to_ns(t), sim->block_height - k, false);
 		chatter_span(l, sim, t, t + sim->block_interval, n, sim->block_height - k);
 	}
+	/* The slot in progress has no lines of its own, but the background
+	 * lines until the next block carry its ids: its trace ends now. */
+	slot_record(l, sim->block_height, to_ns(now));
 	return l;
 }
 

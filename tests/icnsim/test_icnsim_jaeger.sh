@@ -14,6 +14,7 @@ PIDS=
 n=0
 failed=0
 
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	for p in $PIDS; do
 		kill "$p" 2>/dev/null
@@ -61,7 +62,7 @@ start() {
 	PORT=
 	i=0
 	while [ $i -lt 100 ]; do
-		PORT=$(sed -n 's|^icnsim: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$TMP/$tag.out")
+		PORT=$(sed -n 's|^icnsim: listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$TMP/$tag.out" 2>/dev/null)
 		[ -n "$PORT" ] && return 0
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.1
@@ -126,7 +127,7 @@ rfc3339() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
 }
 
-echo "1..48"
+echo "1..49"
 
 if ! start main --seed 7 --block-interval 1; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -154,7 +155,7 @@ q o3 /api/v3/operations service=icn-super-node >/dev/null
 check "v3 /api/v3/operations?service=icn-super-node" \
 	is 200 "$TEXT" o3 '{"operations":[{"name":"p2p.publish","spanKind":"producer"}]}'
 
-# 8-13: a log line's trace, both APIs
+# 8-14: a log line's trace, both APIs
 check "a vortex log line with trace_id and span_id" newest_line line '{app="icn-vortex"}' 5
 TID=$(jq -r .trace_id "$TMP/line")
 SID=$(jq -r .span_id "$TMP/line")
@@ -187,7 +188,18 @@ check "v3 /api/v3/traces/{id}: OTLP JSON, 10 spans, the line's spanId, int kinds
 		any($sp[]; .spanId == $s) and
 		any($sp[]; .name == "p2p.publish" and .kind == 4 and .links[0].attributes[0].value.stringValue == "follows_from")'
 
-# 14-19: searches
+# every_trace_id: each trace_id of the newest 300 log lines (slot and background lines) opens its trace
+every_trace_id() {
+	[ "$(q all /loki/api/v1/query_range 'query={namespace="icn"}' limit=300)" = 200 ] || { why="query_range"; return 1; }
+	jq -r '.data.result[].values[][1] | fromjson | .trace_id' "$TMP/all" | sort -u >"$TMP/ids"
+	[ "$(wc -l <"$TMP/ids")" -ge 2 ] || { why="few trace ids: $(cat "$TMP/ids")"; return 1; }
+	while read -r id; do
+		[ "$(q one "/api/traces/$id")" = 200 ] || { why="$id: $(cat "$TMP/one")"; return 1; }
+	done <"$TMP/ids"
+}
+check "every trace_id of the newest 300 log lines opens a trace" every_trace_id
+
+# 15-20: searches
 q sr1 /api/traces service=icn-director operation=bft.round tag=node:director-3 minDuration=1s limit=2 >/dev/null
 check "v1 search: service, operation, tag=k:v, minDuration, limit=2" \
 	jqt sr1 '.data | length == 2 and all(.[]; any(.spans[]; .operationName == "bft.round" and .duration >= 1000000 and
@@ -213,7 +225,7 @@ check "v3 search: query.* (service, operation, times, searchDepth=3, durationMin
 	jqt sr5 '[.result.resourceSpans[].scopeSpans[].spans[]] as $s | ([$s[].traceId] | unique | length) == 3 and
 		([$s[] | select(.name == "bft.round" and any(.attributes[]; .value.stringValue == "director-4"))] | length) == 3'
 
-# 20-29: faults
+# 21-30: faults
 check "POST /control/fault/bft?node=director-2" [ "$(post '/control/fault/bft?node=director-2')" = 200 ]
 check "bft: a director logs BFT consensus failed" newest_line bft '{app="icn-director"} |= "BFT consensus failed"' 5
 BT=$(jq -r .trace_id "$TMP/bft")
@@ -249,7 +261,7 @@ check "vram: vortex.generate (the line's span) is an error span with the CUDA me
 		(.logs[0].fields[0].value | startswith("CUDA out of memory"))'
 post /control/reset >/dev/null
 
-# 30-34: the 10,000-span trace
+# 31-35: the 10,000-span trace
 check "POST /control/fault/bigtrace" [ "$(post /control/fault/bigtrace)" = 200 ]
 check "bigtrace: the director logs a retry storm" newest_line big '{app="icn-director"} |= "retry storm"' 5
 post /control/fault/bigtrace DELETE >/dev/null
@@ -264,7 +276,7 @@ check "bigtrace, v3: 10,000 spans" jqt g3 '[.result.resourceSpans[].scopeSpans[]
 check "bigtrace: both answers within 2 s (a hang bound; timings above)" \
 	awk -v a="$T1" -v b="$T3" 'BEGIN { exit !(a < 2 && b < 2) }'
 
-# 35-43: errors
+# 36-44: errors
 q e1 /api/traces/0123456789abcdef0123456789abcdef >/dev/null
 check "v1 unknown trace: 404, text/plain, the fixture's envelope and a newline" \
 	is 404 "$TEXT" e1 "$(cat "$FIX/error_trace_not_found_DERIVED.json")$NL"
@@ -278,8 +290,9 @@ q e4 /api/traces service=icn-director minDuration=fast >/dev/null
 check "v1 search with a bad minDuration: 400 with Go's message" \
 	is 400 "$TEXT" e4 '{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":400,"msg":"unable to parse param '"'minDuration'"': time: invalid duration \"fast\""}]}'"$NL"
 bad_v1() {
+	# shellcheck disable=SC2089,SC2090 # the quotes of the JSON are the value
 	for args in "limit=ten" "tag=nocolon" 'tags={"a":1}' "start=yesterday" "maxDuration=1s minDuration=2s"; do
-		# shellcheck disable=SC2086 # two arguments in the last case
+		# shellcheck disable=SC2086,SC2090 # two arguments in the last case
 		set -- $args
 		[ "$(q e5 /api/traces service=icn-director "$@")" = 400 ] && jqt e5 '.data == null and .errors[0].code == 400' ||
 			{ why="$args: ${why:-not a 400}"; return 1; }
@@ -300,7 +313,7 @@ q e13 /api/v3/traces "query.startTimeMin=2001-01-01T00:00:00Z" "query.startTimeM
 check "v3 search finding nothing: 404 No traces found" \
 	is 404 "$TEXT" e13 '{"error":{"httpCode":404,"message":"No traces found"}}'"$NL"
 
-# 44-47: one API at a time, determinism
+# 45-48: one API at a time, determinism
 only_v1() {
 	[ "$(q m1 /api/services)" = 200 ] && [ "$(q m2 /api/v3/services)" = 404 ] &&
 		[ "$(q m3 "/api/v3/traces/$TID")" = 404 ] && [ "$(cat "$TMP/m3")" = "404 page not found" ]
@@ -332,7 +345,7 @@ bad_flag() {
 }
 check "--jaeger-api v2: exit 2 and a message; --help documents the flag" bad_flag
 
-# 48: SIGTERM
+# 49: SIGTERM
 PORT=$MAINPORT
 kill -TERM "$MAIN"
 wait "$MAIN"
