@@ -43,7 +43,7 @@
 #define V1_DEFAULT_LIMIT 100
 #define V3_DEFAULT_DEPTH 20
 #define MAX_LIMIT 1000            /* traces per search, whatever limit asks */
-#define MAX_SEARCH_SPANS 200000   /* spans per search answer: a few big traces at most */
+#define MAX_SEARCH_SPANS 50000 /* spans per search answer (the first trace always): five big traces at most */
 #define LOOKBACK_US (2LL * 86400 * 1000000)
 #define TRACE_SPAN_US (120LL * 1000000) /* no trace lasts longer */
 #define TRACE_STREAM (1ULL << 40) /* rng streams of the traces: TRACE_STREAM + slot */
