@@ -80,14 +80,8 @@ uint64_t logs_seek(const logs_t *l, int64_t ns)
 	return lo;
 }
 
-/*
- * trace_id and span_id of a slot, stable so a later issue can match them to
- * traces: an rng seeded with (--seed, stream 0x7ace0000 + slot); trace_id is
- * its first two draws as 32 hex digits, and the span of step k of the slot
- * (0 recipe received on the director, 1 vortex.generate, 2 bft.coordinate,
- * 3 p2p.publish) is draw 3 + k as 16 hex digits.
- */
-static void slot_ids(uint64_t seed, uint64_t slot, int step, char trace[33], char span[17])
+/* See logs.h: the ids traces are built with (jaeger.c) must be these. */
+void logs_slot_ids(uint64_t seed, uint64_t slot, int step, char trace[33], char span[17])
 {
 	rng_t r;
 	uint64_t a, b, s = 0;
@@ -97,8 +91,37 @@ static void slot_ids(uint64_t seed, uint64_t slot, int step, char trace[33], cha
 	b = rng_next(&r);
 	for (int k = 0; k <= step; k++)
 		s = rng_next(&r);
-	snprintf(trace, 33, "%016" PRIx64 "%016" PRIx64, a, b);
-	snprintf(span, 17, "%016" PRIx64, s);
+	if (trace)
+		snprintf(trace, 33, "%016" PRIx64 "%016" PRIx64, a, b);
+	if (span)
+		snprintf(span, 17, "%016" PRIx64, s);
+}
+
+const logs_slot_t *logs_slot_nth_newest(const logs_t *l, uint64_t i)
+{
+	uint64_t kept = l->nslots < LOGS_SLOTS ? l->nslots : LOGS_SLOTS;
+
+	if (i >= kept)
+		return NULL;
+	return &l->slots[(l->nslots - 1 - i) % LOGS_SLOTS];
+}
+
+const logs_slot_t *logs_slot_find(const logs_t *l, uint64_t slot)
+{
+	uint64_t kept = l->nslots < LOGS_SLOTS ? l->nslots : LOGS_SLOTS;
+	uint64_t lo = l->nslots - kept, hi = l->nslots; /* slot numbers increase along the ring */
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		const logs_slot_t *r = &l->slots[mid % LOGS_SLOTS];
+		if (r->slot == slot)
+			return r;
+		if (r->slot < slot)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 static void rfc3339(int64_t ns, char out[64])
@@ -129,7 +152,7 @@ static void emit(logs_t *l, const sim_t *sim, int64_t ns, const char *app, const
 	char *line;
 
 	rfc3339(ns, ts);
-	slot_ids(l->seed, slot, step, trace, span);
+	logs_slot_ids(l->seed, slot, step, trace, span);
 	o = json_pack("{s:s, s:s, s:s, s:I, s:o}", "ts", ts, "level", level, "msg", msg, "slot", (json_int_t)slot,
 		      "directors", directors_json(sim));
 	if (error)
@@ -165,14 +188,45 @@ static bool fault_on(const sim_t *s, enum sim_fault f, const char *node, bool fa
 	return faults && s->faults[f].active && !strcmp(s->faults[f].target, node);
 }
 
+/* Attempts of a bigtrace slot's BFT rounds: one round per director each, and
+ * four more spans make the trace's LOGS_BIGTRACE_SPANS (jaeger.c builds it). */
+static unsigned bigtrace_attempts(const sim_t *sim)
+{
+	unsigned nd = 0;
+	for (size_t i = 0; i < sim->nnodes; i++)
+		nd += sim->nodes[i].role == SIM_ROLE_DIRECTOR;
+	return nd ? (LOGS_BIGTRACE_SPANS - 4 + nd - 1) / nd : 0;
+}
+
 /* A slot's lines, all at `ns` (made strictly increasing by append). */
+static logs_slot_t *slot_record(logs_t *l, uint64_t slot, int64_t ns)
+{
+	logs_slot_t *rec = &l->slots[l->nslots++ % LOGS_SLOTS];
+
+	memset(rec, 0, sizeof *rec);
+	rec->slot = slot;
+	rec->ns = ns;
+	rec->vram = rec->bft = rec->bigtrace = -1;
+	return rec;
+}
+
 static void slot_lines(logs_t *l, const sim_t *sim, int64_t ns, uint64_t slot, bool faults)
 {
 	char buf[128], pod[32];
-
+	logs_slot_t *rec = slot_record(l, slot, ns);
 	for (size_t i = 0; i < sim->nnodes; i++) {
 		const sim_node_t *n = &sim->nodes[i];
 		double gen = 6.0 + 5.0 * rng_uniform(&l->rng);
+
+		if (i < LOGS_SLOT_NODES) {
+			rec->gen[i] = (float)(round(gen * 1000.0) / 1000.0);
+			if (fault_on(sim, SIM_FAULT_VRAM, n->name, faults))
+				rec->vram = (int8_t)i;
+			if (fault_on(sim, SIM_FAULT_BFT, n->name, faults))
+				rec->bft = (int8_t)i;
+			if (fault_on(sim, SIM_FAULT_BIGTRACE, n->name, faults))
+				rec->bigtrace = (int8_t)i;
+		}
 
 		switch (n->role) {
 		case SIM_ROLE_DIRECTOR:
@@ -186,6 +240,11 @@ static void slot_lines(logs_t *l, const sim_t *sim, int64_t ns, uint64_t slot, b
 			} else {
 				snprintf(buf, sizeof buf, "generation complete in %.3fs", gen);
 				emit(l, sim, ns, "icn-vortex", pod, n->region, "info", buf, slot, 1, NULL);
+			}
+			if (fault_on(sim, SIM_FAULT_BIGTRACE, n->name, faults)) {
+				snprintf(buf, sizeof buf, "BFT round retry storm: %u attempts", bigtrace_attempts(sim));
+				emit(l, sim, ns, "icn-director", n->name, n->region, "warn", buf, slot, 2,
+				     "timeout waiting for 2/3 precommits");
 			}
 			if (fault_on(sim, SIM_FAULT_BFT, n->name, faults))
 				emit(l, sim, ns, "icn-director", n->name, n->region, "error", "BFT consensus failed", slot,
@@ -251,6 +310,7 @@ logs_t *logs_new(uint64_t seed, size_t capacity, double per_second, const sim_t 
 	l->seed = seed;
 	l->cap = capacity;
 	l->ring = xcalloc(capacity, sizeof *l->ring);
+	l->slots = xcalloc(LOGS_SLOTS, sizeof *l->slots);
 	l->per_second = per_second;
 	l->last_height = sim->block_height;
 	/* The past `history` seconds, fault-free: one slot per block interval. */
@@ -262,6 +322,9 @@ logs_t *logs_new(uint64_t seed, size_t capacity, double per_second, const sim_t 
 		slot_lines(l, sim, to_ns(t), sim->block_height - k, false);
 		chatter_span(l, sim, t, t + sim->block_interval, n, sim->block_height - k);
 	}
+	/* The slot in progress has no lines of its own, but the background
+	 * lines until the next block carry its ids: its trace ends now. */
+	slot_record(l, sim->block_height, to_ns(now));
 	return l;
 }
 
@@ -276,6 +339,7 @@ void logs_free(logs_t *l)
 			free(l->streams[i].values[k]);
 	free(l->streams);
 	free(l->ring);
+	free(l->slots);
 	free(l);
 }
 

@@ -21,6 +21,19 @@ typedef struct {
 	char *line;
 } logs_entry_t;
 
+/* What a slot's lines said, kept per slot so that its trace can be rebuilt on
+ * demand (jaeger.c): when they were written, the generation times the vortex
+ * lines gave, and the faults they reflected. A ring of LOGS_SLOTS. */
+#define LOGS_SLOTS 16384
+#define LOGS_BIGTRACE_SPANS 10000 /* spans of a slot's trace under the bigtrace fault */
+#define LOGS_SLOT_NODES 16
+typedef struct {
+	uint64_t slot;
+	int64_t ns;                   /* the slot's lines' time (unix ns) */
+	float gen[LOGS_SLOT_NODES];   /* by node index: vortex generation seconds as logged (ms precision) */
+	int8_t vram, bft, bigtrace;   /* node index of the director under that fault, -1 for none */
+} logs_slot_t;
+
 typedef struct logs logs_t;
 /* Called after entries were appended (ticks, bursts). */
 typedef void (*logs_notify_fn)(void *user);
@@ -39,6 +52,8 @@ struct logs {
 	uint64_t last_height;
 	logs_notify_fn notify;
 	void *notify_user;
+	logs_slot_t *slots; /* ring of LOGS_SLOTS, oldest at nslots - kept */
+	uint64_t nslots;    /* slots recorded since the start */
 };
 
 /* `now` unix seconds; `history` seconds of past logs are generated at once. */
@@ -56,5 +71,17 @@ const logs_entry_t *logs_get(const logs_t *l, uint64_t seq);
 /* The first sequence number whose entry has ns >= `ns`. */
 uint64_t logs_seek(const logs_t *l, int64_t ns);
 const char *logs_label(const logs_t *l, size_t stream, const char *name);
+/* The record of `slot`, or NULL when it is not (or no longer) kept. */
+const logs_slot_t *logs_slot_find(const logs_t *l, uint64_t slot);
+/* The i-th newest slot record (0 the newest), or NULL past the oldest kept. */
+const logs_slot_t *logs_slot_nth_newest(const logs_t *l, uint64_t i);
+/*
+ * trace_id and span_id of a slot, as its lines carry them: an rng seeded
+ * with (seed, stream 0x7ace0000 + slot); trace_id is its first two draws as
+ * 32 hex digits, and the span of step k of the slot (0 recipe received on
+ * the director, 1 vortex.generate, 2 bft.coordinate, 3 p2p.publish) is draw
+ * 3 + k as 16 hex digits. Either output may be NULL.
+ */
+void logs_slot_ids(uint64_t seed, uint64_t slot, int step, char trace[33], char span[17]);
 
 #endif

@@ -1,5 +1,6 @@
 /* icnsim: the ICN cluster simulator (metrics for Prometheus, fault control); options, loop, shutdown. */
 #include "config.h"
+#include "jaeger.h"
 #include "logs.h"
 #include "loki.h"
 #include "routes.h"
@@ -37,6 +38,7 @@ typedef struct {
 	char *basic;   /* user:password, from --loki-basic-auth-file */
 	char *org_id;  /* --loki-org-id */
 	char *tls_cert, *tls_key, *tls_client_ca; /* --tls-cert, --tls-key, --tls-client-ca */
+	unsigned jaeger_api;
 } opts_t;
 
 typedef struct {
@@ -53,12 +55,14 @@ static void usage(FILE *f)
 	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
 	      "              [--log-rate N] [--tail-max-duration D] [--loki-bearer-token-file F]\n"
 	      "              [--loki-basic-auth-file F] [--loki-org-id TENANT]\n"
-	      "              [--tls-cert F --tls-key F [--tls-client-ca F]] [--help] [--version]\n"
+	      "              [--tls-cert F --tls-key F [--tls-client-ca F]] [--jaeger-api v1|v3|both]\n"
+	      "              [--help] [--version]\n"
 	      "\n"
 	      "Simulates an ICN cluster (directors, super-nodes, a substrate node) for tests\n"
 	      "and demos of icn-console: Prometheus scrapes GET /metrics, Loki clients read\n"
 	      "its logs (the last 10 minutes are there at start, less at a rate so high\n"
-	      "that the store could not hold them).\n"
+	      "that the store could not hold them), Jaeger clients its traces (one per slot,\n"
+	      "for the last 16384 slots; ids as in the slot's log lines).\n"
 	      "\n"
 	      "  --listen HOST:PORT       address to serve on (default 127.0.0.1:0, port 0 picks\n"
 	      "                           a free port); prints 'icnsim: listening on URL' when ready\n"
@@ -75,12 +79,15 @@ static void usage(FILE *f)
 	      "  --loki-org-id TENANT     Loki's API wants X-Scope-OrgID: TENANT (else 401 no org id)\n"
 	      "  --tls-cert F, --tls-key F  serve HTTPS and wss with this certificate and key (PEM)\n"
 	      "  --tls-client-ca F        ... and only to clients with a certificate F signed (mTLS)\n"
+	      "  --jaeger-api v1|v3|both  which of Jaeger's query APIs to serve (default both);\n"
+	      "                           the other answers 404, as a Jaeger without it\n"
 	      "  --help, --version\n"
 	      "\n"
 	      "Endpoints:\n"
 	      "  GET    /metrics                      ICN metrics, Prometheus text format\n"
 	      "  GET    /-/healthy                    liveness\n"
-	      "  POST   /control/fault/NAME[?node=X]  inject a fault: vram, stall, bft, stake, peers\n"
+	      "  POST   /control/fault/NAME[?node=X]  inject a fault: vram, stall, bft, stake, peers,\n"
+	      "                                       bigtrace\n"
 	      "  DELETE /control/fault/NAME           clear one fault\n"
 	      "  POST   /control/reset                clear all faults\n"
 	      "  GET    /control/faults               list active faults\n"
@@ -98,9 +105,32 @@ static void usage(FILE *f)
 	      "  POST   /control/loki/tail/drop       drop every tail's TCP connection (1006)\n"
 	      "  POST   /control/loki/tail/slow?drop=N  tails drop their next N entries and\n"
 	      "                                       report them in dropped_entries\n"
-	      "A bft fault makes its director log \"BFT consensus failed\" each slot; a vram\n"
-	      "fault makes vortex and director log out-of-memory errors. LogQL regexps are\n"
-	      "POSIX extended ones (RE2's extras, such as (?i), are not understood).\n",
+	      "Jaeger v1 (JSON; errors as text/plain envelopes):\n"
+	      "  GET    /api/services, /api/services/SVC/operations\n"
+	      "  GET    /api/operations?service=&spanKind=\n"
+	      "  GET    /api/traces                   search: service (required unless traceID=),\n"
+	      "                                       operation, tags={json} or tag=k:v, start, end\n"
+	      "                                       (us; start defaults to 2 days ago), minDuration,\n"
+	      "                                       maxDuration (Go durations), limit (default\n"
+	      "                                       100, max 1000), traceID= (repeatable)\n"
+	      "  GET    /api/traces/ID                one trace; 404 envelope when unknown\n"
+	      "Jaeger api_v3 (OTLP JSON):\n"
+	      "  GET    /api/v3/services, /api/v3/operations?service=&spanKind=\n"
+	      "  GET    /api/v3/traces                search: query.startTimeMin, query.startTimeMax\n"
+	      "                                       (RFC3339Nano, required), query.serviceName,\n"
+	      "                                       query.operationName, query.durationMin/Max,\n"
+	      "                                       query.searchDepth (default 20, max 1000),\n"
+	      "                                       query.attributes={json}; 404 when none\n"
+	      "  GET    /api/v3/traces/ID             one trace as {\"result\":{\"resourceSpans\"}}\n"
+	      "                                       (snake_case names such as query.service_name too)\n"
+	      "A trace ends when its slot's lines are written; a search answers at most\n"
+	      "50,000 spans (whole traces, the newest first).\n"
+	      "A bft fault makes its director log \"BFT consensus failed\" each slot, and its\n"
+	      "slots' bft.round and bft.coordinate spans errors; a vram fault makes vortex and\n"
+	      "director log out-of-memory errors, and vortex.generate an error span; a\n"
+	      "bigtrace fault makes its director's BFT rounds retry: each slot's trace has\n"
+	      "10,000 spans. LogQL regexps are POSIX extended ones (RE2's extras, such as\n"
+	      "(?i), are not understood).\n",
 	      f);
 }
 
@@ -192,6 +222,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "tls-client-ca", required_argument, NULL, 'T' },
+		{ "jaeger-api", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -256,6 +287,16 @@ static int parse_args(int argc, char **argv, opts_t *o)
 			*slot = xstrdup(optarg);
 			break;
 		}
+		case 'j':
+			if (!strcmp(optarg, "v1"))
+				o->jaeger_api = JAEGER_API_V1;
+			else if (!strcmp(optarg, "v3"))
+				o->jaeger_api = JAEGER_API_V3;
+			else if (!strcmp(optarg, "both"))
+				o->jaeger_api = JAEGER_API_BOTH;
+			else
+				return bad_usage("--jaeger-api wants v1, v3 or both, not '%s'", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -325,7 +366,8 @@ static void close_handle(uv_handle_t *h)
 int main(int argc, char **argv)
 {
 	opts_t o = { .host = xstrdup("127.0.0.1"), .port = 0, .seed = 1, .block_interval = 6,
-		     .tail_max_duration = 3600, .log_rate = 2 };
+		     .tail_max_duration = 3600, .log_rate = 2, .jaeger_api = JAEGER_API_BOTH };
+	jaeger_t *jaeger;
 	loki_t *loki;
 	app_t app;
 	srv_t *srv;
@@ -348,6 +390,7 @@ int main(int argc, char **argv)
 	app.sim = sim_new(o.seed, o.block_interval, wall_now());
 	app.logs = logs_new(o.seed, LOGS_CAPACITY, o.log_rate, app.sim, wall_now(), LOGS_HISTORY);
 	loki = loki_new(app.logs, app.sim, &app.loop, o.tail_max_duration);
+	jaeger = jaeger_new(app.logs, app.sim, o.jaeger_api);
 	app.start_ns = uv_hrtime();
 
 	srv = srv_new();
@@ -361,6 +404,7 @@ int main(int argc, char **argv)
 		memset(o.bearer, 0, strlen(o.bearer));
 	if (o.basic)
 		memset(o.basic, 0, strlen(o.basic));
+	jaeger_register(jaeger, srv);
 	status = 0;
 	if (srv_listen(srv, &app.loop, o.host, o.port, &err) < 0) {
 		fprintf(stderr, "icnsim: %s\n", err);
@@ -395,6 +439,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "icnsim: warning: event loop still had open handles at exit\n");
 	srv_free(srv);
 	loki_free(loki);
+	jaeger_free(jaeger);
 	logs_free(app.logs);
 	sim_free(app.sim);
 	free(o.host);

@@ -40,6 +40,7 @@ static const char *const fault_names[SIM_FAULT_COUNT] = {
 	[SIM_FAULT_BFT] = "bft",
 	[SIM_FAULT_STAKE] = "stake",
 	[SIM_FAULT_PEERS] = "peers",
+	[SIM_FAULT_BIGTRACE] = "bigtrace",
 };
 static const char *const fault_defaults[SIM_FAULT_COUNT] = {
 	[SIM_FAULT_VRAM] = "director-3",
@@ -47,6 +48,7 @@ static const char *const fault_defaults[SIM_FAULT_COUNT] = {
 	[SIM_FAULT_BFT] = "director-2",
 	[SIM_FAULT_STAKE] = "apac",
 	[SIM_FAULT_PEERS] = "super-node-2",
+	[SIM_FAULT_BIGTRACE] = "director-5",
 };
 
 /* Healthy and faulted ranges (ICN.md: 12 GB cards, danger above 11.5e9). */
@@ -335,7 +337,7 @@ const char *sim_fault_name(enum sim_fault f)
 
 const char *sim_fault_list(void)
 {
-	return "vram, stall, bft, stake, peers";
+	return "vram, stall, bft, stake, peers, bigtrace";
 }
 
 static char *list_nodes(const sim_t *s, bool (*want)(const sim_node_t *))
@@ -377,7 +379,7 @@ static const char *target_check(const sim_t *s, enum sim_fault f, const char *ta
 				 "na-west, na-east, eu-west, eu-central, apac)", target);
 		return NULL;
 	}
-	if (f == SIM_FAULT_VRAM || f == SIM_FAULT_BFT) {
+	if (f == SIM_FAULT_VRAM || f == SIM_FAULT_BFT || f == SIM_FAULT_BIGTRACE) {
 		want = is_director;
 		need = "a director";
 	} else if (f == SIM_FAULT_STALL) {

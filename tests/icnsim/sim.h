@@ -36,6 +36,7 @@ enum sim_fault {
 	SIM_FAULT_BFT,
 	SIM_FAULT_STAKE,
 	SIM_FAULT_PEERS,
+	SIM_FAULT_BIGTRACE, /* a director's BFT rounds retry: its slots' traces have 10,000 spans */
 	SIM_FAULT_COUNT
 };
 
@@ -80,7 +81,7 @@ double sim_total_stake(const sim_t *s);
 /* Fault names as the control API spells them; -1 when unknown. */
 int sim_fault_lookup(const char *name);
 const char *sim_fault_name(enum sim_fault f);
-/* "vram, stall, bft, stake, peers", for error messages. */
+/* "vram, stall, bft, stake, peers, bigtrace", for error messages. */
 const char *sim_fault_list(void);
 /* Activate (or move) a fault. `target` NULL picks the default node (region for
  * stake). Returns 0, or -1 with *err (caller frees) when the target is wrong. */

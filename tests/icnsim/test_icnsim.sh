@@ -354,7 +354,7 @@ req POST /control/reset "$TMP/r" >/dev/null
 # 15: unknown fault
 code=$(req POST /control/fault/meteor "$TMP/f")
 if [ "$code" = 404 ] &&
-	grep -q "^{\"error\":\"unknown fault 'meteor' (expected one of: vram, stall, bft, stake, peers)\"}\$" "$TMP/f" &&
+	grep -q "^{\"error\":\"unknown fault 'meteor' (expected one of: vram, stall, bft, stake, peers, bigtrace)\"}\$" "$TMP/f" &&
 	grep -qi '^content-type: application/json' "$TMP/f.h"; then
 	ok "unknown fault: 404 with a JSON error"
 else
