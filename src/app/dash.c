@@ -279,7 +279,7 @@ static int json_like(const http_response_t *r)
 	return 0;
 }
 
-/* "not a Prometheus API: HTTP 404 text/html" */
+/* "not a Prometheus API: HTTP 404 text/html"; a 401 or 403 names the credentials */
 static char *not_api_msg(const http_response_t *r)
 {
 	char ct[64] = "no content type";
@@ -289,6 +289,10 @@ static char *not_api_msg(const http_response_t *r)
 			ct[k++] = (*c > ' ' && *c < 0x7f) ? *c : '?';
 		ct[k] = '\0';
 	}
+	/* a proxy or the server refusing the credentials: say that, not "no API" */
+	if (r->status == 401 || r->status == 403)
+		return xasprintf("HTTP %ld: %s%s", r->status, r->status == 401 ? "Unauthorized" : "Forbidden",
+				 http_status_hint(r->status));
 	return xasprintf("not a Prometheus API: HTTP %ld %s", r->status, ct);
 }
 
@@ -416,7 +420,10 @@ static void job_done(uv_work_t *w, int status)
 		 * page was already counted as the server failing) */
 		if (j->rc != 0 && j->res.not_api) {
 			if (j->status < 500) {
-				char *why = xasprintf("not a Prometheus API: %s", j->err ? j->err : "");
+				/* a 401 or 403 page is the credentials refused, and says so */
+				char *why = j->status == 401 || j->status == 403
+						    ? xstrdup(j->err ? j->err : "refused")
+						    : xasprintf("not a Prometheus API: %s", j->err ? j->err : "");
 				backend_down(d->bk, &d->bk->prom, j->elapsed_ms, why);
 				free(why);
 			}

@@ -748,6 +748,16 @@ static void on_job_closed(uv_handle_t *h)
 	}
 }
 
+/* The command and everything it started (its process group: a child that
+ * outlived the shell and holds its stdout goes too). */
+static void job_kill(cred_job_t *j)
+{
+	if (j->proc.pid > 0)
+		uv_kill(-j->proc.pid, SIGKILL);
+	if (!j->exited)
+		uv_process_kill(&j->proc, SIGKILL);
+}
+
 static void job_close(cred_job_t *j)
 {
 	uv_handle_t *hs[] = { (uv_handle_t *)&j->proc, (uv_handle_t *)&j->out, (uv_handle_t *)&j->err,
@@ -768,7 +778,7 @@ static void job_done(cred_job_t *j)
 	j->done = 1;
 	uv_timer_stop(&j->timer);
 	if (!j->exited)
-		uv_process_kill(&j->proc, SIGKILL);
+		job_kill(j);
 	job_close(j);
 	if (!cr)
 		return;
@@ -878,8 +888,7 @@ static void on_job_timeout(uv_timer_t *t)
 		return;
 	}
 	j->timed_out = 1;
-	if (!j->exited)
-		uv_process_kill(&j->proc, SIGKILL);
+	job_kill(j);
 	job_done(j);
 }
 
@@ -913,6 +922,9 @@ static void cred_start(cred_t *cr)
 	po.exit_cb = on_job_exit;
 	po.stdio = io;
 	po.stdio_count = 3;
+	/* its own process group: a timeout kills the command and all it started
+	 * (the shell's children would outlive the shell) */
+	po.flags = UV_PROCESS_DETACHED;
 	int rc = uv_spawn(c->loop, &j->proc, &po);
 	if (rc != 0) {
 		/* no process: a failed run, told on the next turn (never from
@@ -936,8 +948,7 @@ static void creds_free(http_client_t *c)
 		if (cr->job) {
 			cred_job_t *j = cr->job;
 			j->cr = NULL; /* orphaned: its handles close and free it */
-			if (!j->exited)
-				uv_process_kill(&j->proc, SIGKILL);
+			job_kill(j);
 			j->done = 1;
 			uv_timer_stop(&j->timer);
 			job_close(j);

@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 34
+plan 35
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -254,6 +254,10 @@ fi
 # --- each failure says which backend and why -------------------------------------------
 console wrong-pw --context wrong-password targets
 expect wrong-pw 1 "prometheus at $prom: .*401.*(credentials|password)" "a wrong password: prometheus, 401, the credentials named"
+# the dashboard's queries (--once) say the same, not "not a Prometheus API"
+console wrong-pw-once --context wrong-password --once
+expect wrong-pw-once 1 "prometheus at $prom: HTTP 401: Unauthorized \(the credentials were refused" \
+	"a wrong password, --once: the credentials named, not 'not a Prometheus API'"
 
 console unknown-ca --context unknown-ca targets
 expect unknown-ca 1 "prometheus at $prom: TLS: the server's certificate is signed by an unknown CA" \
