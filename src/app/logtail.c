@@ -298,7 +298,7 @@ static void on_fill(const http_response_t *resp, void *ud)
 	loki_result_free(&r);
 	if (t->dead)
 		return;
-	log_msg("loki tail: read back %zu lines of the outage", n);
+	log_msg("loki tail: read back %zu lines after the newest received", n);
 	int64_t to = t->fill_req_to;
 	if (n >= FILL_PAGE && loki_page_next(LOKI_FORWARD, newest, &t->fill_from, &to) == 0) {
 		fill_next(t); /* a full page: there may be more */

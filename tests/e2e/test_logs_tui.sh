@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=34
+N=35
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "logs tui $i" "tmux not installed"; done
@@ -189,5 +189,13 @@ wait_for 5 exited
 start $W $H --loki "$url" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
 keys 5
 check_screen "... and the next session starts with the last good one" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -qF '{app=\"icn-director\"}'"
+keys q
+wait_for 5 exited
+
+# no Loki there at 80 columns: the whole reason, wrapped where the lines would be
+start 80 24 --loki http://127.0.0.1:9 --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
+keys 5
+whole_reason() { screen | sed -n '4,20p' | tr -d '\n' | grep -Eq 'loki at http://127\.0\.0\.1:9: .*(refused|connect)'; }
+check_screen "Loki not there, 80 columns: the reason whole in the view" 10 whole_reason
 keys q
 wait_for 5 exited

@@ -773,10 +773,24 @@ static void logs_view_draw(view_t *v, rect_t area)
 	lv->page = h;
 	if (h >= 1) {
 		if (settle(lv) != 0) {
+			const char *failed = lv->error ? lv->error
+					     : lv->lf && logfollow_tail(lv->lf) && lv->st == LOGTAIL_FAILED ? lv->st_msg
+					     : NULL;
 			const char *what = lv->loading ? "loading the history..."
 					   : logring_count(lv->ring) ? "no line passes the filters (/ or \\ with nothing clears them)"
-					   : lv->error ? "" : "no lines yet";
+					   : failed ? "" : "no lines yet";
 			ui_put_cut(y + 1, 2, COLS - 4, what, ui_attr(EL_DIM));
+			/* nothing to show: the whole reason, wrapped, where the lines would be */
+			if (failed && *failed) {
+				int row = y + 1;
+				for (const char *p = failed; *p && row < y + h; row++) {
+					size_t n = fit_cols(p, COLS - 4 < 10 ? 10 : COLS - 4);
+					char *part = xstrndup(p, n);
+					ui_put(row, 2, COLS - 4, part, ui_attr(EL_ERROR));
+					free(part);
+					p += n;
+				}
+			}
 		} else {
 			place(lv, h);
 			uint64_t s = lv->top;
