@@ -760,6 +760,15 @@ char **logtail_headers_new(const conf_context_t *ctx)
 	return h;
 }
 
+const char *logtail_refusal_hint(const conf_context_t *ctx, const char *msg)
+{
+	if (!ctx || !msg || !strstr(msg, "HTTP 401") || !ctx->loki_opts.credential_command ||
+	    ctx->loki_opts.bearer_token)
+		return "";
+	return " (the tail's websocket handshake does not carry credential-command tokens: give the "
+	       "loki backend a bearer-token-file)";
+}
+
 void logtail_headers_free(char **h)
 {
 	for (size_t i = 0; h && h[i]; i++) {

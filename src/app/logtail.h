@@ -71,6 +71,10 @@ logtail_state_t logtail_state(const logtail_t *t);
  * hold secrets: never log or print them. */
 char **logtail_headers_new(const conf_context_t *ctx);
 void logtail_headers_free(char **h);
+/* What to add to a refusal of the tail (msg) for this context: its loki
+ * backend gets its token from a credential-command, which the websocket
+ * handshake does not run, so a 401 there needs bearer-token-file. "" else. */
+const char *logtail_refusal_hint(const conf_context_t *ctx, const char *msg);
 /* Reconnections so far, and entries dropped as repeats at the joins. */
 size_t logtail_reconnects(const logtail_t *t);
 size_t logtail_repeats(const logtail_t *t);

@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 35
+plan 36
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -375,6 +375,10 @@ else
 	not_ok "loki: a token from credential-command (run once)" "exit $(rc loki-cmd), runs: $(cat "$work/cmd-runs" 2>&1 | wc -l)" \
 		"$(head -c 600 "$out/loki-cmd.err")"
 fi
+# the tail's upgrade carries no credential-command token: its 401 says so
+lconsole loki-cmd-tail --context command logs "$q" --limit 1 --tail --duration 3s
+expect loki-cmd-tail 1 "loki at $sim: Loki refused the tail: .*401.*does not carry credential-command tokens: give the loki backend a bearer-token-file" \
+	"loki: the tail with a credential-command: its 401 names the way out"
 lconsole loki-cmd-fails --context command-fails logs "$q" --limit 3
 expect loki-cmd-fails 1 "loki at $sim: credential-command failed \(exit 4\): token expired: run icn-login" \
 	"loki: a failing credential-command: the backend, the exit status and its message"
