@@ -1,7 +1,9 @@
 /* The one-shot outputs: --once (every panel, text or JSON) and the targets command. */
 #include "config.h"
 #include "cli/once_cmd.h"
+#include "app/logtail.h"
 #include "app/targets.h"
+#include "backend/loki.h"
 #include "backend/prom.h"
 #include "core/log.h"
 #include "core/panels.h"
@@ -98,6 +100,8 @@ static void once_json(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		json_array_append_new(bk, backend_json(&d->bk->prom));
 	for (size_t i = 0; i < d->bk->n_am; i++)
 		json_array_append_new(bk, backend_json(&d->bk->am[i]));
+	if (d->bk->loki.url)
+		json_array_append_new(bk, backend_json(&d->bk->loki));
 	json_object_set_new(root, "backends", bk);
 	json_object_set_new(root, "firing", al->firing >= 0 ? json_integer(al->firing) : json_null());
 	/* ASCII only: a C1 control in a label (U+009B is CSI) never reaches a terminal */
@@ -179,12 +183,14 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 	}
 	/* the backends and the alerts, as the header shows them */
 	printf("  backends:");
-	const backend_t *bk[1 + CONF_MAX_AM];
+	const backend_t *bk[2 + CONF_MAX_AM];
 	size_t nb = 0;
 	if (d->bk->prom.url)
 		bk[nb++] = &d->bk->prom;
 	for (size_t i = 0; i < d->bk->n_am; i++)
 		bk[nb++] = &d->bk->am[i];
+	if (d->bk->loki.url)
+		bk[nb++] = &d->bk->loki;
 	for (size_t i = 0; i < nb; i++) {
 		printf(" %s %s", bk[i]->kind, bk[i]->health == BK_UNKNOWN ? "?" : bk[i]->health == BK_DOWN ? "DOWN" : bk[i]->health == BK_SLOW ? "slow" : "ok");
 		if (bk[i]->error)
@@ -198,14 +204,54 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 	putchar('\n');
 }
 
+/* Loki, when the context has one: its label names over the last 5 minutes
+ * (a read that needs the tenant and the credentials, as the Logs view's do). */
+typedef struct {
+	dash_t *d;
+	int done;
+} loki_check_t;
+
+static void on_loki_check(const http_response_t *r, void *ud)
+{
+	loki_check_t *lc = ud;
+	backends_t *bk = lc->d->bk;
+	char **names = NULL, *err = NULL;
+	size_t n = 0;
+	if (r->ok && loki_parse_names(r->body, r->len, r->status, &names, &n, &err) == 0)
+		backend_good(bk, &bk->loki, r->elapsed_ms);
+	else
+		backend_down(bk, &bk->loki, r->elapsed_ms, r->ok ? (err ? err : "invalid answer")
+							      : (r->error ? r->error : "no answer"));
+	loki_names_free(names, n);
+	free(err);
+	lc->done = 1;
+}
+
 int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *output)
 {
 	uv_loop_t *loop = d->loop;
 	dash_refresh(d, now_unix(), 0);
 	if (d->bk->n_am)
 		alerts_refresh(al, 0);
-	while (dash_pending(d) || alerts_pending(al))
+	loki_check_t lc = { d, 1 };
+	char **lh = NULL;
+	if (d->bk->loki.url) {
+		int64_t now = (int64_t)(now_unix() * 1e9);
+		char *url = loki_url_labels(d->ctx.loki, now - 300LL * 1000000000, now);
+		lh = logtail_headers_new(&d->ctx);
+		http_opts_t o = { 0 };
+		o.timeout_ms = d->timeout_ms;
+		o.headers = (const char *const *)lh;
+		lc.done = 0;
+		if (!http_request(d->http, url, &o, on_loki_check, &lc)) {
+			backend_down(d->bk, &d->bk->loki, 0, "could not start the request");
+			lc.done = 1;
+		}
+		free(url);
+	}
+	while (dash_pending(d) || alerts_pending(al) || !lc.done)
 		uv_run(loop, UV_RUN_ONCE);
+	logtail_headers_free(lh);
 	dash_tick(d, now_unix());
 	int rc = EXIT_OK;
 	if (d->bk->prom.health == BK_DOWN || !d->bk->prom.url) {
@@ -222,6 +268,12 @@ int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *outp
 			free(e);
 			rc = EXIT_BACKEND;
 		}
+	if (d->bk->loki.url && d->bk->loki.health == BK_DOWN) {
+		char *e = text_sanitize(d->bk->loki.error);
+		fprintf(stderr, "icn-console: loki at %s: %s\n", d->bk->loki.url, e);
+		free(e);
+		rc = EXIT_BACKEND;
+	}
 	for (size_t i = 0; i < d->n; i++)
 		if (d->p[i].error) {
 			if (rc == EXIT_OK) {

@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 16
+plan 18
 trap stack_stop EXIT
 stack_start
 work=$STACK_DIR
@@ -88,6 +88,16 @@ firing() {
 }
 if wait_for 40 firing; then ok "VortexOOM fires in Alertmanager: firing >= 1"; else not_ok "VortexOOM fires in Alertmanager: firing >= 1" "$(jq -c '{firing, backends}' "$work/a.json")"; fi
 check "healthy Alertmanager is reported ok" jq -e '[.backends[] | select(.name == "alertmanager" and .health == "ok")] | length == 1' "$work/a.json"
+check "the context's Loki is checked and reported ok" jq -e '[.backends[] | select(.name == "loki" and .health == "ok")] | length == 1' "$work/a.json"
+# a Loki that is not there: exit 1, named, though every panel has its data
+rc=0
+run --loki http://127.0.0.1:9 --once --output json >"$work/noloki.json" 2>"$work/noloki.err" || rc=$?
+if [[ $rc -eq 1 ]] && grep -q "loki at http://127.0.0.1:9" "$work/noloki.err" &&
+	jq -e '[.backends[] | select(.name == "loki" and .health == "down")] | length == 1' "$work/noloki.json" >/dev/null; then
+	ok "a Loki not there: --once exits 1 and names it"
+else
+	not_ok "a Loki not there: --once exits 1 and names it" "rc=$rc" "$(cat "$work/noloki.err")"
+fi
 curl -sf -X POST "$ICNSIM_URL/control/reset" >/dev/null
 
 # targets: the icn job, up
