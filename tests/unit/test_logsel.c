@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "model/logsel.h"
+#include "model/logvary.h"
 
 static labels_t mk(const char *const *kv)
 {
@@ -82,6 +83,41 @@ static void test_config_map(void **st)
 	expect(no, map, 2, NULL);
 }
 
+/* The labels column: only what differs between the streams, pod first, never the level */
+static void test_logvary(void **st)
+{
+	(void)st;
+	logvary_t v;
+	memset(&v, 0, sizeof v);
+	const char *a[] = { "app", "icn-director", "level", "info", "pod", "director-1", "region", "eu", NULL };
+	const char *b[] = { "app", "icn-director", "level", "error", "pod", "director-2", "region", "eu", NULL };
+	const char *c[] = { "app", "icn-vortex", "pod", "vortex-2", "region", "eu", "container", "gpu", NULL };
+	labels_t la = mk(a), lb = mk(b), lc = mk(c);
+	int ha, hb, hc;
+	logvary_note(&v, 0, &ha, &la);
+	assert_int_equal(v.n_varies, 0);
+	char *s = logvary_values(&v, &la);
+	assert_string_equal(s, "");
+	free(s);
+	logvary_note(&v, 1, &hb, &lb);
+	logvary_note(&v, 1, &hb, &lb); /* seen: nothing new */
+	assert_true(logvary_varies(&v, "pod") && !logvary_varies(&v, "app") && !logvary_varies(&v, "level"));
+	s = logvary_values(&v, &lb);
+	assert_string_equal(s, "director-2");
+	free(s);
+	/* id 0 reused for another label set: looked at again */
+	logvary_note(&v, 0, &hc, &lc);
+	assert_true(logvary_varies(&v, "app") && logvary_varies(&v, "container") && !logvary_varies(&v, "region"));
+	s = logvary_values(&v, &lc);
+	assert_string_equal(s, "vortex-2,gpu,icn-vortex");
+	free(s);
+	logvary_reset(&v);
+	assert_int_equal(v.n_varies, 0);
+	labels_free(&la);
+	labels_free(&lb);
+	labels_free(&lc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_config_map),
+		cmocka_unit_test(test_logvary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "model/logqlcomplete.h"
 #include "model/logring.h"
 #include "model/logsel.h"
+#include "model/logvary.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
 #include <curses.h>
@@ -55,15 +56,7 @@ typedef struct {
 	int scrolled_out;           /* paused, and the lines read were pushed out of the scrollback */
 	/* the stream labels column shows the labels whose values differ between
 	 * the streams held ({pod="director-3"} needs no column at all) */
-	struct logs_lvar {
-		char *name, *first;
-		int varies;
-	} *lvar;
-	size_t n_lvar;
-	int n_varies;
-	const labels_t **noted;     /* stream ids looked at (logring's), with the labels they had */
-	size_t n_noted;
-	int noted_any;
+	logvary_t vary;
 	size_t ring_lines, ring_bytes; /* the scrollback's bounds */
 	int64_t jump_start;         /* a jump's window start and moment (0 none) */
 	int64_t focus_ns;
@@ -142,78 +135,6 @@ static void count_new(logs_view_t *lv, uint64_t seq)
 		lv->new_below++;
 }
 
-static int is_level(const char *name)
-{
-	return !strcmp(name, "level") || !strcmp(name, "detected_level");
-}
-
-static void lvar_mark(logs_view_t *lv, struct logs_lvar *x)
-{
-	if (!x->varies) {
-		x->varies = 1;
-		lv->n_varies++;
-	}
-}
-
-/* A stream not seen before: which of its labels differ from the others'. */
-static void note_stream(logs_view_t *lv, uint32_t id, const labels_t *l)
-{
-	if (id == LOGRING_NO_STREAM)
-		return;
-	/* logring gives a freed stream's id to the next new one: an id is
-	 * looked at again when its labels are other ones */
-	const labels_t *held = logring_stream_labels(lv->ring, id);
-	if (id < lv->n_noted && lv->noted[id] == held)
-		return;
-	if (id >= lv->n_noted) {
-		size_t n = id + 64;
-		lv->noted = xrealloc(lv->noted, n * sizeof *lv->noted);
-		memset(lv->noted + lv->n_noted, 0, (n - lv->n_noted) * sizeof *lv->noted);
-		lv->n_noted = n;
-	}
-	int first = !lv->noted_any;
-	lv->noted[id] = held;
-	lv->noted_any = 1;
-	for (size_t i = 0; i < l->n; i++) {
-		if (is_level(l->v[i].name))
-			continue;
-		struct logs_lvar *x = NULL;
-		for (size_t k = 0; k < lv->n_lvar && !x; k++)
-			if (!strcmp(lv->lvar[k].name, l->v[i].name))
-				x = &lv->lvar[k];
-		if (!x) {
-			lv->lvar = xrealloc(lv->lvar, (lv->n_lvar + 1) * sizeof *lv->lvar);
-			x = &lv->lvar[lv->n_lvar++];
-			x->name = xstrdup(l->v[i].name);
-			x->first = xstrdup(l->v[i].value);
-			x->varies = 0;
-			if (!first)
-				lvar_mark(lv, x); /* the streams before had no such label */
-		} else if (strcmp(x->first, l->v[i].value) != 0) {
-			lvar_mark(lv, x);
-		}
-	}
-	for (size_t k = 0; k < lv->n_lvar; k++) /* and the ones this stream lacks */
-		if (!labels_get(l, lv->lvar[k].name))
-			lvar_mark(lv, &lv->lvar[k]);
-}
-
-static void lvar_reset(logs_view_t *lv)
-{
-	for (size_t k = 0; k < lv->n_lvar; k++) {
-		free(lv->lvar[k].name);
-		free(lv->lvar[k].first);
-	}
-	free(lv->lvar);
-	lv->lvar = NULL;
-	lv->n_lvar = 0;
-	lv->n_varies = 0;
-	free(lv->noted);
-	lv->noted = NULL;
-	lv->n_noted = 0;
-	lv->noted_any = 0;
-}
-
 static void on_entry(logfollow_t *t, const labels_t *stream, int64_t ts, const char *line, size_t len,
 		     void *ud)
 {
@@ -222,8 +143,10 @@ static void on_entry(logfollow_t *t, const labels_t *stream, int64_t ts, const c
 	logs_view_t *lv = v->priv;
 	uint64_t seq = logring_append(lv->ring, ts, stream, line, len);
 	logring_line_t e;
-	if (logring_get(lv->ring, seq, &e) == 0)
-		note_stream(lv, e.stream, stream);
+	if (logring_get(lv->ring, seq, &e) == 0 && e.stream != LOGRING_NO_STREAM)
+		/* logring gives a freed stream's id to the next new one: the labels
+		 * it holds tell the two apart */
+		logvary_note(&lv->vary, e.stream, logring_stream_labels(lv->ring, e.stream), stream);
 	count_new(lv, seq);
 	if (is_shown(v))
 		ui_dirty_net(v->ui);
@@ -367,7 +290,7 @@ static void logs_start(view_t *v)
 	ui_t *ui = v->ui;
 	logs_stop(lv);
 	logring_clear(lv->ring);
-	lvar_reset(lv);
+	logvary_reset(&lv->vary);
 	set_error(lv, NULL);
 	free(lv->note);
 	lv->note = NULL;
@@ -450,48 +373,20 @@ static void fmt_ts(int64_t ts, int utc, char *buf, size_t n)
 	snprintf(buf, n, "%s.%03d%s", hms, (int)((ts % 1000000000) / 1000000), utc ? "Z" : "");
 }
 
-/* The order of the labels' values in the column: the one that names a
- * single process first (a pod says more than its app), then by name. */
-static int label_rank(const char *name)
-{
-	static const char *const first[] = { "pod", "container", "instance", "node", "host", "hostname", "job" };
-	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
-		if (!strcmp(name, first[i]))
-			return (int)i;
-	return (int)(sizeof first / sizeof first[0]);
-}
-
-static int label_varies(const logs_view_t *lv, const char *name)
-{
-	for (size_t k = 0; k < lv->n_lvar; k++)
-		if (!strcmp(lv->lvar[k].name, name))
-			return lv->lvar[k].varies;
-	return 0;
-}
-
 /* A stream's labels, short: the values of those that differ between the
- * streams held (the level's aside), the most telling first, joined by ",". */
+ * streams held, the most telling first; control characters shown escaped. */
 static char *short_labels(const logs_view_t *lv, const labels_t *l)
 {
-	strbuf_t b;
-	sb_init(&b);
-	for (int rank = 0; rank <= label_rank(""); rank++)
-		for (size_t i = 0; l && i < l->n; i++) {
-			if (is_level(l->v[i].name) || label_rank(l->v[i].name) != rank ||
-			    !label_varies(lv, l->v[i].name))
-				continue;
-			sb_printf(&b, "%s%s", b.len ? "," : "", l->v[i].value);
-		}
-	/* label values come from outside: control characters shown escaped */
-	char *s = text_render_line(b.s ? b.s : "", b.len, 512, NULL);
-	sb_free(&b);
+	char *raw = logvary_values(&lv->vary, l);
+	char *s = text_render_line(raw, strlen(raw), 512, NULL);
+	free(raw);
 	return s;
 }
 
 /* The labels column is drawn: asked for (c), and some label differs. */
 static int labels_shown(const logs_view_t *lv)
 {
-	return lv->labels && lv->n_varies > 0;
+	return lv->labels && lv->vary.n_varies > 0;
 }
 
 /* What a line shows, every part made safe for the terminal. */
@@ -1440,7 +1335,7 @@ static void logs_view_close(view_t *v)
 	free(lv->error);
 	free(lv->note);
 	free(lv->why);
-	lvar_reset(lv);
+	logvary_reset(&lv->vary);
 }
 
 static int logs_view_tick(view_t *v, double now)
