@@ -18,6 +18,13 @@ double now_unix(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int64_t now_unix_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 const char *bk_health_name(bk_health_t h)
 {
 	switch (h) {

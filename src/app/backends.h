@@ -1,6 +1,7 @@
 /* Backend health in one place: what the console knows of each server it talks to. No curses. */
 #ifndef ICN_BACKENDS_H
 #define ICN_BACKENDS_H
+#include <stdint.h>
 #include <stddef.h>
 #include "core/conf.h"
 #include "core/http.h"
@@ -55,5 +56,7 @@ const char *bk_health_name(bk_health_t h);
 void worker_yield_cpu(void);
 /* Wall-clock unix seconds. */
 double now_unix(void);
+/* The same in nanoseconds (Loki's timestamps). */
+int64_t now_unix_ns(void);
 
 #endif

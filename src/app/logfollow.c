@@ -9,6 +9,7 @@
  * tail starts from the newest line told (logtail_seen), so the join neither
  * loses nor repeats a line; logtail reads any outage back with query_range. */
 #include "config.h"
+#include "app/backends.h"
 #include "app/logfollow.h"
 #include "backend/loki.h"
 #include "core/log.h"
@@ -44,13 +45,6 @@ struct logfollow {
 	uv_timer_t start;             /* the first request goes out from the loop */
 	int busy, dead;
 };
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void free_warn(logfollow_t *f)
 {
@@ -292,7 +286,7 @@ logfollow_t *logfollow_new(uv_loop_t *loop, const logfollow_opts_t *o, const log
 	f->bo_max = o->backoff_max_ms;
 	f->cbs = *cbs;
 	f->ud = ud;
-	f->end_ns = o->end_ns ? o->end_ns : now_ns();
+	f->end_ns = o->end_ns ? o->end_ns : now_unix_ns();
 	f->start_ns = o->start_ns < f->end_ns ? o->start_ns : f->end_ns - 1;
 	f->page_start = f->start_ns;
 	f->page_end = f->end_ns;

@@ -15,6 +15,7 @@
  * told in their place. A refusal that no retry cures (HTTP 400 on the
  * upgrade: a bad query; the concurrent tail limit) ends it. */
 #include "config.h"
+#include "app/backends.h"
 #include "app/logtail.h"
 #include "backend/loki.h"
 #include "core/log.h"
@@ -165,13 +166,6 @@ static void ov_add(logtail_t *t, uint64_t h)
 	}
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void fill_next(logtail_t *t);
 
 static void on_open(ws_conn_t *w, void *ud)
@@ -189,7 +183,7 @@ static void on_open(ws_conn_t *w, void *ud)
 		 * not at the asking: a server that took long to answer (stopped,
 		 * overloaded) logged all that while too. A read-back under way
 		 * reads on to here. */
-		t->fill_to = t->tail_open = now_ns();
+		t->fill_to = t->tail_open = now_unix_ns();
 		if (!t->filling) {
 			t->fill_from = t->last_ts;
 			t->filling = 1;
@@ -592,7 +586,7 @@ static void connect_now(logtail_t *t)
 	t->tail_open = 0;
 	if (resume && t->http) {
 		/* from about now: what came before is read back once open (on_open) */
-		start = t->tail_start = now_ns();
+		start = t->tail_start = now_unix_ns();
 		if (!t->filling)
 			ov_clear(t);
 	}

@@ -1,5 +1,6 @@
 /* icn-console logs: a query's history, then (--tail) its live lines, through app/logfollow. */
 #include "config.h"
+#include "app/backends.h"
 #include "app/creds.h"
 #include "cli/logs_cmd.h"
 #include "app/logfollow.h"
@@ -31,13 +32,6 @@ typedef struct {
 	uv_signal_t sigint;
 	size_t printed, dropped;
 } run_t;
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void print_entry(run_t *r, const labels_t *st, int64_t ts, const char *line, size_t len)
 {
@@ -184,7 +178,7 @@ int cli_logs(const cli_logs_t *c)
 	memset(&r, 0, sizeof r);
 	r.c = c;
 	char **hdrs = logtail_headers_new(c->ctx);
-	int64_t now = now_ns();
+	int64_t now = now_unix_ns();
 	ws_client_t *ws = NULL;
 	if (c->tail) {
 		char *werr = NULL;

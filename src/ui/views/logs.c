@@ -114,13 +114,6 @@ static const keybind_t logs_keys[] = {
 	{ 'c', "c", REQ_LABELS, "the stream labels column (toggle)" },
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static int is_shown(view_t *v)
 {
 	return ui_cur_view(v->ui) == v;
@@ -315,7 +308,7 @@ static void logs_start(view_t *v)
 		}
 	}
 	creds_apply_ws(lv->ws, &ui->ctx); /* the loki backend's tls, for this context */
-	int64_t now = now_ns();
+	int64_t now = now_unix_ns();
 	logfollow_opts_t o = { 0 };
 	o.base = ui->ctx.loki;
 	o.query = lv->query;
@@ -852,7 +845,7 @@ static void ask_first(view_t *v, const char *query, long long since_ms)
 	}
 	if (!lv->hdrs)
 		lv->hdrs = logtail_headers_new(&ui->ctx);
-	int64_t now = now_ns();
+	int64_t now = now_unix_ns();
 	char *url = loki_url_query_range(ui->ctx.loki, query, now - (int64_t)since_ms * 1000000, now, 1,
 					 LOKI_BACKWARD);
 	http_opts_t o = { 0 };
@@ -1095,7 +1088,7 @@ static void ask_labels(view_t *v, const char *value_of)
 		return;
 	if (!lv->hdrs)
 		lv->hdrs = logtail_headers_new(&ui->ctx);
-	int64_t now = now_ns(), start = now - (int64_t)lv->since_ms * 1000000;
+	int64_t now = now_unix_ns(), start = now - (int64_t)lv->since_ms * 1000000;
 	char *url = value_of ? loki_url_label_values(ui->ctx.loki, value_of, start, now, NULL)
 			     : loki_url_labels(ui->ctx.loki, start, now);
 	http_opts_t o = { 0 };
