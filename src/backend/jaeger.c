@@ -2,6 +2,7 @@
 #include "config.h"
 #include "backend/jaeger.h"
 #include "core/http.h"
+#include "core/jscan.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 #include <errno.h>
@@ -517,7 +518,42 @@ static void warn_dropped(trace_t *t)
 		trace_warn(t, "%zu spans past the first %d were dropped", t->n_dropped, TRACE_MAX_SPANS);
 }
 
-static trace_t *v1_trace(json_t *jt)
+typedef struct {
+	trace_t *t;
+	const pmap_t *pm;
+	size_t n_pm, no_proc, not_obj;
+	int bad;
+} v1_ctx_t;
+
+static void v1_one_span(v1_ctx_t *c, json_t *e)
+{
+	if (!json_is_object(e)) {
+		c->not_obj++;
+		return;
+	}
+	trace_span_t *s = trace_add_span(c->t);
+	if (s)
+		v1_span(c->t, s, e, c->pm, c->n_pm, &c->no_proc);
+}
+
+/* One span of the text decoded alone: jansson's tree stays small. */
+static int v1_span_text(jspan_t v, size_t i, void *ud)
+{
+	v1_ctx_t *c = ud;
+	json_t *e = jscan_load(v, JSON_ALLOW_NUL);
+	if (!e) {
+		c->bad = 1;
+		return 1;
+	}
+	v1_one_span(c, e);
+	json_decref(e);
+	return 0;
+}
+
+/* A v1 Trace: traceID, processes and warnings from jt, the spans from jt or,
+ * when spans_text is given, from the text one by one. NULL when that text
+ * does not decode (*bad set). */
+static trace_t *v1_trace(json_t *jt, const jspan_t *spans_text, int *bad)
 {
 	char id[33] = "";
 	const char *tid = json_string_value(json_object_get(jt, "traceID"));
@@ -544,23 +580,26 @@ static trace_t *v1_trace(json_t *jt)
 		qsort(pm, n_pm, sizeof *pm, cmp_pmap);
 	}
 
-	json_t *spans = json_object_get(jt, "spans");
-	size_t i, no_proc = 0, not_obj = 0;
+	v1_ctx_t c = { t, pm, n_pm, 0, 0, 0 };
+	size_t i, bad_at;
 	json_t *e;
-	json_array_foreach (spans, i, e) {
-		if (!json_is_object(e)) {
-			not_obj++;
-			continue;
-		}
-		trace_span_t *s = trace_add_span(t);
-		if (s)
-			v1_span(t, s, e, pm, n_pm, &no_proc);
+	if (spans_text) {
+		if (jscan_array(*spans_text, v1_span_text, &c, &bad_at) < 0)
+			c.bad = 1;
+	} else {
+		json_array_foreach (json_object_get(jt, "spans"), i, e)
+			v1_one_span(&c, e);
 	}
 	free(pm);
-	if (not_obj)
-		trace_warn(t, "%zu spans are not JSON objects: left out", not_obj);
-	if (no_proc)
-		trace_warn(t, "%zu spans name a process the trace does not hold", no_proc);
+	if (c.bad) {
+		*bad = 1;
+		trace_free(t);
+		return NULL;
+	}
+	if (c.not_obj)
+		trace_warn(t, "%zu spans are not JSON objects: left out", c.not_obj);
+	if (c.no_proc)
+		trace_warn(t, "%zu spans name a process the trace does not hold", c.no_proc);
 	warn_dropped(t);
 	json_t *w = json_object_get(jt, "warnings");
 	json_array_foreach (w, i, e)
@@ -826,6 +865,7 @@ static uint32_t res_proc(res_t *r, trace_t *t)
 	return r->proc;
 }
 
+/* A span of a resource (res) and a scope ({name, version}). */
 static void otlp_span(tset_t *ts, res_t *res, json_t *scope, json_t *js, size_t *bad_ids)
 {
 	char tid[33], sid[33], pid[33];
@@ -884,7 +924,7 @@ static void otlp_span(tset_t *ts, res_t *res, json_t *scope, json_t *js, size_t 
 	json_t *code = json_object_get(status, "code");
 	const char *kind = kind_name(json_object_get(js, "kind"));
 	const char *msg = json_string_value(json_object_get(status, "message"));
-	const char *scope_name = json_string_value(json_object_get(json_object_get(scope, "scope"), "name"));
+	const char *scope_name = json_string_value(json_object_get(scope, "name"));
 	int err = (json_is_integer(code) && json_integer_value(code) == 2) ||
 		  (json_is_string(code) && !strcmp(json_string_value(code), "STATUS_CODE_ERROR"));
 	int ok = (json_is_integer(code) && json_integer_value(code) == 1) ||
@@ -933,34 +973,256 @@ static void otlp_span(tset_t *ts, res_t *res, json_t *scope, json_t *js, size_t 
 	}
 }
 
+/* A resource's process: service.name, and its other attributes as tags. */
+static res_t res_of(json_t *resource)
+{
+	json_t *attrs = json_object_get(resource, "attributes");
+	res_t res = { attrs, "", NULL, 0 };
+	size_t k;
+	json_t *a;
+	json_array_foreach (attrs, k, a) {
+		json_t *key = json_object_get(a, "key");
+		json_t *sv = json_object_get(json_object_get(a, "value"), "stringValue");
+		if (json_is_string(key) && !strcmp(json_string_value(key), "service.name") &&
+		    json_is_string(sv))
+			res.service = json_string_value(sv);
+	}
+	return res;
+}
+
 static void otlp_resource_spans(tset_t *ts, json_t *rss, size_t *bad_ids)
 {
 	size_t i;
 	json_t *rs;
 	json_array_foreach (rss, i, rs) {
-		json_t *attrs = json_object_get(json_object_get(rs, "resource"), "attributes");
-		res_t res = { attrs, "", NULL, 0 };
-		size_t k;
-		json_t *a;
-		json_array_foreach (attrs, k, a) {
-			json_t *key = json_object_get(a, "key");
-			json_t *sv = json_object_get(json_object_get(a, "value"), "stringValue");
-			if (json_is_string(key) && !strcmp(json_string_value(key), "service.name") &&
-			    json_is_string(sv))
-				res.service = json_string_value(sv);
-		}
+		res_t res = res_of(json_object_get(rs, "resource"));
 		json_t *scopes = json_object_get(rs, "scopeSpans");
 		if (!scopes)
 			scopes = json_object_get(rs, "instrumentationLibrarySpans");
+		size_t k;
 		json_t *sc;
 		json_array_foreach (scopes, k, sc) {
 			size_t j;
 			json_t *sp;
+			json_t *scope = json_object_get(sc, "scope");
+			if (!scope)
+				scope = json_object_get(sc, "instrumentationLibrary");
 			json_array_foreach (json_object_get(sc, "spans"), j, sp)
 				if (json_is_object(sp))
-					otlp_span(ts, &res, sc, sp, bad_ids);
+					otlp_span(ts, &res, scope, sp, bad_ids);
 		}
 	}
+}
+
+/* ---- the walk: big answers decoded a span at a time ----
+ * jansson's tree of a 10,000-span answer costs more to build and free than
+ * the rest of the work together; walking the text to each span and decoding
+ * it alone keeps the trees small. Any surprise in the text (an error
+ * envelope, a shape not walked, invalid JSON) leaves the answer to the whole
+ * decode, which says what is wrong. */
+
+/* The members `names` of the object in `obj` (absent: p NULL); past the
+ * object, or NULL when it is not one. */
+typedef struct {
+	const char *const *names;
+	jspan_t *vals;
+	size_t n;
+} pick_t;
+
+static void pick_member(jspan_t k, jspan_t v, void *ud)
+{
+	pick_t *pk = ud;
+	for (size_t i = 0; i < pk->n; i++)
+		if (!pk->vals[i].p && jscan_key_is(k, pk->names[i]))
+			pk->vals[i] = v;
+}
+
+static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
+{
+	pick_t pk = { names, vals, n };
+	memset(vals, 0, n * sizeof *vals);
+	const char *p = jscan_ws(obj.p, obj.e);
+	if (p >= obj.e || *p != '{')
+		return NULL;
+	return jscan_object(p, obj.e, pick_member, &pk);
+}
+
+static int is_array(jspan_t v)
+{
+	const char *p = v.p ? jscan_ws(v.p, v.e) : NULL;
+	return p && p < v.e && *p == '[';
+}
+
+/* An optional member decoded: NULL when absent; *bad when it does not decode. */
+static json_t *load_member(jspan_t v, int *bad)
+{
+	if (!v.p)
+		return NULL;
+	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+	if (!j)
+		*bad = 1;
+	return j;
+}
+
+typedef struct {
+	trace_t **v;
+	size_t n, cap;
+	int bad;
+} walk_v1_t;
+
+static trace_t *walk_v1_trace(jspan_t tr, int *bad)
+{
+	static const char *const names[] = { "traceID", "processes", "warnings", "spans" };
+	jspan_t m[4];
+	if (!pick(tr, names, m, 4) || !is_array(m[3])) {
+		*bad = 1;
+		return NULL;
+	}
+	json_t *head = json_object();
+	for (size_t i = 0; i < 3; i++) {
+		json_t *j = load_member(m[i], bad);
+		if (j)
+			json_object_set_new(head, names[i], j);
+	}
+	trace_t *t = *bad ? NULL : v1_trace(head, &m[3], bad);
+	json_decref(head);
+	return t;
+}
+
+static int walk_v1_elem(jspan_t v, size_t i, void *ud)
+{
+	walk_v1_t *w = ud;
+	trace_t *t = i < JAEGER_LIMIT_MAX ? walk_v1_trace(v, &w->bad) : NULL;
+	if (!t) {
+		w->bad = 1;
+		return 1;
+	}
+	w->v = xgrow(w->v, &w->cap, w->n + 1, sizeof *w->v);
+	w->v[w->n++] = t;
+	return 0;
+}
+
+typedef struct {
+	tset_t *ts;
+	res_t *res;
+	json_t *scope;
+	size_t *bad_ids;
+	int bad;
+} walk_v3_t;
+
+static int walk_v3_span(jspan_t v, size_t i, void *ud)
+{
+	walk_v3_t *w = ud;
+	json_t *sp = jscan_load(v, JSON_ALLOW_NUL);
+	if (!sp) {
+		w->bad = 1;
+		return 1;
+	}
+	if (json_is_object(sp))
+		otlp_span(w->ts, w->res, w->scope, sp, w->bad_ids);
+	json_decref(sp);
+	return 0;
+}
+
+static int walk_v3_scope(jspan_t v, size_t i, void *ud)
+{
+	walk_v3_t *w = ud;
+	static const char *const names[] = { "scope", "instrumentationLibrary", "spans" };
+	jspan_t m[3];
+	size_t bad_at;
+	if (!pick(v, names, m, 3)) {
+		w->bad = 1;
+		return 1;
+	}
+	json_t *scope = load_member(m[0].p ? m[0] : m[1], &w->bad);
+	w->scope = scope;
+	if (!w->bad && m[2].p && jscan_array(m[2], walk_v3_span, w, &bad_at) < 0)
+		w->bad = 1;
+	w->scope = NULL;
+	json_decref(scope);
+	return w->bad;
+}
+
+static int walk_v3_rs(jspan_t v, size_t i, void *ud)
+{
+	walk_v3_t *w = ud;
+	static const char *const names[] = { "resource", "scopeSpans", "instrumentationLibrarySpans" };
+	jspan_t m[3];
+	size_t bad_at;
+	if (!pick(v, names, m, 3)) {
+		w->bad = 1;
+		return 1;
+	}
+	json_t *resource = load_member(m[0], &w->bad);
+	res_t res = res_of(resource);
+	w->res = &res;
+	jspan_t scopes = m[1].p ? m[1] : m[2];
+	if (!w->bad && scopes.p && jscan_array(scopes, walk_v3_scope, w, &bad_at) < 0)
+		w->bad = 1;
+	w->res = NULL;
+	json_decref(resource);
+	return w->bad;
+}
+
+static void finish_v3(tset_t *ts, size_t bad_ids)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		trace_t *t = ts->v[i];
+		if (!i && bad_ids)
+			trace_warn(t, "%zu spans without a valid trace id were left out", bad_ids);
+		if (!i && ts->spans_left_out)
+			trace_warn(t, "%zu spans of traces past the first %d were left out",
+				   ts->spans_left_out, JAEGER_LIMIT_MAX);
+		warn_dropped(t);
+		trace_build(t);
+	}
+	free(ts->slot);
+	ts->slot = NULL;
+}
+
+/* 1 with the traces, or 0: the whole decode is to do. */
+static int walk(const char *body, size_t len, trace_t ***out, size_t *n)
+{
+	static const char *const names[] = { "data", "result", "errors", "error", "spans" };
+	jspan_t root = { body, body + len }, m[5];
+	const char *end = body ? pick(root, names, m, 5) : NULL;
+	if (!end || jscan_ws(end, root.e) != root.e || (m[2].p && !jscan_is_null(m[2])) || m[3].p)
+		return 0;
+	if (is_array(m[0]) || (!m[0].p && is_array(m[4]))) {
+		walk_v1_t w = { 0 };
+		size_t bad_at;
+		if (is_array(m[0])) {
+			if (jscan_array(m[0], walk_v1_elem, &w, &bad_at) < 0)
+				w.bad = 1;
+		} else {
+			walk_v1_elem(root, 0, &w);
+		}
+		if (w.bad || !w.n) {
+			jaeger_traces_free(w.v, w.n);
+			return 0;
+		}
+		*out = w.v;
+		*n = w.n;
+		return 1;
+	}
+	jspan_t rss;
+	static const char *const rnames[] = { "resourceSpans" };
+	if (!m[1].p || !pick(m[1], rnames, &rss, 1) || !is_array(rss))
+		return 0;
+	tset_t ts = { 0 };
+	size_t bad_ids = 0, bad_at;
+	walk_v3_t w = { &ts, NULL, NULL, &bad_ids, 0 };
+	if (jscan_array(rss, walk_v3_rs, &w, &bad_at) < 0)
+		w.bad = 1;
+	if (w.bad || !ts.n) {
+		free(ts.slot);
+		jaeger_traces_free(ts.v, ts.n);
+		return 0;
+	}
+	finish_v3(&ts, bad_ids);
+	*out = ts.v;
+	*n = ts.n;
+	return 1;
 }
 
 /* ---- traces ---- */
@@ -991,6 +1253,8 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 		set_err(err, jaeger_error_message(http_status, body, len));
 		return -1;
 	}
+	if (walk(body, len, traces, n))
+		return 0;
 	json_t *root = load(body, len, err);
 	if (!root)
 		return -1;
@@ -1014,10 +1278,10 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 				if (!json_is_object(e) || k >= JAEGER_LIMIT_MAX)
 					skipped++;
 				else
-					v[k++] = v1_trace(e);
+					v[k++] = v1_trace(e, NULL, NULL);
 			}
 		} else {
-			v[k++] = v1_trace(root);
+			v[k++] = v1_trace(root, NULL, NULL);
 		}
 		if (k && skipped)
 			trace_warn(v[0], "%zu more traces in the answer were left out", skipped);
@@ -1040,17 +1304,7 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 		tset_t ts = { 0 };
 		size_t bad_ids = 0;
 		otlp_resource_spans(&ts, rss, &bad_ids);
-		for (size_t i = 0; i < ts.n; i++) {
-			trace_t *t = ts.v[i];
-			if (!i && bad_ids)
-				trace_warn(t, "%zu spans without a valid trace id were left out", bad_ids);
-			if (!i && ts.spans_left_out)
-				trace_warn(t, "%zu spans of traces past the first %d were left out",
-					   ts.spans_left_out, JAEGER_LIMIT_MAX);
-			warn_dropped(t);
-			trace_build(t);
-		}
-		free(ts.slot);
+		finish_v3(&ts, bad_ids);
 		if (!ts.n && bad_ids) {
 			free(ts.v);
 			set_err(err, xasprintf("not a Jaeger answer: %zu spans and none has a valid trace id",
