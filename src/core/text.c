@@ -257,3 +257,38 @@ char *text_render_line(const char *s, size_t n, size_t max, size_t *out_len)
 		*out_len = b.len;
 	return sb_steal(&b);
 }
+
+size_t text_prefix_matches(const char *part, char *const *names, size_t n, size_t max, const char **first,
+			   size_t *common, char **list)
+{
+	size_t pl = strlen(part), hits = 0, agree = 0;
+	const char *f = NULL;
+	strbuf_t l;
+	sb_init(&l);
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(names[i], part, pl) != 0)
+			continue;
+		if (!f) {
+			f = names[i];
+			agree = strlen(f);
+		} else {
+			size_t k = 0;
+			while (k < agree && names[i][k] == f[k])
+				k++;
+			agree = k;
+		}
+		if (hits < max)
+			sb_printf(&l, "%s%s", hits ? "  " : "", names[i]);
+		else if (hits == max)
+			sb_puts(&l, "  ...");
+		hits++;
+	}
+	while (f && agree > pl && ((unsigned char)f[agree] & 0xc0) == 0x80)
+		agree--;
+	*first = f;
+	*common = agree;
+	if (list)
+		*list = hits > 1 ? sb_steal(&l) : NULL;
+	sb_free(&l);
+	return hits;
+}

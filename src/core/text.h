@@ -47,4 +47,15 @@ char *text_base64(const void *data, size_t n);
  * their base64 reaches the terminal. */
 char *text_osc52(const void *data, size_t n);
 
+/*
+ * Tab's core: of names[0..n), those that start with `part`. Returns how many;
+ * *first is the first of them (NULL when none), *common how many bytes they
+ * all share (never ending inside a UTF-8 character). When list is not NULL
+ * and more than one matches, *list (malloc'd) names them two blanks apart,
+ * the first `max` of them, then "  ..." (else *list is NULL). Names are
+ * not sanitised.
+ */
+size_t text_prefix_matches(const char *part, char *const *names, size_t n, size_t max, const char **first,
+			   size_t *common, char **list);
+
 #endif

@@ -348,3 +348,27 @@ char *duration_format(long long ms, char *buf, size_t n)
 	}
 	return buf;
 }
+
+char *span_format_us(long long us, char *buf, size_t n)
+{
+	if (!buf || n == 0)
+		return buf;
+	const char *sign = "";
+	double a = (double)us;
+	if (us < 0) {
+		sign = "-";
+		a = -a;
+	}
+	/* three significant digits, the unit that keeps the number under 1000 */
+	if (a < 1000)
+		snprintf(buf, n, "%s%.0fus", sign, a);
+	else if (a < 1e6)
+		snprintf(buf, n, "%s%.*fms", sign, a < 1e4 ? 2 : a < 1e5 ? 1 : 0, a / 1e3);
+	else if (a < 60e6)
+		snprintf(buf, n, "%s%.*fs", sign, a < 1e7 ? 2 : 1, a / 1e6);
+	else if (a < 3600e6)
+		snprintf(buf, n, "%s%lldm%02llds", sign, (long long)(a / 60e6), (long long)(a / 1e6) % 60);
+	else
+		snprintf(buf, n, "%s%lldh%02lldm", sign, (long long)(a / 3600e6), (long long)(a / 60e6) % 60);
+	return buf;
+}

@@ -36,6 +36,9 @@ char *unit_format(const unit_t *u, double v, char *buf, size_t n);
 int duration_parse_ms(const char *s, long long *ms);
 /* How old data is, in one whole unit, truncated: "40s", "3m", "2h", "5d". */
 char *age_format(double secs, char *buf, size_t n);
+/* A span's length from microseconds, three significant digits: "850us",
+ * "12.3ms", "4.21s", "2m05s", "3h10m" (ASCII "us": the width is known). */
+char *span_format_us(long long us, char *buf, size_t n);
 /* "5m", "1h", "7d" from ms (largest exact unit). */
 char *duration_format(long long ms, char *buf, size_t n);
 

@@ -1,6 +1,7 @@
 /* Tab in the Logs view's query prompt: label names and values of a LogQL stream selector. */
 #include "config.h"
 #include "model/logqlcomplete.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -76,15 +77,29 @@ lqc_kind_t lqc_where(const char *text, size_t *start, char **name)
 	return LQC_NONE;
 }
 
+/* A value inside a LogQL double-quoted string (Go's strconv.Unquote reads
+ * it): quote and backslash escaped, control bytes as \n \t \r or \xNN, so
+ * a value holding them is matched exactly rather than typed raw. */
 static char *escaped(const char *s)
 {
 	strbuf_t b;
 	sb_init(&b);
-	for (; *s; s++)
-		sb_printf(&b, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
-	char *r = xstrdup(b.s ? b.s : "");
-	sb_free(&b);
-	return r;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			sb_printf(&b, "\\%c", c);
+		else if (c == '\n')
+			sb_puts(&b, "\\n");
+		else if (c == '\t')
+			sb_puts(&b, "\\t");
+		else if (c == '\r')
+			sb_puts(&b, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(&b, "\\x%02x", c);
+		else
+			sb_add(&b, (const char *)&c, 1);
+	}
+	return sb_steal(&b);
 }
 
 char *lqc_complete(const char *text, size_t start, lqc_kind_t k, char *const *cands, size_t n,
@@ -94,35 +109,15 @@ char *lqc_complete(const char *text, size_t start, lqc_kind_t k, char *const *ca
 	if (k == LQC_NONE)
 		return NULL;
 	const char *part = text + start;
-	size_t pl = strlen(part), nm = 0, common = 0;
-	const char *first = NULL;
-	strbuf_t l;
-	sb_init(&l);
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(cands[i], part, pl) != 0)
-			continue;
-		if (!first) {
-			first = cands[i];
-			common = strlen(first);
-		} else {
-			size_t j = 0;
-			while (j < common && cands[i][j] == first[j])
-				j++;
-			common = j;
-		}
-		if (nm < 20)
-			sb_printf(&l, "%s%s", nm ? "  " : "", cands[i]);
-		else if (nm == 20)
-			sb_printf(&l, "  ...");
-		nm++;
-	}
+	size_t pl = strlen(part), common;
+	const char *first;
+	size_t nm = text_prefix_matches(part, cands, n, 20, &first, &common, list);
 	char *out = NULL;
 	if (nm == 1) {
 		char *v = k == LQC_VALUE ? escaped(first) : xstrdup(first);
 		out = xasprintf("%.*s%s%s", (int)start, text, v, k == LQC_VALUE ? "\"" : "=\"");
 		free(v);
 	} else if (nm > 1) {
-		*list = xstrdup(l.s);
 		if (common > pl) {
 			char *pre = xstrndup(first, common);
 			char *v = k == LQC_VALUE ? escaped(pre) : xstrdup(pre);
@@ -131,6 +126,5 @@ char *lqc_complete(const char *text, size_t start, lqc_kind_t k, char *const *ca
 			free(pre);
 		}
 	}
-	sb_free(&l);
 	return out;
 }

@@ -346,6 +346,8 @@ typedef struct {
 	char *label;
 	lineedit_t ed;
 	int required;
+	char *placeholder;
+	form_complete_fn complete;
 } field_t;
 
 struct form {
@@ -359,6 +361,8 @@ struct form {
 	size_t n;
 	size_t cur;
 	char *error;
+	char *cands;       /* Tab's candidates, until the next key */
+	int compact, enter_submits;
 	form_submit_fn on_submit;
 	void *ud;
 	void (*ud_free)(void *);
@@ -383,6 +387,30 @@ void form_field(form_t *f, const char *label, const char *initial, int required)
 	lineedit_init(&fl->ed, initial);
 	fl->ed.max = 1024;
 	fl->required = required;
+}
+
+void form_placeholder(form_t *f, size_t i, const char *text)
+{
+	if (i < f->n) {
+		free(f->f[i].placeholder);
+		f->f[i].placeholder = text ? xstrdup(text) : NULL;
+	}
+}
+
+void form_completion(form_t *f, size_t i, form_complete_fn complete)
+{
+	if (i < f->n)
+		f->f[i].complete = complete;
+}
+
+void form_compact(form_t *f)
+{
+	f->compact = 1;
+}
+
+void form_enter_submits(form_t *f)
+{
+	f->enter_submits = 1;
 }
 
 void form_focus(form_t *f, size_t i)
@@ -413,7 +441,8 @@ static void fm_draw(overlay_t *o, rect_t area)
 {
 	form_t *f = o->data;
 	int w = COLS > 90 ? 84 : COLS - 4;
-	int h = (int)f->n_info + (int)f->n * 2 + 6;
+	int step = f->compact ? 1 : 2;
+	int h = (int)f->n_info + (int)f->n * step + 6 + (f->compact ? 1 : 0);
 	if (h > area.h)
 		h = area.h;
 	if (w < 20 || h < 6)
@@ -431,7 +460,7 @@ static void fm_draw(overlay_t *o, rect_t area)
 		if (l > lw)
 			lw = l;
 	}
-	for (size_t i = 0; i < f->n && y < r.y + r.h - 1; i++, y += 2) {
+	for (size_t i = 0; i < f->n && y < r.y + r.h - 1; i++, y += step) {
 		field_t *fl = &f->f[i];
 		int focus = i == f->cur;
 		attr_t la = ui_attr(focus ? EL_HELP_KEY : EL_DEFAULT) | (focus ? A_BOLD : 0);
@@ -447,6 +476,8 @@ static void fm_draw(overlay_t *o, rect_t area)
 		int cc;
 		lineedit_view(&fl->ed, fw, &st, &cc);
 		ui_put(y, fx, fw, lineedit_text(&fl->ed) + st, fa);
+		if (!fl->ed.b.len && fl->placeholder)
+			ui_put(y, fx + (focus ? 2 : 0), fw - (focus ? 2 : 0), fl->placeholder, ui_attr(EL_DIM) | (fa & ~A_COLOR));
 		if (focus && fx + cc < fx + fw)
 			ui_put(y, fx + cc, 1, " ", fa | A_REVERSE);
 		if (focus && fl->ed.cur < fl->ed.b.len) {
@@ -462,11 +493,40 @@ static void fm_draw(overlay_t *o, rect_t area)
 	}
 	if (f->error)
 		ui_put(r.y + r.h - 2, x, cw, f->error, ui_attr(EL_ERROR) | A_BOLD);
+	else if (f->cands)
+		ui_put_cut(r.y + r.h - 2, x, cw, f->cands, ui_attr(EL_DIM));
+}
+
+/* Tab in a field that completes: 1 when it did something (the text grew or
+ * candidates are shown), 0 to move on. */
+static int fm_complete(form_t *f)
+{
+	field_t *fl = &f->f[f->cur];
+	if (!fl->complete)
+		return 0;
+	char *cands = NULL;
+	char *nt = fl->complete(f->ud, lineedit_text(&fl->ed), &cands);
+	int did = 0;
+	if (nt && strcmp(nt, lineedit_text(&fl->ed)) != 0) {
+		lineedit_set(&fl->ed, nt);
+		did = 1;
+	}
+	free(nt);
+	if (cands && *cands) {
+		f->cands = cands;
+		did = 1;
+	} else {
+		free(cands);
+	}
+	return did;
 }
 
 static int fm_key(overlay_t *o, int ch)
 {
 	form_t *f = o->data;
+	int had_cands = f->cands != NULL;
+	free(f->cands);
+	f->cands = NULL;
 	switch (ch) {
 	case 27:
 		ui_say(o->ui, 0, "cancelled: nothing was sent");
@@ -474,6 +534,9 @@ static int fm_key(overlay_t *o, int ch)
 	case KEY_RESIZE:
 		return OV_PASS;
 	case '\t':
+		if (!had_cands && f->n && fm_complete(f))
+			return OV_KEEP;
+		/* fall through */
 	case KEY_DOWN:
 		f->cur = (f->cur + 1) % (f->n ? f->n : 1);
 		return OV_KEEP;
@@ -485,7 +548,7 @@ static int fm_key(overlay_t *o, int ch)
 	case '\n':
 	case KEY_ENTER: {
 		/* Enter moves on through the fields; on the last one it submits */
-		if (f->cur + 1 < f->n) {
+		if (f->cur + 1 < f->n && !f->enter_submits) {
 			f->cur++;
 			return OV_KEEP;
 		}
@@ -535,9 +598,11 @@ static void fm_free(overlay_t *o)
 	free(f->info);
 	for (size_t i = 0; i < f->n; i++) {
 		free(f->f[i].label);
+		free(f->f[i].placeholder);
 		lineedit_free(&f->f[i].ed);
 	}
 	free(f->error);
+	free(f->cands);
 	free(f->title);
 	if (f->ud_free)
 		f->ud_free(f->ud);
@@ -546,7 +611,9 @@ static void fm_free(overlay_t *o)
 
 static const char *fm_hint(overlay_t *o)
 {
-	(void)o;
+	const form_t *f = o->data;
+	if (f->enter_submits)
+		return "Tab complete/next field  Down/Up fields  Enter submit  Esc cancel";
 	return "Tab/Down next field  Enter next/submit  Esc cancel (nothing is sent)";
 }
 

@@ -88,7 +88,7 @@ void confirm_open(ui_t *ui, const char *question, void (*on_yes)(ui_t *ui, void 
 /* ---- a form of text fields with information lines above them ---- */
 
 typedef struct form form_t;
-#define FORM_MAX_FIELDS 6
+#define FORM_MAX_FIELDS 8
 /* on_submit validates and acts; it returns NULL to close the form, or a
  * malloc'd message to show in the form (the form stays). */
 typedef char *(*form_submit_fn)(form_t *f, void *ud);
@@ -96,6 +96,18 @@ form_t *form_open(ui_t *ui, const char *title, form_submit_fn on_submit, void *u
 		  void (*ud_free)(void *));
 void form_info(form_t *f, theme_el_t el, const char *line);
 void form_field(form_t *f, const char *label, const char *initial, int required);
+/* Shown dim in field i while it is empty ("15m to 2d, or START..END"). */
+void form_placeholder(form_t *f, size_t i, const char *text);
+/* Tab in field i completes with complete(ud, text, &cands): the new text
+ * (malloc'd) or NULL, and cands (malloc'd, shown under the fields until the
+ * next key) when several fit. When nothing changes and none is shown, Tab
+ * moves to the next field as in any other field. */
+typedef char *(*form_complete_fn)(void *ud, const char *text, char **cands);
+void form_completion(form_t *f, size_t i, form_complete_fn complete);
+/* One row per field (no blank row between): a search form of 7 fields fits 80x24. */
+void form_compact(form_t *f);
+/* Enter submits from any field (a search), not only from the last one. */
+void form_enter_submits(form_t *f);
 /* Put the cursor in field i. */
 void form_focus(form_t *f, size_t i);
 /* The text of field i (trimmed copy, malloc'd). */

@@ -25,11 +25,12 @@ static const keybind_t global_keys[] = {
 	{ 27, "Esc", REQ_BACK, "back: close help, a box, a form or the zoom" },
 	{ '\t', "Tab", REQ_NEXT_VIEW, "next view" },
 	{ KEY_BTAB, "S-Tab", REQ_PREV_VIEW, "previous view" },
-	{ '1', "1-5", REQ_VIEW1, "show view N (see the view bar)" },
+	{ '1', "1-6", REQ_VIEW1, "show view N (see the view bar)" },
 	{ '2', NULL, REQ_VIEW2, NULL },
 	{ '3', NULL, REQ_VIEW3, NULL },
 	{ '4', NULL, REQ_VIEW4, NULL },
 	{ '5', NULL, REQ_VIEW5, NULL },
+	{ '6', NULL, REQ_VIEW6, NULL },
 	{ 'r', "r", REQ_REFRESH, "refresh now" },
 	{ CTRL('l'), "^L", REQ_REDRAW, "redraw the screen" },
 };
@@ -523,6 +524,7 @@ static void global_request(ui_t *ui, req_t r)
 	case REQ_NEXT_VIEW: set_view(ui, (ui->cur + 1) % ui->n_views); break;
 	case REQ_PREV_VIEW: set_view(ui, (ui->cur + ui->n_views - 1) % ui->n_views); break;
 	case REQ_VIEW1: case REQ_VIEW2: case REQ_VIEW3: case REQ_VIEW4: case REQ_VIEW5:
+	case REQ_VIEW6:
 		set_view(ui, (size_t)(r - REQ_VIEW1));
 		break;
 	case REQ_REFRESH:
@@ -748,6 +750,7 @@ int tui_run(const tui_opts_t *o)
 	add_view(&ui, &alerts_view_ops);
 	add_view(&ui, &silences_view_ops);
 	add_view(&ui, &logs_view_ops);
+	add_view(&ui, &traces_view_ops);
 
 	uv_poll_init(ui.loop, &ui.in, 0);
 	ui.in.data = &ui;

@@ -69,6 +69,7 @@ extern const view_ops_t targets_view_ops;
 extern const view_ops_t alerts_view_ops;
 extern const view_ops_t silences_view_ops;
 extern const view_ops_t logs_view_ops;
+extern const view_ops_t traces_view_ops;
 
 /* L on an alert or a panel: the Logs view on the streams its labels name
  * (model/logsel with the config's `logs: labels:`), else on `fallback` (a
@@ -77,6 +78,12 @@ extern const view_ops_t logs_view_ops;
  * status line ("VortexOOM"). */
 void logs_jump_labels(ui_t *ui, const labels_t *l, const char *fallback, int64_t moment_ns,
 		      const char *what);
+
+/* T on an alert: the Traces view searches, around `moment_ns` (from 5 minutes
+ * before to 10 after), the traces of the Jaeger service its labels name best
+ * (service, app or job, else the one its alertname holds: VortexOOM ->
+ * icn-vortex); when none does, the search form opens with the window set. */
+void traces_jump_labels(ui_t *ui, const labels_t *l, int64_t moment_ns, const char *what);
 
 /* "21:40" today, "Mon 21:40" within a week, else "2026-12-01 21:40" (local time). */
 char *ui_fmt_time(double t, char *buf, size_t n);

@@ -10,13 +10,15 @@
 #define REQUESTS(X)                                                                      \
 	X(REQ_NONE) X(REQ_HELP) X(REQ_CMDLINE) X(REQ_QUIT) X(REQ_BACK_OR_QUIT) X(REQ_BACK) \
 	X(REQ_NEXT_VIEW) X(REQ_PREV_VIEW) X(REQ_VIEW1) X(REQ_VIEW2) X(REQ_VIEW3)            \
-	X(REQ_VIEW4) X(REQ_VIEW5) X(REQ_REFRESH) X(REQ_REDRAW)                              \
+	X(REQ_VIEW4) X(REQ_VIEW5) X(REQ_VIEW6) X(REQ_REFRESH) X(REQ_REDRAW)                              \
 	X(REQ_LEFT) X(REQ_RIGHT) X(REQ_UP) X(REQ_DOWN) X(REQ_PGUP) X(REQ_PGDN) X(REQ_TOP)   \
 	X(REQ_BOTTOM) X(REQ_ENTER) X(REQ_RANGE_SHORTER) X(REQ_RANGE_LONGER)                 \
 	X(REQ_DETAILS) X(REQ_FILTER) X(REQ_ACK) X(REQ_UNACK) X(REQ_EXTEND)                  \
 	X(REQ_COLLAPSE) X(REQ_SHOW_EXPIRED) X(REQ_COPY)                                      \
 	X(REQ_FOLLOW) X(REQ_QUERY) X(REQ_EXCLUDE) X(REQ_NEXT_MATCH) X(REQ_PREV_MATCH)      \
-	X(REQ_NEXT_ERROR) X(REQ_PREV_ERROR) X(REQ_WRAP) X(REQ_LABELS) X(REQ_LOGS)
+	X(REQ_NEXT_ERROR) X(REQ_PREV_ERROR) X(REQ_WRAP) X(REQ_LABELS) X(REQ_LOGS)          \
+	X(REQ_TRACES) X(REQ_SORT) X(REQ_COLLAPSE_ALL) X(REQ_CRITICAL) X(REQ_ZOOM_IN)         \
+	X(REQ_ZOOM_OUT) X(REQ_ZOOM_SPAN) X(REQ_ZOOM_RESET)
 #define REQ_ENUM_(r) r,
 typedef enum { REQUESTS(REQ_ENUM_) REQ__COUNT } req_t;
 #undef REQ_ENUM_
@@ -46,14 +48,21 @@ enum {
 	                           (other views only show the header's count) */
 };
 
-/* A jump from one view to another (L on an alert or a panel opens its logs):
- * what to show there. Strings are the caller's; the view copies them. */
+/* A jump from one view to another (L on an alert or a panel opens its logs,
+ * T on a log line its trace): what to show there. Strings are the caller's;
+ * the view copies them. */
 typedef struct {
 	const char *query;        /* Logs: the LogQL stream selector and filters */
 	int64_t start_ns;         /* the window's start (0: the view's own) */
+	int64_t end_ns;           /* Traces: the window's end (0: start plus 10 minutes) */
 	int64_t focus_ns;         /* put the cursor on the first line at or after
 	                             this, paused (0: follow the newest) */
 	const char *why;          /* for the status line: "logs of VortexOOM (director-3)" */
+	const char *trace_id;     /* Traces: open this trace ... */
+	const char *span_id;      /* ... with the cursor on this span (may be NULL) */
+	const char *service;      /* Traces: search this service's traces in the window */
+	const char *const *hints; /* ... or, NULL, the service these words name best
+	                             (an alert's label values), NULL-terminated */
 } jump_t;
 
 typedef struct view_ops {

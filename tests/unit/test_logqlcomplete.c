@@ -66,11 +66,36 @@ static void test_complete(void **st)
 	assert_null(list);
 }
 
+/* A value holding control characters goes in as LogQL escapes, never raw
+ * (Loki's parser, Go's strconv.Unquote, reads them back to the same bytes). */
+static void test_complete_controls(void **state)
+{
+	(void)state;
+	char *vals[] = { "x\x1b[31mred", "tab\there", "nl\nz", "del\x7f" };
+	char *list = NULL;
+	char *r = lqc_complete("{pod=\"x", 6, LQC_VALUE, vals, 4, &list);
+	assert_string_equal(r, "{pod=\"x\\x1b[31mred\"");
+	free(r);
+	r = lqc_complete("{pod=\"t", 6, LQC_VALUE, vals, 4, &list);
+	assert_string_equal(r, "{pod=\"tab\\there\"");
+	free(r);
+	r = lqc_complete("{pod=\"n", 6, LQC_VALUE, vals, 4, &list);
+	assert_string_equal(r, "{pod=\"nl\\nz\"");
+	free(r);
+	r = lqc_complete("{pod=\"d", 6, LQC_VALUE, vals, 4, &list);
+	assert_string_equal(r, "{pod=\"del\\x7f\"");
+	free(r);
+	for (const char *p = r = lqc_complete("{pod=\"x", 6, LQC_VALUE, vals, 4, &list); *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_complete_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@ static const keybind_t alerts_keys[] = {
 	{ 'u', "u", REQ_UNACK, "take the acknowledgement back (expire its silence)" },
 	{ '/', "/", REQ_FILTER, "filter: words, label=value, label!=value, label=~regex" },
 	{ 'L', "L", REQ_LOGS, "the logs of the alert's node or pod, from before it started" },
+	{ 'T', "T", REQ_TRACES, "the traces of the alert's service around its start (Traces view)" },
 };
 
 static alerts_t *al_of(view_t *v)
@@ -310,6 +311,26 @@ static int details_logs(void *ctx)
 	return OV_CLOSE;
 }
 
+static void alert_traces(ui_t *ui, const am_alert_t *a)
+{
+	const char *name = labels_get(&a->labels, "alertname");
+	traces_jump_labels(ui, &a->labels, a->starts_at > 0 ? (int64_t)(a->starts_at * 1e9) : 0,
+			   name ? name : "the alert");
+}
+
+/* T in the details: the traces of the alert's service around its start. */
+static int details_traces(void *ctx)
+{
+	details_t *d = ctx;
+	const am_alert_t *a = find_alert(&d->ui->al, d->key);
+	if (!a) {
+		ui_say(d->ui, 0, "this alert is no longer in the list");
+		return OV_KEEP;
+	}
+	alert_traces(d->ui, a);
+	return OV_CLOSE;
+}
+
 static void details_fill(textbox_t *tb, void *ctx)
 {
 	details_t *d = ctx;
@@ -522,8 +543,10 @@ static req_t alerts_view_request(view_t *v, req_t r)
 			const char *nm = labels_get(&al->list.all.v[row->alert].labels, "alertname");
 			char *title = xasprintf("Alert %s", nm ? nm : "");
 			textbox_t *tb = textbox_open(v->ui, title, details_fill, d, details_free);
-			if (tb) /* where a paged engineer reads the alert: its logs from there */
+			if (tb) { /* where a paged engineer reads the alert: its logs and traces from there */
 				textbox_on_key(tb, 'L', "L logs", details_logs);
+				textbox_on_key(tb, 'T', "T traces", details_traces);
+			}
 			free(title);
 		} else if (row) {
 			ui_say(v->ui, 0, "a group: select one of its alerts for details, or a to acknowledge all");
@@ -558,6 +581,20 @@ static req_t alerts_view_request(view_t *v, req_t r)
 			ui_say(v->ui, 0, "no alert selected");
 		else
 			open_logs(v, row);
+		return REQ_NONE;
+	case REQ_TRACES:
+		if (!row) {
+			ui_say(v->ui, 0, "no alert selected");
+		} else if (row->is_group) {
+			labels_t common;
+			double start;
+			group_labels(al, row, &common, &start);
+			traces_jump_labels(v->ui, &common, start > 0 ? (int64_t)(start * 1e9) : 0,
+					   row->alertname ? row->alertname : "the alerts");
+			labels_free(&common);
+		} else {
+			alert_traces(v->ui, &al->list.all.v[row->alert]);
+		}
 		return REQ_NONE;
 	case REQ_UNACK:
 		if (!row || row->is_group) {

@@ -112,6 +112,7 @@ static const keybind_t logs_keys[] = {
 	{ KEY_ENTER, NULL, REQ_DETAILS, NULL },
 	{ 'w', "w", REQ_WRAP, "wrap long lines (toggle)" },
 	{ 'c', "c", REQ_LABELS, "the stream labels column (toggle)" },
+	{ 'T', "T", REQ_TRACES, "the trace of the selected line (its trace_id), at its span" },
 };
 
 static int is_shown(view_t *v)
@@ -947,7 +948,32 @@ typedef struct {
 	char *ts, *labels, *line;
 	size_t len;
 	loglevel_t level;
+	ui_t *ui;
 } pretty_t;
+
+/* T: the trace a line names (its trace_id), with the cursor on its span_id. */
+static int line_trace(ui_t *ui, const char *line, size_t len)
+{
+	logfields_t f;
+	logfields_parse(line, len, &f);
+	int rc = -1;
+	if (!f.trace_id || !*f.trace_id) {
+		ui_say(ui, 0, "this line names no trace (no trace_id field)");
+	} else {
+		char *why = xasprintf("the trace of the line (span %s)", f.span_id ? f.span_id : "?");
+		jump_t j = { .trace_id = f.trace_id, .span_id = f.span_id, .why = why };
+		rc = ui_jump(ui, "Traces", &j) ? 0 : -1;
+		free(why);
+	}
+	logfields_free(&f);
+	return rc;
+}
+
+static int pretty_trace(void *ctx)
+{
+	pretty_t *pr = ctx;
+	return line_trace(pr->ui, pr->line, pr->len) == 0 ? OV_CLOSE : OV_KEEP;
+}
 
 static void pretty_free(void *p)
 {
@@ -1006,7 +1032,10 @@ static void open_pretty(view_t *v)
 	pr->line[e.len] = '\0';
 	pr->len = e.len;
 	pr->level = e.level;
-	textbox_open(v->ui, "Log line", pretty_fill, pr, pretty_free);
+	pr->ui = v->ui;
+	textbox_t *tb = textbox_open(v->ui, "Log line", pretty_fill, pr, pretty_free);
+	if (tb)
+		textbox_on_key(tb, 'T', "T its trace", pretty_trace);
 }
 
 /* ---- Tab in the query prompt: label names and values from Loki ---- */
@@ -1251,6 +1280,15 @@ static req_t logs_view_request(view_t *v, req_t r)
 	case REQ_DETAILS:
 		open_pretty(v);
 		return REQ_NONE;
+	case REQ_TRACES: {
+		logring_line_t e;
+		if (settle(lv) != 0 || logring_get(lv->ring, lv->sel, &e) != 0 || e.kind != LOGRING_LINE) {
+			ui_say(v->ui, 0, "no line selected: pause (Up) and choose one");
+			return REQ_NONE;
+		}
+		line_trace(v->ui, e.line, e.len);
+		return REQ_NONE;
+	}
 	case REQ_WRAP:
 		lv->wrap = !lv->wrap;
 		ui_say(v->ui, 0, "wrap %s", lv->wrap ? "on" : "off");
@@ -1449,7 +1487,7 @@ static const command_t logs_cmds[] = {
 
 const view_ops_t logs_view_ops = {
 	.name = "Logs",
-	.hint = "s query  / filter  \\ exclude  n/N match  e/E error  F follow  p line  w wrap  c labels  ? help",
+	.hint = "s query  / filter  \\ exclude  n/N match  e/E error  F follow  p line  T trace  w wrap  c labels  ? help",
 	.private_size = sizeof(logs_view_t),
 	.keys = logs_keys,
 	.n_keys = sizeof logs_keys / sizeof logs_keys[0],
