@@ -44,53 +44,10 @@ int loki_parse_ns(const char *s, int64_t *out)
 
 /* ---- error texts ---- */
 
-static const char *status_word(long status)
-{
-	switch (status) {
-	case 400: return "bad request";
-	case 401: return "unauthorized";
-	case 403: return "forbidden";
-	case 404: return "not found";
-	case 413: return "request too large";
-	case 429: return "too many requests (throttled)";
-	case 499: return "client closed the request";
-	case 500: return "internal server error";
-	case 502: return "bad gateway";
-	case 503: return "service unavailable";
-	case 504: return "gateway timeout";
-	default: return "empty body";
-	}
-}
-
-/* n bytes of outside text as one printable line: NULs and controls made
- * harmless, runs of blanks folded, trimmed, cut at LOKI_ERROR_MAX. "" when
- * nothing is left. */
+/* n bytes of outside text as one printable line, cut at LOKI_ERROR_MAX. */
 static char *one_line(const char *s, size_t n)
 {
-	char *raw = xmalloc(n + 1);
-	for (size_t i = 0; i < n; i++)
-		raw[i] = s[i] ? s[i] : ' ';
-	raw[n] = '\0';
-	char *clean = text_sanitize(raw);
-	free(raw);
-	char *o = clean;
-	int blank = 1; /* drops leading blanks too */
-	for (const char *p = clean; *p; p++) {
-		if (*p == ' ') {
-			if (!blank)
-				*o++ = ' ';
-			blank = 1;
-		} else {
-			*o++ = *p;
-			blank = 0;
-		}
-	}
-	while (o > clean && o[-1] == ' ')
-		o--;
-	*o = '\0';
-	char *r = text_excerpt(clean, LOKI_ERROR_MAX);
-	free(clean);
-	return r;
+	return text_one_line(s, n, LOKI_ERROR_MAX);
 }
 
 char *loki_error_message(long status, const char *body, size_t len)
@@ -120,7 +77,7 @@ char *loki_error_message(long status, const char *body, size_t len)
 				 "LOKI_ORG_ID)"
 			       : http_status_hint(status);
 	if (!*text)
-		m = status ? xasprintf("HTTP %ld: %s%s", status, status_word(status), hint)
+		m = status ? xasprintf("HTTP %ld: %s%s", status, http_status_word(status), hint)
 			   : xstrdup("empty response body");
 	else
 		m = status ? xasprintf("HTTP %ld: %s%s", status, text, hint) : xstrdup(text);

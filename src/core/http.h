@@ -100,6 +100,26 @@ static inline http_req_t *http_get(http_client_t *c, const char *url, long timeo
 /* Abort a request under way; its callback will not run. */
 void http_cancel(http_req_t *r);
 
+/* A few words for an HTTP status whose answer said nothing ("bad request",
+ * "gateway timeout", ...); "empty body" for the others. */
+static inline const char *http_status_word(long status)
+{
+	switch (status) {
+	case 400: return "bad request";
+	case 401: return "unauthorized";
+	case 403: return "forbidden";
+	case 404: return "not found";
+	case 413: return "request too large";
+	case 429: return "too many requests (throttled)";
+	case 499: return "client closed the request";
+	case 500: return "internal server error";
+	case 502: return "bad gateway";
+	case 503: return "service unavailable";
+	case 504: return "gateway timeout";
+	default: return "empty body";
+	}
+}
+
 /* What an HTTP status says of the credentials, to follow "HTTP 401: ..." in a
  * message; "" for other statuses. */
 static inline const char *http_status_hint(long status)

@@ -3,6 +3,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not valid;
@@ -94,6 +95,34 @@ char *text_excerpt(const char *s, size_t max)
 	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
 	return xasprintf("%.*s...", (int)max, s);
+}
+
+char *text_one_line(const char *s, size_t n, size_t max)
+{
+	char *raw = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		raw[i] = s[i] ? s[i] : ' ';
+	raw[n] = '\0';
+	char *clean = text_sanitize(raw);
+	free(raw);
+	char *o = clean;
+	int blank = 1; /* drops leading blanks too */
+	for (const char *p = clean; *p; p++) {
+		if (*p == ' ') {
+			if (!blank)
+				*o++ = ' ';
+			blank = 1;
+		} else {
+			*o++ = *p;
+			blank = 0;
+		}
+	}
+	while (o > clean && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	char *r = text_excerpt(clean, max);
+	free(clean);
+	return r;
 }
 
 /* base64 of n bytes into o (room for (n + 2) / 3 * 4 bytes); returns the end */

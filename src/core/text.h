@@ -36,6 +36,10 @@ char *text_render_line(const char *s, size_t n, size_t max, size_t *out_len);
  * ended with "..." when cut (malloc'd). The text is not sanitised. */
 char *text_excerpt(const char *s, size_t max);
 
+/* n bytes of outside text (NULs allowed) as one printable line (malloc'd):
+ * sanitised as text_sanitize, runs of blanks folded to one space, trimmed, cut
+ * at `max` bytes with text_excerpt's "...". "" when nothing is left. */
+char *text_one_line(const char *s, size_t n, size_t max);
 /* Standard base64 (RFC 4648, with padding) of n bytes, NUL-terminated (malloc'd). */
 char *text_base64(const void *data, size_t n);
 /* The OSC 52 sequence that puts n bytes into the terminal's clipboard:
