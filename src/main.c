@@ -604,39 +604,25 @@ static int run(const opts_t *op, double started)
 		return EXIT_USAGE;
 	}
 
-	if (logs_cmd && !ctx.loki) {
-		fprintf(stderr, "icn-console: no Loki URL for context '%s': set 'loki:' in %s, LOKI_ADDR, "
-				"or --loki\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
-		conf_context_free(&ctx);
-		conf_free(&conf);
-		log_close();
-		return EXIT_USAGE;
-	}
-	if (jaeger_cmd && !ctx.jaeger) {
-		fprintf(stderr, "icn-console: no Jaeger URL for context '%s': set 'jaeger:' in %s, JAEGER_URL, "
-				"or --jaeger\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
-		conf_context_free(&ctx);
-		conf_free(&conf);
-		log_close();
-		return EXIT_USAGE;
-	}
-	/* the alert commands need an Alertmanager; Prometheus only adds pending alerts */
+	/* the backend each command needs: a usage error naming how to set it */
 	int am_command = o.command && o.command->id != CMD_TARGETS && !logs_cmd && !jaeger_cmd;
-	if (am_command && !ctx.n_alertmanager) {
-		fprintf(stderr, "icn-console: no Alertmanager URL for context '%s': set 'alertmanager:' in %s, "
-				"ALERTMANAGER_URL, or --alertmanager\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
-		conf_context_free(&ctx);
-		conf_free(&conf);
-		log_close();
-		return EXIT_USAGE;
-	}
-	if (!ctx.prometheus && !am_command && !logs_cmd && !jaeger_cmd) {
-		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
-				"PROMETHEUS_URL, or --prometheus\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
+	const struct {
+		int missing;
+		const char *name, *key, *env;
+	} needed[] = {
+		{ logs_cmd && !ctx.loki, "Loki", "loki", "LOKI_ADDR" },
+		{ jaeger_cmd && !ctx.jaeger, "Jaeger", "jaeger", "JAEGER_URL" },
+		/* the alert commands need an Alertmanager; Prometheus only adds pending alerts */
+		{ am_command && !ctx.n_alertmanager, "Alertmanager", "alertmanager", "ALERTMANAGER_URL" },
+		{ !ctx.prometheus && !am_command && !logs_cmd && !jaeger_cmd, "Prometheus", "prometheus",
+		  "PROMETHEUS_URL" },
+	};
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+		if (!needed[i].missing)
+			continue;
+		fprintf(stderr, "icn-console: no %s URL for context '%s': set '%s:' in %s, %s, or --%s\n",
+			needed[i].name, ctx.name ? ctx.name : "default", needed[i].key,
+			conf.path ? conf.path : "a config file", needed[i].env, needed[i].key);
 		conf_context_free(&ctx);
 		conf_free(&conf);
 		log_close();

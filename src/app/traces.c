@@ -21,6 +21,27 @@ typedef enum { K_SERVICES, K_OPERATIONS, K_SEARCH, K_GET, K_N, K_DETECT = K_N } 
 
 typedef struct job job_t;
 
+/* An answer as the callbacks take it: an error, or names, rows or a trace. */
+typedef struct {
+	char *err;
+	char **names;
+	size_t n_names;
+	trace_summary_t *rows;
+	size_t n_rows;
+	trace_t *trace;
+} answer_t;
+
+static void answer_free(answer_t *a)
+{
+	free(a->err);
+	jaeger_names_free(a->names, a->n_names);
+	for (size_t i = 0; i < a->n_rows; i++)
+		trace_summary_free(&a->rows[i]);
+	free(a->rows);
+	trace_free(a->trace);
+	memset(a, 0, sizeof *a);
+}
+
 /* One call of traces_services, _operations, _search or _get. */
 typedef struct op {
 	traces_t *t;
@@ -38,12 +59,7 @@ typedef struct op {
 	job_t *job;
 	/* the answer, once known: handed over by on_kick */
 	int ready;
-	char *err;
-	char **names;
-	size_t n_names;
-	trace_summary_t *rows;
-	size_t n_rows;
-	trace_t *trace;
+	answer_t a;
 } op_t;
 
 /* One answer parsed, on the work queue when big. Everything the worker reads
@@ -59,12 +75,7 @@ struct job {
 	char trace_id[33];
 	/* out */
 	int rc;
-	char *err;
-	char **names;
-	size_t n_names;
-	trace_summary_t *rows;
-	size_t n_rows;
-	trace_t *trace;
+	answer_t a;
 	double parse_ms;
 };
 
@@ -175,12 +186,7 @@ static void op_free(op_t *op)
 		free((char *)op->tags[i].value);
 	}
 	free(op->tags);
-	free(op->err);
-	jaeger_names_free(op->names, op->n_names);
-	for (size_t i = 0; i < op->n_rows; i++)
-		trace_summary_free(&op->rows[i]);
-	free(op->rows);
-	trace_free(op->trace);
+	answer_free(&op->a);
 	free(op);
 }
 
@@ -195,8 +201,8 @@ static void op_ready(op_t *op)
 
 static void op_fail(op_t *op, char *err)
 {
-	free(op->err);
-	op->err = err;
+	free(op->a.err);
+	op->a.err = err;
 	op_ready(op);
 }
 
@@ -206,19 +212,20 @@ static void deliver(op_t *op)
 {
 	traces_t *t = op->t;
 	t->cur[op->kind] = NULL;
-	const char *err = op->err;
+	answer_t *a = &op->a;
+	const char *err = a->err;
 	switch (op->kind) {
 	case K_SERVICES:
 	case K_OPERATIONS:
-		op->names_cb(t, err ? NULL : op->names, err ? 0 : op->n_names, err, op->ud);
+		op->names_cb(t, err ? NULL : a->names, err ? 0 : a->n_names, err, op->ud);
 		break;
 	case K_SEARCH:
-		op->search_cb(t, err ? NULL : op->rows, err ? 0 : op->n_rows, err, op->ud);
+		op->search_cb(t, err ? NULL : a->rows, err ? 0 : a->n_rows, err, op->ud);
 		break;
 	default: {
-		trace_t *tr = err ? NULL : op->trace;
+		trace_t *tr = err ? NULL : a->trace;
 		if (tr)
-			op->trace = NULL; /* the callback's now */
+			a->trace = NULL; /* the callback's now */
 		op->trace_cb(t, tr, err, op->ud);
 		break;
 	}
@@ -282,12 +289,12 @@ static void job_work(uv_work_t *w)
 	if (j->kind == K_SEARCH || j->kind == K_GET) {
 		trace_t **tr = NULL;
 		size_t n = 0;
-		j->rc = jaeger_parse_traces(j->body, j->len, j->status, &tr, &n, &j->err);
+		j->rc = jaeger_parse_traces(j->body, j->len, j->status, &tr, &n, &j->a.err);
 		if (j->rc == 0 && j->kind == K_SEARCH) {
-			j->rows = xcalloc(n ? n : 1, sizeof *j->rows);
+			j->a.rows = xcalloc(n ? n : 1, sizeof *j->a.rows);
 			for (size_t i = 0; i < n; i++)
-				trace_summarize(tr[i], &j->rows[i]);
-			j->n_rows = n;
+				trace_summarize(tr[i], &j->a.rows[i]);
+			j->a.n_rows = n;
 		} else if (j->rc == 0 && n) {
 			size_t pick = 0;
 			for (size_t i = 0; i < n; i++)
@@ -295,13 +302,13 @@ static void job_work(uv_work_t *w)
 					pick = i;
 					break;
 				}
-			j->trace = tr[pick];
+			j->a.trace = tr[pick];
 			tr[pick] = NULL;
 		}
 		if (j->rc == 0)
 			jaeger_traces_free(tr, n);
 	} else {
-		j->rc = jaeger_parse_names(j->body, j->len, j->status, &j->names, &j->n_names, &j->err);
+		j->rc = jaeger_parse_names(j->body, j->len, j->status, &j->a.names, &j->a.n_names, &j->a.err);
 	}
 	free(j->body);
 	j->body = NULL;
@@ -321,12 +328,7 @@ static void job_work_queued(uv_work_t *w)
 static void job_free(job_t *j)
 {
 	free(j->body);
-	free(j->err);
-	jaeger_names_free(j->names, j->n_names);
-	for (size_t i = 0; i < j->n_rows; i++)
-		trace_summary_free(&j->rows[i]);
-	free(j->rows);
-	trace_free(j->trace);
+	answer_free(&j->a);
 	free(j);
 }
 
@@ -338,9 +340,9 @@ static void job_done(uv_work_t *w, int status)
 	job_t *j = w->data;
 	if (j->parse_ms > 200)
 		log_msg("jaeger: %zu bytes parsed in %.0f ms (%s)", j->len, j->parse_ms, kind_what[j->kind]);
-	if (status == UV_ECANCELED && !j->err) {
+	if (status == UV_ECANCELED && !j->a.err) {
 		j->rc = -1;
-		j->err = xstrdup("the parse was cancelled");
+		j->a.err = xstrdup("the parse was cancelled");
 	}
 	if (j->kind == K_DETECT) {
 		traces_t *t = j->t;
@@ -358,30 +360,17 @@ static void job_done(uv_work_t *w, int status)
 	}
 	op->job = NULL;
 	if (j->rc != 0) {
-		op_fail(op, answer_error(j->err, j->status));
-	} else if (j->kind == K_SEARCH) {
-		op->rows = j->rows;
-		op->n_rows = j->n_rows;
-		j->rows = NULL;
-		j->n_rows = 0;
-		op_ready(op);
-	} else if (j->kind == K_GET) {
-		if (!j->trace) {
-			op_fail(op, xasprintf("jaeger: trace %s not found", op->trace_id));
-		} else {
-			op->trace = j->trace;
-			j->trace = NULL;
-			op_ready(op);
-		}
+		op_fail(op, answer_error(j->a.err, j->status));
+	} else if (j->kind == K_GET && !j->a.trace) {
+		op_fail(op, xasprintf("jaeger: trace %s not found", op->trace_id));
 	} else {
 		if (j->kind == K_SERVICES)
-			services_cache(op->t, names_copy(j->names, j->n_names), j->n_names);
-		else
-			ops_cache(op->t, op->service, j->names, j->n_names);
-		op->names = j->names;
-		op->n_names = j->n_names;
-		j->names = NULL;
-		j->n_names = 0;
+			services_cache(op->t, names_copy(j->a.names, j->a.n_names), j->a.n_names);
+		else if (j->kind == K_OPERATIONS)
+			ops_cache(op->t, op->service, j->a.names, j->a.n_names);
+		answer_free(&op->a);
+		op->a = j->a; /* the answer moves to the op */
+		memset(&j->a, 0, sizeof j->a);
 		op_ready(op);
 	}
 	job_free(j);
@@ -448,8 +437,8 @@ static void start(traces_t *t, op_t *op)
 	switch (op->kind) {
 	case K_SERVICES:
 		if (t->have_services) {
-			op->names = names_copy(t->services, t->n_services);
-			op->n_names = t->n_services;
+			op->a.names = names_copy(t->services, t->n_services);
+			op->a.n_names = t->n_services;
 			op_ready(op);
 			return;
 		}
@@ -458,8 +447,8 @@ static void start(traces_t *t, op_t *op)
 	case K_OPERATIONS: {
 		const ops_entry_t *e = ops_cached(t, op->service);
 		if (e) {
-			op->names = names_copy(e->names, e->n);
-			op->n_names = e->n;
+			op->a.names = names_copy(e->names, e->n);
+			op->a.n_names = e->n;
 			op_ready(op);
 			return;
 		}
@@ -500,8 +489,8 @@ static void detect_end(traces_t *t, const char *err)
 static char *detect_why(const job_t *j)
 {
 	if (j->status >= 200 && j->status < 300)
-		return xasprintf("HTTP %ld, %s", j->status, j->err ? j->err : "not a services list");
-	return xstrdup(j->err ? j->err : "no answer");
+		return xasprintf("HTTP %ld, %s", j->status, j->a.err ? j->a.err : "not a services list");
+	return xstrdup(j->a.err ? j->a.err : "no answer");
 }
 
 /* The API is found: its services are the first answer cached. */
@@ -515,7 +504,7 @@ static void detect_found(traces_t *t, jaeger_api_t api, char **names, size_t n)
 
 static void detect_answer(traces_t *t, job_t *j)
 {
-	if (j->rc == 0 && !t->detect_v3 && j->n_names == 0) {
+	if (j->rc == 0 && !t->detect_v3 && j->a.n_names == 0) {
 		/* a v1 answer without services: an empty Jaeger, or one whose v1
 		 * is gone (after v2.20); /api/v3 tells which */
 		t->detect_v1_empty = 1;
@@ -528,9 +517,9 @@ static void detect_answer(traces_t *t, job_t *j)
 		return;
 	}
 	if (j->rc == 0) {
-		detect_found(t, t->detect_v3 ? JAEGER_API_V3 : JAEGER_API_V1, j->names, j->n_names);
-		j->names = NULL;
-		j->n_names = 0;
+		detect_found(t, t->detect_v3 ? JAEGER_API_V3 : JAEGER_API_V1, j->a.names, j->a.n_names);
+		j->a.names = NULL;
+		j->a.n_names = 0;
 		return;
 	}
 	long st = j->status;
@@ -550,7 +539,7 @@ static void detect_answer(traces_t *t, job_t *j)
 				why3, http_status_hint(st));
 		free(why3);
 	} else {
-		err = answer_error(j->err, st);
+		err = answer_error(j->a.err, st);
 	}
 	log_msg("%s", err);
 	detect_end(t, err);

@@ -1,6 +1,7 @@
 /* icn-console traces / trace: a Jaeger search as rows, one trace as a waterfall, through app/traces. */
 #include "config.h"
 #include "cli/traces_cmd.h"
+#include "cli/cliout.h"
 #include "app/backends.h"
 #include "app/traces.h"
 #include "core/text.h"
@@ -14,7 +15,6 @@
 #include <jansson.h>
 #include <langinfo.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +35,6 @@ typedef struct {
 	const cli_traces_t *c;
 	int done, rc;
 } run_t;
-
-/* "icn-console: ..." on stderr; the whole line sanitised (it carries server text). */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *m = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *t = text_sanitize(m);
-	fflush(stdout);
-	fprintf(stderr, "icn-console: %s\n", t);
-	free(t);
-	free(m);
-}
 
 /* ---- formatting ---- */
 
@@ -97,18 +82,6 @@ static void put_padded(const char *s, int w, int right)
 
 /* ---- JSON ---- */
 
-/* A string; text that is not UTF-8 is made so. */
-static json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s ? s : "");
-	if (!j) {
-		char *t = text_sanitize(s);
-		j = json_string(t);
-		free(t);
-	}
-	return j ? j : json_null();
-}
-
 /* A tag's value as its type says: numbers JSON can hold exactly, booleans, else the text. */
 static json_t *jtag(const trace_kv_t *kv)
 {
@@ -136,27 +109,7 @@ static json_t *jtag(const trace_kv_t *kv)
 	default:
 		break;
 	}
-	return jstr(v);
-}
-
-/* ASCII only: a C1 control in a name (U+009B is CSI) never reaches a terminal;
- * nor DEL, which JSON allows raw (it can only be inside a string: escaped). */
-static void jdump(json_t *root)
-{
-	char *out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(root);
-	if (!out)
-		abort(); /* only on OOM, as the rest of the console */
-	for (const char *p = out; *p; p++) {
-		size_t n = strcspn(p, "\x7f");
-		fwrite(p, 1, n, stdout);
-		p += n;
-		if (!*p)
-			break;
-		fputs("\\u007f", stdout);
-	}
-	fputc('\n', stdout);
-	free(out);
+	return cli_jstr(v);
 }
 
 /* ---- the run ---- */
@@ -175,7 +128,7 @@ static int run(const cli_traces_t *c, void (*ask)(traces_t *t, run_t *r))
 		if (uv_run(c->loop, UV_RUN_ONCE) == 0 && !r.done)
 			break;
 	if (!r.done) {
-		say("jaeger at %s: no answer", c->ctx->jaeger);
+		cli_say("jaeger at %s: no answer", c->ctx->jaeger);
 		r.rc = RC_BACKEND;
 	}
 	traces_free(t);
@@ -237,11 +190,11 @@ static json_t *jrows(const trace_summary_t *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const trace_summary_t *s = &rows[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "traceID", jstr(s->trace_id));
+		json_object_set_new(o, "traceID", cli_jstr(s->trace_id));
 		json_object_set_new(o, "startTime", json_integer(s->start_us));
 		json_object_set_new(o, "duration", json_integer(s->duration_us));
-		json_object_set_new(o, "rootService", jstr(s->root_service));
-		json_object_set_new(o, "rootOperation", jstr(s->root_operation));
+		json_object_set_new(o, "rootService", cli_jstr(s->root_service));
+		json_object_set_new(o, "rootOperation", cli_jstr(s->root_operation));
 		json_object_set_new(o, "spans", json_integer((json_int_t)s->n_spans));
 		json_object_set_new(o, "errors", json_integer((json_int_t)s->n_errors));
 		/* the summary joins them with ", " */
@@ -251,7 +204,7 @@ static json_t *jrows(const trace_summary_t *rows, size_t n)
 			const char *e = strstr(p, ", ");
 			size_t len = e ? (size_t)(e - p) : strlen(p);
 			char *name = xstrndup(p, len);
-			json_array_append_new(sv, jstr(name));
+			json_array_append_new(sv, cli_jstr(name));
 			free(name);
 			p += len + (e ? 2 : 0);
 		}
@@ -268,18 +221,18 @@ static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const 
 	const cli_traces_t *c = r->c;
 	r->done = 1;
 	if (err) {
-		say("%s", err);
+		cli_say("%s", err);
 		r->rc = RC_BACKEND;
 		return;
 	}
 	if (c->json)
-		jdump(jrows(rows, n));
+		cli_jdump(jrows(rows, n));
 	else if (n)
 		print_rows(rows, n);
 	if (!n) {
 		char lb[32];
 		duration_format(c->lookback_us / 1000, lb, sizeof lb);
-		say("jaeger: no traces found (service '%s'%s%s%s, the last %s)", c->service,
+		cli_say("jaeger: no traces found (service '%s'%s%s%s, the last %s)", c->service,
 		    c->operation ? ", operation '" : "", c->operation ? c->operation : "", c->operation ? "'" : "",
 		    lb);
 		r->rc = RC_BACKEND;
@@ -312,16 +265,16 @@ int cli_traces(const cli_traces_t *c)
 static json_t *jtrace(const trace_t *t)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "traceID", jstr(t->trace_id));
+	json_object_set_new(o, "traceID", cli_jstr(t->trace_id));
 	json_t *a = json_array();
 	for (size_t i = 0; i < t->n_spans; i++) {
 		const trace_span_t *s = &t->spans[i];
 		json_t *js = json_object();
-		json_object_set_new(js, "spanID", jstr(s->span_id));
+		json_object_set_new(js, "spanID", cli_jstr(s->span_id));
 		json_object_set_new(js, "parentSpanID",
-				    s->parent == TRACE_NONE ? json_null() : jstr(t->spans[s->parent].span_id));
-		json_object_set_new(js, "service", jstr(trace_span_service(t, s)));
-		json_object_set_new(js, "operation", jstr(s->operation));
+				    s->parent == TRACE_NONE ? json_null() : cli_jstr(t->spans[s->parent].span_id));
+		json_object_set_new(js, "service", cli_jstr(trace_span_service(t, s)));
+		json_object_set_new(js, "operation", cli_jstr(s->operation));
 		json_object_set_new(js, "startTime", json_integer(s->start_us));
 		json_object_set_new(js, "duration", json_integer(s->duration_us));
 		json_object_set_new(js, "error", json_boolean(s->error));
@@ -329,7 +282,7 @@ static json_t *jtrace(const trace_t *t)
 		json_t *tags = json_object();
 		for (uint32_t k = 0; k < s->n_tags; k++) {
 			const trace_kv_t *kv = &s->tags[k];
-			json_t *key = jstr(kv->key);
+			json_t *key = cli_jstr(kv->key);
 			const char *ks = json_string_value(key);
 			if (ks && !json_object_get(tags, ks)) /* the first of a key, as trace_tag reads it */
 				json_object_set_new(tags, ks, jtag(kv));
@@ -387,19 +340,22 @@ static void print_waterfall(const cli_traces_t *c, const trace_t *t)
 	int64_t v0 = t->start_us, v1 = t->end_us > t->start_us ? t->end_us : t->start_us + 1;
 	char b1[40], b2[24];
 
-	/* the heading */
+	/* the heading, each line within the width */
 	char *id = text_sanitize(t->trace_id);
-	printf("trace %s: %s, %zu span%s, %zu service%s, %zu error%s, started %s\n", id,
-	       dur_fmt(t->end_us - t->start_us, b2), t->n_spans, t->n_spans == 1 ? "" : "s", t->n_services,
-	       t->n_services == 1 ? "" : "s", t->n_errors, t->n_errors == 1 ? "" : "s", time_fmt(t->start_us, b1));
+	printf("trace %s\n", id);
 	free(id);
+	printf("%s, %zu span%s, %zu service%s, %zu error%s, started %s\n", dur_fmt(t->end_us - t->start_us, b2),
+	       t->n_spans, t->n_spans == 1 ? "" : "s", t->n_services, t->n_services == 1 ? "" : "s", t->n_errors,
+	       t->n_errors == 1 ? "" : "s", time_fmt(t->start_us, b1));
 	strbuf_t sv;
 	sb_init(&sv);
+	sb_puts(&sv, "services: ");
 	for (size_t i = 0; i < t->n_services; i++)
 		sb_printf(&sv, "%s%s", i ? ", " : "", t->services[i]);
-	char *svs = text_sanitize(sv.s ? sv.s : "");
-	printf("services: %s\n", svs);
-	printf("marks: * on the critical path, ! an error\n\n");
+	char *svs = text_sanitize(sv.s);
+	char *svline = table_cut(svs, width, ellipsis);
+	printf("%s\nmarks: * on the critical path, ! an error\n\n", svline);
+	free(svline);
 	free(svs);
 	sb_free(&sv);
 
@@ -470,16 +426,16 @@ static void on_trace(traces_t *tt, trace_t *t, const char *err, void *ud)
 	run_t *r = ud;
 	r->done = 1;
 	if (err) {
-		say("%s", err);
+		cli_say("%s", err);
 		r->rc = RC_BACKEND;
 		return;
 	}
 	if (r->c->json)
-		jdump(jtrace(t));
+		cli_jdump(jtrace(t));
 	else
 		print_waterfall(r->c, t);
 	for (size_t i = 0; i < t->n_warnings; i++)
-		say("jaeger: trace %s: %s", t->trace_id, t->warnings[i]);
+		cli_say("jaeger: trace %s: %s", t->trace_id, t->warnings[i]);
 	trace_free(t);
 }
 

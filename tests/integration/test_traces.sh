@@ -9,7 +9,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 65
+plan 66
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-traces.XXXXXX")
 pids=()
 cleanup() {
@@ -163,7 +163,7 @@ for mode in v1 v3; do
 
 		ic trace "$tid"
 		rows=$(grep -c '|$' "$work/out")
-		if [[ $rc == 0 && $rows == 11 ]] && grep -q "^trace $tid: .*10 spans, 3 services, 0 errors" "$work/out" &&
+		if [[ $rc == 0 && $rows == 11 ]] && [[ $(head -1 "$work/out") == "trace $tid" ]] && grep -q "^[0-9.]*s, 10 spans, 3 services, 0 errors, started " "$work/out" &&
 			grep -Eq '^\* +recipe received +icn-director +0us ' "$work/out" &&
 			grep -Eq '^\*  +vortex\.generate +icn-vortex ' "$work/out" &&
 			[[ $(awk 'length > 120' "$work/out" | wc -l) == 0 ]]; then
@@ -275,6 +275,27 @@ ic trace 00000000000000000000000000000bad --output json
 expect_json "hostile names in JSON: exact, escaped, ASCII" 0 \
 	'.spans[0].operation == "\u001b[2J\u001b]0;pwned\u0007red\u001b[31m op\r\n\u009b31m\u202eevil" and .spans[1].error == true and .spans[1].critical == true'
 if hostile_ok "$work/out"; then ok "hostile names in JSON: no raw control byte"; else not_ok "raw control bytes in JSON"; fi
+# on a terminal (a pty of 90 columns): the waterfall fits it, its bars are
+# UTF-8 blocks, and the hostile names are still harmless
+if command -v script >/dev/null; then
+	LC_ALL=C.UTF-8 script -qec "stty cols 90 rows 40; '$ICN_CONSOLE' --jaeger '$url' trace 00000000000000000000000000000bad" \
+		/dev/null >"$work/tty" 2>&1
+	rc=$?
+	if [[ $rc == 0 ]] && python3 - "$work/tty" <<'PY'; then
+import sys
+text = open(sys.argv[1], "rb").read().decode("utf-8")
+lines = text.replace("\r\n", "\n").split("\n")
+bad = [c for c in text if (ord(c) < 32 and c not in "\r\n") or 0x7f <= ord(c) <= 0x9f or c == "\u202e"]
+rows = [l for l in lines if l.endswith("|")]
+sys.exit(bool(bad) or max(len(l) for l in lines) != 90 or len(rows) != 3 or "\u2588" not in rows[1])
+PY
+		ok "on a 90-column terminal: the waterfall fits, bars in UTF-8 blocks, names harmless"
+	else
+		not_ok "on a 90-column terminal" "rc=$rc" "$(cat -A "$work/tty" | head -12)"
+	fi
+else
+	skip "on a 90-column terminal" "no script(1)"
+fi
 
 # usage errors: exit 2, said
 url=http://127.0.0.1:1
