@@ -220,6 +220,7 @@ static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const 
 	run_t *r = ud;
 	const cli_traces_t *c = r->c;
 	r->done = 1;
+	uv_stop(c->loop); /* this turn of the loop ends without waiting in poll */
 	if (err) {
 		cli_say("%s", err);
 		r->rc = RC_BACKEND;
@@ -425,6 +426,7 @@ static void on_trace(traces_t *tt, trace_t *t, const char *err, void *ud)
 	(void)tt;
 	run_t *r = ud;
 	r->done = 1;
+	uv_stop(r->c->loop); /* this turn of the loop ends without waiting in poll */
 	if (err) {
 		cli_say("%s", err);
 		r->rc = RC_BACKEND;
