@@ -334,56 +334,6 @@ static const char *value_text(trace_t *t, json_t *v)
 	}
 }
 
-static trace_kv_type_t type_of_json(json_t *v)
-{
-	if (!v)
-		return TRACE_KV_STRING;
-	switch (json_typeof(v)) {
-	case JSON_INTEGER: return TRACE_KV_INT;
-	case JSON_REAL: return TRACE_KV_FLOAT;
-	case JSON_TRUE:
-	case JSON_FALSE: return TRACE_KV_BOOL;
-	default: return TRACE_KV_STRING;
-	}
-}
-
-/* v1 key-values: [{key, type, value}]. */
-static const trace_kv_t *v1_kvs(trace_t *t, json_t *arr, uint32_t *n)
-{
-	*n = 0;
-	size_t cap = json_array_size(arr);
-	if (!cap)
-		return NULL;
-	trace_kv_t *kv = trace_alloc(t, cap * sizeof *kv);
-	size_t i;
-	json_t *e;
-	json_array_foreach (arr, i, e) {
-		json_t *k = json_object_get(e, "key");
-		if (!json_is_string(k))
-			continue;
-		json_t *v = json_object_get(e, "value");
-		const char *ty = json_string_value(json_object_get(e, "type"));
-		trace_kv_t *o = &kv[(*n)++];
-		o->key = str_of(t, k);
-		o->value = value_text(t, v);
-		if (!ty)
-			o->type = type_of_json(v);
-		else if (!strcasecmp(ty, "bool"))
-			o->type = TRACE_KV_BOOL;
-		else if (!strcasecmp(ty, "int64"))
-			o->type = TRACE_KV_INT;
-		else if (!strcasecmp(ty, "float64"))
-			o->type = TRACE_KV_FLOAT;
-		else if (!strcasecmp(ty, "binary"))
-			o->type = TRACE_KV_BINARY;
-		else
-			o->type = TRACE_KV_STRING;
-		if (o->type == TRACE_KV_BOOL && json_is_string(v))
-			o->value = !strcasecmp(json_string_value(v), "true") ? "true" : "false";
-	}
-	return kv;
-}
-
 typedef struct {
 	trace_event_t e;
 	uint32_t i;
@@ -420,7 +370,59 @@ static void lower_hex(char *s)
 		*s = (char)ascii_lower((unsigned char)*s);
 }
 
-/* ---- v1 ---- */
+/* ---- walking the text ---- */
+
+/* The members `names` of the object in `obj` (absent: p NULL); past the
+ * object, or NULL when it is not one. */
+typedef struct {
+	const char *const *names;
+	jspan_t *vals;
+	size_t n;
+} pick_t;
+
+static void pick_member(jspan_t k, jspan_t v, void *ud)
+{
+	pick_t *pk = ud;
+	for (size_t i = 0; i < pk->n; i++)
+		if (!pk->vals[i].p && jscan_key_is(k, pk->names[i]))
+			pk->vals[i] = v;
+}
+
+static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
+{
+	pick_t pk = { names, vals, n };
+	memset(vals, 0, n * sizeof *vals);
+	const char *p = obj.p ? jscan_ws(obj.p, obj.e) : NULL;
+	if (!p || p >= obj.e || *p != '{')
+		return NULL;
+	return jscan_object(p, obj.e, pick_member, &pk);
+}
+
+static int is_kind(jspan_t v, char open)
+{
+	const char *p = v.p ? jscan_ws(v.p, v.e) : NULL;
+	return p && p < v.e && *p == open;
+}
+
+static int is_array(jspan_t v)
+{
+	return is_kind(v, '[');
+}
+
+/* An optional member decoded: NULL when absent; *bad when it does not decode. */
+static json_t *load_member(jspan_t v, int *bad)
+{
+	if (!v.p)
+		return NULL;
+	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+	if (!j)
+		*bad = 1;
+	return j;
+}
+
+/* ---- v1, from the text ----
+ * A v1 Trace is decoded straight from the text (core/jscan), every string
+ * into the trace's arena: no JSON tree of 10,000 spans is built or freed. */
 
 typedef struct {
 	const char *key;
@@ -432,84 +434,329 @@ static int cmp_pmap(const void *a, const void *b)
 	return strcmp(((const pmap_t *)a)->key, ((const pmap_t *)b)->key);
 }
 
-static uint32_t v1_proc(trace_t *t, json_t *p)
+typedef struct {
+	trace_t *t;
+	trace_span_t *s;          /* the span being read */
+	pmap_t *pm;               /* processes by key */
+	size_t n_pm, cap_pm;
+	size_t no_proc, not_obj;
+	int bad;                  /* the text does not decode: give up */
+	/* scratch arrays, copied into the arena when complete */
+	trace_kv_t *kv;
+	size_t n_kv, cap_kv;
+	trace_event_t *ev;
+	size_t n_ev, cap_ev;
+	trace_ref_t *ref;
+	size_t n_ref, cap_ref;
+} v1_ctx_t;
+
+/* A string into the arena ("" for null or absent); NULL when it is no string. */
+static const char *t_str(trace_t *t, jspan_t v)
 {
-	uint32_t n;
-	const trace_kv_t *kv = v1_kvs(t, json_object_get(p, "tags"), &n);
-	return trace_add_proc(t, str_of(t, json_object_get(p, "serviceName")), kv, n);
+	if (jscan_is_null(v))
+		return "";
+	if (*v.p != '"')
+		return NULL;
+	size_t cap = (size_t)(v.e - v.p), len;
+	char *buf = trace_alloc(t, cap);
+	if (jscan_string_into(v, 1, buf, cap, &len) == 0)
+		return buf;
+	/* what needs jansson's judgement (escapes it must check) */
+	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+	const char *r = json_is_string(j) ? trace_str(t, json_string_value(j), json_string_length(j)) : NULL;
+	json_decref(j);
+	return r;
 }
 
-static void v1_span(trace_t *t, trace_span_t *s, json_t *js, const pmap_t *pm, size_t n_pm,
-		    size_t *no_proc)
+/* An integer: a JSON number (a fraction cut) or a string holding one. */
+static int t_i64(jspan_t v, int64_t *out)
 {
-	json_t *v;
-	char *id = (char *)str_of(t, json_object_get(js, "spanID"));
+	char buf[48];
+	size_t n = v.p ? (size_t)(v.e - v.p) : 0;
+	if (n >= 2 && *v.p == '"')
+		v.p++, n -= 2;
+	if (!n || n >= sizeof buf)
+		return -1;
+	memcpy(buf, v.p, n);
+	buf[n] = '\0';
+	char *end;
+	errno = 0;
+	long long x = strtoll(buf, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E') {
+		double d = strtod(buf, &end);
+		if (*end || !(d > -9.2e18 && d < 9.2e18))
+			return -1;
+		*out = (int64_t)d;
+		return 0;
+	}
+	if (*end || errno || end == buf)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* A value as text, and the type its JSON says: a string decoded, a number as
+ * sent, true/false, null "", an object or array as compact JSON. NULL when it
+ * does not decode. */
+static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
+{
+	*type = TRACE_KV_STRING;
+	if (!v.p)
+		return "";
+	size_t n = (size_t)(v.e - v.p);
+	switch (*v.p) {
+	case '"':
+		return t_str(t, v);
+	case 't':
+	case 'f':
+		*type = TRACE_KV_BOOL;
+		if (n == 4 && !memcmp(v.p, "true", 4))
+			return "true";
+		return n == 5 && !memcmp(v.p, "false", 5) ? "false" : NULL;
+	case 'n':
+		return jscan_is_null(v) ? "" : NULL;
+	case '{':
+	case '[': {
+		json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+		const char *r = j ? value_text(t, j) : NULL;
+		json_decref(j);
+		return r;
+	}
+	default: {
+		int digit = 0;
+		*type = TRACE_KV_INT;
+		for (size_t i = 0; i < n; i++) {
+			char c = v.p[i];
+			if (c >= '0' && c <= '9')
+				digit = 1;
+			else if (c == '.' || c == 'e' || c == 'E')
+				*type = TRACE_KV_FLOAT;
+			else if (c != '-' && c != '+')
+				return NULL;
+		}
+		return digit ? trace_str(t, v.p, n) : NULL;
+	}
+	}
+}
+
+/* {key, type, value}; an element with no key is left out. */
+static int t_kv(jspan_t v, size_t i, void *ud)
+{
+	v1_ctx_t *c = ud;
+	static const char *const names[] = { "key", "type", "value" };
+	jspan_t m[3];
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, 3)) {
+		c->bad = 1;
+		return 1;
+	}
+	if (!m[0].p || *m[0].p != '"')
+		return 0;
+	trace_kv_t kv;
+	kv.key = t_str(c->t, m[0]);
+	kv.value = t_value(c->t, m[2], &kv.type);
+	if (!kv.key || !kv.value) {
+		c->bad = 1;
+		return 1;
+	}
+	if (m[1].p && !jscan_is_null(m[1])) {
+		if (jscan_key_is(m[1], "bool"))
+			kv.type = TRACE_KV_BOOL;
+		else if (jscan_key_is(m[1], "int64"))
+			kv.type = TRACE_KV_INT;
+		else if (jscan_key_is(m[1], "float64"))
+			kv.type = TRACE_KV_FLOAT;
+		else if (jscan_key_is(m[1], "binary"))
+			kv.type = TRACE_KV_BINARY;
+		else
+			kv.type = TRACE_KV_STRING;
+	}
+	if (kv.type == TRACE_KV_BOOL && strcmp(kv.value, "true") && strcmp(kv.value, "false"))
+		kv.value = !strcasecmp(kv.value, "true") ? "true" : "false";
+	c->kv = xgrow(c->kv, &c->cap_kv, c->n_kv + 1, sizeof *c->kv);
+	c->kv[c->n_kv++] = kv;
+	return 0;
+}
+
+/* [{key, type, value}] into the arena. */
+static const trace_kv_t *t_kvs(v1_ctx_t *c, jspan_t arr, uint32_t *n)
+{
+	size_t bad_at;
+	*n = 0;
+	if (jscan_is_null(arr))
+		return NULL;
+	c->n_kv = 0;
+	if (jscan_array(arr, t_kv, c, &bad_at) != 0)
+		c->bad = 1;
+	if (c->bad || !c->n_kv)
+		return NULL;
+	trace_kv_t *o = trace_alloc(c->t, c->n_kv * sizeof *o);
+	memcpy(o, c->kv, c->n_kv * sizeof *o);
+	*n = (uint32_t)c->n_kv;
+	return o;
+}
+
+static int t_ref(jspan_t v, size_t i, void *ud)
+{
+	v1_ctx_t *c = ud;
+	static const char *const names[] = { "refType", "traceID", "spanID" };
+	jspan_t m[3];
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, 3)) {
+		c->bad = 1;
+		return 1;
+	}
+	if (!m[2].p || *m[2].p != '"')
+		return 0;
+	char *tid = (char *)t_str(c->t, m[1]), *sid = (char *)t_str(c->t, m[2]);
+	if (!tid || !sid) {
+		c->bad = 1;
+		return 1;
+	}
+	lower_hex(tid);
+	lower_hex(sid);
+	c->ref = xgrow(c->ref, &c->cap_ref, c->n_ref + 1, sizeof *c->ref);
+	c->ref[c->n_ref++] = (trace_ref_t){ jscan_key_is(m[0], "FOLLOWS_FROM") ? TRACE_FOLLOWS_FROM
+										 : TRACE_CHILD_OF,
+					    tid, sid };
+	return 0;
+}
+
+static int t_log(jspan_t v, size_t i, void *ud)
+{
+	v1_ctx_t *c = ud;
+	static const char *const names[] = { "timestamp", "fields" };
+	jspan_t m[2];
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, 2)) {
+		c->bad = 1;
+		return 1;
+	}
+	trace_event_t ev = { 0 };
+	t_i64(m[0], &ev.ts_us);
+	ev.fields = t_kvs(c, m[1], &ev.n_fields);
+	c->ev = xgrow(c->ev, &c->cap_ev, c->n_ev + 1, sizeof *c->ev);
+	c->ev[c->n_ev++] = ev;
+	return c->bad;
+}
+
+static void t_proc(v1_ctx_t *c, jspan_t key, jspan_t v)
+{
+	static const char *const names[] = { "serviceName", "tags" };
+	jspan_t m[2];
+	if (!is_kind(v, '{'))
+		return;
+	if (!pick(v, names, m, 2)) {
+		c->bad = 1;
+		return;
+	}
+	const char *svc = m[0].p && *m[0].p == '"' ? t_str(c->t, m[0]) : "";
+	const char *k = key.p ? t_str(c->t, key) : "";
+	uint32_t n;
+	const trace_kv_t *kv = t_kvs(c, m[1], &n);
+	if (!svc || !k) {
+		c->bad = 1;
+		return;
+	}
+	uint32_t proc = trace_add_proc(c->t, svc, kv, n);
+	if (key.p) {
+		c->pm = xgrow(c->pm, &c->cap_pm, c->n_pm + 1, sizeof *c->pm);
+		c->pm[c->n_pm++] = (pmap_t){ k, proc };
+	} else {
+		c->s->proc = proc;
+	}
+}
+
+static void t_proc_member(jspan_t k, jspan_t v, void *ud)
+{
+	v1_ctx_t *c = ud;
+	if (!c->bad)
+		t_proc(c, k, v);
+}
+
+static int t_span(jspan_t v, size_t i, void *ud)
+{
+	v1_ctx_t *c = ud;
+	static const char *const names[] = { "spanID", "operationName", "startTime", "duration", "tags",
+					     "references", "logs", "processID", "process", "warnings" };
+	jspan_t m[10];
+	size_t bad_at;
+	if (!is_kind(v, '{')) {
+		c->not_obj++;
+		return 0;
+	}
+	if (!pick(v, names, m, 10)) {
+		c->bad = 1;
+		return 1;
+	}
+	trace_span_t *s = trace_add_span(c->t);
+	if (!s)
+		return 0;
+	trace_t *t = c->t;
+	c->s = s;
+	char *id = m[0].p && *m[0].p == '"' ? (char *)t_str(t, m[0]) : (char *)"";
+	const char *op = m[1].p && *m[1].p == '"' ? t_str(t, m[1]) : "";
+	if (!id || !op) {
+		c->bad = 1;
+		return 1;
+	}
 	lower_hex(id);
 	s->span_id = id;
-	s->operation = str_of(t, json_object_get(js, "operationName"));
-	get_i64(json_object_get(js, "startTime"), &s->start_us);
-	get_i64(json_object_get(js, "duration"), &s->duration_us);
+	s->operation = op;
+	t_i64(m[2], &s->start_us);
+	t_i64(m[3], &s->duration_us);
 	if (s->duration_us < 0)
 		s->duration_us = 0;
-	s->tags = v1_kvs(t, json_object_get(js, "tags"), &s->n_tags);
+	s->tags = t_kvs(c, m[4], &s->n_tags);
 
-	v = json_object_get(js, "references");
-	if (json_array_size(v)) {
-		trace_ref_t *r = trace_alloc(t, json_array_size(v) * sizeof *r);
-		size_t i;
-		json_t *e;
-		json_array_foreach (v, i, e) {
-			json_t *sid = json_object_get(e, "spanID");
-			if (!json_is_string(sid))
-				continue;
-			const char *rt = json_string_value(json_object_get(e, "refType"));
-			trace_ref_t *o = &r[s->n_refs++];
-			o->kind = rt && !strcasecmp(rt, "FOLLOWS_FROM") ? TRACE_FOLLOWS_FROM : TRACE_CHILD_OF;
-			char *tid = (char *)str_of(t, json_object_get(e, "traceID"));
-			char *rid = (char *)str_of(t, sid);
-			lower_hex(tid);
-			lower_hex(rid);
-			o->trace_id = tid;
-			o->span_id = rid;
-		}
+	c->n_ref = 0;
+	if (!jscan_is_null(m[5]) && jscan_array(m[5], t_ref, c, &bad_at) != 0)
+		c->bad = 1;
+	if (c->n_ref) {
+		trace_ref_t *r = trace_alloc(t, c->n_ref * sizeof *r);
+		memcpy(r, c->ref, c->n_ref * sizeof *r);
 		s->refs = r;
+		s->n_refs = (uint32_t)c->n_ref;
 	}
-
-	v = json_object_get(js, "logs");
-	if (json_array_size(v)) {
-		trace_event_t *ev = trace_alloc(t, json_array_size(v) * sizeof *ev);
-		size_t i;
-		json_t *e;
-		json_array_foreach (v, i, e) {
-			if (!json_is_object(e))
-				continue;
-			trace_event_t *o = &ev[s->n_events++];
-			get_i64(json_object_get(e, "timestamp"), &o->ts_us);
-			o->fields = v1_kvs(t, json_object_get(e, "fields"), &o->n_fields);
-		}
-		sort_events(ev, s->n_events);
+	c->n_ev = 0;
+	if (!jscan_is_null(m[6]) && jscan_array(m[6], t_log, c, &bad_at) != 0)
+		c->bad = 1;
+	if (c->n_ev) {
+		trace_event_t *ev = trace_alloc(t, c->n_ev * sizeof *ev);
+		memcpy(ev, c->ev, c->n_ev * sizeof *ev);
+		sort_events(ev, (uint32_t)c->n_ev);
 		s->events = ev;
+		s->n_events = (uint32_t)c->n_ev;
 	}
 
 	s->proc = UINT32_MAX;
-	const char *pid = json_string_value(json_object_get(js, "processID"));
-	if (pid && n_pm) {
-		pmap_t key = { pid, 0 };
-		const pmap_t *f = bsearch(&key, pm, n_pm, sizeof *pm, cmp_pmap);
+	if (m[7].p && *m[7].p == '"' && c->n_pm) {
+		pmap_t key = { t_str(t, m[7]), 0 };
+		const pmap_t *f = key.key ? bsearch(&key, c->pm, c->n_pm, sizeof *c->pm, cmp_pmap) : NULL;
 		if (f)
 			s->proc = f->proc;
 	}
-	if (s->proc == UINT32_MAX && json_is_object(json_object_get(js, "process")))
-		s->proc = v1_proc(t, json_object_get(js, "process"));
+	if (s->proc == UINT32_MAX && m[8].p)
+		t_proc(c, (jspan_t){ NULL, NULL }, m[8]);
 	if (s->proc == UINT32_MAX)
-		(*no_proc)++;
+		c->no_proc++;
 
-	v = json_object_get(js, "warnings");
-	size_t i;
-	json_t *e;
-	json_array_foreach (v, i, e)
-		if (json_is_string(e))
-			trace_warn(t, "span %s: %s", s->span_id, json_string_value(e));
+	if (is_array(m[9]))
+		for (const char *p = jscan_ws(m[9].p + 1, m[9].e); p && p < m[9].e && *p == '"';) {
+			jspan_t w = { p, jscan_string_end(p, m[9].e) };
+			const char *txt = w.e ? t_str(t, w) : NULL;
+			if (!txt)
+				break;
+			trace_warn(t, "span %s: %s", s->span_id, txt);
+			p = jscan_ws(w.e, m[9].e);
+			if (p < m[9].e && *p == ',')
+				p = jscan_ws(p + 1, m[9].e);
+		}
+	c->s = NULL;
+	return c->bad;
 }
 
 static void warn_dropped(trace_t *t)
@@ -518,82 +765,44 @@ static void warn_dropped(trace_t *t)
 		trace_warn(t, "%zu spans past the first %d were dropped", t->n_dropped, TRACE_MAX_SPANS);
 }
 
-typedef struct {
-	trace_t *t;
-	const pmap_t *pm;
-	size_t n_pm, no_proc, not_obj;
-	int bad;
-} v1_ctx_t;
-
-static void v1_one_span(v1_ctx_t *c, json_t *e)
+/* A v1 Trace {traceID, spans, processes, warnings} from its text; NULL (and
+ * *bad) when the text does not decode. */
+static trace_t *v1_trace(jspan_t tr, int *bad)
 {
-	if (!json_is_object(e)) {
-		c->not_obj++;
-		return;
+	static const char *const names[] = { "traceID", "processes", "warnings", "spans" };
+	jspan_t m[4];
+	size_t bad_at;
+	if (!pick(tr, names, m, 4)) {
+		*bad = 1;
+		return NULL;
 	}
-	trace_span_t *s = trace_add_span(c->t);
-	if (s)
-		v1_span(c->t, s, e, c->pm, c->n_pm, &c->no_proc);
-}
-
-/* One span of the text decoded alone: jansson's tree stays small. */
-static int v1_span_text(jspan_t v, size_t i, void *ud)
-{
-	v1_ctx_t *c = ud;
-	json_t *e = jscan_load(v, JSON_ALLOW_NUL);
-	if (!e) {
-		c->bad = 1;
-		return 1;
-	}
-	v1_one_span(c, e);
-	json_decref(e);
-	return 0;
-}
-
-/* A v1 Trace: traceID, processes and warnings from jt, the spans from jt or,
- * when spans_text is given, from the text one by one. NULL when that text
- * does not decode (*bad set). */
-static trace_t *v1_trace(json_t *jt, const jspan_t *spans_text, int *bad)
-{
-	char id[33] = "";
-	const char *tid = json_string_value(json_object_get(jt, "traceID"));
-	if (tid && jaeger_trace_id_norm(tid, id) < 0)
+	char id[33] = "", raw[80];
+	size_t len;
+	int has_id = m[0].p && !jscan_is_null(m[0]);
+	if (has_id && (jscan_string_into(m[0], 0, raw, sizeof raw, &len) != 0 ||
+		       jaeger_trace_id_norm(raw, id) < 0))
 		id[0] = '\0';
-	trace_t *t = trace_new(id);
-	if (tid && !id[0])
+	v1_ctx_t c = { .t = trace_new(id) };
+	trace_t *t = c.t;
+	if (has_id && !id[0])
 		trace_warn(t, "the trace id is not hex");
 
 	/* processes: their keys sorted, for the spans to find */
-	json_t *procs = json_object_get(jt, "processes");
-	size_t n_pm = 0;
-	pmap_t *pm = NULL;
-	if (json_is_object(procs) && json_object_size(procs)) {
-		pm = xmalloc(json_object_size(procs) * sizeof *pm);
-		const char *k;
-		json_t *p;
-		json_object_foreach (procs, k, p) {
-			if (!json_is_object(p))
-				continue;
-			pm[n_pm].key = k;
-			pm[n_pm++].proc = v1_proc(t, p);
-		}
-		qsort(pm, n_pm, sizeof *pm, cmp_pmap);
-	}
-
-	v1_ctx_t c = { t, pm, n_pm, 0, 0, 0 };
-	size_t i, bad_at;
-	json_t *e;
-	if (spans_text) {
-		if (jscan_array(*spans_text, v1_span_text, &c, &bad_at) < 0)
-			c.bad = 1;
-	} else {
-		json_array_foreach (json_object_get(jt, "spans"), i, e)
-			v1_one_span(&c, e);
-	}
-	free(pm);
+	if (is_kind(m[1], '{') && !jscan_object(jscan_ws(m[1].p, m[1].e), m[1].e, t_proc_member, &c))
+		c.bad = 1;
+	if (c.n_pm)
+		qsort(c.pm, c.n_pm, sizeof *c.pm, cmp_pmap);
+	if (!c.bad && !jscan_is_null(m[3]) && jscan_array(m[3], t_span, &c, &bad_at) != 0)
+		c.bad = 1;
+	json_t *w = c.bad ? NULL : load_member(m[2], &c.bad);
+	free(c.pm);
+	free(c.kv);
+	free(c.ev);
+	free(c.ref);
 	if (c.bad) {
-		*bad = 1;
+		json_decref(w);
 		trace_free(t);
+		*bad = 1;
 		return NULL;
 	}
 	if (c.not_obj)
@@ -601,11 +810,24 @@ static trace_t *v1_trace(json_t *jt, const jspan_t *spans_text, int *bad)
 	if (c.no_proc)
 		trace_warn(t, "%zu spans name a process the trace does not hold", c.no_proc);
 	warn_dropped(t);
-	json_t *w = json_object_get(jt, "warnings");
+	size_t i;
+	json_t *e;
 	json_array_foreach (w, i, e)
 		if (json_is_string(e))
 			trace_warn(t, "%s", json_string_value(e));
+	json_decref(w);
 	trace_build(t);
+	return t;
+}
+
+/* A v1 Trace from jansson's tree (answers the walk leaves to the whole
+ * decode): through its text, so one decoder reads both. */
+static trace_t *v1_trace_json(json_t *jt)
+{
+	char *txt = json_dumps(jt, JSON_COMPACT | JSON_ENCODE_ANY);
+	int bad = 0;
+	trace_t *t = txt ? v1_trace((jspan_t){ txt, txt + strlen(txt) }, &bad) : NULL;
+	free(txt);
 	return t;
 }
 
@@ -1014,55 +1236,12 @@ static void otlp_resource_spans(tset_t *ts, json_t *rss, size_t *bad_ids)
 	}
 }
 
-/* ---- the walk: big answers decoded a span at a time ----
+/* ---- the walk: big answers without the whole tree ----
  * jansson's tree of a 10,000-span answer costs more to build and free than
- * the rest of the work together; walking the text to each span and decoding
- * it alone keeps the trees small. Any surprise in the text (an error
- * envelope, a shape not walked, invalid JSON) leaves the answer to the whole
- * decode, which says what is wrong. */
-
-/* The members `names` of the object in `obj` (absent: p NULL); past the
- * object, or NULL when it is not one. */
-typedef struct {
-	const char *const *names;
-	jspan_t *vals;
-	size_t n;
-} pick_t;
-
-static void pick_member(jspan_t k, jspan_t v, void *ud)
-{
-	pick_t *pk = ud;
-	for (size_t i = 0; i < pk->n; i++)
-		if (!pk->vals[i].p && jscan_key_is(k, pk->names[i]))
-			pk->vals[i] = v;
-}
-
-static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
-{
-	pick_t pk = { names, vals, n };
-	memset(vals, 0, n * sizeof *vals);
-	const char *p = jscan_ws(obj.p, obj.e);
-	if (p >= obj.e || *p != '{')
-		return NULL;
-	return jscan_object(p, obj.e, pick_member, &pk);
-}
-
-static int is_array(jspan_t v)
-{
-	const char *p = v.p ? jscan_ws(v.p, v.e) : NULL;
-	return p && p < v.e && *p == '[';
-}
-
-/* An optional member decoded: NULL when absent; *bad when it does not decode. */
-static json_t *load_member(jspan_t v, int *bad)
-{
-	if (!v.p)
-		return NULL;
-	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
-	if (!j)
-		*bad = 1;
-	return j;
-}
+ * the rest of the work together. The walk goes through the text: v1 traces
+ * are read from it directly, OTLP spans decoded one at a time (small trees).
+ * Any surprise (an error envelope, a shape not walked, text that does not
+ * decode) leaves the answer to the whole decode, which says what is wrong. */
 
 typedef struct {
 	trace_t **v;
@@ -1070,29 +1249,10 @@ typedef struct {
 	int bad;
 } walk_v1_t;
 
-static trace_t *walk_v1_trace(jspan_t tr, int *bad)
-{
-	static const char *const names[] = { "traceID", "processes", "warnings", "spans" };
-	jspan_t m[4];
-	if (!pick(tr, names, m, 4) || !is_array(m[3])) {
-		*bad = 1;
-		return NULL;
-	}
-	json_t *head = json_object();
-	for (size_t i = 0; i < 3; i++) {
-		json_t *j = load_member(m[i], bad);
-		if (j)
-			json_object_set_new(head, names[i], j);
-	}
-	trace_t *t = *bad ? NULL : v1_trace(head, &m[3], bad);
-	json_decref(head);
-	return t;
-}
-
 static int walk_v1_elem(jspan_t v, size_t i, void *ud)
 {
 	walk_v1_t *w = ud;
-	trace_t *t = i < JAEGER_LIMIT_MAX ? walk_v1_trace(v, &w->bad) : NULL;
+	trace_t *t = i < JAEGER_LIMIT_MAX ? v1_trace(v, &w->bad) : NULL;
 	if (!t) {
 		w->bad = 1;
 		return 1;
@@ -1275,13 +1435,14 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 			size_t i;
 			json_t *e;
 			json_array_foreach (data, i, e) {
-				if (!json_is_object(e) || k >= JAEGER_LIMIT_MAX)
-					skipped++;
+				trace_t *t = json_is_object(e) && k < JAEGER_LIMIT_MAX ? v1_trace_json(e) : NULL;
+				if (t)
+					v[k++] = t;
 				else
-					v[k++] = v1_trace(e, NULL, NULL);
+					skipped++;
 			}
-		} else {
-			v[k++] = v1_trace(root, NULL, NULL);
+		} else if ((v[k] = v1_trace_json(root))) {
+			k++;
 		}
 		if (k && skipped)
 			trace_warn(v[0], "%zu more traces in the answer were left out", skipped);

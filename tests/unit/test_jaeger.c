@@ -159,6 +159,15 @@ static void test_v1_fixture(void **state)
 	trace_summary_free(&sum);
 	jaeger_traces_free(v, n);
 	free(body);
+	/* errors beside the data: not walked, decoded whole; the same trace, and
+	 * what the errors say as a warning */
+	body = xasprintf("{\"data\":[%s],\"errors\":[{\"code\":500,\"msg\":\"one trace is missing\"}]}", tr);
+	v = traces_ok(body, strlen(body), 200, &n);
+	assert_int_equal(n, 1);
+	check_ui01(v[0]);
+	assert_true(has_warning(v[0], "the answer also says: one trace is missing"));
+	jaeger_traces_free(v, n);
+	free(body);
 	free(tr);
 }
 
