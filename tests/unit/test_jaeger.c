@@ -531,6 +531,11 @@ static void test_durations(void **state)
 	dur_ok("150\xc2\xb5s", 150);
 	dur_ok("2h", 7200000000);
 	dur_ok("1h2m3.5s", 3723500000);
+	/* exact: no binary fraction on the way */
+	dur_ok("1.234567s", 1234567);
+	dur_ok("0.000001s", 1);
+	dur_ok("2.675ms", 2675);
+	dur_ok("1.0000019999999999999999s", 1000001);
 	dur_ok("0", 0);
 	dur_ok(".5ms", 500);
 	dur_ok("1500ns", 1);
@@ -601,6 +606,9 @@ static void test_tags(void **state)
 	tags_ok("x=\\n", "[x|\\n]");
 	tags_fail("error=true x", "tag 2: `x` has no value: write key=value");
 	tags_fail("=v", "tag 1: a value without a key");
+	/* what the user typed is shown made harmless */
+	tags_fail("a\x1b[31m", "tag 1: `a?[31m` has no value");
+	tags_fail("k\x07=\"x", "tag 1: the quote after k?= is not closed");
 	tags_fail("k=\"open", "tag 1: the quote after k= is not closed");
 	tags_fail("k=\"a\"b", "tag 1: a blank must follow the closing quote");
 	tags_fail("k=a\"b", "must be quoted");
