@@ -378,11 +378,10 @@ static const char otlp[] =
 	"\"links\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"00f067aa0ba902b7\"}]}"
 	"]}]}]}}";
 
-static void test_v3_otlp(void **state)
+static void check_otlp(const char *body)
 {
-	(void)state;
 	size_t n;
-	trace_t **v = traces_ok(otlp, strlen(otlp), 200, &n);
+	trace_t **v = traces_ok(body, strlen(body), 200, &n);
 	assert_int_equal(n, 2);
 	trace_t *t = v[0];
 	assert_string_equal(t->trace_id, "0af7651916cd43dd8448eb211c80319c");
@@ -440,6 +439,17 @@ static void test_v3_otlp(void **state)
 	assert_string_equal(span_at(t, 0)->span_id, "ffffffffffffffff");
 	assert_int_equal(span_at(t, 0)->duration_us, 1);
 	jaeger_traces_free(v, n);
+}
+
+static void test_v3_otlp(void **state)
+{
+	(void)state;
+	/* walked from the text */
+	check_otlp(otlp);
+	/* decoded whole (an "error" member stops the walk): the same */
+	char *whole = xasprintf("{\"error\":null,%s", otlp + 1);
+	check_otlp(whole);
+	free(whole);
 }
 
 static void test_urls(void **state)
