@@ -533,18 +533,57 @@ static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
 	}
 }
 
+/* An array element's members: 1 when it is an object (m filled), 0 when it is
+ * something else (left out), -1 when it does not decode (c->bad set). */
+static int elem_pick(dec_t *c, jspan_t v, const char *const *names, jspan_t *m, size_t n)
+{
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, n)) {
+		c->bad = 1;
+		return -1;
+	}
+	return 1;
+}
+
+/* The scratch arrays into the arena: c->kv as a tag list, c->ref and c->ev as
+ * the span's references and events (by time). */
+static const trace_kv_t *kv_done(dec_t *c, uint32_t *n)
+{
+	*n = (uint32_t)c->n_kv;
+	if (!c->n_kv)
+		return NULL;
+	trace_kv_t *o = trace_alloc(c->t, c->n_kv * sizeof *o);
+	memcpy(o, c->kv, c->n_kv * sizeof *o);
+	return o;
+}
+
+static void refs_events_done(dec_t *c, trace_span_t *s)
+{
+	if (c->n_ref) {
+		trace_ref_t *r = trace_alloc(c->t, c->n_ref * sizeof *r);
+		memcpy(r, c->ref, c->n_ref * sizeof *r);
+		s->refs = r;
+		s->n_refs = (uint32_t)c->n_ref;
+	}
+	if (c->n_ev) {
+		trace_event_t *ev = trace_alloc(c->t, c->n_ev * sizeof *ev);
+		memcpy(ev, c->ev, c->n_ev * sizeof *ev);
+		sort_events(ev, (uint32_t)c->n_ev);
+		s->events = ev;
+		s->n_events = (uint32_t)c->n_ev;
+	}
+}
+
 /* {key, type, value}; an element with no key is left out. */
 static int t_kv(jspan_t v, size_t i, void *ud)
 {
 	dec_t *c = ud;
 	static const char *const names[] = { "key", "type", "value" };
 	jspan_t m[3];
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 3)) {
-		c->bad = 1;
-		return 1;
-	}
+	int r = elem_pick(c, v, names, m, 3);
+	if (r <= 0)
+		return r < 0;
 	if (!m[0].p || *m[0].p != '"')
 		return 0;
 	trace_kv_t kv;
@@ -583,12 +622,7 @@ static const trace_kv_t *t_kvs(dec_t *c, jspan_t arr, uint32_t *n)
 	c->n_kv = 0;
 	if (jscan_array(arr, t_kv, c, &bad_at) != 0)
 		c->bad = 1;
-	if (c->bad || !c->n_kv)
-		return NULL;
-	trace_kv_t *o = trace_alloc(c->t, c->n_kv * sizeof *o);
-	memcpy(o, c->kv, c->n_kv * sizeof *o);
-	*n = (uint32_t)c->n_kv;
-	return o;
+	return c->bad ? NULL : kv_done(c, n);
 }
 
 static int t_ref(jspan_t v, size_t i, void *ud)
@@ -596,12 +630,9 @@ static int t_ref(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "refType", "traceID", "spanID" };
 	jspan_t m[3];
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 3)) {
-		c->bad = 1;
-		return 1;
-	}
+	int r = elem_pick(c, v, names, m, 3);
+	if (r <= 0)
+		return r < 0;
 	if (!m[2].p || *m[2].p != '"')
 		return 0;
 	char *tid = (char *)t_str(c->t, m[1]), *sid = (char *)t_str(c->t, m[2]);
@@ -623,12 +654,9 @@ static int t_log(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "timestamp", "fields" };
 	jspan_t m[2];
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 2)) {
-		c->bad = 1;
-		return 1;
-	}
+	int r = elem_pick(c, v, names, m, 2);
+	if (r <= 0)
+		return r < 0;
 	trace_event_t ev = { 0 };
 	t_i64(m[0], &ev.ts_us);
 	ev.fields = t_kvs(c, m[1], &ev.n_fields);
@@ -706,25 +734,12 @@ static int t_span(jspan_t v, size_t i, void *ud)
 		s->duration_us = 0;
 	s->tags = t_kvs(c, m[4], &s->n_tags);
 
-	c->n_ref = 0;
+	c->n_ref = c->n_ev = 0;
 	if (!jscan_is_null(m[5]) && jscan_array(m[5], t_ref, c, &bad_at) != 0)
 		c->bad = 1;
-	if (c->n_ref) {
-		trace_ref_t *r = trace_alloc(t, c->n_ref * sizeof *r);
-		memcpy(r, c->ref, c->n_ref * sizeof *r);
-		s->refs = r;
-		s->n_refs = (uint32_t)c->n_ref;
-	}
-	c->n_ev = 0;
 	if (!jscan_is_null(m[6]) && jscan_array(m[6], t_log, c, &bad_at) != 0)
 		c->bad = 1;
-	if (c->n_ev) {
-		trace_event_t *ev = trace_alloc(t, c->n_ev * sizeof *ev);
-		memcpy(ev, c->ev, c->n_ev * sizeof *ev);
-		sort_events(ev, (uint32_t)c->n_ev);
-		s->events = ev;
-		s->n_events = (uint32_t)c->n_ev;
-	}
+	refs_events_done(c, s);
 
 	s->proc = UINT32_MAX;
 	if (m[7].p && *m[7].p == '"' && c->n_pm) {
@@ -974,12 +989,9 @@ static int o_kv(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "key", "value" };
 	jspan_t m[2];
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 2)) {
-		c->bad = 1;
-		return 1;
-	}
+	int r = elem_pick(c, v, names, m, 2);
+	if (r <= 0)
+		return r < 0;
 	if (!m[0].p || *m[0].p != '"' || (c->skip && jscan_key_is(m[0], c->skip)))
 		return 0;
 	trace_kv_t kv;
@@ -1000,17 +1012,6 @@ static void o_attrs(dec_t *c, jspan_t arr, size_t keep)
 	c->n_kv = keep;
 	if (!jscan_is_null(arr) && jscan_array(arr, o_kv, c, &bad_at) != 0)
 		c->bad = 1;
-}
-
-/* c->kv into the arena. */
-static const trace_kv_t *kv_done(dec_t *c, uint32_t *n)
-{
-	*n = (uint32_t)c->n_kv;
-	if (!c->n_kv)
-		return NULL;
-	trace_kv_t *o = trace_alloc(c->t, c->n_kv * sizeof *o);
-	memcpy(o, c->kv, c->n_kv * sizeof *o);
-	return o;
 }
 
 /* An id string of the text as hex (otlp_id); -1 when absent or not one. */
@@ -1130,12 +1131,9 @@ static int o_link(jspan_t v, size_t i, void *ud)
 	static const char *const names[] = { "traceId", "spanId" };
 	jspan_t m[2];
 	char lt[33], ls[33];
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 2)) {
-		c->bad = 1;
-		return 1;
-	}
+	int r = elem_pick(c, v, names, m, 2);
+	if (r <= 0)
+		return r < 0;
 	if (o_id(m[1], ls) < 0)
 		return 0;
 	o_id(m[0], lt);
@@ -1151,12 +1149,9 @@ static int o_event(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "timeUnixNano", "name", "attributes" };
 	jspan_t m[3];
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 3)) {
-		c->bad = 1;
-		return 1;
-	}
+	int r = elem_pick(c, v, names, m, 3);
+	if (r <= 0)
+		return r < 0;
 	trace_event_t ev = { o_ns_us(m[0]), NULL, 0 };
 	size_t keep = 0;
 	if (m[1].p && *m[1].p == '"') {
@@ -1222,12 +1217,6 @@ static void o_span(o_walk_t *w, jspan_t v)
 	}
 	if (!jscan_is_null(m[9]) && jscan_array(m[9], o_link, c, &bad_at) != 0)
 		c->bad = 1;
-	if (c->n_ref) {
-		trace_ref_t *r = trace_alloc(t, c->n_ref * sizeof *r);
-		memcpy(r, c->ref, c->n_ref * sizeof *r);
-		s->refs = r;
-		s->n_refs = (uint32_t)c->n_ref;
-	}
 
 	/* tags: the attributes, then what Jaeger derives (kind, status, scope) */
 	static const char *const snames[] = { "code", "message" };
@@ -1258,13 +1247,7 @@ static void o_span(o_walk_t *w, jspan_t v)
 	c->n_ev = 0;
 	if (!jscan_is_null(m[8]) && jscan_array(m[8], o_event, c, &bad_at) != 0)
 		c->bad = 1;
-	if (c->n_ev) {
-		trace_event_t *ev = trace_alloc(t, c->n_ev * sizeof *ev);
-		memcpy(ev, c->ev, c->n_ev * sizeof *ev);
-		sort_events(ev, (uint32_t)c->n_ev);
-		s->events = ev;
-		s->n_events = (uint32_t)c->n_ev;
-	}
+	refs_events_done(c, s);
 }
 
 static int o_span_elem(jspan_t v, size_t i, void *ud)

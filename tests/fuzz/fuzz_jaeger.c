@@ -4,16 +4,6 @@
 #include "fuzz.h"
 #include "backend/jaeger.h"
 
-/* Messages go to a status line: no control byte, no C1, bounded. */
-static void check_message(const char *m, size_t max)
-{
-	FUZZ_CHECK(m != NULL);
-	FUZZ_CHECK(strlen(m) <= max);
-	for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
-		FUZZ_CHECK(*p >= 0x20 && *p != 0x7f);
-		FUZZ_CHECK(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
-	}
-}
 
 /* The promises of trace_build, and what the view does with a trace. */
 static void use_trace(const trace_t *t)
@@ -78,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				use_trace(v[i]);
 			jaeger_traces_free(v, n);
 		} else {
-			check_message(err, 1000);
+			fuzz_check_message(err, 1000);
 			FUZZ_CHECK(v == NULL && n == 0);
 			free(err);
 		}
@@ -88,12 +78,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_CHECK(strcmp(names[i - 1], names[i]) < 0);
 			jaeger_names_free(names, n);
 		} else {
-			check_message(err, 1000);
+			fuzz_check_message(err, 1000);
 			free(err);
 		}
 	}
 	char *m = jaeger_error_message(size % 2 ? 500 : 0, body, size);
-	check_message(m, JAEGER_ERROR_MAX + 200);
+	fuzz_check_message(m, JAEGER_ERROR_MAX + 200);
 	free(m);
 
 	/* the first line as a user's input: tags, a duration, a trace id */
@@ -117,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(u);
 		free(tags);
 	} else {
-		check_message(err, 200);
+		fuzz_check_message(err, 200);
 		free(err);
 	}
 	int64_t us;
