@@ -629,6 +629,61 @@ static void test_tags(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void use(trace_t **v, size_t n);
+
+/* 10,000 spans as one chain, each the child of the one before, given last
+ * first, in both APIs' JSON: read, built and laid out without recursion. */
+static void test_deep_chain_bodies(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	strbuf_t v1, v3;
+	sb_init(&v1);
+	sb_init(&v3);
+	sb_puts(&v1, "{\"data\":[{\"traceID\":\"00000000000000000000000000000abc\",\"spans\":[");
+	sb_puts(&v3, "{\"result\":{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":"
+		     "\"service.name\",\"value\":{\"stringValue\":\"icn-director\"}}]},"
+		     "\"scopeSpans\":[{\"spans\":[");
+	for (int k = N - 1; k >= 0; k--) {
+		const char *sep = k == N - 1 ? "" : ",";
+		sb_printf(&v1, "%s{\"spanID\":\"%016x\",\"operationName\":\"bft.round\",\"startTime\":%d,"
+			       "\"duration\":%d,\"processID\":\"p1\",\"references\":[",
+			  sep, k + 1, 1000 + k, 2 * (N - k));
+		if (k)
+			sb_printf(&v1, "{\"refType\":\"CHILD_OF\",\"spanID\":\"%016x\"}", k);
+		sb_puts(&v1, "]}");
+		sb_printf(&v3, "%s{\"traceId\":\"00000000000000000000000000000abc\",\"spanId\":\"%016x\","
+			       "\"name\":\"bft.round\",\"startTimeUnixNano\":\"%d000\",\"endTimeUnixNano\":\"%d000\"",
+			  sep, k + 1, 1000 + k, 1000 + k + 2 * (N - k));
+		if (k)
+			sb_printf(&v3, ",\"parentSpanId\":\"%016x\"", k);
+		sb_puts(&v3, "}");
+	}
+	sb_puts(&v1, "],\"processes\":{\"p1\":{\"serviceName\":\"icn-director\"}}}]}");
+	sb_puts(&v3, "]}]}]}}");
+	const strbuf_t *bodies[] = { &v1, &v3 };
+	for (int b = 0; b < 2; b++) {
+		size_t n;
+		trace_t **v = traces_ok(bodies[b]->s, bodies[b]->len, 200, &n);
+		assert_int_equal(n, 1);
+		trace_t *t = v[0];
+		assert_int_equal(t->n_spans, N);
+		assert_int_equal(t->n_roots, 1);
+		assert_int_equal(t->n_warnings, 0);
+		for (int k = 0; k < N; k++) {
+			assert_int_equal(t->spans[k].depth, k);
+			assert_int_equal(t->spans[k].n_desc, N - 1 - k);
+			assert_true(t->spans[k].critical);
+		}
+		assert_string_equal(trace_span_service(t, &t->spans[N - 1]), "icn-director");
+		assert_int_equal(trace_find_span(t, "0000000000002710"), N - 1);
+		use(v, n);
+		jaeger_traces_free(v, n);
+	}
+	sb_free(&v1);
+	sb_free(&v3);
+}
+
 /* xorshift: the same mutations every run */
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t next(void)
@@ -779,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_trace_id_norm),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_deep_chain_bodies),
 		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests_name("jaeger", tests, NULL, NULL);
