@@ -8,6 +8,7 @@ MODE hostile: Jaeger's v1 API whose one trace (id 00000000000000000000000000000b
 MODE html: a web page (200 text/html) at every path, as a UI or a proxy's
   login page would.
 MODE nothttp: a TCP peer that answers any request with an SSH banner.
+MODE hang: an HTTP server that reads every request and never answers.
 Listens on 127.0.0.1 at a free port, written to PORT_FILE once listening.
 """
 import http.server
@@ -15,6 +16,7 @@ import json
 import os
 import socketserver
 import sys
+import time
 
 mode, port_file = sys.argv[1:3]
 
@@ -60,6 +62,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        if mode == "hang":
+            time.sleep(3600)
+            return
         if mode == "html":
             self.answer(200, "text/html; charset=utf-8",
                         "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>"

@@ -9,7 +9,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 66
+plan 67
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-traces.XXXXXX")
 pids=()
 cleanup() {
@@ -248,6 +248,12 @@ expect_err "a web page: exit 1, neither API, an HTML page, the URL" 1 \
 	"jaeger at http://127\.0\.0\.1:$sport answers neither the v1 API \(/api/services: .*HTML.*\) nor /api/v3 \(/api/v3/services: .*HTML"
 ic trace 4bf92f3577b34da6a3ce929d0e0e4736 --output json
 if [[ $rc == 1 && ! -s $work/out ]] && grep -q "answers neither" "$work/err"; then ok "a web page: trace --output json prints nothing, exit 1"; else not_ok "a web page, trace json" "rc=$rc" "$(cat "$work/out" "$work/err")"; fi
+
+# a Jaeger that never answers: the timeout, said
+standin hang
+url=http://127.0.0.1:$sport
+ic --timeout 500ms trace 4bf92f3577b34da6a3ce929d0e0e4736
+expect_err "a Jaeger that never answers: exit 1 after --timeout, said" 1 "^icn-console: jaeger: timed out after 500 ms"
 
 # a peer that does not speak HTTP
 standin nothttp
