@@ -6,9 +6,11 @@
 #include "app/datadir.h"
 #include "app/targets.h"
 #include "backend/am.h"
+#include "backend/jaeger.h"
 #include "cli/alerts_cmd.h"
 #include "cli/logs_cmd.h"
 #include "cli/once_cmd.h"
+#include "cli/traces_cmd.h"
 #include "core/conf.h"
 #include "core/http.h"
 #include "core/log.h"
@@ -57,6 +59,12 @@ static const char usage_text[] =
 	"                                      a LogQL query's lines from Loki (the newest N of\n"
 	"                                      the last D, default 15m and 1000); --tail follows\n"
 	"                                      live, reconnecting, every line exactly once\n"
+	"  traces --service S [--operation O] [--tag K=V]... [--lookback D] [--min-duration D]\n"
+	"         [--max-duration D] [--limit N] [--output text|json]\n"
+	"                                      search Jaeger: a row per trace (default the last\n"
+	"                                      1h, 20 traces); exit 1 when none is found\n"
+	"  trace TRACE_ID [--output text|json] one trace from Jaeger as a waterfall: the span\n"
+	"                                      tree, times, bars, * critical path, ! errors\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE        config file (default $XDG_CONFIG_HOME/icn-console/config.yaml,\n"
@@ -91,6 +99,15 @@ static const char usage_text[] =
 	"      --author NAME        who (default: the config's ack.author, else $USER@hostname)\n"
 	"      --force              create the silence even when no firing alert matches\n"
 	"\n"
+	"Options of traces (after the command):\n"
+	"      --service NAME       the service whose traces to find (required)\n"
+	"      --operation NAME     only traces with a span of this operation\n"
+	"      --tag KEY=VALUE      only traces with a span carrying this tag; repeat: all must match\n"
+	"      --lookback DUR       how far back (default 1h; at most 30d)\n"
+	"      --min-duration DUR   only traces with a span at least this long (1.5s, 200ms, 150us)\n"
+	"      --max-duration DUR   ... and at most this long\n"
+	"      --limit N            at most N traces (default 20, at most 1500)\n"
+	"\n"
 	"Environment: PROMETHEUS_URL, ALERTMANAGER_URL, LOKI_ADDR, LOKI_ORG_ID,\n"
 	"LOKI_BEARER_TOKEN, LOKI_USERNAME, LOKI_PASSWORD, JAEGER_URL, NO_COLOR, XDG_CONFIG_HOME,\n"
 	"XDG_STATE_HOME (the : history), ICN_CONSOLE_DATADIR.\n"
@@ -104,9 +121,11 @@ static const char usage_text[] =
 
 /* Options only a command takes (after it). */
 enum { CO_OUTPUT = 1, CO_COMMENT = 2, CO_DURATION = 4, CO_AUTHOR = 8, CO_FORCE = 16, CO_ALL = 32,
-       CO_SINCE = 64, CO_LIMIT = 128, CO_TAIL = 256 };
+       CO_SINCE = 64, CO_LIMIT = 128, CO_TAIL = 256, CO_SERVICE = 512, CO_OPERATION = 1024,
+       CO_TAG = 2048, CO_LOOKBACK = 4096, CO_MINDUR = 8192, CO_MAXDUR = 16384 };
 
-typedef enum { CMD_TARGETS, CMD_ALERTS, CMD_SILENCES, CMD_ACK, CMD_UNACK, CMD_LOGS } command_t;
+typedef enum { CMD_TARGETS, CMD_ALERTS, CMD_SILENCES, CMD_ACK, CMD_UNACK, CMD_LOGS, CMD_TRACES,
+	       CMD_TRACE } command_t;
 
 static const struct command {
 	const char *name;
@@ -123,6 +142,11 @@ static const struct command {
 	{ "unack", CMD_UNACK, CO_OUTPUT, 1, 1, "unack SILENCE_ID" },
 	{ "logs", CMD_LOGS, CO_OUTPUT | CO_SINCE | CO_LIMIT | CO_TAIL | CO_DURATION, 1, 1,
 	  "logs QUERY [--since D] [--limit N] [--tail [--duration D]] [--output text|jsonl]" },
+	{ "traces", CMD_TRACES,
+	  CO_OUTPUT | CO_SERVICE | CO_OPERATION | CO_TAG | CO_LOOKBACK | CO_MINDUR | CO_MAXDUR | CO_LIMIT, 0, 0,
+	  "traces --service S [--operation O] [--tag K=V]... [--lookback D] [--min-duration D] "
+	  "[--max-duration D] [--limit N] [--output text|json]" },
+	{ "trace", CMD_TRACE, CO_OUTPUT, 1, 1, "trace TRACE_ID [--output text|json]" },
 };
 
 typedef struct {
@@ -146,6 +170,10 @@ typedef struct {
 	int force, all;
 	const char *since, *limit;
 	int tail;
+	const char *service, *operation, *lookback, *min_duration, *max_duration;
+	char **tag_words;       /* --tag values, in order (owned array) */
+	size_t n_tag_words;
+	jaeger_tag_t *tags;     /* the same, split at the first '=' (owned, one block each) */
 } opts_t;
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -162,7 +190,8 @@ static void die_usage(const char *fmt, ...)
 
 enum { O_PROM = 256, O_AM, O_LOKI, O_JAEGER, O_NOCOLOR, O_ASCII, O_RANGE, O_TIMEOUT,
        O_ONCE, O_LOG, O_CHARTS, O_NOBELL, O_NOCLIP, O_READONLY,
-       O_COMMENT, O_DURATION, O_AUTHOR, O_FORCE, O_ALL, O_SINCE, O_LIMIT, O_TAIL };
+       O_COMMENT, O_DURATION, O_AUTHOR, O_FORCE, O_ALL, O_SINCE, O_LIMIT, O_TAIL,
+       O_SERVICE, O_OPERATION, O_TAG, O_LOOKBACK, O_MINDUR, O_MAXDUR };
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -197,12 +226,18 @@ static const struct option long_opts[] = {
 	{ "author", required_argument, NULL, O_AUTHOR },
 	{ "force", no_argument, NULL, O_FORCE },
 	{ "all", no_argument, NULL, O_ALL },
+	{ "service", required_argument, NULL, O_SERVICE },
+	{ "operation", required_argument, NULL, O_OPERATION },
+	{ "tag", required_argument, NULL, O_TAG },
+	{ "lookback", required_argument, NULL, O_LOOKBACK },
+	{ "min-duration", required_argument, NULL, O_MINDUR },
+	{ "max-duration", required_argument, NULL, O_MAXDUR },
 	{ 0, 0, 0, 0 },
 };
 
 static const char *command_names(void)
 {
-	return "targets, alerts, silences, ack, unack, logs";
+	return "targets, alerts, silences, ack, unack, logs, traces, trace";
 }
 
 /* One getopt pass over argv. Before the command (`cmd` NULL) getopt stops at
@@ -252,6 +287,16 @@ static void parse_pass(int argc, char **argv, opts_t *o, const struct command *c
 		case O_SINCE: co = CO_SINCE; o->since = optarg; break;
 		case O_LIMIT: co = CO_LIMIT; o->limit = optarg; break;
 		case O_TAIL: co = CO_TAIL; o->tail = 1; break;
+		case O_SERVICE: co = CO_SERVICE; o->service = optarg; break;
+		case O_OPERATION: co = CO_OPERATION; o->operation = optarg; break;
+		case O_TAG:
+			co = CO_TAG;
+			if (o->tag_words) /* only after the command: before it, the check below says so */
+				o->tag_words[o->n_tag_words++] = optarg;
+			break;
+		case O_LOOKBACK: co = CO_LOOKBACK; o->lookback = optarg; break;
+		case O_MINDUR: co = CO_MINDUR; o->min_duration = optarg; break;
+		case O_MAXDUR: co = CO_MAXDUR; o->max_duration = optarg; break;
 		case 1: o->args[o->n_args++] = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
 		case 'V':
@@ -282,6 +327,57 @@ static void parse_pass(int argc, char **argv, opts_t *o, const struct command *c
 	}
 }
 
+/* A text that goes into a URL's JSON must be UTF-8. */
+static int utf8_ok(const char *s)
+{
+	json_t *j = json_string(s);
+	int ok = j != NULL;
+	json_decref(j);
+	return ok;
+}
+
+/* A Go duration flag of traces: its µs (0 when not given), else exit 2. */
+static int64_t go_duration_arg(const char *flag, const char *s)
+{
+	int64_t us = 0;
+	if (s && (jaeger_parse_duration(s, &us) != 0 || us < 0)) {
+		char *t = text_sanitize(s);
+		die_usage("%s: '%s' is not a valid duration: use a number and a unit, such as 1.5s, 200ms, "
+			  "150us or 2m", flag, t);
+	}
+	return us;
+}
+
+/* traces' options: a service, tags as key=value, durations that make a window. */
+static void check_traces_args(opts_t *o)
+{
+	const char *syn = o->command->synopsis;
+	if (!o->service || !*o->service)
+		die_usage("traces needs --service NAME: the service whose traces to find (usage: icn-console %s)",
+			  syn);
+	if (!utf8_ok(o->service) || (o->operation && !utf8_ok(o->operation)))
+		die_usage("%s", "--service and --operation must be UTF-8 text");
+	o->tags = xcalloc(o->n_tag_words + 1, sizeof *o->tags);
+	for (size_t i = 0; i < o->n_tag_words; i++) {
+		const char *w = o->tag_words[i];
+		const char *eq = strchr(w, '=');
+		char *t = text_sanitize(w);
+		if (!eq || eq == w)
+			die_usage("--tag '%s': write KEY=VALUE, such as --tag error=true or --tag node=director-3", t);
+		if (strcspn(w, " \t\r\n\"") < (size_t)(eq - w))
+			die_usage("--tag '%s': the key holds a blank or a quote", t);
+		if (!utf8_ok(w))
+			die_usage("--tag '%s': must be UTF-8 text", t);
+		free(t);
+		o->tags[i].key = xstrndup(w, (size_t)(eq - w));
+		o->tags[i].value = eq + 1;
+	}
+	int64_t min = go_duration_arg("--min-duration", o->min_duration);
+	int64_t max = go_duration_arg("--max-duration", o->max_duration);
+	if (min && max && max < min)
+		die_usage("--max-duration (%s) is shorter than --min-duration (%s)", o->max_duration, o->min_duration);
+}
+
 static void parse_args(int argc, char **argv, opts_t *o)
 {
 	/* the global options, up to the command */
@@ -301,6 +397,7 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		for (int i = 1; i < sub_argc; i++)
 			sub[i] = argv[optind + i];
 		o->args = o->argv_words = xcalloc((size_t)sub_argc + 1, sizeof *o->args);
+		o->tag_words = xcalloc((size_t)sub_argc + 1, sizeof *o->tag_words);
 		parse_pass(sub_argc, sub, o, o->command);
 		while (optind < sub_argc) /* after "--" */
 			o->args[o->n_args++] = sub[optind++];
@@ -329,6 +426,7 @@ static void parse_args(int argc, char **argv, opts_t *o)
 		die_usage("%s needs %s (usage: icn-console %s)", cmd->name,
 			  cmd->id == CMD_UNACK ? "a silence id"
 			  : cmd->id == CMD_LOGS ? "a LogQL query such as '{app=\"icn-director\"}'"
+			  : cmd->id == CMD_TRACE ? "a trace id, such as a log line's trace_id"
 						: "an argument",
 			  cmd->synopsis);
 	}
@@ -363,6 +461,15 @@ static void parse_args(int argc, char **argv, opts_t *o)
 	}
 	if (cmd->id == CMD_UNACK && !o->args[0][strspn(o->args[0], " \t\r\n")])
 		die_usage("%s", "unack needs a silence id, not an empty word");
+	if (cmd->id == CMD_TRACES)
+		check_traces_args(o);
+	if (cmd->id == CMD_TRACE) {
+		char id[33];
+		if (jaeger_trace_id_norm(o->args[0], id) != 0) {
+			char *t = text_sanitize(o->args[0]);
+			die_usage("'%s' is not a trace id: write 1 to 32 hex digits, such as a log line's trace_id", t);
+		}
+	}
 }
 
 /* A duration flag: its value, or dflt when not given. A bad one exits 2 with a
@@ -431,14 +538,18 @@ static int run(const opts_t *op, double started)
 				      : 0;
 	long long since = duration_arg("--since", o.since, 15LL * 60000, 1000, 30LL * 86400000, "window",
 				       "a duration such as 15m, 1h or 24h (at most 30d)");
-	long limit = 1000;
+	int jaeger_cmd = o.command && (o.command->id == CMD_TRACES || o.command->id == CMD_TRACE);
+	long long lookback = duration_arg("--lookback", o.lookback, 3600000, 1000, 30LL * 86400000, "lookback",
+					  "a duration such as 15m, 1h or 2d (at most 30d)");
+	long limit = jaeger_cmd ? 20 : 1000;
+	long limit_max = jaeger_cmd ? JAEGER_LIMIT_MAX : 1000000;
 	if (o.limit) {
 		char *end;
 		errno = 0;
 		limit = strtol(o.limit, &end, 10);
-		if (errno || end == o.limit || *end || limit < 1 || limit > 1000000) {
-			fprintf(stderr, "icn-console: --limit: '%s' is not a valid line count: use 1 to 1000000"
-					"\n", o.limit);
+		if (errno || end == o.limit || *end || limit < 1 || limit > limit_max) {
+			fprintf(stderr, "icn-console: --limit: '%s' is not a valid %s count: use 1 to %ld\n", o.limit,
+				jaeger_cmd ? "trace" : "line", limit_max);
 			return EXIT_USAGE;
 		}
 	}
@@ -493,30 +604,25 @@ static int run(const opts_t *op, double started)
 		return EXIT_USAGE;
 	}
 
-	if (logs_cmd && !ctx.loki) {
-		fprintf(stderr, "icn-console: no Loki URL for context '%s': set 'loki:' in %s, LOKI_ADDR, "
-				"or --loki\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
-		conf_context_free(&ctx);
-		conf_free(&conf);
-		log_close();
-		return EXIT_USAGE;
-	}
-	/* the alert commands need an Alertmanager; Prometheus only adds pending alerts */
-	int am_command = o.command && o.command->id != CMD_TARGETS && !logs_cmd;
-	if (am_command && !ctx.n_alertmanager) {
-		fprintf(stderr, "icn-console: no Alertmanager URL for context '%s': set 'alertmanager:' in %s, "
-				"ALERTMANAGER_URL, or --alertmanager\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
-		conf_context_free(&ctx);
-		conf_free(&conf);
-		log_close();
-		return EXIT_USAGE;
-	}
-	if (!ctx.prometheus && !am_command && !logs_cmd) {
-		fprintf(stderr, "icn-console: no Prometheus URL for context '%s': set 'prometheus:' in %s, "
-				"PROMETHEUS_URL, or --prometheus\n",
-			ctx.name ? ctx.name : "default", conf.path ? conf.path : "a config file");
+	/* the backend each command needs: a usage error naming how to set it */
+	int am_command = o.command && o.command->id != CMD_TARGETS && !logs_cmd && !jaeger_cmd;
+	const struct {
+		int missing;
+		const char *name, *key, *env;
+	} needed[] = {
+		{ logs_cmd && !ctx.loki, "Loki", "loki", "LOKI_ADDR" },
+		{ jaeger_cmd && !ctx.jaeger, "Jaeger", "jaeger", "JAEGER_URL" },
+		/* the alert commands need an Alertmanager; Prometheus only adds pending alerts */
+		{ am_command && !ctx.n_alertmanager, "Alertmanager", "alertmanager", "ALERTMANAGER_URL" },
+		{ !ctx.prometheus && !am_command && !logs_cmd && !jaeger_cmd, "Prometheus", "prometheus",
+		  "PROMETHEUS_URL" },
+	};
+	for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
+		if (!needed[i].missing)
+			continue;
+		fprintf(stderr, "icn-console: no %s URL for context '%s': set '%s:' in %s, %s, or --%s\n",
+			needed[i].name, ctx.name ? ctx.name : "default", needed[i].key,
+			conf.path ? conf.path : "a config file", needed[i].env, needed[i].key);
 		conf_context_free(&ctx);
 		conf_free(&conf);
 		log_close();
@@ -539,6 +645,23 @@ static int run(const opts_t *op, double started)
 			.duration_ms = tail_for, .jsonl = o.output && strcmp(o.output, "jsonl") == 0,
 		};
 		rc = cli_logs(&lc);
+		goto out;
+	}
+	if (jaeger_cmd) {
+		/* a search on a big store takes longer than a dashboard query: 15 s
+		 * unless --timeout or the config says otherwise */
+		long long jt = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 15000;
+		cli_traces_t tc = {
+			.loop = loop, .http = http, .ctx = &ctx, .timeout_ms = (long)jt,
+			.json = o.output && strcmp(o.output, "json") == 0,
+			.service = o.service, .operation = o.operation && *o.operation ? o.operation : NULL,
+			.tags = o.tags, .n_tags = o.n_tag_words,
+			.lookback_us = lookback * 1000, .limit = (int)limit,
+			.min_duration_us = go_duration_arg("--min-duration", o.min_duration),
+			.max_duration_us = go_duration_arg("--max-duration", o.max_duration),
+			.trace_id = o.n_args ? o.args[0] : NULL,
+		};
+		rc = o.command->id == CMD_TRACES ? cli_traces(&tc) : cli_trace(&tc);
 		goto out;
 	}
 	if (o.command) {
@@ -692,5 +815,9 @@ int main(int argc, char **argv)
 	int rc = run(&o, started);
 	free(o.sub);
 	free(o.argv_words);
+	for (size_t i = 0; o.tags && i < o.n_tag_words; i++)
+		free((char *)o.tags[i].key);
+	free(o.tags);
+	free(o.tag_words);
 	return rc;
 }

@@ -283,13 +283,6 @@ static int get_i64(json_t *v, int64_t *out)
 	return -1;
 }
 
-static const char *str_of(trace_t *t, json_t *v)
-{
-	if (!json_is_string(v))
-		return "";
-	return trace_str(t, json_string_value(v), json_string_length(v));
-}
-
 /* A double in its shortest form that reads back the same. */
 static void fmt_double(double d, char buf[40])
 {
@@ -334,56 +327,6 @@ static const char *value_text(trace_t *t, json_t *v)
 	}
 }
 
-static trace_kv_type_t type_of_json(json_t *v)
-{
-	if (!v)
-		return TRACE_KV_STRING;
-	switch (json_typeof(v)) {
-	case JSON_INTEGER: return TRACE_KV_INT;
-	case JSON_REAL: return TRACE_KV_FLOAT;
-	case JSON_TRUE:
-	case JSON_FALSE: return TRACE_KV_BOOL;
-	default: return TRACE_KV_STRING;
-	}
-}
-
-/* v1 key-values: [{key, type, value}]. */
-static const trace_kv_t *v1_kvs(trace_t *t, json_t *arr, uint32_t *n)
-{
-	*n = 0;
-	size_t cap = json_array_size(arr);
-	if (!cap)
-		return NULL;
-	trace_kv_t *kv = trace_alloc(t, cap * sizeof *kv);
-	size_t i;
-	json_t *e;
-	json_array_foreach (arr, i, e) {
-		json_t *k = json_object_get(e, "key");
-		if (!json_is_string(k))
-			continue;
-		json_t *v = json_object_get(e, "value");
-		const char *ty = json_string_value(json_object_get(e, "type"));
-		trace_kv_t *o = &kv[(*n)++];
-		o->key = str_of(t, k);
-		o->value = value_text(t, v);
-		if (!ty)
-			o->type = type_of_json(v);
-		else if (!strcasecmp(ty, "bool"))
-			o->type = TRACE_KV_BOOL;
-		else if (!strcasecmp(ty, "int64"))
-			o->type = TRACE_KV_INT;
-		else if (!strcasecmp(ty, "float64"))
-			o->type = TRACE_KV_FLOAT;
-		else if (!strcasecmp(ty, "binary"))
-			o->type = TRACE_KV_BINARY;
-		else
-			o->type = TRACE_KV_STRING;
-		if (o->type == TRACE_KV_BOOL && json_is_string(v))
-			o->value = !strcasecmp(json_string_value(v), "true") ? "true" : "false";
-	}
-	return kv;
-}
-
 typedef struct {
 	trace_event_t e;
 	uint32_t i;
@@ -420,7 +363,59 @@ static void lower_hex(char *s)
 		*s = (char)ascii_lower((unsigned char)*s);
 }
 
-/* ---- v1 ---- */
+/* ---- walking the text ---- */
+
+/* The members `names` of the object in `obj` (absent: p NULL); past the
+ * object, or NULL when it is not one. */
+typedef struct {
+	const char *const *names;
+	jspan_t *vals;
+	size_t n;
+} pick_t;
+
+static void pick_member(jspan_t k, jspan_t v, void *ud)
+{
+	pick_t *pk = ud;
+	for (size_t i = 0; i < pk->n; i++)
+		if (!pk->vals[i].p && jscan_key_is(k, pk->names[i]))
+			pk->vals[i] = v;
+}
+
+static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
+{
+	pick_t pk = { names, vals, n };
+	memset(vals, 0, n * sizeof *vals);
+	const char *p = obj.p ? jscan_ws(obj.p, obj.e) : NULL;
+	if (!p || p >= obj.e || *p != '{')
+		return NULL;
+	return jscan_object(p, obj.e, pick_member, &pk);
+}
+
+static int is_kind(jspan_t v, char open)
+{
+	const char *p = v.p ? jscan_ws(v.p, v.e) : NULL;
+	return p && p < v.e && *p == open;
+}
+
+static int is_array(jspan_t v)
+{
+	return is_kind(v, '[');
+}
+
+/* An optional member decoded: NULL when absent; *bad when it does not decode. */
+static json_t *load_member(jspan_t v, int *bad)
+{
+	if (!v.p)
+		return NULL;
+	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+	if (!j)
+		*bad = 1;
+	return j;
+}
+
+/* ---- v1, from the text ----
+ * A v1 Trace is decoded straight from the text (core/jscan), every string
+ * into the trace's arena: no JSON tree of 10,000 spans is built or freed. */
 
 typedef struct {
 	const char *key;
@@ -432,84 +427,345 @@ static int cmp_pmap(const void *a, const void *b)
 	return strcmp(((const pmap_t *)a)->key, ((const pmap_t *)b)->key);
 }
 
-static uint32_t v1_proc(trace_t *t, json_t *p)
+typedef struct {
+	trace_t *t;
+	trace_span_t *s;          /* the span being read */
+	pmap_t *pm;               /* processes by key */
+	size_t n_pm, cap_pm;
+	size_t no_proc, not_obj;
+	int bad;                  /* the text does not decode: give up */
+	/* scratch arrays, copied into the arena when complete */
+	trace_kv_t *kv;
+	size_t n_kv, cap_kv;
+	trace_event_t *ev;
+	size_t n_ev, cap_ev;
+	trace_ref_t *ref;
+	size_t n_ref, cap_ref;
+	const char *skip;         /* a key o_kv leaves out */
+} dec_t;
+
+/* A string into the arena ("" for null or absent); NULL when it is no string. */
+static const char *t_str(trace_t *t, jspan_t v)
 {
-	uint32_t n;
-	const trace_kv_t *kv = v1_kvs(t, json_object_get(p, "tags"), &n);
-	return trace_add_proc(t, str_of(t, json_object_get(p, "serviceName")), kv, n);
+	if (jscan_is_null(v))
+		return "";
+	if (*v.p != '"')
+		return NULL;
+	size_t cap = (size_t)(v.e - v.p), len;
+	char *buf = trace_alloc(t, cap);
+	if (jscan_string_into(v, 1, buf, cap, &len) == 0)
+		return buf;
+	/* what needs jansson's judgement (escapes it must check) */
+	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+	const char *r = json_is_string(j) ? trace_str(t, json_string_value(j), json_string_length(j)) : NULL;
+	json_decref(j);
+	return r;
 }
 
-static void v1_span(trace_t *t, trace_span_t *s, json_t *js, const pmap_t *pm, size_t n_pm,
-		    size_t *no_proc)
+/* An integer: a JSON number (a fraction cut) or a string holding one. */
+static int t_i64(jspan_t v, int64_t *out)
 {
-	json_t *v;
-	char *id = (char *)str_of(t, json_object_get(js, "spanID"));
+	char buf[48];
+	size_t n = v.p ? (size_t)(v.e - v.p) : 0;
+	if (n >= 2 && *v.p == '"')
+		v.p++, n -= 2;
+	if (!n || n >= sizeof buf)
+		return -1;
+	memcpy(buf, v.p, n);
+	buf[n] = '\0';
+	char *end;
+	errno = 0;
+	long long x = strtoll(buf, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E') {
+		double d = strtod(buf, &end);
+		if (*end || !(d > -9.2e18 && d < 9.2e18))
+			return -1;
+		*out = (int64_t)d;
+		return 0;
+	}
+	if (*end || errno || end == buf)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* A value as text, and the type its JSON says: a string decoded, a number as
+ * sent, true/false, null "", an object or array as compact JSON. NULL when it
+ * does not decode. */
+static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
+{
+	*type = TRACE_KV_STRING;
+	if (!v.p)
+		return "";
+	size_t n = (size_t)(v.e - v.p);
+	switch (*v.p) {
+	case '"':
+		return t_str(t, v);
+	case 't':
+	case 'f':
+		*type = TRACE_KV_BOOL;
+		if (n == 4 && !memcmp(v.p, "true", 4))
+			return "true";
+		return n == 5 && !memcmp(v.p, "false", 5) ? "false" : NULL;
+	case 'n':
+		return jscan_is_null(v) ? "" : NULL;
+	case '{':
+	case '[': {
+		json_t *j = jscan_load(v, JSON_ALLOW_NUL);
+		const char *r = j ? value_text(t, j) : NULL;
+		json_decref(j);
+		return r;
+	}
+	default: {
+		int digit = 0;
+		*type = TRACE_KV_INT;
+		for (size_t i = 0; i < n; i++) {
+			char c = v.p[i];
+			if (c >= '0' && c <= '9')
+				digit = 1;
+			else if (c == '.' || c == 'e' || c == 'E')
+				*type = TRACE_KV_FLOAT;
+			else if (c != '-' && c != '+')
+				return NULL;
+		}
+		return digit ? trace_str(t, v.p, n) : NULL;
+	}
+	}
+}
+
+/* An array element's members: 1 when it is an object (m filled), 0 when it is
+ * something else (left out), -1 when it does not decode (c->bad set). */
+static int elem_pick(dec_t *c, jspan_t v, const char *const *names, jspan_t *m, size_t n)
+{
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, n)) {
+		c->bad = 1;
+		return -1;
+	}
+	return 1;
+}
+
+/* The scratch arrays into the arena: c->kv as a tag list, c->ref and c->ev as
+ * the span's references and events (by time). */
+static const trace_kv_t *kv_done(dec_t *c, uint32_t *n)
+{
+	*n = (uint32_t)c->n_kv;
+	if (!c->n_kv)
+		return NULL;
+	trace_kv_t *o = trace_alloc(c->t, c->n_kv * sizeof *o);
+	memcpy(o, c->kv, c->n_kv * sizeof *o);
+	return o;
+}
+
+static void refs_events_done(dec_t *c, trace_span_t *s)
+{
+	if (c->n_ref) {
+		trace_ref_t *r = trace_alloc(c->t, c->n_ref * sizeof *r);
+		memcpy(r, c->ref, c->n_ref * sizeof *r);
+		s->refs = r;
+		s->n_refs = (uint32_t)c->n_ref;
+	}
+	if (c->n_ev) {
+		trace_event_t *ev = trace_alloc(c->t, c->n_ev * sizeof *ev);
+		memcpy(ev, c->ev, c->n_ev * sizeof *ev);
+		sort_events(ev, (uint32_t)c->n_ev);
+		s->events = ev;
+		s->n_events = (uint32_t)c->n_ev;
+	}
+}
+
+/* {key, type, value}; an element with no key is left out. */
+static int t_kv(jspan_t v, size_t i, void *ud)
+{
+	dec_t *c = ud;
+	static const char *const names[] = { "key", "type", "value" };
+	jspan_t m[3];
+	int r = elem_pick(c, v, names, m, 3);
+	if (r <= 0)
+		return r < 0;
+	if (!m[0].p || *m[0].p != '"')
+		return 0;
+	trace_kv_t kv;
+	kv.key = t_str(c->t, m[0]);
+	kv.value = t_value(c->t, m[2], &kv.type);
+	if (!kv.key || !kv.value) {
+		c->bad = 1;
+		return 1;
+	}
+	if (m[1].p && !jscan_is_null(m[1])) {
+		if (jscan_key_is(m[1], "bool"))
+			kv.type = TRACE_KV_BOOL;
+		else if (jscan_key_is(m[1], "int64"))
+			kv.type = TRACE_KV_INT;
+		else if (jscan_key_is(m[1], "float64"))
+			kv.type = TRACE_KV_FLOAT;
+		else if (jscan_key_is(m[1], "binary"))
+			kv.type = TRACE_KV_BINARY;
+		else
+			kv.type = TRACE_KV_STRING;
+	}
+	if (kv.type == TRACE_KV_BOOL && strcmp(kv.value, "true") && strcmp(kv.value, "false"))
+		kv.value = !strcasecmp(kv.value, "true") ? "true" : "false";
+	c->kv = xgrow(c->kv, &c->cap_kv, c->n_kv + 1, sizeof *c->kv);
+	c->kv[c->n_kv++] = kv;
+	return 0;
+}
+
+/* [{key, type, value}] into the arena. */
+static const trace_kv_t *t_kvs(dec_t *c, jspan_t arr, uint32_t *n)
+{
+	size_t bad_at;
+	*n = 0;
+	if (jscan_is_null(arr))
+		return NULL;
+	c->n_kv = 0;
+	if (jscan_array(arr, t_kv, c, &bad_at) != 0)
+		c->bad = 1;
+	return c->bad ? NULL : kv_done(c, n);
+}
+
+static int t_ref(jspan_t v, size_t i, void *ud)
+{
+	dec_t *c = ud;
+	static const char *const names[] = { "refType", "traceID", "spanID" };
+	jspan_t m[3];
+	int r = elem_pick(c, v, names, m, 3);
+	if (r <= 0)
+		return r < 0;
+	if (!m[2].p || *m[2].p != '"')
+		return 0;
+	char *tid = (char *)t_str(c->t, m[1]), *sid = (char *)t_str(c->t, m[2]);
+	if (!tid || !sid) {
+		c->bad = 1;
+		return 1;
+	}
+	lower_hex(tid);
+	lower_hex(sid);
+	c->ref = xgrow(c->ref, &c->cap_ref, c->n_ref + 1, sizeof *c->ref);
+	c->ref[c->n_ref++] = (trace_ref_t){ jscan_key_is(m[0], "FOLLOWS_FROM") ? TRACE_FOLLOWS_FROM
+										 : TRACE_CHILD_OF,
+					    tid, sid };
+	return 0;
+}
+
+static int t_log(jspan_t v, size_t i, void *ud)
+{
+	dec_t *c = ud;
+	static const char *const names[] = { "timestamp", "fields" };
+	jspan_t m[2];
+	int r = elem_pick(c, v, names, m, 2);
+	if (r <= 0)
+		return r < 0;
+	trace_event_t ev = { 0 };
+	t_i64(m[0], &ev.ts_us);
+	ev.fields = t_kvs(c, m[1], &ev.n_fields);
+	c->ev = xgrow(c->ev, &c->cap_ev, c->n_ev + 1, sizeof *c->ev);
+	c->ev[c->n_ev++] = ev;
+	return c->bad;
+}
+
+static void t_proc(dec_t *c, jspan_t key, jspan_t v)
+{
+	static const char *const names[] = { "serviceName", "tags" };
+	jspan_t m[2];
+	if (!is_kind(v, '{'))
+		return;
+	if (!pick(v, names, m, 2)) {
+		c->bad = 1;
+		return;
+	}
+	const char *svc = m[0].p && *m[0].p == '"' ? t_str(c->t, m[0]) : "";
+	const char *k = key.p ? t_str(c->t, key) : "";
+	uint32_t n;
+	const trace_kv_t *kv = t_kvs(c, m[1], &n);
+	if (!svc || !k) {
+		c->bad = 1;
+		return;
+	}
+	uint32_t proc = trace_add_proc(c->t, svc, kv, n);
+	if (key.p) {
+		c->pm = xgrow(c->pm, &c->cap_pm, c->n_pm + 1, sizeof *c->pm);
+		c->pm[c->n_pm++] = (pmap_t){ k, proc };
+	} else {
+		c->s->proc = proc;
+	}
+}
+
+static void t_proc_member(jspan_t k, jspan_t v, void *ud)
+{
+	dec_t *c = ud;
+	if (!c->bad)
+		t_proc(c, k, v);
+}
+
+static int t_span(jspan_t v, size_t i, void *ud)
+{
+	dec_t *c = ud;
+	static const char *const names[] = { "spanID", "operationName", "startTime", "duration", "tags",
+					     "references", "logs", "processID", "process", "warnings" };
+	jspan_t m[10];
+	size_t bad_at;
+	if (!is_kind(v, '{')) {
+		c->not_obj++;
+		return 0;
+	}
+	if (!pick(v, names, m, 10)) {
+		c->bad = 1;
+		return 1;
+	}
+	trace_span_t *s = trace_add_span(c->t);
+	if (!s)
+		return 0;
+	trace_t *t = c->t;
+	c->s = s;
+	char *id = m[0].p && *m[0].p == '"' ? (char *)t_str(t, m[0]) : (char *)"";
+	const char *op = m[1].p && *m[1].p == '"' ? t_str(t, m[1]) : "";
+	if (!id || !op) {
+		c->bad = 1;
+		return 1;
+	}
 	lower_hex(id);
 	s->span_id = id;
-	s->operation = str_of(t, json_object_get(js, "operationName"));
-	get_i64(json_object_get(js, "startTime"), &s->start_us);
-	get_i64(json_object_get(js, "duration"), &s->duration_us);
+	s->operation = op;
+	t_i64(m[2], &s->start_us);
+	t_i64(m[3], &s->duration_us);
 	if (s->duration_us < 0)
 		s->duration_us = 0;
-	s->tags = v1_kvs(t, json_object_get(js, "tags"), &s->n_tags);
+	s->tags = t_kvs(c, m[4], &s->n_tags);
 
-	v = json_object_get(js, "references");
-	if (json_array_size(v)) {
-		trace_ref_t *r = trace_alloc(t, json_array_size(v) * sizeof *r);
-		size_t i;
-		json_t *e;
-		json_array_foreach (v, i, e) {
-			json_t *sid = json_object_get(e, "spanID");
-			if (!json_is_string(sid))
-				continue;
-			const char *rt = json_string_value(json_object_get(e, "refType"));
-			trace_ref_t *o = &r[s->n_refs++];
-			o->kind = rt && !strcasecmp(rt, "FOLLOWS_FROM") ? TRACE_FOLLOWS_FROM : TRACE_CHILD_OF;
-			char *tid = (char *)str_of(t, json_object_get(e, "traceID"));
-			char *rid = (char *)str_of(t, sid);
-			lower_hex(tid);
-			lower_hex(rid);
-			o->trace_id = tid;
-			o->span_id = rid;
-		}
-		s->refs = r;
-	}
-
-	v = json_object_get(js, "logs");
-	if (json_array_size(v)) {
-		trace_event_t *ev = trace_alloc(t, json_array_size(v) * sizeof *ev);
-		size_t i;
-		json_t *e;
-		json_array_foreach (v, i, e) {
-			if (!json_is_object(e))
-				continue;
-			trace_event_t *o = &ev[s->n_events++];
-			get_i64(json_object_get(e, "timestamp"), &o->ts_us);
-			o->fields = v1_kvs(t, json_object_get(e, "fields"), &o->n_fields);
-		}
-		sort_events(ev, s->n_events);
-		s->events = ev;
-	}
+	c->n_ref = c->n_ev = 0;
+	if (!jscan_is_null(m[5]) && jscan_array(m[5], t_ref, c, &bad_at) != 0)
+		c->bad = 1;
+	if (!jscan_is_null(m[6]) && jscan_array(m[6], t_log, c, &bad_at) != 0)
+		c->bad = 1;
+	refs_events_done(c, s);
 
 	s->proc = UINT32_MAX;
-	const char *pid = json_string_value(json_object_get(js, "processID"));
-	if (pid && n_pm) {
-		pmap_t key = { pid, 0 };
-		const pmap_t *f = bsearch(&key, pm, n_pm, sizeof *pm, cmp_pmap);
+	if (m[7].p && *m[7].p == '"' && c->n_pm) {
+		pmap_t key = { t_str(t, m[7]), 0 };
+		const pmap_t *f = key.key ? bsearch(&key, c->pm, c->n_pm, sizeof *c->pm, cmp_pmap) : NULL;
 		if (f)
 			s->proc = f->proc;
 	}
-	if (s->proc == UINT32_MAX && json_is_object(json_object_get(js, "process")))
-		s->proc = v1_proc(t, json_object_get(js, "process"));
+	if (s->proc == UINT32_MAX && m[8].p)
+		t_proc(c, (jspan_t){ NULL, NULL }, m[8]);
 	if (s->proc == UINT32_MAX)
-		(*no_proc)++;
+		c->no_proc++;
 
-	v = json_object_get(js, "warnings");
-	size_t i;
-	json_t *e;
-	json_array_foreach (v, i, e)
-		if (json_is_string(e))
-			trace_warn(t, "span %s: %s", s->span_id, json_string_value(e));
+	if (is_array(m[9]))
+		for (const char *p = jscan_ws(m[9].p + 1, m[9].e); p && p < m[9].e && *p == '"';) {
+			jspan_t w = { p, jscan_string_end(p, m[9].e) };
+			const char *txt = w.e ? t_str(t, w) : NULL;
+			if (!txt)
+				break;
+			trace_warn(t, "span %s: %s", s->span_id, txt);
+			p = jscan_ws(w.e, m[9].e);
+			if (p < m[9].e && *p == ',')
+				p = jscan_ws(p + 1, m[9].e);
+		}
+	c->s = NULL;
+	return c->bad;
 }
 
 static void warn_dropped(trace_t *t)
@@ -518,82 +774,44 @@ static void warn_dropped(trace_t *t)
 		trace_warn(t, "%zu spans past the first %d were dropped", t->n_dropped, TRACE_MAX_SPANS);
 }
 
-typedef struct {
-	trace_t *t;
-	const pmap_t *pm;
-	size_t n_pm, no_proc, not_obj;
-	int bad;
-} v1_ctx_t;
-
-static void v1_one_span(v1_ctx_t *c, json_t *e)
+/* A v1 Trace {traceID, spans, processes, warnings} from its text; NULL (and
+ * *bad) when the text does not decode. */
+static trace_t *v1_trace(jspan_t tr, int *bad)
 {
-	if (!json_is_object(e)) {
-		c->not_obj++;
-		return;
+	static const char *const names[] = { "traceID", "processes", "warnings", "spans" };
+	jspan_t m[4];
+	size_t bad_at;
+	if (!pick(tr, names, m, 4)) {
+		*bad = 1;
+		return NULL;
 	}
-	trace_span_t *s = trace_add_span(c->t);
-	if (s)
-		v1_span(c->t, s, e, c->pm, c->n_pm, &c->no_proc);
-}
-
-/* One span of the text decoded alone: jansson's tree stays small. */
-static int v1_span_text(jspan_t v, size_t i, void *ud)
-{
-	v1_ctx_t *c = ud;
-	json_t *e = jscan_load(v, JSON_ALLOW_NUL);
-	if (!e) {
-		c->bad = 1;
-		return 1;
-	}
-	v1_one_span(c, e);
-	json_decref(e);
-	return 0;
-}
-
-/* A v1 Trace: traceID, processes and warnings from jt, the spans from jt or,
- * when spans_text is given, from the text one by one. NULL when that text
- * does not decode (*bad set). */
-static trace_t *v1_trace(json_t *jt, const jspan_t *spans_text, int *bad)
-{
-	char id[33] = "";
-	const char *tid = json_string_value(json_object_get(jt, "traceID"));
-	if (tid && jaeger_trace_id_norm(tid, id) < 0)
+	char id[33] = "", raw[80];
+	size_t len;
+	int has_id = m[0].p && !jscan_is_null(m[0]);
+	if (has_id && (jscan_string_into(m[0], 0, raw, sizeof raw, &len) != 0 ||
+		       jaeger_trace_id_norm(raw, id) < 0))
 		id[0] = '\0';
-	trace_t *t = trace_new(id);
-	if (tid && !id[0])
+	dec_t c = { .t = trace_new(id) };
+	trace_t *t = c.t;
+	if (has_id && !id[0])
 		trace_warn(t, "the trace id is not hex");
 
 	/* processes: their keys sorted, for the spans to find */
-	json_t *procs = json_object_get(jt, "processes");
-	size_t n_pm = 0;
-	pmap_t *pm = NULL;
-	if (json_is_object(procs) && json_object_size(procs)) {
-		pm = xmalloc(json_object_size(procs) * sizeof *pm);
-		const char *k;
-		json_t *p;
-		json_object_foreach (procs, k, p) {
-			if (!json_is_object(p))
-				continue;
-			pm[n_pm].key = k;
-			pm[n_pm++].proc = v1_proc(t, p);
-		}
-		qsort(pm, n_pm, sizeof *pm, cmp_pmap);
-	}
-
-	v1_ctx_t c = { t, pm, n_pm, 0, 0, 0 };
-	size_t i, bad_at;
-	json_t *e;
-	if (spans_text) {
-		if (jscan_array(*spans_text, v1_span_text, &c, &bad_at) < 0)
-			c.bad = 1;
-	} else {
-		json_array_foreach (json_object_get(jt, "spans"), i, e)
-			v1_one_span(&c, e);
-	}
-	free(pm);
+	if (is_kind(m[1], '{') && !jscan_object(jscan_ws(m[1].p, m[1].e), m[1].e, t_proc_member, &c))
+		c.bad = 1;
+	if (c.n_pm)
+		qsort(c.pm, c.n_pm, sizeof *c.pm, cmp_pmap);
+	if (!c.bad && !jscan_is_null(m[3]) && jscan_array(m[3], t_span, &c, &bad_at) != 0)
+		c.bad = 1;
+	json_t *w = c.bad ? NULL : load_member(m[2], &c.bad);
+	free(c.pm);
+	free(c.kv);
+	free(c.ev);
+	free(c.ref);
 	if (c.bad) {
-		*bad = 1;
+		json_decref(w);
 		trace_free(t);
+		*bad = 1;
 		return NULL;
 	}
 	if (c.not_obj)
@@ -601,11 +819,24 @@ static trace_t *v1_trace(json_t *jt, const jspan_t *spans_text, int *bad)
 	if (c.no_proc)
 		trace_warn(t, "%zu spans name a process the trace does not hold", c.no_proc);
 	warn_dropped(t);
-	json_t *w = json_object_get(jt, "warnings");
+	size_t i;
+	json_t *e;
 	json_array_foreach (w, i, e)
 		if (json_is_string(e))
 			trace_warn(t, "%s", json_string_value(e));
+	json_decref(w);
 	trace_build(t);
+	return t;
+}
+
+/* A v1 Trace from jansson's tree (answers the walk leaves to the whole
+ * decode): through its text, so one decoder reads both. */
+static trace_t *v1_trace_json(json_t *jt)
+{
+	char *txt = json_dumps(jt, JSON_COMPACT | JSON_ENCODE_ANY);
+	int bad = 0;
+	trace_t *t = txt ? v1_trace((jspan_t){ txt, txt + strlen(txt) }, &bad) : NULL;
+	free(txt);
 	return t;
 }
 
@@ -711,83 +942,106 @@ static json_t *any_plain(json_t *av)
 	return json_null();
 }
 
-static void otlp_value(trace_t *t, json_t *av, trace_kv_t *o)
-{
-	json_t *v;
-	if ((v = json_object_get(av, "stringValue"))) {
-		o->type = TRACE_KV_STRING;
-		o->value = value_text(t, v);
-	} else if ((v = json_object_get(av, "intValue"))) {
-		o->type = TRACE_KV_INT;
-		o->value = value_text(t, v);
-	} else if ((v = json_object_get(av, "boolValue"))) {
-		o->type = TRACE_KV_BOOL;
-		o->value = json_is_true(v) || (json_is_string(v) && !strcasecmp(json_string_value(v), "true"))
-				   ? "true"
-				   : "false";
-	} else if ((v = json_object_get(av, "doubleValue"))) {
-		o->type = TRACE_KV_FLOAT;
-		o->value = value_text(t, v);
-	} else if ((v = json_object_get(av, "bytesValue"))) {
-		o->type = TRACE_KV_BINARY;
-		o->value = value_text(t, v);
-	} else if (json_object_get(av, "arrayValue") || json_object_get(av, "kvlistValue")) {
-		json_t *p = any_plain(av);
-		o->type = TRACE_KV_STRING;
-		o->value = value_text(t, p);
-		json_decref(p);
-	} else {
-		o->type = TRACE_KV_STRING;
-		o->value = "";
-	}
-}
+/* ---- OTLP, from the text ---- */
 
-/* OTLP attributes [{key, value: AnyValue}], with `extra` slots left at the end. */
-static trace_kv_t *otlp_kvs(trace_t *t, json_t *arr, uint32_t extra, uint32_t *n, const char *skip)
+/* An AnyValue's text and type: a string decoded, a number as sent (an
+ * intValue may be a string of digits), a bool, bytes as their base64, an
+ * array or kvlist as compact plain JSON. */
+static int o_value(dec_t *c, jspan_t av, trace_kv_t *o)
 {
-	*n = 0;
-	size_t cap = json_array_size(arr) + extra;
-	if (!cap)
-		return NULL;
-	trace_kv_t *kv = trace_alloc(t, cap * sizeof *kv);
-	size_t i;
-	json_t *e;
-	json_array_foreach (arr, i, e) {
-		json_t *k = json_object_get(e, "key");
-		if (!json_is_string(k) || (skip && !strcmp(json_string_value(k), skip)))
+	static const char *const names[] = { "stringValue", "intValue",   "boolValue", "doubleValue",
+					     "bytesValue",  "arrayValue", "kvlistValue" };
+	static const trace_kv_type_t types[] = { TRACE_KV_STRING, TRACE_KV_INT,    TRACE_KV_BOOL,
+						 TRACE_KV_FLOAT,  TRACE_KV_BINARY, TRACE_KV_STRING,
+						 TRACE_KV_STRING };
+	jspan_t m[7];
+	o->type = TRACE_KV_STRING;
+	o->value = "";
+	if (!is_kind(av, '{'))
+		return 0;
+	if (!pick(av, names, m, 7))
+		return -1;
+	for (size_t i = 0; i < 7; i++) {
+		if (!m[i].p)
 			continue;
-		trace_kv_t *o = &kv[(*n)++];
-		o->key = str_of(t, k);
-		otlp_value(t, json_object_get(e, "value"), o);
+		trace_kv_type_t jt;
+		o->type = types[i];
+		if (i >= 5) {
+			json_t *j = jscan_load(av, JSON_ALLOW_NUL), *p = j ? any_plain(j) : NULL;
+			o->value = p ? value_text(c->t, p) : NULL;
+			json_decref(p);
+			json_decref(j);
+		} else {
+			o->value = t_value(c->t, m[i], &jt);
+		}
+		if (!o->value)
+			return -1;
+		if (o->type == TRACE_KV_BOOL)
+			o->value = !strcasecmp(o->value, "true") ? "true" : "false";
+		return 0;
 	}
-	return kv;
+	return 0;
 }
 
-static int64_t ns_of(json_t *v)
+/* {key, value}; an element with no key, or the key c->skip, is left out. */
+static int o_kv(jspan_t v, size_t i, void *ud)
 {
-	int64_t x = 0;
-	get_i64(v, &x);
-	return x;
+	dec_t *c = ud;
+	static const char *const names[] = { "key", "value" };
+	jspan_t m[2];
+	int r = elem_pick(c, v, names, m, 2);
+	if (r <= 0)
+		return r < 0;
+	if (!m[0].p || *m[0].p != '"' || (c->skip && jscan_key_is(m[0], c->skip)))
+		return 0;
+	trace_kv_t kv;
+	kv.key = t_str(c->t, m[0]);
+	if (!kv.key || o_value(c, m[1], &kv) < 0) {
+		c->bad = 1;
+		return 1;
+	}
+	c->kv = xgrow(c->kv, &c->cap_kv, c->n_kv + 1, sizeof *c->kv);
+	c->kv[c->n_kv++] = kv;
+	return 0;
 }
 
-/* Floor to µs, for negative times too. */
-static int64_t ns_to_us(int64_t ns)
+/* Attributes into c->kv, after the `keep` already there. */
+static void o_attrs(dec_t *c, jspan_t arr, size_t keep)
 {
-	return ns >= 0 ? ns / 1000 : -((-(ns + 1)) / 1000) - 1;
+	size_t bad_at;
+	c->n_kv = keep;
+	if (!jscan_is_null(arr) && jscan_array(arr, o_kv, c, &bad_at) != 0)
+		c->bad = 1;
 }
 
-static const char *kind_name(json_t *k)
+/* An id string of the text as hex (otlp_id); -1 when absent or not one. */
+static int o_id(jspan_t v, char out[33])
+{
+	char raw[64];
+	size_t len;
+	out[0] = '\0';
+	if (!v.p || jscan_string_into(v, 0, raw, sizeof raw, &len) != 0)
+		return -1;
+	return otlp_id(raw, out);
+}
+
+static int64_t o_ns_us(jspan_t v)
+{
+	int64_t ns = 0;
+	t_i64(v, &ns);
+	return ns >= 0 ? ns / 1000 : -((-(ns + 1)) / 1000) - 1; /* floor, before 1970 too */
+}
+
+static const char *kind_name(jspan_t k)
 {
 	static const char *const names[] = { NULL, "internal", "server", "client", "producer", "consumer" };
-	if (json_is_integer(k)) {
-		json_int_t v = json_integer_value(k);
-		return v >= 1 && v <= 5 ? names[v] : NULL;
-	}
-	const char *s = json_string_value(k);
 	static const char *const enums[] = { NULL, "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT",
 					     "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER" };
-	for (int i = 1; s && i <= 5; i++)
-		if (!strcmp(s, enums[i]))
+	int64_t v;
+	if (k.p && *k.p != '"')
+		return t_i64(k, &v) == 0 && v >= 1 && v <= 5 ? names[v] : NULL;
+	for (int i = 1; k.p && i <= 5; i++)
+		if (jscan_key_is(k, enums[i]))
 			return names[i];
 	return NULL;
 }
@@ -799,6 +1053,7 @@ typedef struct {
 	uint32_t *slot; /* open addressing: index + 1, 0 empty */
 	size_t n_slot;
 	size_t spans_left_out; /* of traces past JAEGER_LIMIT_MAX */
+	size_t bad_ids;        /* spans without a trace id */
 } tset_t;
 
 static uint64_t hash_str(const char *s)
@@ -845,224 +1100,277 @@ static trace_t *tset_get(tset_t *ts, const char *id)
 	return t;
 }
 
-/* Where one resource's spans put their process, per trace: the last one
- * asked, as its spans come together. */
+/* A resourceSpans' resource and the scope at hand, while its spans are read. */
 typedef struct {
-	json_t *attrs;
-	const char *service;
-	trace_t *last;
+	tset_t *ts;
+	dec_t c;               /* c.t: the trace of the span at hand */
+	char *service;         /* the resource's service.name (malloc'd) */
+	jspan_t attrs;         /* its attributes, the process's tags */
+	trace_t *last;         /* the process in the last trace asked */
 	uint32_t proc;
-} res_t;
+	char *scope_name;      /* the scope's name (malloc'd), NULL: none */
+} o_walk_t;
 
-static uint32_t res_proc(res_t *r, trace_t *t)
+static uint32_t res_proc(o_walk_t *w)
 {
-	if (r->last != t) {
+	if (w->last != w->c.t) {
 		uint32_t n;
-		const trace_kv_t *kv = otlp_kvs(t, r->attrs, 0, &n, "service.name");
-		r->proc = trace_add_proc(t, trace_str(t, r->service, (size_t)-1), kv, n);
-		r->last = t;
+		w->c.skip = "service.name";
+		o_attrs(&w->c, w->attrs, 0);
+		w->c.skip = NULL;
+		const trace_kv_t *kv = kv_done(&w->c, &n);
+		w->proc = trace_add_proc(w->c.t, trace_str(w->c.t, w->service, (size_t)-1), kv, n);
+		w->last = w->c.t;
 	}
-	return r->proc;
+	return w->proc;
 }
 
-/* A span of a resource (res) and a scope ({name, version}). */
-static void otlp_span(tset_t *ts, res_t *res, json_t *scope, json_t *js, size_t *bad_ids)
+static int o_link(jspan_t v, size_t i, void *ud)
 {
+	dec_t *c = ud;
+	static const char *const names[] = { "traceId", "spanId" };
+	jspan_t m[2];
+	char lt[33], ls[33];
+	int r = elem_pick(c, v, names, m, 2);
+	if (r <= 0)
+		return r < 0;
+	if (o_id(m[1], ls) < 0)
+		return 0;
+	o_id(m[0], lt);
+	c->ref = xgrow(c->ref, &c->cap_ref, c->n_ref + 1, sizeof *c->ref);
+	c->ref[c->n_ref++] = (trace_ref_t){ TRACE_FOLLOWS_FROM, trace_str(c->t, lt, (size_t)-1),
+					    trace_str(c->t, ls, (size_t)-1) };
+	return 0;
+}
+
+/* An event: its name as the field "event", then its attributes. */
+static int o_event(jspan_t v, size_t i, void *ud)
+{
+	dec_t *c = ud;
+	static const char *const names[] = { "timeUnixNano", "name", "attributes" };
+	jspan_t m[3];
+	int r = elem_pick(c, v, names, m, 3);
+	if (r <= 0)
+		return r < 0;
+	trace_event_t ev = { o_ns_us(m[0]), NULL, 0 };
+	size_t keep = 0;
+	if (m[1].p && *m[1].p == '"') {
+		const char *name = t_str(c->t, m[1]);
+		if (!name) {
+			c->bad = 1;
+			return 1;
+		}
+		c->kv = xgrow(c->kv, &c->cap_kv, 1, sizeof *c->kv);
+		c->kv[0] = (trace_kv_t){ "event", name, TRACE_KV_STRING };
+		keep = 1;
+	}
+	o_attrs(c, m[2], keep);
+	ev.fields = kv_done(c, &ev.n_fields);
+	c->ev = xgrow(c->ev, &c->cap_ev, c->n_ev + 1, sizeof *c->ev);
+	c->ev[c->n_ev++] = ev;
+	return c->bad;
+}
+
+static void o_span(o_walk_t *w, jspan_t v)
+{
+	static const char *const names[] = { "traceId", "spanId", "parentSpanId", "name", "kind",
+					     "startTimeUnixNano", "endTimeUnixNano", "attributes",
+					     "events", "links", "status" };
+	jspan_t m[11];
 	char tid[33], sid[33], pid[33];
-	if (otlp_id(json_string_value(json_object_get(js, "traceId")), tid) < 0) {
-		(*bad_ids)++;
+	size_t bad_at;
+	dec_t *c = &w->c;
+	if (!pick(v, names, m, 11)) {
+		c->bad = 1;
 		return;
 	}
-	trace_t *t = tset_get(ts, tid);
+	if (o_id(m[0], tid) < 0) {
+		w->ts->bad_ids++;
+		return;
+	}
+	trace_t *t = tset_get(w->ts, tid);
 	if (!t) {
-		ts->spans_left_out++;
+		w->ts->spans_left_out++;
 		return;
 	}
+	c->t = t;
 	trace_span_t *s = trace_add_span(t);
 	if (!s)
 		return;
-	s->proc = res_proc(res, t);
-	if (otlp_id(json_string_value(json_object_get(js, "spanId")), sid) < 0)
-		sid[0] = '\0';
+	s->proc = res_proc(w);
+	o_id(m[1], sid);
 	s->span_id = trace_str(t, sid, (size_t)-1);
-	s->operation = str_of(t, json_object_get(js, "name"));
-	int64_t st = ns_to_us(ns_of(json_object_get(js, "startTimeUnixNano")));
-	int64_t en = ns_to_us(ns_of(json_object_get(js, "endTimeUnixNano")));
+	s->operation = m[3].p && *m[3].p == '"' ? t_str(t, m[3]) : "";
+	if (!s->operation) {
+		c->bad = 1;
+		return;
+	}
+	int64_t st = o_ns_us(m[5]), en = o_ns_us(m[6]);
 	s->start_us = st;
 	s->duration_us = en > st && !__builtin_sub_overflow(en, st, &en) ? en : 0;
 
 	/* references: the parent, then the links */
-	json_t *links = json_object_get(js, "links");
-	size_t n_links = json_array_size(links);
-	int has_parent = otlp_id(json_string_value(json_object_get(js, "parentSpanId")), pid) == 0;
-	if (has_parent || n_links) {
-		trace_ref_t *r = trace_alloc(t, (n_links + 1) * sizeof *r);
-		if (has_parent) {
-			r[0].kind = TRACE_CHILD_OF;
-			r[0].trace_id = t->trace_id;
-			r[0].span_id = trace_str(t, pid, (size_t)-1);
-			s->n_refs = 1;
-		}
-		size_t i;
-		json_t *e;
-		json_array_foreach (links, i, e) {
-			char lt[33], ls[33];
-			if (otlp_id(json_string_value(json_object_get(e, "spanId")), ls) < 0)
-				continue;
-			if (otlp_id(json_string_value(json_object_get(e, "traceId")), lt) < 0)
-				lt[0] = '\0';
-			trace_ref_t *o = &r[s->n_refs++];
-			o->kind = TRACE_FOLLOWS_FROM;
-			o->trace_id = trace_str(t, lt, (size_t)-1);
-			o->span_id = trace_str(t, ls, (size_t)-1);
-		}
-		s->refs = r;
+	c->n_ref = 0;
+	if (o_id(m[2], pid) == 0) {
+		c->ref = xgrow(c->ref, &c->cap_ref, 1, sizeof *c->ref);
+		c->ref[c->n_ref++] = (trace_ref_t){ TRACE_CHILD_OF, t->trace_id, trace_str(t, pid, (size_t)-1) };
 	}
+	if (!jscan_is_null(m[9]) && jscan_array(m[9], o_link, c, &bad_at) != 0)
+		c->bad = 1;
 
 	/* tags: the attributes, then what Jaeger derives (kind, status, scope) */
-	json_t *status = json_object_get(js, "status");
-	json_t *code = json_object_get(status, "code");
-	const char *kind = kind_name(json_object_get(js, "kind"));
-	const char *msg = json_string_value(json_object_get(status, "message"));
-	const char *scope_name = json_string_value(json_object_get(scope, "name"));
-	int err = (json_is_integer(code) && json_integer_value(code) == 2) ||
-		  (json_is_string(code) && !strcmp(json_string_value(code), "STATUS_CODE_ERROR"));
-	int ok = (json_is_integer(code) && json_integer_value(code) == 1) ||
-		 (json_is_string(code) && !strcmp(json_string_value(code), "STATUS_CODE_OK"));
-	trace_kv_t *kv = otlp_kvs(t, json_object_get(js, "attributes"), 4, &s->n_tags, NULL);
+	static const char *const snames[] = { "code", "message" };
+	jspan_t st_m[2] = { { NULL, NULL }, { NULL, NULL } };
+	if (is_kind(m[10], '{') && !pick(m[10], snames, st_m, 2))
+		c->bad = 1;
+	int64_t code = 0;
+	if (st_m[0].p && *st_m[0].p != '"')
+		t_i64(st_m[0], &code);
+	int err = code == 2 || jscan_key_is(st_m[0], "STATUS_CODE_ERROR");
+	int ok = code == 1 || jscan_key_is(st_m[0], "STATUS_CODE_OK");
+	const char *msg = st_m[1].p && *st_m[1].p == '"' ? t_str(t, st_m[1]) : NULL;
+	const char *kind = kind_name(m[4]);
+	o_attrs(c, m[7], 0);
+	c->kv = xgrow(c->kv, &c->cap_kv, c->n_kv + 4, sizeof *c->kv);
 	if (kind)
-		kv[s->n_tags++] = (trace_kv_t){ "span.kind", kind, TRACE_KV_STRING };
+		c->kv[c->n_kv++] = (trace_kv_t){ "span.kind", kind, TRACE_KV_STRING };
 	if (err || ok)
-		kv[s->n_tags++] = (trace_kv_t){ "otel.status_code", err ? "ERROR" : "OK", TRACE_KV_STRING };
+		c->kv[c->n_kv++] = (trace_kv_t){ "otel.status_code", err ? "ERROR" : "OK", TRACE_KV_STRING };
 	if (msg && *msg)
-		kv[s->n_tags++] = (trace_kv_t){ "otel.status_description", trace_str(t, msg, (size_t)-1),
-						TRACE_KV_STRING };
-	if (scope_name && *scope_name)
-		kv[s->n_tags++] = (trace_kv_t){ "otel.scope.name", trace_str(t, scope_name, (size_t)-1),
-						TRACE_KV_STRING };
-	s->tags = s->n_tags ? kv : NULL;
+		c->kv[c->n_kv++] = (trace_kv_t){ "otel.status_description", msg, TRACE_KV_STRING };
+	if (w->scope_name && *w->scope_name)
+		c->kv[c->n_kv++] = (trace_kv_t){ "otel.scope.name", trace_str(t, w->scope_name, (size_t)-1),
+						  TRACE_KV_STRING };
+	s->tags = kv_done(c, &s->n_tags);
 	s->status_error = err;
 
-	json_t *evs = json_object_get(js, "events");
-	if (json_array_size(evs)) {
-		trace_event_t *ev = trace_alloc(t, json_array_size(evs) * sizeof *ev);
-		size_t i;
-		json_t *e;
-		json_array_foreach (evs, i, e) {
-			if (!json_is_object(e))
-				continue;
-			trace_event_t *o = &ev[s->n_events++];
-			o->ts_us = ns_to_us(ns_of(json_object_get(e, "timeUnixNano")));
-			json_t *attrs = json_object_get(e, "attributes");
-			json_t *name = json_object_get(e, "name");
-			/* the name first, as the field "event" */
-			size_t na = json_array_size(attrs) + 1;
-			trace_kv_t *f = trace_alloc(t, na * sizeof *f);
-			uint32_t nf = 0;
-			if (json_is_string(name))
-				f[nf++] = (trace_kv_t){ "event", str_of(t, name), TRACE_KV_STRING };
-			uint32_t k;
-			trace_kv_t *rest = otlp_kvs(t, attrs, 0, &k, NULL);
-			if (k)
-				memcpy(f + nf, rest, k * sizeof *f);
-			o->fields = f;
-			o->n_fields = nf + k;
-		}
-		sort_events(ev, s->n_events);
-		s->events = ev;
-	}
+	c->n_ev = 0;
+	if (!jscan_is_null(m[8]) && jscan_array(m[8], o_event, c, &bad_at) != 0)
+		c->bad = 1;
+	refs_events_done(c, s);
 }
 
-/* A resource's process: service.name, and its other attributes as tags. */
-static res_t res_of(json_t *resource)
+static int o_span_elem(jspan_t v, size_t i, void *ud)
 {
-	json_t *attrs = json_object_get(resource, "attributes");
-	res_t res = { attrs, "", NULL, 0 };
-	size_t k;
-	json_t *a;
-	json_array_foreach (attrs, k, a) {
-		json_t *key = json_object_get(a, "key");
-		json_t *sv = json_object_get(json_object_get(a, "value"), "stringValue");
-		if (json_is_string(key) && !strcmp(json_string_value(key), "service.name") &&
-		    json_is_string(sv))
-			res.service = json_string_value(sv);
-	}
-	return res;
+	o_walk_t *w = ud;
+	if (is_kind(v, '{'))
+		o_span(w, v);
+	return w->c.bad;
 }
 
-static void otlp_resource_spans(tset_t *ts, json_t *rss, size_t *bad_ids)
+/* A malloc'd string member, NULL when absent or not a string. */
+static char *member_str(jspan_t obj, const char *name)
 {
-	size_t i;
-	json_t *rs;
-	json_array_foreach (rss, i, rs) {
-		res_t res = res_of(json_object_get(rs, "resource"));
-		json_t *scopes = json_object_get(rs, "scopeSpans");
-		if (!scopes)
-			scopes = json_object_get(rs, "instrumentationLibrarySpans");
-		size_t k;
-		json_t *sc;
-		json_array_foreach (scopes, k, sc) {
-			size_t j;
-			json_t *sp;
-			json_t *scope = json_object_get(sc, "scope");
-			if (!scope)
-				scope = json_object_get(sc, "instrumentationLibrary");
-			json_array_foreach (json_object_get(sc, "spans"), j, sp)
-				if (json_is_object(sp))
-					otlp_span(ts, &res, scope, sp, bad_ids);
+	const char *const names[] = { name };
+	jspan_t m;
+	size_t len;
+	if (!pick(obj, names, &m, 1) || !m.p || *m.p != '"')
+		return NULL;
+	char *s = jscan_string(m, 0, &len);
+	if (!s) {
+		json_t *j = jscan_load(m, 0);
+		s = json_is_string(j) ? xstrdup(json_string_value(j)) : NULL;
+		json_decref(j);
+	}
+	return s;
+}
+
+static int o_scope(jspan_t v, size_t i, void *ud)
+{
+	o_walk_t *w = ud;
+	static const char *const names[] = { "scope", "instrumentationLibrary", "spans" };
+	jspan_t m[3];
+	size_t bad_at;
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, 3))
+		return w->c.bad = 1;
+	w->scope_name = member_str(m[0].p ? m[0] : m[1], "name");
+	if (!jscan_is_null(m[2]) && jscan_array(m[2], o_span_elem, w, &bad_at) != 0)
+		w->c.bad = 1;
+	free(w->scope_name);
+	w->scope_name = NULL;
+	return w->c.bad;
+}
+
+/* {key, value} of service.name: the resource's service. */
+static int o_service(jspan_t v, size_t i, void *ud)
+{
+	o_walk_t *w = ud;
+	static const char *const names[] = { "key", "value" };
+	jspan_t m[2];
+	if (!w->service && pick(v, names, m, 2) && jscan_key_is(m[0], "service.name"))
+		w->service = member_str(m[1], "stringValue");
+	return 0;
+}
+
+static int o_resource_spans(jspan_t v, size_t i, void *ud)
+{
+	o_walk_t *w = ud;
+	static const char *const names[] = { "resource", "scopeSpans", "instrumentationLibrarySpans" };
+	static const char *const rnames[] = { "attributes" };
+	jspan_t m[3];
+	size_t bad_at;
+	if (!is_kind(v, '{'))
+		return 0;
+	if (!pick(v, names, m, 3))
+		return w->c.bad = 1;
+	w->attrs = (jspan_t){ NULL, NULL };
+	if (is_kind(m[0], '{') && !pick(m[0], rnames, &w->attrs, 1))
+		return w->c.bad = 1;
+	w->service = NULL;
+	if (is_array(w->attrs))
+		jscan_array(w->attrs, o_service, w, &bad_at);
+	if (!w->service)
+		w->service = xstrdup("");
+	w->last = NULL;
+	jspan_t scopes = m[1].p ? m[1] : m[2];
+	if (!jscan_is_null(scopes) && jscan_array(scopes, o_scope, w, &bad_at) != 0)
+		w->c.bad = 1;
+	free(w->service);
+	w->service = NULL;
+	return w->c.bad;
+}
+
+/* The traces of resourceSpans[] (the text of the array); 0, or -1 when the
+ * text does not decode (nothing kept). */
+static int otlp_traces(jspan_t rss, tset_t *ts)
+{
+	o_walk_t w = { .ts = ts };
+	size_t bad_at;
+	if (jscan_array(rss, o_resource_spans, &w, &bad_at) != 0)
+		w.c.bad = 1;
+	free(w.c.kv);
+	free(w.c.ev);
+	free(w.c.ref);
+	if (!w.c.bad) {
+		for (size_t i = 0; i < ts->n; i++) {
+			trace_t *t = ts->v[i];
+			if (!i && ts->bad_ids)
+				trace_warn(t, "%zu spans without a valid trace id were left out", ts->bad_ids);
+			if (!i && ts->spans_left_out)
+				trace_warn(t, "%zu spans of traces past the first %d were left out",
+					   ts->spans_left_out, JAEGER_LIMIT_MAX);
+			warn_dropped(t);
+			trace_build(t);
 		}
 	}
+	free(ts->slot);
+	ts->slot = NULL;
+	if (w.c.bad) {
+		jaeger_traces_free(ts->v, ts->n);
+		memset(ts, 0, sizeof *ts);
+		return -1;
+	}
+	return 0;
 }
 
-/* ---- the walk: big answers decoded a span at a time ----
+/* ---- the walk: big answers without the whole tree ----
  * jansson's tree of a 10,000-span answer costs more to build and free than
- * the rest of the work together; walking the text to each span and decoding
- * it alone keeps the trees small. Any surprise in the text (an error
- * envelope, a shape not walked, invalid JSON) leaves the answer to the whole
- * decode, which says what is wrong. */
-
-/* The members `names` of the object in `obj` (absent: p NULL); past the
- * object, or NULL when it is not one. */
-typedef struct {
-	const char *const *names;
-	jspan_t *vals;
-	size_t n;
-} pick_t;
-
-static void pick_member(jspan_t k, jspan_t v, void *ud)
-{
-	pick_t *pk = ud;
-	for (size_t i = 0; i < pk->n; i++)
-		if (!pk->vals[i].p && jscan_key_is(k, pk->names[i]))
-			pk->vals[i] = v;
-}
-
-static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
-{
-	pick_t pk = { names, vals, n };
-	memset(vals, 0, n * sizeof *vals);
-	const char *p = jscan_ws(obj.p, obj.e);
-	if (p >= obj.e || *p != '{')
-		return NULL;
-	return jscan_object(p, obj.e, pick_member, &pk);
-}
-
-static int is_array(jspan_t v)
-{
-	const char *p = v.p ? jscan_ws(v.p, v.e) : NULL;
-	return p && p < v.e && *p == '[';
-}
-
-/* An optional member decoded: NULL when absent; *bad when it does not decode. */
-static json_t *load_member(jspan_t v, int *bad)
-{
-	if (!v.p)
-		return NULL;
-	json_t *j = jscan_load(v, JSON_ALLOW_NUL);
-	if (!j)
-		*bad = 1;
-	return j;
-}
+ * the rest of the work together. The walk goes through the text: v1 traces
+ * are read from it directly, OTLP spans decoded one at a time (small trees).
+ * Any surprise (an error envelope, a shape not walked, text that does not
+ * decode) leaves the answer to the whole decode, which says what is wrong. */
 
 typedef struct {
 	trace_t **v;
@@ -1070,29 +1378,10 @@ typedef struct {
 	int bad;
 } walk_v1_t;
 
-static trace_t *walk_v1_trace(jspan_t tr, int *bad)
-{
-	static const char *const names[] = { "traceID", "processes", "warnings", "spans" };
-	jspan_t m[4];
-	if (!pick(tr, names, m, 4) || !is_array(m[3])) {
-		*bad = 1;
-		return NULL;
-	}
-	json_t *head = json_object();
-	for (size_t i = 0; i < 3; i++) {
-		json_t *j = load_member(m[i], bad);
-		if (j)
-			json_object_set_new(head, names[i], j);
-	}
-	trace_t *t = *bad ? NULL : v1_trace(head, &m[3], bad);
-	json_decref(head);
-	return t;
-}
-
 static int walk_v1_elem(jspan_t v, size_t i, void *ud)
 {
 	walk_v1_t *w = ud;
-	trace_t *t = i < JAEGER_LIMIT_MAX ? walk_v1_trace(v, &w->bad) : NULL;
+	trace_t *t = i < JAEGER_LIMIT_MAX ? v1_trace(v, &w->bad) : NULL;
 	if (!t) {
 		w->bad = 1;
 		return 1;
@@ -1100,84 +1389,6 @@ static int walk_v1_elem(jspan_t v, size_t i, void *ud)
 	w->v = xgrow(w->v, &w->cap, w->n + 1, sizeof *w->v);
 	w->v[w->n++] = t;
 	return 0;
-}
-
-typedef struct {
-	tset_t *ts;
-	res_t *res;
-	json_t *scope;
-	size_t *bad_ids;
-	int bad;
-} walk_v3_t;
-
-static int walk_v3_span(jspan_t v, size_t i, void *ud)
-{
-	walk_v3_t *w = ud;
-	json_t *sp = jscan_load(v, JSON_ALLOW_NUL);
-	if (!sp) {
-		w->bad = 1;
-		return 1;
-	}
-	if (json_is_object(sp))
-		otlp_span(w->ts, w->res, w->scope, sp, w->bad_ids);
-	json_decref(sp);
-	return 0;
-}
-
-static int walk_v3_scope(jspan_t v, size_t i, void *ud)
-{
-	walk_v3_t *w = ud;
-	static const char *const names[] = { "scope", "instrumentationLibrary", "spans" };
-	jspan_t m[3];
-	size_t bad_at;
-	if (!pick(v, names, m, 3)) {
-		w->bad = 1;
-		return 1;
-	}
-	json_t *scope = load_member(m[0].p ? m[0] : m[1], &w->bad);
-	w->scope = scope;
-	if (!w->bad && m[2].p && jscan_array(m[2], walk_v3_span, w, &bad_at) < 0)
-		w->bad = 1;
-	w->scope = NULL;
-	json_decref(scope);
-	return w->bad;
-}
-
-static int walk_v3_rs(jspan_t v, size_t i, void *ud)
-{
-	walk_v3_t *w = ud;
-	static const char *const names[] = { "resource", "scopeSpans", "instrumentationLibrarySpans" };
-	jspan_t m[3];
-	size_t bad_at;
-	if (!pick(v, names, m, 3)) {
-		w->bad = 1;
-		return 1;
-	}
-	json_t *resource = load_member(m[0], &w->bad);
-	res_t res = res_of(resource);
-	w->res = &res;
-	jspan_t scopes = m[1].p ? m[1] : m[2];
-	if (!w->bad && scopes.p && jscan_array(scopes, walk_v3_scope, w, &bad_at) < 0)
-		w->bad = 1;
-	w->res = NULL;
-	json_decref(resource);
-	return w->bad;
-}
-
-static void finish_v3(tset_t *ts, size_t bad_ids)
-{
-	for (size_t i = 0; i < ts->n; i++) {
-		trace_t *t = ts->v[i];
-		if (!i && bad_ids)
-			trace_warn(t, "%zu spans without a valid trace id were left out", bad_ids);
-		if (!i && ts->spans_left_out)
-			trace_warn(t, "%zu spans of traces past the first %d were left out",
-				   ts->spans_left_out, JAEGER_LIMIT_MAX);
-		warn_dropped(t);
-		trace_build(t);
-	}
-	free(ts->slot);
-	ts->slot = NULL;
 }
 
 /* 1 with the traces, or 0: the whole decode is to do. */
@@ -1210,16 +1421,10 @@ static int walk(const char *body, size_t len, trace_t ***out, size_t *n)
 	if (!m[1].p || !pick(m[1], rnames, &rss, 1) || !is_array(rss))
 		return 0;
 	tset_t ts = { 0 };
-	size_t bad_ids = 0, bad_at;
-	walk_v3_t w = { &ts, NULL, NULL, &bad_ids, 0 };
-	if (jscan_array(rss, walk_v3_rs, &w, &bad_at) < 0)
-		w.bad = 1;
-	if (w.bad || !ts.n) {
-		free(ts.slot);
+	if (otlp_traces(rss, &ts) < 0 || !ts.n) {
 		jaeger_traces_free(ts.v, ts.n);
 		return 0;
 	}
-	finish_v3(&ts, bad_ids);
 	*out = ts.v;
 	*n = ts.n;
 	return 1;
@@ -1275,13 +1480,14 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 			size_t i;
 			json_t *e;
 			json_array_foreach (data, i, e) {
-				if (!json_is_object(e) || k >= JAEGER_LIMIT_MAX)
-					skipped++;
+				trace_t *t = json_is_object(e) && k < JAEGER_LIMIT_MAX ? v1_trace_json(e) : NULL;
+				if (t)
+					v[k++] = t;
 				else
-					v[k++] = v1_trace(e, NULL, NULL);
+					skipped++;
 			}
-		} else {
-			v[k++] = v1_trace(root, NULL, NULL);
+		} else if ((v[k] = v1_trace_json(root))) {
+			k++;
 		}
 		if (k && skipped)
 			trace_warn(v[0], "%zu more traces in the answer were left out", skipped);
@@ -1301,14 +1507,18 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 			*n = k;
 		}
 	} else if (json_is_array(rss)) {
+		/* through its text, as the walk reads it (so one decoder reads both) */
 		tset_t ts = { 0 };
-		size_t bad_ids = 0;
-		otlp_resource_spans(&ts, rss, &bad_ids);
-		finish_v3(&ts, bad_ids);
-		if (!ts.n && bad_ids) {
+		char *txt = json_dumps(rss, JSON_COMPACT);
+		int bad = !txt || otlp_traces((jspan_t){ txt, txt + strlen(txt) }, &ts) < 0;
+		free(txt);
+		if (bad) {
+			set_err(err, xstrdup("not a Jaeger answer: resourceSpans of another shape"));
+			rc = -1;
+		} else if (!ts.n && ts.bad_ids) {
 			free(ts.v);
 			set_err(err, xasprintf("not a Jaeger answer: %zu spans and none has a valid trace id",
-					       bad_ids));
+					       ts.bad_ids));
 			rc = -1;
 		} else if (!ts.n) {
 			free(ts.v);

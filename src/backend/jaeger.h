@@ -48,9 +48,11 @@ char *jaeger_url_trace(const char *base, jaeger_api_t api, const char *trace_id)
 int jaeger_trace_id_norm(const char *s, char out[33]);
 
 /* A Go duration as Jaeger's minDuration takes it ("1.5s", "200ms", "3m",
- * "150us"/"150µs", "2h"): 0 with µs in *us, or -1. */
+ * "150us"/"150µs", "2h", "1h2m3.5s"): 0 with µs in *us (exact, rounded
+ * toward zero), or -1. */
 int jaeger_parse_duration(const char *s, int64_t *us);
-/* The other way, shortest exact form ("1.5s", "200ms", "150us"): buf of 32. */
+/* The other way, shortest exact form ("1.5s", "200ms", "150us"; "1.234567s"
+ * over "1234567us" on a tie, "200ms" over "0.2s"): buf of 32. */
 const char *jaeger_format_duration(int64_t us, char buf[32]);
 
 /*
@@ -79,8 +81,13 @@ void jaeger_names_free(char **names, size_t n);
  * there are none (v1 404 "trace not found", v3 404 "No traces found", or an
  * empty data); or -1 with a malloc'd one-line message in *err:
  * jaeger_error_message()'s for a non-2xx answer, "invalid JSON: ..." for
- * garbage, "not a Jaeger answer: ..." for JSON of another shape. The api is
- * told from the answer itself. Never crashes on any input.
+ * garbage, "not a Jaeger answer: ..." for JSON of another shape, "not a
+ * Jaeger API (an HTML page)" for a page answered 200. The api is told from
+ * the answer itself; a v1 Trace alone (as the UI saves it) and bare OTLP
+ * {"resourceSpans":[...]} are read too. At most JAEGER_LIMIT_MAX traces are
+ * kept (a warning on the first says what was left out). Big answers are read
+ * from the text, span by span, without jansson's whole tree (10,000 spans in
+ * about 50 ms: tests/bench/README.md). Never crashes on any input.
  */
 int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t ***traces, size_t *n,
 			char **err);

@@ -1,6 +1,7 @@
 /* Jaeger's URLs (v1 JSON API and /api/v3), trace ids, Go durations and logfmt search tags (no I/O). */
 #include "config.h"
 #include "backend/jaeger.h"
+#include "core/text.h"
 #include "core/xalloc.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -220,7 +221,8 @@ static const struct {
 };
 
 /* As Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+, "0" alone;
- * the sum in ns must fit, and is given in µs (rounded toward zero). */
+ * the sum in ns must fit, and is given in µs (rounded toward zero). Integer
+ * arithmetic throughout, so "1.234567s" is 1234567 µs exactly. */
 int jaeger_parse_duration(const char *s, int64_t *us)
 {
 	if (!s || !*s)
@@ -234,17 +236,24 @@ int jaeger_parse_duration(const char *s, int64_t *us)
 	}
 	if (!*s)
 		return -1;
-	long double total = 0;
+	__int128 total = 0;
 	while (*s) {
 		const char *p = s;
-		long double v = 0, scale = 1;
+		__int128 ip = 0;
+		uint64_t frac = 0, scale = 1;
 		int digits = 0;
-		while (*p >= '0' && *p <= '9')
-			v = v * 10 + (*p++ - '0'), digits++;
+		while (*p >= '0' && *p <= '9') {
+			ip = ip * 10 + (*p++ - '0'), digits++;
+			if (ip > INT64_MAX)
+				return -1;
+		}
 		if (*p == '.') {
 			p++;
-			while (*p >= '0' && *p <= '9')
-				scale /= 10, v += (*p++ - '0') * scale, digits++;
+			while (*p >= '0' && *p <= '9') {
+				if (scale < 1000000000000000000ULL)
+					frac = frac * 10 + (uint64_t)(*p - '0'), scale *= 10;
+				p++, digits++;
+			}
 		}
 		if (!digits)
 			return -1;
@@ -256,8 +265,8 @@ int jaeger_parse_duration(const char *s, int64_t *us)
 		}
 		if (!best_len)
 			return -1;
-		total += v * units[best].ns;
-		if (total > (long double)INT64_MAX)
+		total += ip * units[best].ns + (__int128)frac * units[best].ns / scale;
+		if (total > INT64_MAX)
 			return -1;
 		s = p + best_len;
 	}
@@ -345,9 +354,11 @@ int jaeger_parse_tags(const char *logfmt, jaeger_tag_t **tags, size_t *n, char *
 		if (*p == '"')
 			m = kl ? xasprintf("tag %zu: a key holds no '\"': write key=\"value\"", k + 1)
 			       : xasprintf("tag %zu: a key cannot be quoted: write key=\"value\"", k + 1);
-		else if (*p != '=')
-			m = xasprintf("tag %zu: `%.*s` has no value: write key=value", k + 1,
-				      kl > 40 ? 40 : (int)kl, ks);
+		else if (*p != '=') {
+			char *shown = text_one_line(ks, kl, 40);
+			m = xasprintf("tag %zu: `%s` has no value: write key=value", k + 1, shown);
+			free(shown);
+		}
 		else if (!kl)
 			m = xasprintf("tag %zu: a value without a key: write key=value", k + 1);
 		if (m) {
@@ -373,9 +384,10 @@ int jaeger_parse_tags(const char *logfmt, jaeger_tag_t **tags, size_t *n, char *
 			}
 			if (*p != '"') {
 				free(v);
+				char *shown = text_one_line(ks, kl, 40);
 				if (err)
-					*err = xasprintf("tag %zu: the quote after %.*s= is not closed", k + 1,
-							 kl > 40 ? 40 : (int)kl, ks);
+					*err = xasprintf("tag %zu: the quote after %s= is not closed", k + 1, shown);
+				free(shown);
 				return -1;
 			}
 			p++;

@@ -1,6 +1,7 @@
 /* The alert commands for scripts: alerts, silences, ack, unack, on the alerts module (HA reads and fail-over writes). */
 #include "config.h"
 #include "cli/alerts_cmd.h"
+#include "cli/cliout.h"
 #include "app/alerts.h"
 #include "app/backends.h"
 #include "backend/am.h"
@@ -9,7 +10,6 @@
 #include "core/xalloc.h"
 #include "model/alertlist.h"
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,20 +18,6 @@
 enum { RC_OK = 0, RC_BACKEND = 1, RC_USAGE = 2 };
 
 /* ---- messages ---------------------------------------------------------- */
-
-/* "icn-console: ..." on stderr; the whole line sanitised (it carries server text). */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *m = xvasprintf(fmt, ap);
-	va_end(ap);
-	char *t = text_sanitize(m);
-	fprintf(stderr, "icn-console: %s\n", t);
-	free(t);
-	free(m);
-}
 
 /* Server text for a terminal, padded to `width` bytes. */
 static void put_safe(const char *pre, const char *text, int width, const char *post)
@@ -62,20 +48,6 @@ static char *local_time(double t, char *buf, size_t n)
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* A string, or null; text that is not UTF-8 (our own arguments) is sanitised. */
-static json_t *jstr(const char *s)
-{
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (!j) {
-		char *t = text_sanitize(s);
-		j = json_string(t);
-		free(t);
-	}
-	return j ? j : json_null();
-}
-
 static json_t *jtime(double t)
 {
 	char b[40];
@@ -86,7 +58,7 @@ static json_t *jlabels(const labels_t *l)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < l->n; i++)
-		json_object_set_new(o, l->v[i].name, jstr(l->v[i].value));
+		json_object_set_new(o, l->v[i].name, cli_jstr(l->v[i].value));
 	return o;
 }
 
@@ -94,30 +66,22 @@ static json_t *jstrv(char **v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, jstr(v[i]));
+		json_array_append_new(a, cli_jstr(v[i]));
 	return a;
 }
 
 static json_t *jsilence(const am_silence_t *s)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", jstr(s->id));
+	json_object_set_new(o, "id", cli_jstr(s->id));
 	json_object_set_new(o, "state", json_string(am_sil_state_name(s->state)));
 	json_object_set_new(o, "matchers", am_matchers_json(&s->matchers));
 	json_object_set_new(o, "startsAt", jtime(s->starts_at));
 	json_object_set_new(o, "endsAt", jtime(s->ends_at));
 	json_object_set_new(o, "updatedAt", jtime(s->updated_at));
-	json_object_set_new(o, "createdBy", jstr(s->created_by));
-	json_object_set_new(o, "comment", jstr(s->comment));
+	json_object_set_new(o, "createdBy", cli_jstr(s->created_by));
+	json_object_set_new(o, "comment", cli_jstr(s->comment));
 	return o;
-}
-
-/* ASCII only: a C1 control in a label (U+009B is CSI) never reaches a terminal. */
-static void jdump(json_t *root)
-{
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	fputc('\n', stdout);
-	json_decref(root);
 }
 
 /* ---- one session with the alerts module ---------------------------------- */
@@ -188,14 +152,14 @@ static size_t report_down(const sess_t *s, int answered)
 		n++;
 		const char *why = b->error ? b->error : "down";
 		if (answered && i < r)
-			say("alertmanager at %s: %s; failed over to %s", b->url, why, s->bk.am[r].url);
+			cli_say("alertmanager at %s: %s; failed over to %s", b->url, why, s->bk.am[r].url);
 		else if (answered)
-			say("alertmanager at %s: %s (a peer; %s answered)", b->url, why, s->bk.am[r].url);
+			cli_say("alertmanager at %s: %s (a peer; %s answered)", b->url, why, s->bk.am[r].url);
 		else
-			say("alertmanager at %s: %s", b->url, why);
+			cli_say("alertmanager at %s: %s", b->url, why);
 	}
 	if (!answered && !n)
-		say("alertmanager at %s: %s", reader_url(s), unprefixed(s->al.error));
+		cli_say("alertmanager at %s: %s", reader_url(s), unprefixed(s->al.error));
 	return n;
 }
 
@@ -221,7 +185,7 @@ static char *all_urls(const sess_t *s)
 /* Prometheus' pending alerts could not be had: named as --once names it. */
 static void report_pending(const sess_t *s)
 {
-	say("prometheus at %s: %s (pending alerts unknown)", s->c->ctx->prometheus ? s->c->ctx->prometheus : "?",
+	cli_say("prometheus at %s: %s (pending alerts unknown)", s->c->ctx->prometheus ? s->c->ctx->prometheus : "?",
 	    unprefixed(s->al.pending_error));
 }
 
@@ -248,8 +212,8 @@ static json_t *alert_json(const alerts_t *al, const am_alert_t *a)
 	json_object_set_new(o, "startsAt", jtime(a->starts_at));
 	json_object_set_new(o, "updatedAt", jtime(a->updated_at));
 	json_object_set_new(o, "endsAt", jtime(a->ends_at));
-	json_object_set_new(o, "fingerprint", jstr(a->fingerprint ? a->fingerprint : ""));
-	json_object_set_new(o, "generatorURL", jstr(a->generator_url));
+	json_object_set_new(o, "fingerprint", cli_jstr(a->fingerprint ? a->fingerprint : ""));
+	json_object_set_new(o, "generatorURL", cli_jstr(a->generator_url));
 	json_object_set_new(o, "receivers", jstrv(a->receivers, a->n_receivers));
 	json_object_set_new(o, "silencedBy", jstrv(a->silenced_by, a->n_silenced_by));
 	json_object_set_new(o, "inhibitedBy", jstrv(a->inhibited_by, a->n_inhibited_by));
@@ -261,9 +225,9 @@ static json_t *alert_json(const alerts_t *al, const am_alert_t *a)
 		for (size_t i = 0; i < a->n_silenced_by; i++) {
 			const am_silence_t *s = alerts_find_silence(al, a->silenced_by[i]);
 			json_t *so = json_object();
-			json_object_set_new(so, "id", jstr(a->silenced_by[i]));
-			json_object_set_new(so, "createdBy", jstr(s ? s->created_by : NULL));
-			json_object_set_new(so, "comment", jstr(s ? s->comment : NULL));
+			json_object_set_new(so, "id", cli_jstr(a->silenced_by[i]));
+			json_object_set_new(so, "createdBy", cli_jstr(s ? s->created_by : NULL));
+			json_object_set_new(so, "comment", cli_jstr(s ? s->comment : NULL));
 			json_object_set_new(so, "startsAt", s ? jtime(s->starts_at) : json_null());
 			json_object_set_new(so, "endsAt", s ? jtime(s->ends_at) : json_null());
 			json_array_append_new(arr, so);
@@ -338,31 +302,31 @@ int cli_alerts(const cli_cmd_t *c)
 		report_pending(&s);
 		char *e = xasprintf("prometheus at %s: %s", c->ctx->prometheus ? c->ctx->prometheus : "?",
 				    unprefixed(s.al.pending_error));
-		json_array_append_new(errors, jstr(e));
+		json_array_append_new(errors, cli_jstr(e));
 		free(e);
 		rc = RC_BACKEND;
 	}
 	if (!s.al.have_sil) {
 		/* who acknowledged what is unknown: the list is incomplete */
-		say("alertmanager at %s: silences: %s", reader_url(&s), unprefixed(s.al.sil_error));
+		cli_say("alertmanager at %s: silences: %s", reader_url(&s), unprefixed(s.al.sil_error));
 		char *e = xasprintf("alertmanager at %s: silences: %s", reader_url(&s),
 				    unprefixed(s.al.sil_error));
-		json_array_append_new(errors, jstr(e));
+		json_array_append_new(errors, cli_jstr(e));
 		free(e);
 		rc = RC_BACKEND;
 	}
 	if (c->json) {
 		const alertlist_t *l = &s.al.list;
 		json_t *root = json_object(), *arr = json_array();
-		json_object_set_new(root, "context", jstr(ctx_name(c)));
-		json_object_set_new(root, "alertmanager", jstr(reader_url(&s)));
+		json_object_set_new(root, "context", cli_jstr(ctx_name(c)));
+		json_object_set_new(root, "alertmanager", cli_jstr(reader_url(&s)));
 		json_object_set_new(root, "firing", json_integer((json_int_t)l->n_firing));
 		json_object_set_new(root, "total", json_integer((json_int_t)l->n_order));
 		for (size_t i = 0; i < l->n_order; i++)
 			json_array_append_new(arr, alert_json(&s.al, &l->all.v[l->order[i]]));
 		json_object_set_new(root, "alerts", arr);
 		json_object_set_new(root, "errors", errors);
-		jdump(root);
+		cli_jdump(root);
 	} else {
 		json_decref(errors);
 		alerts_text(&s);
@@ -398,7 +362,7 @@ int cli_silences(const cli_cmd_t *c)
 	if (!s.al.have_sil) {
 		report_down(&s, s.al.have);
 		if (s.al.have) /* the alerts came, the silences did not */
-			say("alertmanager at %s: silences: %s", reader_url(&s), unprefixed(s.al.sil_error));
+			cli_say("alertmanager at %s: silences: %s", reader_url(&s), unprefixed(s.al.sil_error));
 		sess_close(&s);
 		return RC_BACKEND;
 	}
@@ -417,12 +381,12 @@ int cli_silences(const cli_cmd_t *c)
 	qsort(v, n, sizeof *v, cmp_sil);
 	if (c->json) {
 		json_t *root = json_object(), *arr = json_array();
-		json_object_set_new(root, "context", jstr(ctx_name(c)));
-		json_object_set_new(root, "alertmanager", jstr(reader_url(&s)));
+		json_object_set_new(root, "context", cli_jstr(ctx_name(c)));
+		json_object_set_new(root, "alertmanager", cli_jstr(reader_url(&s)));
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(arr, jsilence(v[i]));
 		json_object_set_new(root, "silences", arr);
-		jdump(root);
+		cli_jdump(root);
 	} else {
 		double now = now_unix();
 		printf("%-36s %-8s %-16s %-7s %-24s %s\n", "ID", "STATE", "ENDS", "LEFT", "CREATED BY",
@@ -489,19 +453,19 @@ static void written_free(written_t *r)
 static int report_write(sess_t *s, written_t *r)
 {
 	if (!r->done) {
-		say("alertmanager at %s: no answer came (the write may or may not have been taken)", reader_url(s));
+		cli_say("alertmanager at %s: no answer came (the write may or may not have been taken)", reader_url(s));
 		return RC_BACKEND;
 	}
 	if (r->note) {
 		char *names = peer_names(s);
-		say("alertmanager fail-over: %s%s%s%s", r->note, *names ? " (" : "", names, *names ? ")" : "");
+		cli_say("alertmanager fail-over: %s%s%s%s", r->note, *names ? " (" : "", names, *names ? ")" : "");
 		free(names);
 	}
 	if (r->ok)
 		return RC_OK;
 	char *urls = r->peer ? xstrdup(r->peer) : all_urls(s);
 	char *names = r->peer ? xstrdup("") : peer_names(s);
-	say("alertmanager at %s: %s%s%s%s", urls, r->error ? r->error : "failed", *names ? " (" : "", names,
+	cli_say("alertmanager at %s: %s%s%s%s", urls, r->error ? r->error : "failed", *names ? " (" : "", names,
 	    *names ? ")" : "");
 	free(names);
 	free(urls);
@@ -512,7 +476,7 @@ static int refuse_read_only(const cli_cmd_t *c)
 {
 	if (!c->ctx->read_only)
 		return 0;
-	say("read-only: context '%s' does not allow writes (--read-only or read-only: true); nothing was sent",
+	cli_say("read-only: context '%s' does not allow writes (--read-only or read-only: true); nothing was sent",
 	    ctx_name(c));
 	return 1;
 }
@@ -524,7 +488,7 @@ int cli_ack(const cli_cmd_t *c)
 	for (size_t i = 0; i < c->n_args; i++) {
 		char *err = NULL;
 		if (am_matcher_parse(c->args[i], &m, &err) != 0) {
-			say("%s", err ? err : "bad matcher");
+			cli_say("%s", err ? err : "bad matcher");
 			free(err);
 			am_matchers_free(&m);
 			return RC_USAGE;
@@ -551,7 +515,7 @@ int cli_ack(const cli_cmd_t *c)
 	}
 	int rc = RC_OK;
 	if (!answered && !c->force) {
-		say("cannot tell which firing alerts %s matches, so nothing was sent (--force sends it unchecked)",
+		cli_say("cannot tell which firing alerts %s matches, so nothing was sent (--force sends it unchecked)",
 		    what);
 		rc = RC_BACKEND;
 		goto out;
@@ -562,13 +526,13 @@ int cli_ack(const cli_cmd_t *c)
 			snprintf(extra, sizeof extra, " (it matches %zu alert%s already silenced, inhibited or pending)",
 				 other, other == 1 ? "" : "s");
 		if (!c->force) {
-			say("no firing alert in context '%s' matches %s%s; nothing was sent (check the matchers, "
+			cli_say("no firing alert in context '%s' matches %s%s; nothing was sent (check the matchers, "
 			    "or --force to create the silence anyway)",
 			    ctx_name(c), what, extra);
 			rc = RC_BACKEND;
 			goto out;
 		}
-		say("no firing alert matches %s%s; creating the silence anyway (--force)", what, extra);
+		cli_say("no firing alert matches %s%s; creating the silence anyway (--force)", what, extra);
 	}
 	double starts = now_unix(), ends = starts + (double)c->duration_ms / 1000.0;
 	written_t r;
@@ -580,28 +544,28 @@ int cli_ack(const cli_cmd_t *c)
 		char t[32], d[32];
 		if (c->json) {
 			json_t *root = json_object();
-			json_object_set_new(root, "context", jstr(ctx_name(c)));
-			json_object_set_new(root, "silenceID", jstr(r.id));
-			json_object_set_new(root, "alertmanager", jstr(r.peer));
+			json_object_set_new(root, "context", cli_jstr(ctx_name(c)));
+			json_object_set_new(root, "silenceID", cli_jstr(r.id));
+			json_object_set_new(root, "alertmanager", cli_jstr(r.peer));
 			json_object_set_new(root, "matchers", am_matchers_json(&m));
 			json_object_set_new(root, "startsAt", jtime(starts));
 			json_object_set_new(root, "endsAt", jtime(ends));
-			json_object_set_new(root, "createdBy", jstr(c->author));
-			json_object_set_new(root, "comment", jstr(c->comment));
+			json_object_set_new(root, "createdBy", cli_jstr(c->author));
+			json_object_set_new(root, "comment", cli_jstr(c->comment));
 			json_object_set_new(root, "firing", answered ? json_integer((json_int_t)firing) : json_null());
-			jdump(root);
+			cli_jdump(root);
 		} else {
 			put_safe("", r.id ? r.id : "", 0, "\n");
 		}
 		fflush(stdout);
 		if (answered)
-			say("acknowledged %zu firing alert%s in context '%s' (%s) until %s (%s) by %s: silence %s on "
+			cli_say("acknowledged %zu firing alert%s in context '%s' (%s) until %s (%s) by %s: silence %s on "
 			    "alertmanager at %s",
 			    firing, firing == 1 ? "" : "s", ctx_name(c), what, local_time(ends, t, sizeof t),
 			    duration_format(c->duration_ms, d, sizeof d), c->author, r.id ? r.id : "?",
 			    r.peer ? r.peer : "?");
 		else
-			say("silence %s created (%s, unchecked) until %s by %s on alertmanager at %s", r.id ? r.id : "?",
+			cli_say("silence %s created (%s, unchecked) until %s by %s on alertmanager at %s", r.id ? r.id : "?",
 			    what, local_time(ends, t, sizeof t), c->author, r.peer ? r.peer : "?");
 	}
 	written_free(&r);
@@ -629,7 +593,7 @@ int cli_unack(const cli_cmd_t *c)
 	int rc;
 	if (sl && sl->state == AM_SIL_EXPIRED) {
 		char t[32];
-		say("silence %s (%s) already expired at %s; nothing was sent", id, what, local_time(sl->ends_at, t, sizeof t));
+		cli_say("silence %s (%s) already expired at %s; nothing was sent", id, what, local_time(sl->ends_at, t, sizeof t));
 		rc = RC_BACKEND;
 		goto out;
 	}
@@ -641,13 +605,13 @@ int cli_unack(const cli_cmd_t *c)
 	if (rc == RC_OK) {
 		if (c->json) {
 			json_t *root = json_object();
-			json_object_set_new(root, "context", jstr(ctx_name(c)));
-			json_object_set_new(root, "expired", jstr(id));
-			json_object_set_new(root, "alertmanager", jstr(r.peer));
+			json_object_set_new(root, "context", cli_jstr(ctx_name(c)));
+			json_object_set_new(root, "expired", cli_jstr(id));
+			json_object_set_new(root, "alertmanager", cli_jstr(r.peer));
 			json_object_set_new(root, "matchers", json_incref(mjson));
-			jdump(root);
+			cli_jdump(root);
 		}
-		say("expired silence %s%s%s%s on alertmanager at %s", id, what ? " (" : "", what ? what : "",
+		cli_say("expired silence %s%s%s%s on alertmanager at %s", id, what ? " (" : "", what ? what : "",
 		    what ? ")" : "", r.peer ? r.peer : "?");
 	}
 	written_free(&r);

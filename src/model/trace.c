@@ -33,6 +33,8 @@ struct trace_arena {
 	/* after trace_build: the spans that are no duplicate, by id */
 	id_ent_t *index;
 	size_t n_index;
+	uint32_t *proc_slot; /* the processes by content: index + 1, 0 empty */
+	size_t n_proc_slot;
 	size_t warn_more;  /* warnings past WARN_MAX */
 	char *more_text;   /* warnings[WARN_MAX]: "and N more warnings" */
 };
@@ -89,6 +91,7 @@ void trace_free(trace_t *t)
 		b = n;
 	}
 	free(t->arena->index);
+	free(t->arena->proc_slot);
 	free(t->arena);
 	free(t->spans);
 	free(t->procs);
@@ -131,30 +134,76 @@ trace_span_t *trace_add_span(trace_t *t)
 	return s;
 }
 
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 static int kv_equal(const trace_kv_t *a, const trace_kv_t *b, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (a[i].type != b[i].type || strcmp(a[i].key, b[i].key) || strcmp(a[i].value, b[i].value))
+		if (a[i].type != b[i].type || strcmp(or_empty(a[i].key), or_empty(b[i].key)) ||
+		    strcmp(or_empty(a[i].value), or_empty(b[i].value)))
 			return 0;
 	return 1;
 }
 
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (s = or_empty(s); *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL; /* "ab","c" is not "a","bc" */
+}
+
+static uint64_t proc_hash(const char *service, const trace_kv_t *tags, uint32_t n_tags)
+{
+	uint64_t h = fnv(1469598103934665603ULL, service);
+	for (uint32_t i = 0; i < n_tags; i++)
+		h = fnv(fnv(h ^ tags[i].type, tags[i].key), tags[i].value);
+	return h;
+}
+
+static void proc_slot_put(trace_arena_t *a, uint64_t h, uint32_t idx)
+{
+	size_t m = a->n_proc_slot - 1;
+	for (h &= m; a->proc_slot[h]; h = (h + 1) & m)
+		;
+	a->proc_slot[h] = idx + 1;
+}
+
+/* Equal processes are found by a hash of their content, so a trace of many
+ * processes (one per OTLP resource, or a lying server's) stays O(n). */
 uint32_t trace_add_proc(trace_t *t, const char *service, const trace_kv_t *tags, uint32_t n_tags)
 {
+	trace_arena_t *a = t->arena;
 	if (!service)
 		service = "";
 	if (!tags)
 		n_tags = 0;
-	for (size_t i = 0; i < t->n_procs; i++) {
-		const trace_proc_t *p = &t->procs[i];
-		if (p->n_tags == n_tags && !strcmp(p->service, service) && kv_equal(p->tags, tags, n_tags))
-			return (uint32_t)i;
+	uint64_t h = proc_hash(service, tags, n_tags);
+	if (a->n_proc_slot) {
+		size_t m = a->n_proc_slot - 1;
+		for (size_t k = h & m; a->proc_slot[k]; k = (k + 1) & m) {
+			const trace_proc_t *p = &t->procs[a->proc_slot[k] - 1];
+			if (p->n_tags == n_tags && !strcmp(p->service, service) &&
+			    kv_equal(p->tags, tags, n_tags))
+				return a->proc_slot[k] - 1;
+		}
+	}
+	if ((t->n_procs + 1) * 2 > a->n_proc_slot) {
+		free(a->proc_slot);
+		a->n_proc_slot = a->n_proc_slot ? a->n_proc_slot * 2 : 16;
+		a->proc_slot = xcalloc(a->n_proc_slot, sizeof *a->proc_slot);
+		for (size_t i = 0; i < t->n_procs; i++)
+			proc_slot_put(a, proc_hash(t->procs[i].service, t->procs[i].tags, t->procs[i].n_tags),
+				      (uint32_t)i);
 	}
 	t->procs = xgrow(t->procs, &t->cap_procs, t->n_procs + 1, sizeof *t->procs);
 	trace_proc_t *p = &t->procs[t->n_procs];
 	p->service = service;
 	p->tags = tags;
 	p->n_tags = n_tags;
+	proc_slot_put(a, h, (uint32_t)t->n_procs);
 	return (uint32_t)t->n_procs++;
 }
 

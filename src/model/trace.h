@@ -1,7 +1,9 @@
 /* A trace as the console reads it: spans, their tree from the references, self
  * time, the critical path, the rows of a waterfall with some spans collapsed,
  * and a one-row summary for search results. No I/O, no JSON (backend/jaeger.c
- * fills a trace from either of Jaeger's APIs, then calls trace_build). */
+ * fills a trace from either of Jaeger's APIs, then calls trace_build).
+ * Strings are kept as the server sent them: whoever draws them makes them
+ * safe for the terminal (core/text.h). */
 #ifndef ICN_TRACE_H
 #define ICN_TRACE_H
 #include <stddef.h>
@@ -97,7 +99,10 @@ typedef struct {
 	                           builder's ("3 spans reference a parent not in the
 	                           trace", "span ... appears twice") */
 	size_t n_warnings;
-	trace_arena_t *arena;   /* every string and array above is in it */
+	trace_arena_t *arena;   /* every string, and the spans' tags, events and
+	                           refs and the processes' tags, are in it; the
+	                           arrays spans, procs, services and warnings are
+	                           the trace's own (trace_free frees all) */
 } trace_t;
 
 /* ---- building (the parsers) ---- */
@@ -108,11 +113,13 @@ void trace_free(trace_t *t);
 char *trace_str(trace_t *t, const char *s, size_t len);
 /* Zeroed memory from the arena. */
 void *trace_alloc(trace_t *t, size_t n);
-/* A new span (zeroed, parent TRACE_NONE), or NULL past TRACE_MAX_SPANS (then
- * n_dropped counts it). */
+/* A new span (zeroed, parent TRACE_NONE, span_id and operation ""), or NULL
+ * past TRACE_MAX_SPANS (then n_dropped counts it). The pointer holds until
+ * the next trace_add_span (the array grows): fill one span at a time. */
 trace_span_t *trace_add_span(trace_t *t);
 /* The index of the process (service, tags), new or an equal one already held
- * (OTLP repeats a resource per batch). */
+ * (OTLP repeats a resource per batch). service and tags are kept as given:
+ * in the arena, or living as long as the trace. */
 uint32_t trace_add_proc(trace_t *t, const char *service, const trace_kv_t *tags, uint32_t n_tags);
 /* A warning (copied); at most 100 are kept, then one "and N more". */
 void trace_warn(trace_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -123,7 +130,11 @@ void trace_warn(trace_t *t, const char *fmt, ...) __attribute__((format(printf, 
  * else the first FOLLOWS_FROM; a reference to a missing span makes an orphan
  * root; a span id used twice resolves to the first; cycles are broken at the
  * span closing them), tree order, depth, self time, errors, services, the
- * trace's bounds and the critical path. Never fails on any input; O(n log n).
+ * trace's bounds and the critical path. Never fails on any input; O(n log n),
+ * no recursion (a chain of 10,000 spans is fine). A span naming no process
+ * held gets one with the service "". Roots and siblings come by start time,
+ * then span id, then input order. A reference counts when its trace id is
+ * empty or the trace's (compared as numbers: leading zeros do not matter).
  */
 void trace_build(trace_t *t);
 
@@ -131,8 +142,11 @@ void trace_build(trace_t *t);
  * The critical path, as Jaeger UI draws it: from each root, walking back from
  * the span's end, the child that finished last (before the point reached) is
  * on the path, then the walk goes on from that child's start; recursively.
- * Children that end after their parent are clipped to it. trace_build sets
- * `critical`; exposed for tests.
+ * Children that end after their parent are clipped to it; only CHILD_OF
+ * children count (a FOLLOWS_FROM child, and a child wholly outside its
+ * parent, is off the path with its subtree). On a tie of ends the earlier
+ * start wins. Every root is critical. trace_build sets `critical`; exposed
+ * for tests. O(n log n).
  */
 void trace_critical_path(trace_t *t);
 

@@ -50,4 +50,16 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* A message for a status line: no control byte (C0, DEL or a C1 as UTF-8),
+ * at most `max` bytes. */
+static inline void fuzz_check_message(const char *m, size_t max)
+{
+	FUZZ_CHECK(m != NULL);
+	FUZZ_CHECK(strlen(m) <= max);
+	for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
+		FUZZ_CHECK(*p >= 0x20 && *p != 0x7f);
+		FUZZ_CHECK(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
+	}
+}
+
 #endif

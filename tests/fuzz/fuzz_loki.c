@@ -7,16 +7,6 @@
 #include "model/logfields.h"
 #include "model/logring.h"
 
-/* Messages go to a status line: no control byte, no C1, bounded. */
-static void check_message(const char *m, size_t max)
-{
-	FUZZ_CHECK(m != NULL);
-	FUZZ_CHECK(strlen(m) <= max);
-	for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
-		FUZZ_CHECK(*p >= 0x20 && *p != 0x7f);
-		FUZZ_CHECK(!(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0));
-	}
-}
 
 /* text_render_line's promise: valid UTF-8, nothing a terminal obeys, within the cap. */
 static void check_rendered(const char *r, size_t len, size_t max)
@@ -70,7 +60,7 @@ static void use_result(loki_result_t *r, logring_t *ring, logdedup_t *d, size_t 
 	if (r->n_dropped)
 		logring_append_gap(ring, r->dropped[0].ts_ns, r->n_dropped);
 	for (size_t i = 0; i < r->n_warnings; i++)
-		check_message(r->warnings[i], LOKI_ERROR_MAX + 3);
+		fuzz_check_message(r->warnings[i], LOKI_ERROR_MAX + 3);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -89,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			use_result(&r, ring, &d, k ? LOKI_LINE_MAX : 40);
 			loki_result_free(&r);
 		} else {
-			check_message(err, 1000);
+			fuzz_check_message(err, 1000);
 			FUZZ_CHECK(r.n_entries == 0 && r.entries == NULL);
 			free(err);
 		}
@@ -107,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			use_result(&r, ring, &d, k ? 40 : LOKI_LINE_MAX);
 			loki_result_free(&r);
 		} else {
-			check_message(err, 1000);
+			fuzz_check_message(err, 1000);
 			free(err);
 		}
 	}
@@ -133,19 +123,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *err = NULL;
 	if (loki_parse_names(body, size, 200, &names, &n, &err) == 0) {
 		for (size_t i = 0; i < n; i++)
-			check_message(names[i], size);
+			fuzz_check_message(names[i], size);
 		loki_names_free(names, n);
 	} else {
-		check_message(err, 1000);
+		fuzz_check_message(err, 1000);
 		free(err);
 	}
 	char *m = loki_error_message(size % 2 ? 400 : 0, body, size);
-	check_message(m, LOKI_ERROR_MAX + 40);
+	fuzz_check_message(m, LOKI_ERROR_MAX + 40);
 	free(m);
 	int code = size >= 2 ? 1000 + (data[0] << 8 | data[1]) % 20 : 1006;
 	loki_tail_end_t k = loki_tail_close(code, body, size, &m);
 	FUZZ_CHECK(k == LOKI_TAIL_DONE || k == LOKI_TAIL_RECONNECT || k == LOKI_TAIL_FATAL);
-	check_message(m, LOKI_ERROR_MAX + 40);
+	fuzz_check_message(m, LOKI_ERROR_MAX + 40);
 	free(m);
 
 	/* the raw bytes as a line */

@@ -4,7 +4,7 @@
 #   tests/fuzz/run-libfuzzer.sh [-t SECONDS] [-j JOBS] [-b BUILDDIR] [-o WORKDIR] [TARGET...]
 #   tests/fuzz/run-libfuzzer.sh -m TARGET CRASH_FILE      # minimise one crash input
 #
-# TARGET is prom, am, yaml, units_text, canvas or loki (default: all). Each runs for
+# TARGET is prom, am, yaml, units_text, canvas, loki or jaeger (default: all). Each runs for
 # SECONDS (default 60), JOBS at a time (default: the number of CPUs), with
 # -max_len=65536. New corpus entries go to WORKDIR/corpus/TARGET (default
 # ${TMPDIR:-/tmp}/icn-fuzz), never into the seeds; crashes, leaks and UB reports
@@ -40,7 +40,7 @@ while getopts "t:j:b:o:mh" o; do
 done
 shift $((OPTIND - 1))
 
-all=(prom am yaml units_text canvas loki)
+all=(prom am yaml units_text canvas loki jaeger)
 
 # Sources of each target (besides tests/fuzz/fuzz_TARGET.c) and the pkg-config modules.
 sources() {
@@ -53,19 +53,20 @@ sources() {
 	units_text) echo "$base $conf" ;;
 	canvas) echo "$base src/ui/canvas.c src/model/series.c" ;;
 	loki) echo "$base src/core/jscan.c src/backend/loki.c src/model/series.c src/model/logring.c src/model/logdedup.c src/model/logfields.c" ;;
+	jaeger) echo "$base src/core/jscan.c src/backend/jaeger.c src/backend/jaeger_url.c src/model/trace.c" ;;
 	*) return 1 ;;
 	esac
 }
 modules() {
 	case $1 in
-	prom | am | loki) echo jansson ;;
+	prom | am | loki | jaeger) echo jansson ;;
 	yaml | units_text) echo yaml-0.1 ;;
 	canvas) echo ;;
 	esac
 }
 dict() {
 	case $1 in
-	prom | am | loki) echo "$here/dict/json.dict" ;;
+	prom | am | loki | jaeger) echo "$here/dict/json.dict" ;;
 	yaml) echo "$here/dict/yaml.dict" ;;
 	units_text) echo "$here/dict/units.dict" ;;
 	canvas) echo ;;

@@ -5,7 +5,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-targets=(prom am yaml units_text canvas loki)
+targets=(prom am yaml units_text canvas loki jaeger)
 plan ${#targets[@]}
 log=$(mktemp "${TMPDIR:-/tmp}/icn-fuzz-corpus.XXXXXX")
 trap 'rm -f "$log"' EXIT

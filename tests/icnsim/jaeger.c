@@ -1054,12 +1054,54 @@ static char *param_error(const char *name, char *err)
 	return msg;
 }
 
+/* A search's duration bounds (Go durations; NULL: none) into q->min and q->max
+ * in µs. NULL, or the first that does not parse, its message worded by `wrap`
+ * with the parameter's name (v1 and api_v3 word them differently). */
+static char *query_durations(jquery_t *q, const char *min, const char *min_name, const char *max,
+			     const char *max_name, char *(*wrap)(const char *name, char *err))
+{
+	int64_t ns;
+	char *err;
+
+	if (min) {
+		if ((err = parse_go_duration(min, &ns)))
+			return wrap(min_name, err);
+		q->min = ns / 1000;
+	}
+	if (max) {
+		if ((err = parse_go_duration(max, &ns)))
+			return wrap(max_name, err);
+		q->max = ns / 1000;
+	}
+	return NULL;
+}
+
+/* A non-empty argument, else NULL. */
+static const char *arg_set(const srv_request_t *req, const char *name)
+{
+	const char *v = srv_request_arg(req, name);
+	return v && *v ? v : NULL;
+}
+
+/* The {id} of /api/traces/{id} and /api/v3/traces/{id}: 1 with it in *hi, *lo;
+ * 0 when the path holds no id (then answered as Go's mux does: 404 page not
+ * found); -1 with the parser's message in *err. */
+static int path_trace_id(const srv_request_t *req, srv_response_t *resp, uint64_t *hi, uint64_t *lo, char **err)
+{
+	*err = NULL;
+	if (!*req->rest || strchr(req->rest, '/')) {
+		srv_respond_text(resp, 404, "404 page not found\n");
+		return 0;
+	}
+	*err = parse_trace_id(req->rest, hi, lo);
+	return *err ? -1 : 1;
+}
+
 /* /api/traces's parameters; returns NULL, or the 400's message. */
 static char *v1_query(const srv_request_t *req, jquery_t *q)
 {
 	const char *v;
 	char *err;
-	int64_t ns;
 
 	memset(q, 0, sizeof *q);
 	q->min = q->max = -1;
@@ -1097,16 +1139,9 @@ static char *v1_query(const srv_request_t *req, jquery_t *q)
 	q->start = now_us() - LOOKBACK_US;
 	if ((v = srv_request_arg(req, "start")) && *v && (err = parse_int(v, &q->start)))
 		return param_error("start", err);
-	if ((v = srv_request_arg(req, "minDuration")) && *v) {
-		if ((err = parse_go_duration(v, &ns)))
-			return param_error("minDuration", err);
-		q->min = ns / 1000;
-	}
-	if ((v = srv_request_arg(req, "maxDuration")) && *v) {
-		if ((err = parse_go_duration(v, &ns)))
-			return param_error("maxDuration", err);
-		q->max = ns / 1000;
-	}
+	if ((err = query_durations(q, arg_set(req, "minDuration"), "minDuration", arg_set(req, "maxDuration"),
+				   "maxDuration", param_error)))
+		return err;
 	if (q->min >= 0 && q->max >= 0 && q->max < q->min)
 		return xstrdup("'maxDuration' should be greater than 'minDuration'");
 	if ((v = srv_request_arg(req, "limit")) && *v) {
@@ -1195,13 +1230,11 @@ static void v1_trace(const srv_request_t *req, srv_response_t *resp, void *user)
 	const jaeger_t *j = user;
 	uint64_t hi, lo;
 	char *err;
+	int got = path_trace_id(req, resp, &hi, &lo, &err);
 
-	if (!*req->rest || strchr(req->rest, '/')) {
-		srv_respond_text(resp, 404, "404 page not found\n");
-		return;
-	}
-	if ((err = parse_trace_id(req->rest, &hi, &lo))) {
-		v1_error(resp, 400, err, NULL);
+	if (got <= 0) {
+		if (got < 0)
+			v1_error(resp, 400, err, NULL);
 		free(err);
 		return;
 	}
@@ -1280,11 +1313,19 @@ static char *malformed(const char *name, char *err)
 	return msg;
 }
 
+/* A boolean parameter (rawTraces): NULL, or the 400's message when it is not one Go reads. */
+static char *v3_bool_arg(const srv_request_t *req, const char *camel, const char *snake)
+{
+	const char *name, *v = v3_arg(req, camel, snake, &name);
+	if (!v || go_bool_ok(v))
+		return NULL;
+	return malformed(name, xasprintf("strconv.ParseBool: parsing \"%s\": invalid syntax", v));
+}
+
 static char *v3_query(const srv_request_t *req, jquery_t *q)
 {
-	const char *v, *tmin, *tmax, *name;
+	const char *v, *tmin, *tmax, *name, *dmin_name, *dmax_name;
 	char *err;
-	int64_t ns;
 
 	memset(q, 0, sizeof *q);
 	q->min = q->max = -1;
@@ -1312,18 +1353,11 @@ static char *v3_query(const srv_request_t *req, jquery_t *q)
 		}
 		q->limit = d <= 0 ? V3_DEFAULT_DEPTH : d > MAX_LIMIT ? MAX_LIMIT : (size_t)d;
 	}
-	if ((v = v3_arg(req, "query.durationMin", "query.duration_min", &name))) {
-		if ((err = parse_go_duration(v, &ns)))
-			return malformed(name, err);
-		q->min = ns / 1000;
-	}
-	if ((v = v3_arg(req, "query.durationMax", "query.duration_max", &name))) {
-		if ((err = parse_go_duration(v, &ns)))
-			return malformed(name, err);
-		q->max = ns / 1000;
-	}
-	if ((v = v3_arg(req, "query.rawTraces", "query.raw_traces", &name)) && !go_bool_ok(v))
-		return malformed(name, xasprintf("strconv.ParseBool: parsing \"%s\": invalid syntax", v));
+	const char *dmin = v3_arg(req, "query.durationMin", "query.duration_min", &dmin_name);
+	const char *dmax = v3_arg(req, "query.durationMax", "query.duration_max", &dmax_name);
+	if ((err = query_durations(q, dmin, dmin_name, dmax, dmax_name, malformed)) ||
+	    (err = v3_bool_arg(req, "query.rawTraces", "query.raw_traces")))
+		return err;
 	if ((v = v3_arg(req, "query.attributes", "query.attributes", NULL)) &&
 	    (err = query_tags_json(q, v, "query.attributes"))) {
 		char *msg = xasprintf("malformed parameter query.attributes: %s", err);
@@ -1371,13 +1405,11 @@ static void v3_trace(const srv_request_t *req, srv_response_t *resp, void *user)
 	const jaeger_t *j = user;
 	uint64_t hi, lo;
 	char *err;
+	int got = path_trace_id(req, resp, &hi, &lo, &err);
 
-	if (!*req->rest || strchr(req->rest, '/')) {
-		srv_respond_text(resp, 404, "404 page not found\n");
-		return;
-	}
-	if ((err = parse_trace_id(req->rest, &hi, &lo))) {
-		v3_error(resp, 400, (err = malformed("trace_id", err)));
+	if (got <= 0) {
+		if (got < 0)
+			v3_error(resp, 400, (err = malformed("trace_id", err)));
 		free(err);
 		return;
 	}
@@ -1390,8 +1422,7 @@ static void v3_trace(const srv_request_t *req, srv_response_t *resp, void *user)
 		free(err);
 		return;
 	}
-	if ((v = v3_arg(req, "rawTraces", "raw_traces", &name)) && !go_bool_ok(v)) {
-		err = malformed(name, xasprintf("strconv.ParseBool: parsing \"%s\": invalid syntax", v));
+	if ((err = v3_bool_arg(req, "rawTraces", "raw_traces"))) {
 		v3_error(resp, 400, err);
 		free(err);
 		return;

@@ -69,6 +69,13 @@ static const trace_kv_t *tag(const trace_span_t *s, const char *key)
 	return NULL;
 }
 
+static void expect_tag(const trace_span_t *s, const char *key, trace_kv_type_t type, const char *value)
+{
+	const trace_kv_t *kv = tag(s, key);
+	if (kv->type != type || strcmp(kv->value, value))
+		fail_msg("tag %s: type %d value \"%s\", want %d \"%s\"", key, kv->type, kv->value, type, value);
+}
+
 static void check_ui01(trace_t *t)
 {
 	assert_string_equal(t->trace_id, "0000000000000001");
@@ -103,16 +110,11 @@ static void check_ui01(trace_t *t)
 	const trace_span_t *s = span_at(t, 4);
 	assert_int_equal(s->n_tags, 6);
 	assert_string_equal(tag(s, "peer.service")->value, "service-y");
-	assert_int_equal(tag(s, "peer.ipv4")->type, TRACE_KV_INT);
-	assert_string_equal(tag(s, "peer.ipv4")->value, "23456");
-	assert_int_equal(tag(s, "error")->type, TRACE_KV_BOOL);
-	assert_string_equal(tag(s, "error")->value, "true");
-	assert_int_equal(tag(s, "temperature")->type, TRACE_KV_FLOAT);
-	assert_string_equal(tag(s, "temperature")->value, "72.5");
-	assert_int_equal(tag(s, "javascript_limit")->type, TRACE_KV_INT);
-	assert_string_equal(tag(s, "javascript_limit")->value, "9223372036854775222");
-	assert_int_equal(tag(s, "blob")->type, TRACE_KV_BINARY);
-	assert_string_equal(tag(s, "blob")->value, "AAAwOQ==");
+	expect_tag(s, "peer.ipv4", TRACE_KV_INT, "23456");
+	expect_tag(s, "error", TRACE_KV_BOOL, "true");
+	expect_tag(s, "temperature", TRACE_KV_FLOAT, "72.5");
+	expect_tag(s, "javascript_limit", TRACE_KV_INT, "9223372036854775222");
+	expect_tag(s, "blob", TRACE_KV_BINARY, "AAAwOQ==");
 	assert_true(s->error);
 	assert_int_equal(t->n_errors, 1);
 	/* logs */
@@ -157,6 +159,15 @@ static void test_v1_fixture(void **state)
 	assert_string_equal(sum.services, "service-x, service-y");
 	assert_int_equal(sum.duration_us, 5);
 	trace_summary_free(&sum);
+	jaeger_traces_free(v, n);
+	free(body);
+	/* errors beside the data: not walked, decoded whole; the same trace, and
+	 * what the errors say as a warning */
+	body = xasprintf("{\"data\":[%s],\"errors\":[{\"code\":500,\"msg\":\"one trace is missing\"}]}", tr);
+	v = traces_ok(body, strlen(body), 200, &n);
+	assert_int_equal(n, 1);
+	check_ui01(v[0]);
+	assert_true(has_warning(v[0], "the answer also says: one trace is missing"));
 	jaeger_traces_free(v, n);
 	free(body);
 	free(tr);
@@ -369,11 +380,10 @@ static const char otlp[] =
 	"\"links\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"00f067aa0ba902b7\"}]}"
 	"]}]}]}}";
 
-static void test_v3_otlp(void **state)
+static void check_otlp(const char *body)
 {
-	(void)state;
 	size_t n;
-	trace_t **v = traces_ok(otlp, strlen(otlp), 200, &n);
+	trace_t **v = traces_ok(body, strlen(body), 200, &n);
 	assert_int_equal(n, 2);
 	trace_t *t = v[0];
 	assert_string_equal(t->trace_id, "0af7651916cd43dd8448eb211c80319c");
@@ -397,14 +407,10 @@ static void test_v3_otlp(void **state)
 	assert_int_equal(bc->duration_us, 300000);
 	assert_string_equal(tag(bc, "span.kind")->value, "internal");
 	assert_string_equal(tag(bc, "s")->value, "x");
-	assert_int_equal(tag(bc, "i")->type, TRACE_KV_INT);
-	assert_string_equal(tag(bc, "i")->value, "9007199254740993");
-	assert_int_equal(tag(bc, "b")->type, TRACE_KV_BOOL);
-	assert_string_equal(tag(bc, "b")->value, "true");
-	assert_int_equal(tag(bc, "d")->type, TRACE_KV_FLOAT);
-	assert_string_equal(tag(bc, "d")->value, "0.25");
-	assert_int_equal(tag(bc, "y")->type, TRACE_KV_BINARY);
-	assert_string_equal(tag(bc, "y")->value, "AAE=");
+	expect_tag(bc, "i", TRACE_KV_INT, "9007199254740993");
+	expect_tag(bc, "b", TRACE_KV_BOOL, "true");
+	expect_tag(bc, "d", TRACE_KV_FLOAT, "0.25");
+	expect_tag(bc, "y", TRACE_KV_BINARY, "AAE=");
 	assert_string_equal(tag(bc, "a")->value, "[\"p\",2]");
 	assert_string_equal(tag(bc, "k")->value, "{\"q\":false}");
 	assert_string_equal(tag(bc, "otel.status_code")->value, "ERROR");
@@ -431,6 +437,17 @@ static void test_v3_otlp(void **state)
 	assert_string_equal(span_at(t, 0)->span_id, "ffffffffffffffff");
 	assert_int_equal(span_at(t, 0)->duration_us, 1);
 	jaeger_traces_free(v, n);
+}
+
+static void test_v3_otlp(void **state)
+{
+	(void)state;
+	/* walked from the text */
+	check_otlp(otlp);
+	/* decoded whole (an "error" member stops the walk): the same */
+	char *whole = xasprintf("{\"error\":null,%s", otlp + 1);
+	check_otlp(whole);
+	free(whole);
 }
 
 static void test_urls(void **state)
@@ -522,6 +539,11 @@ static void test_durations(void **state)
 	dur_ok("150\xc2\xb5s", 150);
 	dur_ok("2h", 7200000000);
 	dur_ok("1h2m3.5s", 3723500000);
+	/* exact: no binary fraction on the way */
+	dur_ok("1.234567s", 1234567);
+	dur_ok("0.000001s", 1);
+	dur_ok("2.675ms", 2675);
+	dur_ok("1.0000019999999999999999s", 1000001);
 	dur_ok("0", 0);
 	dur_ok(".5ms", 500);
 	dur_ok("1500ns", 1);
@@ -592,6 +614,9 @@ static void test_tags(void **state)
 	tags_ok("x=\\n", "[x|\\n]");
 	tags_fail("error=true x", "tag 2: `x` has no value: write key=value");
 	tags_fail("=v", "tag 1: a value without a key");
+	/* what the user typed is shown made harmless */
+	tags_fail("a\x1b[31m", "tag 1: `a?[31m` has no value");
+	tags_fail("k\x07=\"x", "tag 1: the quote after k?= is not closed");
 	tags_fail("k=\"open", "tag 1: the quote after k= is not closed");
 	tags_fail("k=\"a\"b", "tag 1: a blank must follow the closing quote");
 	tags_fail("k=a\"b", "must be quoted");
@@ -602,6 +627,61 @@ static void test_tags(void **state)
 	assert_int_equal(jaeger_parse_tags("a", &v, &n, NULL), -1);
 	assert_int_equal(jaeger_parse_tags(NULL, &v, &n, NULL), 0);
 	assert_int_equal(n, 0);
+}
+
+static void use(trace_t **v, size_t n);
+
+/* 10,000 spans as one chain, each the child of the one before, given last
+ * first, in both APIs' JSON: read, built and laid out without recursion. */
+static void test_deep_chain_bodies(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	strbuf_t v1, v3;
+	sb_init(&v1);
+	sb_init(&v3);
+	sb_puts(&v1, "{\"data\":[{\"traceID\":\"00000000000000000000000000000abc\",\"spans\":[");
+	sb_puts(&v3, "{\"result\":{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":"
+		     "\"service.name\",\"value\":{\"stringValue\":\"icn-director\"}}]},"
+		     "\"scopeSpans\":[{\"spans\":[");
+	for (int k = N - 1; k >= 0; k--) {
+		const char *sep = k == N - 1 ? "" : ",";
+		sb_printf(&v1, "%s{\"spanID\":\"%016x\",\"operationName\":\"bft.round\",\"startTime\":%d,"
+			       "\"duration\":%d,\"processID\":\"p1\",\"references\":[",
+			  sep, k + 1, 1000 + k, 2 * (N - k));
+		if (k)
+			sb_printf(&v1, "{\"refType\":\"CHILD_OF\",\"spanID\":\"%016x\"}", k);
+		sb_puts(&v1, "]}");
+		sb_printf(&v3, "%s{\"traceId\":\"00000000000000000000000000000abc\",\"spanId\":\"%016x\","
+			       "\"name\":\"bft.round\",\"startTimeUnixNano\":\"%d000\",\"endTimeUnixNano\":\"%d000\"",
+			  sep, k + 1, 1000 + k, 1000 + k + 2 * (N - k));
+		if (k)
+			sb_printf(&v3, ",\"parentSpanId\":\"%016x\"", k);
+		sb_puts(&v3, "}");
+	}
+	sb_puts(&v1, "],\"processes\":{\"p1\":{\"serviceName\":\"icn-director\"}}}]}");
+	sb_puts(&v3, "]}]}]}}");
+	const strbuf_t *bodies[] = { &v1, &v3 };
+	for (int b = 0; b < 2; b++) {
+		size_t n;
+		trace_t **v = traces_ok(bodies[b]->s, bodies[b]->len, 200, &n);
+		assert_int_equal(n, 1);
+		trace_t *t = v[0];
+		assert_int_equal(t->n_spans, N);
+		assert_int_equal(t->n_roots, 1);
+		assert_int_equal(t->n_warnings, 0);
+		for (int k = 0; k < N; k++) {
+			assert_int_equal(t->spans[k].depth, k);
+			assert_int_equal(t->spans[k].n_desc, N - 1 - k);
+			assert_true(t->spans[k].critical);
+		}
+		assert_string_equal(trace_span_service(t, &t->spans[N - 1]), "icn-director");
+		assert_int_equal(trace_find_span(t, "0000000000002710"), N - 1);
+		use(v, n);
+		jaeger_traces_free(v, n);
+	}
+	sb_free(&v1);
+	sb_free(&v3);
 }
 
 /* xorshift: the same mutations every run */
@@ -754,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_trace_id_norm),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_deep_chain_bodies),
 		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests_name("jaeger", tests, NULL, NULL);

@@ -616,6 +616,20 @@ static void test_limits_and_warnings(void **state)
 	assert_int_not_equal(trace_add_proc(t, "svc", kv2, 2), p1);
 	assert_int_not_equal(trace_add_proc(t, "svc", kv, 1), p1);
 	assert_int_not_equal(trace_add_proc(t, "other", kv, 2), p1);
+	/* a key or value NULL reads as "" */
+	trace_kv_t kvn[1] = { { "host", NULL, TRACE_KV_STRING } }, kve[1] = { { "host", "", TRACE_KV_STRING } };
+	uint32_t pn = trace_add_proc(t, NULL, kvn, 1);
+	assert_int_equal(trace_add_proc(t, "", kve, 1), pn);
+	/* many processes: each new one is told from the others at once */
+	size_t before = t->n_procs;
+	for (int i = 0; i < 50000; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "svc-%d", i);
+		trace_add_proc(t, trace_str(t, name, (size_t)-1), kv, 2);
+	}
+	assert_int_equal(t->n_procs, before + 50000);
+	assert_int_equal(trace_add_proc(t, "svc-777", kv, 2), before + 777);
+	assert_int_equal(trace_add_proc(t, "svc", kv, 2), p1);
 	/* strings and big blocks from the arena */
 	char *s = trace_str(t, "abcdef", 3);
 	assert_string_equal(s, "abc");
