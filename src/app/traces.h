@@ -40,8 +40,10 @@ const char *traces_api_name(jaeger_api_t api);
  * search replaces the last) and calls back exactly once otherwise, on the
  * loop. err is NULL on success, else one line naming the cause ("jaeger:
  * connection refused", "jaeger at URL answers neither the v1 API
- * (/api/services: HTTP 404) nor /api/v3 (HTTP 404)", "trace 4bf9... not
- * found"). What the callback gets is the callee's, valid during the call,
+ * (/api/services: HTTP 404) nor /api/v3 (/api/v3/services: HTTP 404)",
+ * "jaeger: trace 4bf9... not found": every one begins with "jaeger"). The
+ * callbacks come from a timer of the module's, never inside the call that
+ * asked (a cached answer too). What the callback gets is the callee's, valid during the call,
  * except where it says "yours".
  *
  * Detection: GET /api/services; a 200 that parses means v1; a 404 (or 405,
