@@ -431,11 +431,11 @@ static void self_times(trace_t *t)
 {
 	for (size_t i = 0; i < t->n_spans; i++) {
 		trace_span_t *s = &t->spans[i];
-		int64_t ps = s->start_us, pe = span_end(s), covered = 0;
-		int64_t run_s = 0, run_e = 0;
+		/* in 128 bits: hostile times near the ends of int64 must not wrap */
+		__int128 ps = s->start_us, pe = span_end(s), covered = 0, run_s = 0, run_e = 0;
 		int in_run = 0;
 		for (size_t c = i + 1; c <= i + s->n_desc; c += t->spans[c].n_desc + 1) {
-			int64_t cs = t->spans[c].start_us, ce = span_end(&t->spans[c]);
+			__int128 cs = t->spans[c].start_us, ce = span_end(&t->spans[c]);
 			if (cs < ps)
 				cs = ps;
 			if (ce > pe)
@@ -453,7 +453,8 @@ static void self_times(trace_t *t)
 		}
 		if (in_run)
 			covered += run_e - run_s;
-		s->self_us = pe - ps - covered;
+		__int128 self = pe - ps - covered;
+		s->self_us = self < 0 ? 0 : self > s->duration_us ? s->duration_us : (int64_t)self;
 	}
 }
 
@@ -855,7 +856,8 @@ void trace_summarize(const trace_t *t, trace_summary_t *out)
 	out->n_spans = t->n_spans;
 	out->n_errors = t->n_errors;
 	out->start_us = t->start_us;
-	out->duration_us = t->end_us - t->start_us;
+	if (__builtin_sub_overflow(t->end_us, t->start_us, &out->duration_us))
+		out->duration_us = INT64_MAX;
 	if (t->n_spans) {
 		/* roots come by start time: the first span is the earliest root */
 		out->root_service = xstrdup(trace_span_service(t, &t->spans[0]));

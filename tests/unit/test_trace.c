@@ -333,6 +333,15 @@ static void test_self_time(void **state)
 	assert_int_equal(span(t, "b")->self_us, 25);
 	assert_int_equal(span(t, "c")->self_us, 30);
 	assert_int_equal(span(t, "b1")->self_us, 5);
+	/* times at the ends of int64 do not wrap */
+	const sp_t x[] = { { "p", NULL, -5, INT64_MAX }, { "q", "p", INT64_MIN, INT64_MAX }, { "r", "p", 0, 10 } };
+	trace_t *big = mk(x, 3);
+	assert_int_equal(span(big, "p")->self_us, INT64_MAX - 4 - 10); /* q covers -5..-1, r 0..10 */
+	trace_summary_t sum;
+	trace_summarize(big, &sum);
+	assert_int_equal(sum.duration_us, INT64_MAX);
+	trace_summary_free(&sum);
+	trace_free(big);
 	/* a negative duration is read as 0 */
 	const sp_t w[] = { { "n", NULL, 5, -7 } };
 	trace_t *u = mk(w, 1);
