@@ -324,7 +324,7 @@ static void request_paint(ui_t *ui, int header_only)
 }
 
 /* What the network brought: the answers of one refresh arrive over tens of
- * ms, and one paint for all of them is enough (a key still paints in 10 ms). */
+ * ms, and one paint for all of them is enough (a key paints at once). */
 static void request_paint_net(ui_t *ui, int header_only)
 {
 	paint_in(ui, header_only, 60);
@@ -602,6 +602,10 @@ static void on_stdin(uv_poll_t *h, int status, int events)
 	}
 	if (ui->quit)
 		uv_stop(ui->loop);
+	else if (got)
+		/* every key read is handled: paint at once (the batch read is the
+		 * coalescing; what a key started over the network paints later) */
+		paint_in(ui, 0, 0);
 	else
 		ui_dirty(ui);
 }

@@ -3,8 +3,8 @@
 # fault), in a 160x48 tmux: how long from Enter on `:trace ID` to the
 # waterfall on screen (the HTTP answer included), the console's own figure
 # from its --log (parse, tree and layout to the first paint after the answer),
-# then keys to screen while scrolling it (j, PgDn, PgUp, G, g, Space on the
-# root, e, / and a search). For comparison, in the same run, the same keys on
+# then keys to screen while scrolling it (j, PgDn, PgUp, G, g, c (fold) on the
+# root, e, E, zoom). For comparison, in the same run, the same keys on
 # a pane running `cat` (the floor of the method) and on htop's process list
 # when htop is installed. Also the console's CPU (/proc/PID/schedstat) and
 # RSS. Prints figures; asserts nothing.
@@ -71,6 +71,11 @@ wait_until 15 big_id || fail "no retry storm logged"
 id=$(big_id)
 curl -sf -X DELETE "$url/control/fault/bigtrace" >/dev/null
 bytes=$(curl -sf "$url/api/traces/$id" | wc -c)
+# the HTTP answer alone (icnsim writing 5 MB, curl reading it), to set against the console's
+: >"$work/curl"
+for i in 1 2 3 4 5; do
+	curl -sf -o /dev/null -w '%{time_total}\n' "$url/api/traces/$id" | awk '{print $1 * 1000}' >>"$work/curl"
+done
 echo "trace $id: $(curl -sf "$url/api/traces/$id" | jq '.data[0].spans | length') spans, v1 body $bytes bytes"
 
 log=$work/console.log
@@ -87,9 +92,15 @@ cpid=$(tm display-message -p -t =console: '#{pane_pid}')
 tm send-keys -t =console: 6
 wait_until 10 shows "icn-director" || fail "no services"
 
-# :trace ID, Enter: to the waterfall on screen (5 times: each fetches again)
+# :trace ID, Enter: to the waterfall on screen (5 times: each fetches again;
+# a small trace opened between, so the big one is not on screen already)
+small=$(curl -sf -G "$url/api/traces" --data-urlencode service=icn-super-node --data-urlencode limit=20 | jq -r '[.data[] | select((.spans | length) < 100)][0].traceID')
 : >"$work/open"
 for i in 1 2 3 4 5; do
+	tm send-keys -t =console: Escape
+	tm send-keys -t =console: -l ":trace $small"
+	tm send-keys -t =console: Enter
+	wait_until 5 shows " 10 spans" || fail "the small trace did not show"
 	tm send-keys -t =console: Escape
 	tm send-keys -t =console: -l ":trace $id"
 	sleep 0.3
@@ -107,7 +118,7 @@ keys_list=()
 for ((i = 0; i < nj; i++)); do keys_list+=(j); done
 for ((i = 0; i < 10; i++)); do keys_list+=(NPage); done
 for ((i = 0; i < 10; i++)); do keys_list+=(PPage); done
-keys_list+=(G g G g " " " " e e e E + + - 0)
+keys_list+=(G g G g c c c c e e e E + + - 0)
 c0=$(awk '{print $1}' "/proc/$cpid/schedstat")
 t0=$(date +%s%N)
 "$lib" keys "$sock" =console: "$work/wf" "${keys_list[@]}"
@@ -125,14 +136,17 @@ hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$cpid/status")
 echo
 echo "160x48, $(nproc) cores; ms from tmux send-keys to the screen changed (capture-pane polled):"
 report ":trace ID Enter -> the waterfall (HTTP incl.)" "$work/open"
-grep -o 'waterfall of [0-9]* spans drawn [0-9.]* ms' "$log" | awk '{print $NF-0}' >"$work/drawn" || true
-printf '%-44s %s\n' "in the console: arrival -> drawn (--log):" "$("$lib" stats x " ms" <"$work/drawn" | sed 's/^x: //; s/median/p50/')"
-grep -o 'parsed [0-9]* spans .* in [0-9.]* ms' "$log" | head -3 | sed 's/^/  log: /' || true
+printf '%-44s %s\n' "  the same GET by curl alone:" "$("$lib" stats x " ms" <"$work/curl" | sed 's/^x: //; s/median/p50/')"
+grep -o 'waterfall of [0-9]* spans drawn [0-9.]* ms' "$log" | awk '{print $(NF-1)}' >"$work/drawn" || true
+# the big trace's parses only (over 1 MB)
+grep -o '[0-9]* bytes parsed in [0-9.]* ms' "$log" | awk '$1 > 1000000 {print $(NF-1)}' >"$work/parsed" || true
+printf '%-44s %s\n' "in the console: parse + tree, 10k spans (--log):" "$("$lib" stats x " ms" <"$work/parsed" | sed 's/^x: //; s/median/p50/')"
+printf '%-44s %s\n' "  then arrival -> drawn (--log):" "$("$lib" stats x " ms" <"$work/drawn" | sed 's/^x: //; s/median/p50/')"
 report "waterfall of 10,000 spans: every key" "$work/wf"
 report "  j" "$work/wf" '^j$'
 report "  PgDn/PgUp" "$work/wf" 'Page'
 report "  G/g" "$work/wf" '^[Gg]$'
-report "  Space (fold/unfold the root)" "$work/wf" '^ $'
+report "  c (fold/unfold the root)" "$work/wf" '^c$'
 report "  e/E (error spans)" "$work/wf" '^[eE]$'
 report "  + - 0 (zoom)" "$work/wf" '^[-+0]$'
 report "floor: \`cat\` pane, j" "$work/floor"

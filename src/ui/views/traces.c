@@ -522,6 +522,9 @@ static void tv_open_trace(view_t *v, const char *id, const char *span)
 	traces_t *t = tv_conn(v, 1);
 	if (!t)
 		return;
+	/* another trace: the last one's waterfall must not pass for it while it comes */
+	if (tv->t && strcmp(tv->t->trace_id, id) != 0)
+		trace_clear(tv);
 	free(tv->loading);
 	tv->loading = xstrdup(id);
 	free(tv->focus_span);
@@ -1486,12 +1489,6 @@ static req_t results_request(view_t *v, req_t r)
 		if (tv->searched && n)
 			ui_copy(ui, "trace id", res_at(tv, tv->rl.sel)->trace_id);
 		return REQ_NONE;
-	case REQ_BACK:
-		if (tv->t) { /* back into the trace last shown */
-			tv->in_trace = 1;
-			return REQ_NONE;
-		}
-		return r;
 	default:
 		return r;
 	}
