@@ -118,8 +118,11 @@ void ui_say(ui_t *ui, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = xvasprintf(fmt, ap);
+	char *raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* whatever a server put in it (an id, a name) never steers the terminal */
+	char *m = text_sanitize(raw);
+	free(raw);
 	free(ui->msg);
 	ui->msg = m;
 	ui->msg_err = err;

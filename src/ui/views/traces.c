@@ -1108,8 +1108,11 @@ static void details_fill(textbox_t *tb, void *ctx)
 	textbox_kv(tb, "service", svc);
 	free(op);
 	free(svc);
-	textbox_kv(tb, "span id", s->span_id);
-	textbox_kv(tb, "trace id", t->trace_id);
+	char *sid = text_sanitize(s->span_id), *tid = text_sanitize(t->trace_id);
+	textbox_kv(tb, "span id", sid);
+	textbox_kv(tb, "trace id", tid);
+	free(sid);
+	free(tid);
 	if (s->parent != TRACE_NONE) {
 		const trace_span_t *p = &t->spans[s->parent];
 		x = xasprintf("%s (%s, %s)", p->span_id, p->operation,
@@ -1213,7 +1216,9 @@ static void open_details(view_t *v)
 	d->v = v;
 	d->span = tv->rows[tv->wl.sel];
 	d->t = tv->t;
-	char *title = xasprintf("Span %s", tv->t->spans[d->span].span_id);
+	char *sid = text_sanitize(tv->t->spans[d->span].span_id);
+	char *title = xasprintf("Span %s", sid);
+	free(sid);
 	textbox_t *tb = textbox_open(v->ui, title, details_fill, d, free);
 	free(title);
 	if (tb)
@@ -1236,10 +1241,17 @@ static void open_span_logs(view_t *v, uint32_t span)
 			labels_add(&l, p->tags[i].key, p->tags[i].value);
 	if (!labels_get(&l, "pod"))
 		labels_add(&l, "app", p->service);
+	char id[33];
+	if (jaeger_trace_id_norm(t->trace_id, id) != 0) {
+		labels_free(&l);
+		ui_say(v->ui, 1, "this trace's id is not hex: its logs cannot be searched for it");
+		return;
+	}
 	const conf_t *c = v->ui->o->conf;
 	char *sel = logsel_from_labels(&l, c && c->n_log_labels ? c->log_labels : NULL, c ? c->n_log_labels : 0);
 	labels_free(&l);
-	char *q = xasprintf("%s |= \"%s\"", sel ? sel : "{app=~\".+\"}", t->trace_id);
+	/* the id as the log lines write it: Jaeger's form, 16 or 32 digits */
+	char *q = xasprintf("%s |= \"%s\"", sel ? sel : "{app=~\".+\"}", id);
 	char *op = text_sanitize(s->operation);
 	char *why = xasprintf("logs of trace %.16s... from span %s", t->trace_id, op);
 	jump_t j = { .query = q, .focus_ns = s->start_us * 1000, .start_ns = (s->start_us - 60 * 1000000LL) * 1000, .why = why };
