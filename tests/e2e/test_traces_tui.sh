@@ -12,7 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=33
+N=34
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "traces tui $i" "tmux not installed"; done
@@ -58,7 +58,10 @@ check_screen "s: the search form, service filled in" 5 bash -c "'$TMUX_BIN' -L '
 keys -l 'bft.c'
 keys Tab
 check_screen "Tab completes the operation (bft.c -> bft.coordinate)" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'Operation *bft.coordinate'"
-keys Down Down Down Down Down
+# the failing rounds only: a tag, logfmt
+keys Down
+keys -l 'error=true'
+keys Down Down Down Down
 keys C-u
 keys -l 'abc'
 keys Enter
@@ -66,7 +69,8 @@ check_screen "a bad limit is refused in the form, nothing searched" 5 shows "lim
 keys C-u
 keys -l '5'
 keys Enter
-check_screen "Enter searches: the operation's traces, at most 5" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -q '5 found' && ! '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'Search traces'"
+check_screen "Enter searches: the operation's failing traces (error=true), at most 5" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -q 'bft.coordinate error=true .* [1-5] found' && ! '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'Search traces'"
+check_screen "... each with its errors counted" 5 bash -c "! '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '5,$((H - 2))p' | grep 'icn-director:' | grep -Eq ' - icn-director'"
 keys o
 check_screen "o sorts by duration" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '${H}p' | grep -q 'sorted by duration'"
 keys o o
