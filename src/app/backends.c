@@ -52,6 +52,7 @@ void backends_set_context(backends_t *b, const conf_context_t *ctx)
 	for (size_t i = 0; i < CONF_MAX_AM; i++)
 		backend_set(&b->am[i], i, "alertmanager", i < b->n_am ? ctx->alertmanager[i] : NULL);
 	backend_set(&b->loki, 0, "loki", ctx ? ctx->loki : NULL);
+	backend_set(&b->jaeger, 0, "jaeger", ctx ? ctx->jaeger : NULL);
 	if (b->on_change)
 		b->on_change(b, b->ud);
 }

@@ -3,6 +3,7 @@
 #include "cli/once_cmd.h"
 #include "app/logtail.h"
 #include "app/targets.h"
+#include "app/traces.h"
 #include "backend/loki.h"
 #include "backend/prom.h"
 #include "core/log.h"
@@ -102,6 +103,8 @@ static void once_json(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		json_array_append_new(bk, backend_json(&d->bk->am[i]));
 	if (d->bk->loki.url)
 		json_array_append_new(bk, backend_json(&d->bk->loki));
+	if (d->bk->jaeger.url)
+		json_array_append_new(bk, backend_json(&d->bk->jaeger));
 	json_object_set_new(root, "backends", bk);
 	json_object_set_new(root, "firing", al->firing >= 0 ? json_integer(al->firing) : json_null());
 	/* ASCII only: a C1 control in a label (U+009B is CSI) never reaches a terminal */
@@ -183,7 +186,7 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 	}
 	/* the backends and the alerts, as the header shows them */
 	printf("  backends:");
-	const backend_t *bk[2 + CONF_MAX_AM];
+	const backend_t *bk[3 + CONF_MAX_AM];
 	size_t nb = 0;
 	if (d->bk->prom.url)
 		bk[nb++] = &d->bk->prom;
@@ -191,6 +194,8 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 		bk[nb++] = &d->bk->am[i];
 	if (d->bk->loki.url)
 		bk[nb++] = &d->bk->loki;
+	if (d->bk->jaeger.url)
+		bk[nb++] = &d->bk->jaeger;
 	for (size_t i = 0; i < nb; i++) {
 		printf(" %s %s", bk[i]->kind, bk[i]->health == BK_UNKNOWN ? "?" : bk[i]->health == BK_DOWN ? "DOWN" : bk[i]->health == BK_SLOW ? "slow" : "ok");
 		if (bk[i]->error)
@@ -227,6 +232,29 @@ static void on_loki_check(const http_response_t *r, void *ud)
 	lc->done = 1;
 }
 
+/* Jaeger, when the context has one: its services, the API found first (as
+ * the Traces view asks them). */
+typedef struct {
+	dash_t *d;
+	int done;
+	double t0;
+} jaeger_check_t;
+
+static void on_jaeger_check(traces_t *t, char *const *names, size_t n, const char *err, void *ud)
+{
+	(void)t;
+	(void)names;
+	(void)n;
+	jaeger_check_t *jc = ud;
+	backends_t *bk = jc->d->bk;
+	double ms = (now_unix() - jc->t0) * 1000;
+	if (err) /* the line names the backend already */
+		backend_down(bk, &bk->jaeger, ms, strncmp(err, "jaeger: ", 8) == 0 ? err + 8 : err);
+	else
+		backend_good(bk, &bk->jaeger, ms);
+	jc->done = 1;
+}
+
 int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *output)
 {
 	uv_loop_t *loop = d->loop;
@@ -249,8 +277,17 @@ int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *outp
 		}
 		free(url);
 	}
-	while (dash_pending(d) || alerts_pending(al) || !lc.done)
+	jaeger_check_t jc = { d, 1, now_unix() };
+	traces_t *tr = NULL;
+	if (d->bk->jaeger.url) {
+		traces_opts_t to = { .loop = loop, .http = d->http, .base = d->ctx.jaeger, .timeout_ms = d->timeout_ms };
+		tr = traces_new(&to);
+		jc.done = 0;
+		traces_services(tr, on_jaeger_check, &jc);
+	}
+	while (dash_pending(d) || alerts_pending(al) || !lc.done || !jc.done)
 		uv_run(loop, UV_RUN_ONCE);
+	traces_free(tr);
 	logtail_headers_free(lh);
 	dash_tick(d, now_unix());
 	int rc = EXIT_OK;
@@ -268,12 +305,14 @@ int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *outp
 			free(e);
 			rc = EXIT_BACKEND;
 		}
-	if (d->bk->loki.url && d->bk->loki.health == BK_DOWN) {
-		char *e = text_sanitize(d->bk->loki.error);
-		fprintf(stderr, "icn-console: loki at %s: %s\n", d->bk->loki.url, e);
-		free(e);
-		rc = EXIT_BACKEND;
-	}
+	const backend_t *opt[] = { &d->bk->loki, &d->bk->jaeger };
+	for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
+		if (opt[i]->url && opt[i]->health == BK_DOWN) {
+			char *e = text_sanitize(opt[i]->error);
+			fprintf(stderr, "icn-console: %s at %s: %s\n", opt[i]->kind, opt[i]->url, e);
+			free(e);
+			rc = EXIT_BACKEND;
+		}
 	for (size_t i = 0; i < d->n; i++)
 		if (d->p[i].error) {
 			if (rc == EXIT_OK) {

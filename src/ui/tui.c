@@ -192,6 +192,8 @@ static void draw_header(ui_t *ui)
 	}
 	if (ui->bk.loki.url)
 		x = draw_backend(x, "loki", &ui->bk.loki);
+	if (ui->bk.jaeger.url)
+		x = draw_backend(x, "jaeger", &ui->bk.jaeger);
 	x += ui_put(0, x, COLS - x, "  ", h);
 	int firing = ui->al.firing;
 	if (firing < 0) {

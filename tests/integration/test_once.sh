@@ -6,7 +6,7 @@ set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
 
-plan 18
+plan 20
 trap stack_stop EXIT
 stack_start
 work=$STACK_DIR
@@ -97,6 +97,16 @@ if [[ $rc -eq 1 ]] && grep -q "loki at http://127.0.0.1:9" "$work/noloki.err" &&
 	ok "a Loki not there: --once exits 1 and names it"
 else
 	not_ok "a Loki not there: --once exits 1 and names it" "rc=$rc" "$(cat "$work/noloki.err")"
+fi
+check "the context's Jaeger is checked (its API found) and reported ok" jq -e '[.backends[] | select(.name == "jaeger" and .health == "ok")] | length == 1' "$work/a.json"
+# a Jaeger that is not there: the same
+rc=0
+run --jaeger http://127.0.0.1:9 --once --output json >"$work/nojaeger.json" 2>"$work/nojaeger.err" || rc=$?
+if [[ $rc -eq 1 ]] && grep -q "jaeger at http://127.0.0.1:9: connection refused" "$work/nojaeger.err" &&
+	jq -e '[.backends[] | select(.name == "jaeger" and .health == "down")] | length == 1' "$work/nojaeger.json" >/dev/null; then
+	ok "a Jaeger not there: --once exits 1 and names it"
+else
+	not_ok "a Jaeger not there: --once exits 1 and names it" "rc=$rc" "$(cat "$work/nojaeger.err")"
 fi
 curl -sf -X POST "$ICNSIM_URL/control/reset" >/dev/null
 

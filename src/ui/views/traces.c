@@ -233,6 +233,11 @@ static void on_services(traces_t *t, char *const *names, size_t n, const char *e
 	tv->asking_svcs = 0;
 	free(tv->svcs_err);
 	tv->svcs_err = err ? text_sanitize(err) : NULL;
+	/* the header's dot: the services are the API's first answer */
+	if (err)
+		backend_down(&v->ui->bk, &v->ui->bk.jaeger, 0, err);
+	else
+		backend_good(&v->ui->bk, &v->ui->bk.jaeger, 0);
 	if (!err) {
 		strv_free(tv->svcs, tv->n_svcs);
 		tv->svcs = strv_dup(names, n);
@@ -353,6 +358,7 @@ static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const 
 		ui_dirty(v->ui);
 		return;
 	}
+	backend_good(&v->ui->bk, &v->ui->bk.jaeger, 0);
 	list_remember(&tv->rl, res_key, tv);
 	results_clear(tv);
 	tv->res = xcalloc(n ? n : 1, sizeof *tv->res);
@@ -828,9 +834,7 @@ static void draw_results(view_t *v, rect_t a)
 	if (!tv->searched) {
 		/* before any search: the services, Enter searches one */
 		if (tv->svcs_err) {
-			char *m = xasprintf("Jaeger: %s", tv->svcs_err);
-			draw_message(a, 1, m, EL_ERROR);
-			free(m);
+			draw_message(a, 1, tv->svcs_err, EL_ERROR);
 			draw_message(a, 4, "r asks again; s opens the search form.", EL_DIM);
 			return;
 		}
