@@ -57,15 +57,16 @@ void creds_apply_ws(ws_client_t *ws, const conf_context_t *ctx)
 {
 	if (!ws)
 		return;
-	ws_client_set_tls(ws, NULL, NULL);
+	ws_client_set_route(ws, NULL, NULL);
 	if (!ctx || !ctx->loki)
 		return;
 	const conf_backend_t *b = &ctx->loki_opts;
-	ws_tls_t t = {
+	ws_route_t t = {
 		.ca_file = b->ca_file, .cert_file = b->cert_file, .key_file = b->key_file,
 		.server_name = b->server_name, .insecure_skip_verify = b->insecure_skip_verify,
+		.proxy_url = b->proxy_url,
 	};
-	ws_client_set_tls(ws, ctx->loki, &t);
+	ws_client_set_route(ws, ctx->loki, &t);
 }
 
 char *creds_insecure_note(const conf_context_t *ctx)

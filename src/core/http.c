@@ -37,6 +37,7 @@ struct http_req {
 	char *url;
 	char *backend;    /* name of the backend whose options applied */
 	char *connect_to; /* "name:port:host:port" for a tls server-name */
+	char *proxy;      /* "host:port" of its proxy (no user:password), for messages */
 	struct curl_slist *connect_to_list;
 	http_cb cb;
 	void *ud;
@@ -169,6 +170,7 @@ static void req_destroy(http_req_t *r)
 	free(r->url);
 	free(r->backend);
 	free(r->connect_to);
+	free(r->proxy);
 	free(r);
 }
 
@@ -339,6 +341,12 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return xasprintf("timed out after %ld ms", r->timeout_ms);
 	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+	/* with a proxy, every connection is to the proxy: name it */
+	if (rc == CURLE_COULDNT_CONNECT && r->proxy)
+		return xasprintf("proxy %s: %s", r->proxy,
+				 os_errno == ECONNREFUSED ? "connection refused" : "could not connect");
+	if (rc == CURLE_COULDNT_RESOLVE_PROXY && r->proxy)
+		return xasprintf("proxy %s: could not resolve its host", r->proxy);
 	if (rc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED)
 		return xstrdup("connection refused");
 	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
@@ -1037,6 +1045,23 @@ static int has_header(const char *const *headers, const char *line)
 	return 0;
 }
 
+/* "http://user:pw@host:3128/" -> "host:3128": the proxy named, its secret not. */
+static char *proxy_name(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t n = strcspn(p, "/?#");
+	const char *at = NULL;
+	for (const char *q = p; q < p + n; q++)
+		if (*q == '@')
+			at = q;
+	if (at) {
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	return xstrndup(p, n);
+}
+
 /* TLS, basic auth, proxy and server name of a backend onto a request (its
  * bearer token and headers go with the request's own headers). */
 static void apply_backend(http_req_t *r, const backend_opts_t *b)
@@ -1059,8 +1084,10 @@ static void apply_backend(http_req_t *r, const backend_opts_t *b)
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (b->proxy_url)
+	if (b->proxy_url) {
 		curl_easy_setopt(e, CURLOPT_PROXY, b->proxy_url);
+		r->proxy = proxy_name(b->proxy_url);
+	}
 	if (b->server_name) {
 		/* Ask for https://SERVER-NAME/... (SNI and the certificate check use
 		 * it) but connect where the URL says. */

@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 36
+plan 40
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -428,6 +428,65 @@ else
 	not_ok "loki over mTLS with server-name: history and the wss tail" \
 		"exit $(rc loki-mtls), $(tail_lines loki-mtls) lines" "$(head -c 600 "$out/loki-mtls.err")"
 fi
+
+# proxy-url: the history (curl) and the tail (libwebsockets' CONNECT) both go
+# through the proxy, the wss one too; a refused proxy and a refused CONNECT are named
+PROXY=$top_srcdir/tests/connectproxy.py
+start proxy python3 "$PROXY"
+start proxy-refuse python3 "$PROXY" --refuse
+proxy_ports() {
+	pport=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$work/proxy.log")
+	rport=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$work/proxy-refuse.log")
+	[[ -n $pport && -n $rport ]]
+}
+wait_for 20 proxy_ports || { echo "Bail out! the test proxy did not start"; cat "$work"/proxy*.log | sed 's/^/# /'; exit 1; }
+proxy_ports
+dead_port=$(free_port)
+umask 077
+cat >>"$lcfg" <<CONFIG
+  proxied:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn }, proxy-url: "http://127.0.0.1:$pport" }
+  proxied-tls:
+    loki:
+      url: $tsim
+      bearer-token-file: $work/loki.tok
+      headers: { X-Scope-OrgID: icn }
+      proxy-url: "http://127.0.0.1:$pport/"
+      tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key, server-name: am.icn.test }
+  proxy-refuses:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn }, proxy-url: "http://127.0.0.1:$rport" }
+  proxy-dead:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn }, proxy-url: "http://127.0.0.1:$dead_port" }
+CONFIG
+umask 022
+sim_hp=${sim#http://}
+tsim_hp=${tsim#https://}
+lconsole loki-proxied --context proxied logs "$q" --since 1s --limit 1 --tail --duration 4s
+n_get=$(grep -c "^GET http://$sim_hp/loki/api/v1/query_range" "$work/proxy.log")
+n_conn=$(grep -cx "CONNECT $sim_hp" "$work/proxy.log")
+if [[ $(rc loki-proxied) == 0 ]] && (($(tail_lines loki-proxied) > 1)) && ((n_get >= 1 && n_conn == 1)); then
+	ok "loki proxy-url: the history and the live tail both go through the proxy"
+else
+	not_ok "loki proxy-url: the history and the live tail both go through the proxy" \
+		"exit $(rc loki-proxied), $(tail_lines loki-proxied) lines, $n_get GETs and $n_conn CONNECTs via the proxy" \
+		"$(head -c 600 "$out/loki-proxied.err")"
+fi
+lconsole loki-proxied-tls --context proxied-tls logs "$q" --since 1s --limit 1 --tail --duration 4s
+n_conn=$(grep -cx "CONNECT $tsim_hp" "$work/proxy.log")
+if [[ $(rc loki-proxied-tls) == 0 ]] && (($(tail_lines loki-proxied-tls) > 1)) && ((n_conn >= 2)); then
+	ok "loki proxy-url over mTLS: history and the wss tail each CONNECT through the proxy"
+else
+	not_ok "loki proxy-url over mTLS: history and the wss tail each CONNECT through the proxy" \
+		"exit $(rc loki-proxied-tls), $(tail_lines loki-proxied-tls) lines, $n_conn CONNECTs" \
+		"$(head -c 600 "$out/loki-proxied-tls.err")"
+fi
+lconsole loki-proxy-refuses --context proxy-refuses logs "$q" --since 1s --limit 1 --tail --duration 4s
+# the history passes (a plain GET through the proxy); the tail retries, saying why
+expect loki-proxy-refuses 0 "could not reach Loki: proxy 127\.0\.0\.1:$rport: it refused the CONNECT; again in" \
+	"loki proxy-url: a proxy that refuses the tail's CONNECT is named"
+lconsole loki-proxy-dead --context proxy-dead logs "$q" --limit 1
+expect loki-proxy-dead 1 "loki at $sim: proxy 127\.0\.0\.1:$dead_port: connection refused" \
+	"loki proxy-url: a proxy that is not there is named (connection refused)"
 
 # icnsim's own handshake checks, with a plain websocket client
 ws() {
