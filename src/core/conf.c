@@ -126,17 +126,6 @@ static char *pct_decode(const char *s, size_t n)
 	return o;
 }
 
-/* Zero a secret and free it. */
-static void secret_free(char *s)
-{
-	if (s) {
-		volatile char *v = s;
-		while (*v)
-			*v++ = '\0';
-		free(s);
-	}
-}
-
 /* A trailing slash would double up with the API paths backends append; a
  * user:password goes into the backend's basic auth (opts may be NULL: then
  * it is dropped), so the URL kept is fit to print. */
@@ -909,29 +898,24 @@ char *conf_perm_warning(const char *path, const char *what)
 static int read_secret(const char *ctx_name, const char *what, const char *path, char **out,
 		       strbuf_t *warn, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "context '%s': %s: cannot read '%s': %s", ctx_name, what, path,
-			 strerror(errno));
-		return -1;
-	}
-	strbuf_t b;
-	sb_init(&b);
-	char chunk[512];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 65536)
-		sb_add(&b, chunk, n);
-	memset(chunk, 0, sizeof chunk);
-	fclose(f);
-	size_t len = b.s ? strcspn(b.s, "\r\n") : 0;
-	if (!len) {
-		secret_free(b.s);
+	char *tok = NULL;
+	int e = secret_read_file(path, &tok);
+	if (e == ENODATA) {
 		snprintf(err, errlen, "context '%s': %s '%s' is empty", ctx_name, what, path);
 		return -1;
 	}
+	if (e == EISDIR) {
+		snprintf(err, errlen, "context '%s': %s '%s' is a directory, not a file", ctx_name,
+			 what, path);
+		return -1;
+	}
+	if (e) {
+		snprintf(err, errlen, "context '%s': %s: cannot read '%s': %s", ctx_name, what, path,
+			 strerror(e));
+		return -1;
+	}
 	secret_free(*out);
-	*out = xstrndup(b.s, len);
-	secret_free(b.s);
+	*out = tok;
 	char *w = conf_perm_warning(path, what);
 	if (w) {
 		sb_printf(warn, "%s%s", warn->len ? "\n" : "", w);
@@ -954,6 +938,31 @@ static int backend_secrets(const char *ctx_name, const char *kind, conf_backend_
 		if (read_secret(ctx_name, what, b->bearer_token_file, &b->bearer_token, warn, err,
 				errlen))
 			return -1;
+	}
+	/* the TLS files too: a missing one is said now, not at the first request */
+	const char *const files[] = { b->ca_file, b->cert_file, b->key_file };
+	static const char *const names[] = { "ca-file", "cert-file", "key-file" };
+	for (size_t i = 0; i < 3; i++) {
+		struct stat st;
+		if (!files[i])
+			continue;
+		snprintf(what, sizeof what, "%s tls %s", kind, names[i]);
+		FILE *f = fopen(files[i], "r");
+		int e = f ? 0 : errno;
+		if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+			e = EISDIR;
+		if (f)
+			fclose(f);
+		if (e == EISDIR) {
+			snprintf(err, errlen, "context '%s': %s '%s' is a directory, not a file", ctx_name,
+				 what, files[i]);
+			return -1;
+		}
+		if (e) {
+			snprintf(err, errlen, "context '%s': %s: cannot read '%s': %s", ctx_name, what,
+				 files[i], strerror(e));
+			return -1;
+		}
 	}
 	if (b->key_file) {
 		snprintf(what, sizeof what, "%s tls key-file", kind);
