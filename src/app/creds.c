@@ -14,6 +14,7 @@ static void fill(http_backend_t *hb, const char *name, const char *url, const co
 	hb->username = b->username;
 	hb->password = b->password;
 	hb->bearer_token = b->bearer_token;
+	hb->bearer_token_file = b->bearer_token_file;
 	hb->credential_command = b->credential_command;
 	hb->headers = (const char *const *)b->headers;
 	hb->ca_file = b->ca_file;

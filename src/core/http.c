@@ -53,6 +53,13 @@ struct http_req {
 	struct cred *cred;   /* carries this command's token, of generation cred_gen */
 	unsigned cred_gen;
 	int got_bytes;    /* a header line of an answer came */
+	int reread;       /* its bearer is its backend's bearer-token-file's: a 401 reads the file again */
+	int retried;      /* sent again once with a token read anew: the next 401 is final */
+	uint64_t tok_hash; /* of the bearer token it carries (reread) */
+	int probing;      /* its http:// server hung up: a TLS handshake is tried on its port */
+	int probe_sent;   /* ... and what the failure said: told unless TLS answers */
+	char *probe_error;
+	char *server_name; /* its backend's tls server-name, for messages */
 	int in_cb;        /* its callback is running: freeing waits until it returns */
 	struct http_req *prev, *next;
 	char errbuf[CURL_ERROR_SIZE];
@@ -90,9 +97,14 @@ struct cred_job {
 	strbuf_t obuf, ebuf;
 };
 
+#define OLD_TOKENS 4
+
 /* A backend's options, owned (secrets zeroed when freed). */
 typedef struct {
 	char *name, *base_url, *username, *password, *bearer_token;
+	char *bearer_token_file;         /* read again at a 401: a rotated token is taken */
+	uint64_t old_tok[OLD_TOKENS];    /* hashes of the tokens the file held before: a */
+	unsigned n_old;                  /* request carrying one gets the current one */
 	char **headers;
 	size_t n_headers;
 	char *ca_file, *cert_file, *key_file, *server_name, *proxy_url;
@@ -171,6 +183,8 @@ static void req_destroy(http_req_t *r)
 	free(r->backend);
 	free(r->connect_to);
 	free(r->proxy);
+	free(r->probe_error);
+	free(r->server_name);
 	free(r);
 }
 
@@ -299,6 +313,10 @@ static char *describe_tls(const http_req_t *r, CURLcode rc, const char *text)
 		else if (strstr(text, "issuer") || strstr(text, "self-signed") ||
 			 strstr(text, "self signed"))
 			what = "TLS: the server's certificate is signed by an unknown CA (set tls ca-file)";
+		else if ((strstr(text, "does not match") || strstr(text, "subject name") ||
+			  strstr(text, "alternative")) && r->server_name)
+			return xasprintf("TLS: the server's certificate is not for the tls server-name '%s' "
+					 "(%.*s)", r->server_name, (int)strcspn(text, "\r\n"), text);
 		else if (strstr(text, "does not match") || strstr(text, "subject name") ||
 			 strstr(text, "alternative"))
 			what = "TLS: the server's certificate is not for this host name (set tls server-name)";
@@ -384,6 +402,45 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 
 static void cred_drop(cred_t *cr);
 
+static int reauth_retry(http_client_t *c, http_req_t *r);
+
+static void http_kick(http_client_t *c);
+
+#define SPEAKS_TLS "the server speaks TLS: use https:// in its URL"
+
+/* An http:// URL whose server hung up without a byte of answer (select/poll
+ * returned error, connection reset) may be a TLS port: ask it for a TLS
+ * handshake (2 s at most) before telling, so the message can say so. */
+static int tls_probe(http_client_t *c, http_req_t *r, CURLcode rc)
+{
+	if (r->probing || r->got_bytes || r->too_big || r->proxy || strncasecmp(r->url, "http://", 7) ||
+	    !(rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_SEND_ERROR ||
+	      rc == CURLE_WEIRD_SERVER_REPLY || rc == CURLE_UNSUPPORTED_PROTOCOL))
+		return 0;
+	long sent = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
+	r->probe_sent = sent > 0;
+	r->probe_error = describe_error(r, rc);
+	char *u = xasprintf("https://%s", r->url + 7);
+	CURL *e = r->easy;
+	curl_multi_remove_handle(c->multi, e);
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, u);
+	free(u);
+	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L); /* any certificate: TLS is the question */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 2000L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	r->probing = 1;
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
+		return 0;
+	http_kick(c);
+	return 1;
+}
+
 /* A transfer's end (fail: a failure before it started, in words). */
 static void finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fail)
 {
@@ -391,18 +448,45 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fai
 	char *error = NULL;
 	char *ctype = NULL;
 	long status = 0;
+	char *probed = NULL;
 
-	req_unlink(c, r);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	/* a token rotated in its file: sent again, once, with the new one */
+	if (status == 401 && !fail && r->reread && !r->retried && reauth_retry(c, r))
+		return;
+	if (!fail && rc != CURLE_OK && tls_probe(c, r, rc))
+		return;
 	long sent = 0;
-	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
+	if (r->probing) {
+		/* the handshake's outcome: the server's own words otherwise */
+		probed = rc == CURLE_OK ? xasprintf(SPEAKS_TLS " (%s)", r->probe_error)
+					: xstrdup(r->probe_error);
+		fail = probed;
+		status = 0;
+		sent = r->probe_sent;
+		r->body.len = 0;
+	}
+	req_unlink(c, r);
+	if (!r->probing)
+		curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
 	/* the command's token was refused: the next request asks it again */
 	if (status == 401 && r->cred && r->cred->gen == r->cred_gen)
 		cred_drop(r->cred);
 	if (fail) {
 		error = xstrdup(fail);
 		status = 0;
-		sent = 0;
+		if (!r->probing)
+			sent = 0;
+	} else if (rc == CURLE_OK && status == 400 && !strncasecmp(r->url, "http://", 7) && r->body.s &&
+		   (strstr(r->body.s, "HTTP request to an HTTPS server") ||
+		    strstr(r->body.s, "plain HTTP request was sent to HTTPS port"))) {
+		/* Go's and nginx's answer on a TLS port: no API answered */
+		size_t n = strcspn(r->body.s, "\r\n");
+		error = strstr(r->body.s, "HTTPS server")
+				? xasprintf(SPEAKS_TLS " (HTTP 400: %.*s)", (int)(n > 120 ? 120 : n), r->body.s)
+				: xstrdup(SPEAKS_TLS " (HTTP 400)");
+		status = 0;
+		r->body.len = 0;
 	} else if (rc == CURLE_OK && !r->too_big) {
 		const char *ct = NULL;
 		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
@@ -445,6 +529,7 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fai
 
 	free(error);
 	free(ctype);
+	free(probed);
 	req_destroy(r);
 }
 
@@ -507,6 +592,7 @@ static void backend_opts_free(backend_opts_t *b)
 	free(b->password);
 	zero_str(b->bearer_token);
 	free(b->bearer_token);
+	free(b->bearer_token_file);
 	for (size_t i = 0; i < b->n_headers; i++) {
 		zero_str(b->headers[i]);
 		free(b->headers[i]);
@@ -559,6 +645,7 @@ void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t 
 		o->username = dup0(b[i].username);
 		o->password = dup0(b[i].password);
 		o->bearer_token = dup0(b[i].bearer_token);
+		o->bearer_token_file = o->bearer_token ? dup0(b[i].bearer_token_file) : NULL;
 		size_t k = 0;
 		while (b[i].headers && b[i].headers[k])
 			k++;
@@ -775,7 +862,6 @@ static void job_close(cred_job_t *j)
 			uv_close(hs[i], on_job_closed);
 }
 
-static void http_kick(http_client_t *c);
 
 /* The run is over: hand the token to the requests that waited, or fail them. */
 static void job_done(cred_job_t *j)
@@ -1045,6 +1131,111 @@ static int has_header(const char *const *headers, const char *line)
 	return 0;
 }
 
+/* FNV-1a: which token a request carries, without keeping a copy of it. */
+static uint64_t tok_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The token of an "Authorization: Bearer TOKEN" line, else NULL. */
+static const char *bearer_of(const char *line)
+{
+	if (strncasecmp(line, "Authorization:", 14))
+		return NULL;
+	line += 14;
+	while (*line == ' ')
+		line++;
+	if (strncasecmp(line, "Bearer ", 7))
+		return NULL;
+	return line + 7;
+}
+
+static int tok_stale(const backend_opts_t *b, uint64_t h)
+{
+	for (unsigned i = 0; i < b->n_old && i < OLD_TOKENS; i++)
+		if (b->old_tok[i] == h)
+			return 1;
+	return 0;
+}
+
+/* The request's Authorization header becomes "Bearer tok" (the others kept). */
+static void req_set_bearer(http_req_t *r, const char *tok)
+{
+	struct curl_slist *n = NULL;
+	for (struct curl_slist *h = r->hdrs; h; h = h->next)
+		if (strncasecmp(h->data, "Authorization:", 14))
+			n = curl_slist_append(n, h->data);
+	for (struct curl_slist *h = r->hdrs; h; h = h->next)
+		zero_str(h->data);
+	curl_slist_free_all(r->hdrs);
+	char *line = xasprintf("Authorization: Bearer %s", tok);
+	r->hdrs = curl_slist_append(n, line);
+	zero_str(line);
+	free(line);
+	r->tok_hash = tok_hash(tok);
+}
+
+/* Read the backend's bearer-token-file again; 1 when it holds a new token
+ * (taken; the old one's hash kept, so requests still carrying it get the new). */
+static int backend_reread(backend_opts_t *b)
+{
+	char *tok = NULL;
+	if (!b->bearer_token_file || secret_read_file(b->bearer_token_file, &tok))
+		return 0;
+	if (b->bearer_token && !strcmp(tok, b->bearer_token)) {
+		secret_free(tok);
+		return 0;
+	}
+	b->old_tok[b->n_old++ % OLD_TOKENS] = tok_hash(b->bearer_token);
+	secret_free(b->bearer_token);
+	b->bearer_token = tok;
+	return 1;
+}
+
+/* After a 401: when the backend's token file now holds another token than the
+ * request carried, send it again with that one (in place: its callback waits). */
+static int reauth_retry(http_client_t *c, http_req_t *r)
+{
+	backend_opts_t *b = (backend_opts_t *)backend_for(c, r->url);
+	if (!b || !b->bearer_token_file)
+		return 0;
+	backend_reread(b);
+	if (!b->bearer_token || tok_hash(b->bearer_token) == r->tok_hash)
+		return 0;
+	r->retried = 1;
+	req_set_bearer(r, b->bearer_token);
+	curl_multi_remove_handle(c->multi, r->easy);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
+	r->body.len = 0;
+	r->too_big = 0;
+	r->encoded = 0;
+	r->got_bytes = 0;
+	r->declared_len = -1;
+	r->errbuf[0] = '\0';
+	if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK)
+		return 0;
+	http_kick(c);
+	return 1;
+}
+
+char *http_client_fresh_auth(http_client_t *c, const char *url, const char *sent)
+{
+	backend_opts_t *b = (backend_opts_t *)backend_for(c, url);
+	const char *tok = sent ? bearer_of(sent) : NULL;
+	if (!b || !b->bearer_token_file || !tok)
+		return NULL;
+	uint64_t th = tok_hash(tok);
+	if (th != tok_hash(b->bearer_token) && !tok_stale(b, th))
+		return NULL; /* not the backend's token (LOKI_BEARER_TOKEN, a header): leave it */
+	backend_reread(b);
+	if (!b->bearer_token || tok_hash(b->bearer_token) == th)
+		return NULL;
+	return xasprintf("Authorization: Bearer %s", b->bearer_token);
+}
+
 /* "http://user:pw@host:3128/" -> "host:3128": the proxy named, its secret not. */
 static char *proxy_name(const char *url)
 {
@@ -1089,6 +1280,7 @@ static void apply_backend(http_req_t *r, const backend_opts_t *b)
 		r->proxy = proxy_name(b->proxy_url);
 	}
 	if (b->server_name) {
+		r->server_name = xstrdup(b->server_name);
 		/* Ask for https://SERVER-NAME/... (SNI and the certificate check use
 		 * it) but connect where the URL says. */
 		CURLU *u = curl_url();
@@ -1186,16 +1378,26 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	}
 	/* A server that ignores 100-continue would stall a large POST for a second. */
 	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
-	for (const char *const *h = opts->headers; h && *h; h++)
+	for (const char *const *h = opts->headers; h && *h; h++) {
+		/* the backend's token given by the caller (Loki's headers), or one it
+		 * had before its file was read again: the current one goes */
+		const char *tok = bearer_of(*h);
+		if (tok && bo && bo->bearer_token_file) {
+			uint64_t th = tok_hash(tok);
+			if (th == tok_hash(bo->bearer_token) || tok_stale(bo, th)) {
+				r->reread = 1;
+				req_set_bearer(r, bo->bearer_token);
+				continue;
+			}
+		}
 		r->hdrs = curl_slist_append(r->hdrs, *h);
+	}
 	for (size_t i = 0; bo && i < bo->n_headers; i++)
 		if (!has_header(opts->headers, bo->headers[i]))
 			r->hdrs = curl_slist_append(r->hdrs, bo->headers[i]);
 	if (bo && bo->bearer_token && !has_header(opts->headers, "Authorization:")) {
-		char *h = xasprintf("Authorization: Bearer %s", bo->bearer_token);
-		r->hdrs = curl_slist_append(r->hdrs, h);
-		zero_str(h);
-		free(h);
+		req_set_bearer(r, bo->bearer_token);
+		r->reread = bo->bearer_token_file != NULL;
 	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
 

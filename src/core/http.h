@@ -56,6 +56,11 @@ typedef struct {
 	const char *base_url;
 	const char *username, *password;   /* basic auth */
 	const char *bearer_token;          /* Authorization: Bearer */
+	const char *bearer_token_file;     /* where bearer_token came from: a 401 reads it
+	                                      again, and a new token there is taken and the
+	                                      request sent once more with it (so is a request
+	                                      whose own Authorization header carries this
+	                                      backend's token, as Loki's do) */
 	const char *credential_command;    /* `sh -c` it for a bearer token when one is
 	                                      needed: it prints the token on its first line,
 	                                      or JSON with "token" (or kubeconfig's
@@ -78,6 +83,12 @@ typedef struct {
 http_client_t *http_client_new(uv_loop_t *loop);
 /* Replace every backend's options with these n (copied). */
 void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t n);
+/* For a 401 outside this client (the websocket of Loki's tail): when `sent`
+ * (the "Authorization: Bearer ..." line it carried) holds the token of url's
+ * backend, now or before, and the backend's bearer-token-file, read again now,
+ * holds another one, the line to send instead (malloc'd; zero it when done);
+ * else NULL. */
+char *http_client_fresh_auth(http_client_t *c, const char *url, const char *sent);
 /* The name of the backend a URL belongs to, NULL when none matches. */
 const char *http_client_backend_name(const http_client_t *c, const char *url);
 /* Cancels every request still under way (their callbacks do not run). */

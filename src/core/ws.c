@@ -279,16 +279,6 @@ void ws_client_close(ws_client_t *c)
 		lws_context_destroy(c->ctx); /* closes the wsis: WSI_DESTROY frees ours */
 }
 
-static void zero_free(char *s)
-{
-	if (s) {
-		volatile char *v = s;
-		while (*v)
-			*v++ = '\0';
-		free(s);
-	}
-}
-
 static void route_free(route_t *t)
 {
 	free(t->base);
@@ -296,7 +286,7 @@ static void route_free(route_t *t)
 	free(t->cert_file);
 	free(t->key_file);
 	free(t->server_name);
-	zero_free(t->proxy);
+	secret_free(t->proxy);
 	free(t->proxy_name);
 	free(t->proxy_bad);
 	free(t);
@@ -461,7 +451,7 @@ void ws_client_free(ws_client_t *c)
 		free(v->ca_file);
 		free(v->cert_file);
 		free(v->key_file);
-		zero_free(v->proxy);
+		secret_free(v->proxy);
 		free(v);
 	}
 	ws_client_close(c);

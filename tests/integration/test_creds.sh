@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 40
+plan 46
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -208,6 +208,18 @@ contexts:
     alertmanager:
       url: $am
       tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key }
+  wrong-server-name:
+    alertmanager:
+      url: $am
+      tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key, server-name: wrong.icn.test }
+  http-to-tls:
+    prometheus:
+      url: http://127.0.0.1:$prom_port
+      basic-auth: { username: oncall, password-file: $work/good.pw }
+  missing-ca:
+    prometheus: { url: $prom, tls: { ca-file: $pki/nope.pem } }
+  folder-pw:
+    prometheus: { url: $prom, basic-auth: { username: oncall, password-file: $pki } }
 EOF
 umask 022
 
@@ -274,6 +286,22 @@ expect no-client-cert 1 "alertmanager.*$am.*TLS: .*client certificate" \
 console no-server-name --context no-server-name alerts
 expect no-server-name 1 "alertmanager.*$am.*TLS: the server's certificate is not for this host name \(set tls server-name\)" \
 	"a certificate for another name: alertmanager, server-name named"
+
+console wrong-server-name --context wrong-server-name alerts
+expect wrong-server-name 1 "alertmanager.*$am.*TLS: the server's certificate is not for the tls server-name 'wrong\.icn\.test'" \
+	"a set server-name the certificate does not carry: named, not 'set tls server-name'"
+
+console http-to-tls --context http-to-tls targets
+expect http-to-tls 1 "prometheus at http://127\.0\.0\.1:$prom_port: the server speaks TLS: use https:// in its URL" \
+	"an http:// URL to a TLS server: it says the server speaks TLS"
+
+console missing-ca --context missing-ca targets
+expect missing-ca 2 "context 'missing-ca': prometheus tls ca-file: cannot read '$pki/nope.pem': No such file" \
+	"a missing ca-file: said when the config is loaded, the file named"
+
+console folder-pw --context folder-pw targets
+expect folder-pw 2 "context 'folder-pw': prometheus password-file '$pki' is a directory" \
+	"a password-file that is a directory: said so, not 'empty'"
 
 console insecure --context insecure targets
 expect insecure 0 "warning: tls insecure-skip-verify: prometheus" \
@@ -401,6 +429,45 @@ else
 		"exit $(rc loki-tail-url), $(tail_lines loki-tail-url) lines" "$(head -c 600 "$out/loki-tail-url.err")"
 fi
 
+# a token rotated in its bearer-token-file while the tail runs: icnsim reads its
+# file at every request and ends tails after 2 s (1011); the console's next
+# upgrade gets a 401, reads the file again and goes on with the new token
+tok_new="tok2-$(openssl rand -hex 12)"
+umask 077
+printf '%s\n' "$tok_loki" >"$work/rot.tok"
+umask 022
+start icnsim-rot "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tail-max-duration 2s \
+	--loki-bearer-token-file "$work/rot.tok" --loki-org-id icn
+rot_sim_port() {
+	rsim=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim-rot.log")
+	[[ -n $rsim ]]
+}
+wait_for 20 rot_sim_port || { echo "Bail out! icnsim (rotation) did not start"; sed 's/^/# /' "$work/icnsim-rot.log"; exit 1; }
+rot_sim_port
+umask 077
+cat >>"$lcfg" <<CONFIG
+  rotate:
+    loki: { url: $rsim, bearer-token-file: $work/rot.tok, headers: { X-Scope-OrgID: icn } }
+CONFIG
+umask 022
+lconsole loki-rotate --context rotate logs "$q" --since 1s --limit 1 --tail --duration 10s &
+rot_pid=$!
+sleep 3
+umask 077
+printf '%s\n' "$tok_new" >"$work/rot.tok.new" && mv "$work/rot.tok.new" "$work/rot.tok"
+umask 022
+rot_at=$(date +%s)
+wait "$rot_pid"
+cutoff=$(date -u -d "@$((rot_at + 3))" +%Y-%m-%dT%H:%M:%S)
+n_after=$(awk -v c="$cutoff" '$1 > c' "$out/loki-rotate.out" | wc -l)
+if [[ $(rc loki-rotate) == 0 ]] && ((n_after > 10)) && ! grep -q "refused" "$out/loki-rotate.err" &&
+	grep -q "bearer-token-file holds a new token" "$out/loki-rotate.log"; then
+	ok "loki: a token rotated in its bearer-token-file is read again at the tail's 401 ($n_after lines after)"
+else
+	not_ok "loki: a token rotated in its bearer-token-file is read again at the tail's 401" \
+		"exit $(rc loki-rotate), $n_after lines after $cutoff" "$(head -c 600 "$out/loki-rotate.err")"
+fi
+
 # Loki over TLS: mTLS and a certificate for another name than the address, on
 # query_range (curl) and on the tail's wss handshake (libwebsockets) alike
 start icnsim-tls "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tls-cert "$pki/am.pem" --tls-key "$pki/am.key" \
@@ -488,6 +555,12 @@ lconsole loki-proxy-dead --context proxy-dead logs "$q" --limit 1
 expect loki-proxy-dead 1 "loki at $sim: proxy 127\.0\.0\.1:$dead_port: connection refused" \
 	"loki proxy-url: a proxy that is not there is named (connection refused)"
 
+# http:// to icnsim's TLS port: libwebsockets resets without a byte; a TLS
+# handshake on the port tells the console what it is
+lconsole loki-http-to-tls --context legacy --loki "http://$tsim_hp" logs "$q" --limit 1
+expect loki-http-to-tls 1 "loki at http://$tsim_hp: the server speaks TLS: use https:// in its URL" \
+	"an http:// URL to a TLS server that only hangs up: it says the server speaks TLS"
+
 # icnsim's own handshake checks, with a plain websocket client
 ws() {
 	python3 "$WSCLIENT" "$@" --duration 2 "${sim/http:/ws:}/loki/api/v1/tail?query=%7Bapp%3D%22icn-director%22%7D" 2>&1 |
@@ -514,7 +587,7 @@ fi
 
 # --- nothing leaked -------------------------------------------------------------------
 # every stdout, stderr and debug log of every run above
-leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$pw_loki" \
+leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$tok_new" -e "$pw_loki" \
 	-e "$(printf 'loki:%s' "$pw_loki" | base64 -w0)" -e "$(printf 'oncall:%s' "$pw_good" | base64 -w0)" \
 	"$out" 2>/dev/null)
 n_files=$(find "$out" -type f | wc -l)
