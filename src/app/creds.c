@@ -8,22 +8,9 @@
 
 static void fill(http_backend_t *hb, const char *name, const char *url, const conf_backend_t *b)
 {
-	memset(hb, 0, sizeof *hb);
 	hb->name = name;
 	hb->base_url = url;
-	hb->username = b->username;
-	hb->password = b->password;
-	hb->bearer_token = b->bearer_token;
-	hb->bearer_token_file = b->bearer_token_file;
-	hb->credential_command = b->credential_command;
-	hb->headers = (const char *const *)b->headers;
-	hb->ca_file = b->ca_file;
-	hb->cert_file = b->cert_file;
-	hb->key_file = b->key_file;
-	hb->server_name = b->server_name;
-	hb->insecure_skip_verify = b->insecure_skip_verify;
-	hb->proxy_url = b->proxy_url;
-	hb->timeout_ms = (long)b->timeout_ms;
+	hb->opts = b;
 }
 
 void creds_apply(http_client_t *h, const conf_context_t *ctx)

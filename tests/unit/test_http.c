@@ -802,21 +802,26 @@ static void test_backend_options(void **state)
 {
 	env_t *e = *state;
 	result_t a, b, other, slow;
-	static const char *const bh[] = { "X-Scope-OrgID: from-backend", "X-Extra: 1", NULL };
+	static char *bh[] = { "X-Scope-OrgID: from-backend", "X-Extra: 1", NULL };
 	static const char *const own[] = { "X-Scope-OrgID: mine", NULL };
 	http_backend_t be[3];
+	conf_backend_t bo[3];
 	memset(be, 0, sizeof be);
+	memset(bo, 0, sizeof bo);
+	for (size_t bi = 0; bi < 3; bi++)
+		be[bi].opts = &bo[bi];
 	be[0].name = "prometheus";
 	be[0].base_url = url(e, "");
-	be[0].username = "oncall";
-	be[0].password = "pa:ss";
-	be[0].headers = bh;
+	bo[0].username = "oncall";
+	bo[0].password = "pa:ss";
+	bo[0].headers = bh;
+	bo[0].n_headers = 2;
 	be[1].name = "loki";
 	be[1].base_url = url(e, "/loki");
-	be[1].bearer_token = "t0k3n";
+	bo[1].bearer_token = "t0k3n";
 	be[2].name = "slowpoke";
 	be[2].base_url = url(e, "/slow");
-	be[2].timeout_ms = 300;
+	bo[2].timeout_ms = 300;
 	http_client_set_backends(e->c, be, 3);
 	assert_string_equal(http_client_backend_name(e->c, url(e, "/headers")), "prometheus");
 	assert_string_equal(http_client_backend_name(e->c, url(e, "/loki/api")), "loki");
@@ -888,16 +893,20 @@ static void test_credential_command(void **state)
 	char *cmd_fail = xasprintf("echo run >>%s; echo tok-secret; echo 'no session: run login' >&2; exit 3",
 				   count);
 	http_backend_t be[3];
+	conf_backend_t bo[3];
 	memset(be, 0, sizeof be);
+	memset(bo, 0, sizeof bo);
+	for (size_t bi = 0; bi < 3; bi++)
+		be[bi].opts = &bo[bi];
 	be[0].name = "plain";
 	be[0].base_url = url(e, "/headers");
-	be[0].credential_command = cmd_plain;
+	bo[0].credential_command = cmd_plain;
 	be[1].name = "json";
 	be[1].base_url = url(e, "/status");
-	be[1].credential_command = cmd_json;
+	bo[1].credential_command = cmd_json;
 	be[2].name = "fail";
 	be[2].base_url = url(e, "/ok");
-	be[2].credential_command = cmd_fail;
+	bo[2].credential_command = cmd_fail;
 	http_client_set_backends(e->c, be, 3);
 
 	/* two at once: one run, both carry the token */
@@ -951,10 +960,13 @@ static void test_credential_command_401(void **state)
 	char *count = xasprintf("%s/runs", dir);
 	char *cmd = xasprintf("echo run >>%s; echo tok", count);
 	http_backend_t be;
+	conf_backend_t bo;
 	memset(&be, 0, sizeof be);
+	memset(&bo, 0, sizeof bo);
+	be.opts = &bo;
 	be.name = "p";
 	be.base_url = url(e, "");
-	be.credential_command = cmd;
+	bo.credential_command = cmd;
 	http_client_set_backends(e->c, &be, 1);
 	http_get(e->c, url(e, "/status/401"), 5000, on_done, res_new(e, &a));
 	run_until(e, &a.called, 1);
@@ -993,11 +1005,14 @@ static void test_token_file_reread(void **state)
 	char *file = xasprintf("%s/tok", dir);
 	write_file(file, "new\n");
 	http_backend_t be;
+	conf_backend_t bo;
 	memset(&be, 0, sizeof be);
+	memset(&bo, 0, sizeof bo);
+	be.opts = &bo;
 	be.name = "loki";
 	be.base_url = url(e, "");
-	be.bearer_token = "old";
-	be.bearer_token_file = file;
+	bo.bearer_token = "old";
+	bo.bearer_token_file = file;
 	http_client_set_backends(e->c, &be, 1);
 
 	int n0 = e->srv.n_requests;
@@ -1055,10 +1070,13 @@ static void test_credential_command_cancel(void **state)
 	env_t *e = *state;
 	result_t a, b;
 	http_backend_t be;
+	conf_backend_t bo;
 	memset(&be, 0, sizeof be);
+	memset(&bo, 0, sizeof bo);
+	be.opts = &bo;
 	be.name = "slow";
 	be.base_url = url(e, "");
-	be.credential_command = "sleep 1; echo tok";
+	bo.credential_command = "sleep 1; echo tok";
 	http_client_set_backends(e->c, &be, 1);
 	http_req_t *r = http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &b));
@@ -1067,7 +1085,7 @@ static void test_credential_command_cancel(void **state)
 	assert_int_equal(b.ok, 1);
 	assert_int_equal(a.called, 0);
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
-	be.credential_command = "sleep 5; echo tok2";
+	bo.credential_command = "sleep 5; echo tok2";
 	http_client_set_backends(e->c, &be, 1);
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
 	/* the teardown frees the client with the command running: no leak, no hang */
