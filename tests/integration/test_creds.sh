@@ -347,12 +347,14 @@ expect missing 2 "context 'x': prometheus bearer-token-file: cannot read '$work/
 # --- icnsim's Loki behind a bearer token, basic auth and a tenant --------------------------
 start icnsim "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --loki-bearer-token-file "$work/loki.tok" \
 	--loki-basic-auth-file "$work/icnsim-basic" --loki-org-id icn
-sim_port() {
-	sim=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim.log")
-	[[ -n $sim ]]
+# wait_sim NAME VAR: VAR is the URL the icnsim started as NAME listens on, once it does
+sim_listening() { sed -n 's|^icnsim: listening on \(https\{0,1\}://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/$1.log"; }
+sim_up() { [[ -n $(sim_listening "$1") ]]; }
+wait_sim() {
+	wait_for 20 sim_up "$1" || { echo "Bail out! $1 did not start"; sed 's/^/# /' "$work/$1.log"; exit 1; }
+	printf -v "$2" '%s' "$(sim_listening "$1")"
 }
-wait_for 20 sim_port || { echo "Bail out! icnsim did not start"; sed 's/^/# /' "$work/icnsim.log"; exit 1; }
-sim_port
+wait_sim icnsim sim
 sim_pw=${sim/http:\/\//http://loki:$pw_loki@}
 lcfg=$work/loki.yaml
 umask 077
@@ -438,12 +440,7 @@ printf '%s\n' "$tok_loki" >"$work/rot.tok"
 umask 022
 start icnsim-rot "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tail-max-duration 2s \
 	--loki-bearer-token-file "$work/rot.tok" --loki-org-id icn
-rot_sim_port() {
-	rsim=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim-rot.log")
-	[[ -n $rsim ]]
-}
-wait_for 20 rot_sim_port || { echo "Bail out! icnsim (rotation) did not start"; sed 's/^/# /' "$work/icnsim-rot.log"; exit 1; }
-rot_sim_port
+wait_sim icnsim-rot rsim
 umask 077
 cat >>"$lcfg" <<CONFIG
   rotate:
@@ -472,12 +469,7 @@ fi
 # query_range (curl) and on the tail's wss handshake (libwebsockets) alike
 start icnsim-tls "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tls-cert "$pki/am.pem" --tls-key "$pki/am.key" \
 	--tls-client-ca "$pki/ca.pem" --loki-bearer-token-file "$work/loki.tok" --loki-org-id icn
-tls_sim_port() {
-	tsim=$(sed -n 's|^icnsim: listening on \(https://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim-tls.log")
-	[[ -n $tsim ]]
-}
-wait_for 20 tls_sim_port || { echo "Bail out! icnsim (TLS) did not start"; sed 's/^/# /' "$work/icnsim-tls.log"; exit 1; }
-tls_sim_port
+wait_sim icnsim-tls tsim
 umask 077
 cat >>"$lcfg" <<CONFIG
   loki-mtls:

@@ -959,14 +959,8 @@ static void test_credential_command_401(void **state)
 	assert_non_null(mkdtemp(dir));
 	char *count = xasprintf("%s/runs", dir);
 	char *cmd = xasprintf("echo run >>%s; echo tok", count);
-	http_backend_t be;
-	conf_backend_t bo;
-	memset(&be, 0, sizeof be);
-	memset(&bo, 0, sizeof bo);
-	be.opts = &bo;
-	be.name = "p";
-	be.base_url = url(e, "");
-	bo.credential_command = cmd;
+	conf_backend_t bo = { .credential_command = cmd };
+	http_backend_t be = { "p", url(e, ""), &bo };
 	http_client_set_backends(e->c, &be, 1);
 	http_get(e->c, url(e, "/status/401"), 5000, on_done, res_new(e, &a));
 	run_until(e, &a.called, 1);
@@ -1004,15 +998,8 @@ static void test_token_file_reread(void **state)
 	assert_non_null(mkdtemp(dir));
 	char *file = xasprintf("%s/tok", dir);
 	write_file(file, "new\n");
-	http_backend_t be;
-	conf_backend_t bo;
-	memset(&be, 0, sizeof be);
-	memset(&bo, 0, sizeof bo);
-	be.opts = &bo;
-	be.name = "loki";
-	be.base_url = url(e, "");
-	bo.bearer_token = "old";
-	bo.bearer_token_file = file;
+	conf_backend_t bo = { .bearer_token = "old", .bearer_token_file = file };
+	http_backend_t be = { "loki", url(e, ""), &bo };
 	http_client_set_backends(e->c, &be, 1);
 
 	int n0 = e->srv.n_requests;
@@ -1069,14 +1056,8 @@ static void test_credential_command_cancel(void **state)
 {
 	env_t *e = *state;
 	result_t a, b;
-	http_backend_t be;
-	conf_backend_t bo;
-	memset(&be, 0, sizeof be);
-	memset(&bo, 0, sizeof bo);
-	be.opts = &bo;
-	be.name = "slow";
-	be.base_url = url(e, "");
-	bo.credential_command = "sleep 1; echo tok";
+	conf_backend_t bo = { .credential_command = "sleep 1; echo tok" };
+	http_backend_t be = { "slow", url(e, ""), &bo };
 	http_client_set_backends(e->c, &be, 1);
 	http_req_t *r = http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &b));
