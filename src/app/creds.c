@@ -8,21 +8,9 @@
 
 static void fill(http_backend_t *hb, const char *name, const char *url, const conf_backend_t *b)
 {
-	memset(hb, 0, sizeof *hb);
 	hb->name = name;
 	hb->base_url = url;
-	hb->username = b->username;
-	hb->password = b->password;
-	hb->bearer_token = b->bearer_token;
-	hb->credential_command = b->credential_command;
-	hb->headers = (const char *const *)b->headers;
-	hb->ca_file = b->ca_file;
-	hb->cert_file = b->cert_file;
-	hb->key_file = b->key_file;
-	hb->server_name = b->server_name;
-	hb->insecure_skip_verify = b->insecure_skip_verify;
-	hb->proxy_url = b->proxy_url;
-	hb->timeout_ms = (long)b->timeout_ms;
+	hb->opts = b;
 }
 
 void creds_apply(http_client_t *h, const conf_context_t *ctx)
@@ -57,15 +45,16 @@ void creds_apply_ws(ws_client_t *ws, const conf_context_t *ctx)
 {
 	if (!ws)
 		return;
-	ws_client_set_tls(ws, NULL, NULL);
+	ws_client_set_route(ws, NULL, NULL);
 	if (!ctx || !ctx->loki)
 		return;
 	const conf_backend_t *b = &ctx->loki_opts;
-	ws_tls_t t = {
+	ws_route_t t = {
 		.ca_file = b->ca_file, .cert_file = b->cert_file, .key_file = b->key_file,
 		.server_name = b->server_name, .insecure_skip_verify = b->insecure_skip_verify,
+		.proxy_url = b->proxy_url,
 	};
-	ws_client_set_tls(ws, ctx->loki, &t);
+	ws_client_set_route(ws, ctx->loki, &t);
 }
 
 char *creds_insecure_note(const conf_context_t *ctx)

@@ -69,6 +69,7 @@ struct logtail {
 	int64_t tail_start;        /* a resumed tail's start (its backfill is from here) */
 	int64_t tail_open;         /* ... and when it opened: the read-back ends there (0 none) */
 	int resuming;              /* the connection asked for resumes after lines received */
+	int reauthed;              /* a 401 brought a token read anew: the next 401 is final */
 	/* a frame that reported dropped entries waits for them (read back by
 	 * query_range), the frames after it held: told in time order */
 	int drop_wait;
@@ -172,6 +173,7 @@ static void on_open(ws_conn_t *w, void *ud)
 {
 	(void)w;
 	logtail_t *t = ud;
+	t->reauthed = 0;
 	t->opened_at = uv_now(t->loop);
 	if (!t->opened_at)
 		t->opened_at = 1;
@@ -543,6 +545,27 @@ static void on_watch(uv_timer_t *tm)
 	ws_ping(t->conn);
 }
 
+/* A 401 on the upgrade: when the loki backend's bearer-token-file holds
+ * another token now (rotated), one more try at once with it. */
+static int reauth(logtail_t *t)
+{
+	if (!t->http || t->reauthed)
+		return 0;
+	for (size_t i = 0; t->headers[i]; i++) {
+		char *fresh = http_client_fresh_auth(t->http, t->base, t->headers[i]);
+		if (fresh) {
+			secret_free(t->headers[i]);
+			t->headers[i] = fresh;
+			t->reauthed = 1;
+			log_msg("loki tail: HTTP 401 on the upgrade; the bearer-token-file holds a new "
+				"token: trying again with it");
+			uv_timer_start(&t->timer, on_timer, 0, 0);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 {
 	(void)w;
@@ -554,6 +577,8 @@ static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 	if (code == WS_CLOSE_NO_CONNECT) {
 		/* the upgrade was answered with an error: Loki refused the query */
 		if (strstr(reason, "HTTP 4")) {
+			if (strstr(reason, "HTTP 401") && reauth(t))
+				return;
 			char *msg = xasprintf("Loki refused the tail: %s", reason);
 			set_state(t, LOGTAIL_FAILED, msg);
 			free(msg);
@@ -670,7 +695,7 @@ static void on_timer_closed(uv_handle_t *h)
 	logdedup_free(&t->dd);
 	ov_clear(t);
 	for (size_t i = 0; t->headers[i]; i++)
-		free(t->headers[i]);
+		secret_free(t->headers[i]);
 	free(t->headers);
 	free(t->base);
 	free(t->query);

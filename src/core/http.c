@@ -1,7 +1,6 @@
 /* Non-blocking HTTP client: libcurl multi driven by uv_poll/uv_timer on the one libuv loop. */
 #include "config.h"
-#include "core/http.h"
-#include "core/xalloc.h"
+#include "core/http_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,110 +10,16 @@
 #include <strings.h>
 
 #include <curl/curl.h>
-#include <jansson.h>
-#include <signal.h>
-#include <time.h>
 
 #define HTTP_DEFAULT_TIMEOUT_MS 10000L
 #define HTTP_DEFAULT_MAX_BODY ((size_t)64 << 20)
-#define CRED_TIMEOUT_MS 30000       /* a credential-command that hangs is killed */
-#define CRED_MAX_OUTPUT (64u << 10) /* what is read of its stdout and stderr */
-#define CRED_MARGIN_S 10            /* a token this close to its expiry is renewed */
-
 /* One uv_poll per socket curl wants watched. It lives on its own (not in the
  * client) because uv_close finishes later, possibly after the client is gone. */
-typedef struct sock_ctx {
+struct sock_ctx {
 	uv_poll_t poll;
 	curl_socket_t fd;
 	http_client_t *c;
 	struct sock_ctx *prev, *next;
-} sock_ctx_t;
-
-struct http_req {
-	http_client_t *c;
-	CURL *easy;
-	struct curl_slist *hdrs;
-	char *url;
-	char *backend;    /* name of the backend whose options applied */
-	char *connect_to; /* "name:port:host:port" for a tls server-name */
-	struct curl_slist *connect_to_list;
-	http_cb cb;
-	void *ud;
-	strbuf_t body;
-	size_t max_body;
-	long timeout_ms;
-	uint64_t start_ns;
-	int too_big;
-	long long declared_len;
-	int encoded;      /* the response has a Content-Encoding */
-	int has_cert;     /* a client certificate goes with it (mTLS) */
-	struct cred *parked; /* waits for this credential-command (not yet in curl) */
-	struct cred *cred;   /* carries this command's token, of generation cred_gen */
-	unsigned cred_gen;
-	int got_bytes;    /* a header line of an answer came */
-	int in_cb;        /* its callback is running: freeing waits until it returns */
-	struct http_req *prev, *next;
-	char errbuf[CURL_ERROR_SIZE];
-};
-
-typedef struct cred_job cred_job_t;
-
-/* A credential-command and the token it last printed, shared by the backends
- * that name the same command. Lives as long as the client. */
-typedef struct cred {
-	http_client_t *c;
-	char *cmd;
-	char *token;       /* secret: NULL when none or dropped */
-	double expiry;     /* unix seconds; 0: until a 401 */
-	unsigned gen;      /* bumped with every new token */
-	cred_job_t *job;   /* the run under way, NULL none */
-	struct cred *next;
-} cred_t;
-
-/* The token of a credential-command on a request (its copy zeroed), and
- * which generation of it: a 401 drops that one only. */
-static void req_bearer(http_req_t *r, cred_t *cr);
-
-/* One run of the command: its handles close on their own time, so the run
- * outlives a finished (or freed) cred. */
-struct cred_job {
-	cred_t *cr;        /* NULL once orphaned (the client is gone) */
-	uv_process_t proc;
-	uv_pipe_t out, err;
-	uv_timer_t timer;
-	int open;          /* handles not closed yet */
-	int exited, out_eof, err_eof, timed_out, done, spawn_failed;
-	int64_t status;
-	int signal;
-	strbuf_t obuf, ebuf;
-};
-
-/* A backend's options, owned (secrets zeroed when freed). */
-typedef struct {
-	char *name, *base_url, *username, *password, *bearer_token;
-	char **headers;
-	size_t n_headers;
-	char *ca_file, *cert_file, *key_file, *server_name, *proxy_url;
-	int insecure_skip_verify;
-	long timeout_ms;
-	cred_t *cred;      /* its credential-command, NULL none */
-} backend_opts_t;
-
-struct http_client {
-	uv_loop_t *loop;
-	backend_opts_t *backends;
-	size_t n_backends;
-	cred_t *creds;
-	CURLM *multi;
-	/* Embedded: its close callback frees the client, so the client outlives
-	 * every handle that could still call back into it. */
-	uv_timer_t timer;
-	long default_timeout_ms;
-	http_req_t *reqs;     /* in flight */
-	size_t n_reqs;
-	sock_ctx_t *socks;    /* polls not yet closing */
-	int dispatching;      /* inside drain(): user callbacks may run */
-	int dying;            /* http_client_free was called */
 };
 
 static void drain(http_client_t *c);
@@ -145,7 +50,7 @@ static void req_unlink(http_client_t *c, http_req_t *r)
 	c->n_reqs--;
 }
 
-static void zero_str(char *s)
+void http_zero_str(char *s)
 {
 	if (s) {
 		volatile char *v = s;
@@ -158,7 +63,7 @@ static void zero_str(char *s)
 static void req_destroy(http_req_t *r)
 {
 	for (struct curl_slist *h = r->hdrs; h; h = h->next)
-		zero_str(h->data); /* an Authorization header among them */
+		http_zero_str(h->data); /* an Authorization header among them */
 	if (r->easy) {
 		curl_multi_remove_handle(r->c->multi, r->easy);
 		curl_easy_cleanup(r->easy);
@@ -169,6 +74,9 @@ static void req_destroy(http_req_t *r)
 	free(r->url);
 	free(r->backend);
 	free(r->connect_to);
+	free(r->proxy);
+	free(r->probe_error);
+	free(r->server_name);
 	free(r);
 }
 
@@ -297,6 +205,10 @@ static char *describe_tls(const http_req_t *r, CURLcode rc, const char *text)
 		else if (strstr(text, "issuer") || strstr(text, "self-signed") ||
 			 strstr(text, "self signed"))
 			what = "TLS: the server's certificate is signed by an unknown CA (set tls ca-file)";
+		else if ((strstr(text, "does not match") || strstr(text, "subject name") ||
+			  strstr(text, "alternative")) && r->server_name)
+			return xasprintf("TLS: the server's certificate is not for the tls server-name '%s' "
+					 "(%.*s)", r->server_name, (int)strcspn(text, "\r\n"), text);
 		else if (strstr(text, "does not match") || strstr(text, "subject name") ||
 			 strstr(text, "alternative"))
 			what = "TLS: the server's certificate is not for this host name (set tls server-name)";
@@ -339,6 +251,12 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return xasprintf("timed out after %ld ms", r->timeout_ms);
 	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
+	/* with a proxy, every connection is to the proxy: name it */
+	if (rc == CURLE_COULDNT_CONNECT && r->proxy)
+		return xasprintf("proxy %s: %s", r->proxy,
+				 os_errno == ECONNREFUSED ? "connection refused" : "could not connect");
+	if (rc == CURLE_COULDNT_RESOLVE_PROXY && r->proxy)
+		return xasprintf("proxy %s: could not resolve its host", r->proxy);
 	if (rc == CURLE_COULDNT_CONNECT && os_errno == ECONNREFUSED)
 		return xstrdup("connection refused");
 	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
@@ -374,27 +292,88 @@ static char *describe_error(http_req_t *r, CURLcode rc)
 	return msg;
 }
 
-static void cred_drop(cred_t *cr);
+static int reauth_retry(http_client_t *c, http_req_t *r);
 
-/* A transfer's end (fail: a failure before it started, in words). */
-static void finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fail)
+#define SPEAKS_TLS "the server speaks TLS: use https:// in its URL"
+
+/* An http:// URL whose server hung up without a byte of answer (select/poll
+ * returned error, connection reset) may be a TLS port: ask it for a TLS
+ * handshake (2 s at most) before telling, so the message can say so. */
+static int tls_probe(http_client_t *c, http_req_t *r, CURLcode rc)
+{
+	if (r->probing || r->got_bytes || r->too_big || r->proxy || strncasecmp(r->url, "http://", 7) ||
+	    !(rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_SEND_ERROR ||
+	      rc == CURLE_WEIRD_SERVER_REPLY || rc == CURLE_UNSUPPORTED_PROTOCOL))
+		return 0;
+	long sent = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
+	r->probe_sent = sent > 0;
+	r->probe_error = describe_error(r, rc);
+	char *u = xasprintf("https://%s", r->url + 7);
+	CURL *e = r->easy;
+	curl_multi_remove_handle(c->multi, e);
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, u);
+	free(u);
+	curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L); /* any certificate: TLS is the question */
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 2000L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	r->probing = 1;
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
+		return 0;
+	http_kick(c);
+	return 1;
+}
+
+void http_finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fail)
 {
 	http_response_t resp;
 	char *error = NULL;
 	char *ctype = NULL;
 	long status = 0;
+	char *probed = NULL;
 
-	req_unlink(c, r);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	/* a token rotated in its file: sent again, once, with the new one */
+	if (status == 401 && !fail && r->reread && !r->retried && reauth_retry(c, r))
+		return;
+	if (!fail && rc != CURLE_OK && tls_probe(c, r, rc))
+		return;
 	long sent = 0;
-	curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
+	if (r->probing) {
+		/* the handshake's outcome: the server's own words otherwise */
+		probed = rc == CURLE_OK ? xasprintf(SPEAKS_TLS " (%s)", r->probe_error)
+					: xstrdup(r->probe_error);
+		fail = probed;
+		status = 0;
+		sent = r->probe_sent;
+		r->body.len = 0;
+	}
+	req_unlink(c, r);
+	if (!r->probing)
+		curl_easy_getinfo(r->easy, CURLINFO_REQUEST_SIZE, &sent);
 	/* the command's token was refused: the next request asks it again */
 	if (status == 401 && r->cred && r->cred->gen == r->cred_gen)
 		cred_drop(r->cred);
 	if (fail) {
 		error = xstrdup(fail);
 		status = 0;
-		sent = 0;
+		if (!r->probing)
+			sent = 0;
+	} else if (rc == CURLE_OK && status == 400 && !strncasecmp(r->url, "http://", 7) && r->body.s &&
+		   (strstr(r->body.s, "HTTP request to an HTTPS server") ||
+		    strstr(r->body.s, "plain HTTP request was sent to HTTPS port"))) {
+		/* Go's and nginx's answer on a TLS port: no API answered */
+		size_t n = strcspn(r->body.s, "\r\n");
+		error = strstr(r->body.s, "HTTPS server")
+				? xasprintf(SPEAKS_TLS " (HTTP 400: %.*s)", (int)(n > 120 ? 120 : n), r->body.s)
+				: xstrdup(SPEAKS_TLS " (HTTP 400)");
+		status = 0;
+		r->body.len = 0;
 	} else if (rc == CURLE_OK && !r->too_big) {
 		const char *ct = NULL;
 		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
@@ -437,10 +416,9 @@ static void finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fai
 
 	free(error);
 	free(ctype);
+	free(probed);
 	req_destroy(r);
 }
-
-static void client_destroy(http_client_t *c);
 
 /* Hand finished transfers to their callbacks. A callback may start or cancel
  * requests or free the client; curl_multi_remove_handle drops a cancelled
@@ -457,11 +435,11 @@ static void drain(http_client_t *c)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 		if (priv)
-			finish(c, (http_req_t *)(void *)priv, msg->data.result, NULL);
+			http_finish(c, (http_req_t *)(void *)priv, msg->data.result, NULL);
 	}
 	c->dispatching--;
 	if (c->dying && !c->dispatching)
-		client_destroy(c);
+		http_client_destroy(c);
 }
 
 /* ---- client ---------------------------------------------------------- */
@@ -494,43 +472,13 @@ static void backend_opts_free(backend_opts_t *b)
 {
 	free(b->name);
 	free(b->base_url);
-	free(b->username);
-	zero_str(b->password);
-	free(b->password);
-	zero_str(b->bearer_token);
-	free(b->bearer_token);
-	for (size_t i = 0; i < b->n_headers; i++) {
-		zero_str(b->headers[i]);
-		free(b->headers[i]);
-	}
-	free(b->headers);
-	free(b->ca_file);
-	free(b->cert_file);
-	free(b->key_file);
-	free(b->server_name);
-	free(b->proxy_url);
+	conf_backend_free(&b->o); /* the secrets zeroed */
 	memset(b, 0, sizeof *b);
 }
 
 static char *dup0(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
-}
-
-/* The client's entry for a command line, made the first time (kept, with its
- * token, across http_client_set_backends: a context switch and back does not
- * run it again). */
-static cred_t *cred_get(http_client_t *c, const char *cmd)
-{
-	for (cred_t *cr = c->creds; cr; cr = cr->next)
-		if (!strcmp(cr->cmd, cmd))
-			return cr;
-	cred_t *cr = xcalloc(1, sizeof *cr);
-	cr->c = c;
-	cr->cmd = xstrdup(cmd);
-	cr->next = c->creds;
-	c->creds = cr;
-	return cr;
 }
 
 void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t n)
@@ -548,24 +496,9 @@ void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t 
 		backend_opts_t *o = &c->backends[c->n_backends++];
 		o->name = dup0(b[i].name ? b[i].name : b[i].base_url);
 		o->base_url = xstrdup(b[i].base_url);
-		o->username = dup0(b[i].username);
-		o->password = dup0(b[i].password);
-		o->bearer_token = dup0(b[i].bearer_token);
-		size_t k = 0;
-		while (b[i].headers && b[i].headers[k])
-			k++;
-		o->headers = xcalloc(k + 1, sizeof *o->headers);
-		for (size_t j = 0; j < k; j++)
-			o->headers[j] = xstrdup(b[i].headers[j]);
-		o->n_headers = k;
-		o->ca_file = dup0(b[i].ca_file);
-		o->cert_file = dup0(b[i].cert_file);
-		o->key_file = dup0(b[i].key_file);
-		o->server_name = dup0(b[i].server_name);
-		o->proxy_url = dup0(b[i].proxy_url);
-		o->insecure_skip_verify = b[i].insecure_skip_verify;
-		o->timeout_ms = b[i].timeout_ms;
-		o->cred = b[i].credential_command ? cred_get(c, b[i].credential_command) : NULL;
+		if (b[i].opts)
+			conf_backend_copy(&o->o, b[i].opts);
+		o->cred = o->o.credential_command ? cred_get(c, o->o.credential_command) : NULL;
 	}
 }
 
@@ -606,9 +539,7 @@ static void cancel_all(http_client_t *c)
 	}
 }
 
-static void creds_free(http_client_t *c);
-
-static void client_destroy(http_client_t *c)
+void http_client_destroy(http_client_t *c)
 {
 	cancel_all(c);
 	/* Closing cached connections reports CURL_POLL_REMOVE for their sockets. */
@@ -632,7 +563,7 @@ void http_client_free(http_client_t *c)
 	 * running callback returns to drain(). */
 	cancel_all(c);
 	if (!c->dispatching)
-		client_destroy(c);
+		http_client_destroy(c);
 }
 
 void http_client_set_default_timeout(http_client_t *c, long timeout_ms)
@@ -647,320 +578,8 @@ size_t http_client_pending(const http_client_t *c)
 }
 
 
-/* ---- credential-command ----------------------------------------------- */
-
-static double wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void cred_drop(cred_t *cr)
-{
-	if (cr->token) {
-		zero_str(cr->token);
-		free(cr->token);
-		cr->token = NULL;
-	}
-	cr->expiry = 0;
-}
-
-static int cred_valid(const cred_t *cr)
-{
-	return cr->token && (!cr->expiry || wall_now() < cr->expiry - CRED_MARGIN_S);
-}
-
-/* "2026-11-30T01:02:03Z", "...03.5+01:00" -> unix seconds; -1 when not one. */
-static double rfc3339(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return -1;
-	double t = (double)timegm(&tm);
-	if (*p == '.') {
-		char *e;
-		t += strtod(p, &e);
-		p = e;
-	}
-	if (*p == 'Z' || *p == 'z')
-		return p[1] ? -1 : t;
-	int hh, mm;
-	char sign;
-	if (sscanf(p, "%c%2d:%2d", &sign, &hh, &mm) == 3 && (sign == '+' || sign == '-') && !p[6])
-		return t - (sign == '+' ? 1 : -1) * (hh * 3600.0 + mm * 60.0);
-	return -1;
-}
-
-/* What the command printed: a token and its expiry, or why not (malloc'd). */
-static char *cred_parse(const char *out, size_t len, char **token, double *expiry)
-{
-	size_t i = 0;
-	*token = NULL;
-	*expiry = 0;
-	while (i < len && isspace((unsigned char)out[i]))
-		i++;
-	if (i < len && out[i] == '{') {
-		json_t *root = json_loadb(out + i, len - i, 0, NULL);
-		if (!root)
-			return xstrdup("printed JSON that does not parse");
-		json_t *st = json_object_get(root, "status"); /* kubeconfig's ExecCredential */
-		json_t *tok = json_object_get(json_is_object(st) ? st : root, "token");
-		json_t *exp = json_is_object(st) ? json_object_get(st, "expirationTimestamp")
-						 : json_object_get(root, "expiry");
-		char *why = NULL;
-		if (!json_is_string(tok) || !json_string_length(tok))
-			why = xstrdup("printed JSON without a \"token\"");
-		else if (exp && !json_is_null(exp) &&
-			 !(json_is_number(exp) || (json_is_string(exp) && rfc3339(json_string_value(exp)) >= 0)))
-			why = xstrdup("printed an expiry that is not an RFC 3339 time");
-		if (!why) {
-			*token = xstrdup(json_string_value(tok));
-			if (json_is_number(exp))
-				*expiry = json_number_value(exp);
-			else if (json_is_string(exp))
-				*expiry = rfc3339(json_string_value(exp));
-		}
-		json_decref(root);
-		return why;
-	}
-	size_t n = 0;
-	while (i + n < len && out[i + n] != '\n' && out[i + n] != '\r')
-		n++;
-	while (n && isspace((unsigned char)out[i + n - 1]))
-		n--;
-	if (!n)
-		return xstrdup("printed no token");
-	*token = xstrndup(out + i, n);
-	return NULL;
-}
-
-static void on_job_closed(uv_handle_t *h)
-{
-	cred_job_t *j = h->data;
-	if (--j->open == 0) {
-		zero_str(j->obuf.s);
-		sb_free(&j->obuf);
-		sb_free(&j->ebuf);
-		free(j);
-	}
-}
-
-/* The command and everything it started (its process group: a child that
- * outlived the shell and holds its stdout goes too). */
-static void job_kill(cred_job_t *j)
-{
-	if (j->proc.pid > 0)
-		uv_kill(-j->proc.pid, SIGKILL);
-	if (!j->exited)
-		uv_process_kill(&j->proc, SIGKILL);
-}
-
-static void job_close(cred_job_t *j)
-{
-	uv_handle_t *hs[] = { (uv_handle_t *)&j->proc, (uv_handle_t *)&j->out, (uv_handle_t *)&j->err,
-			      (uv_handle_t *)&j->timer };
-	for (size_t i = 0; i < 4; i++)
-		if (hs[i]->data && !uv_is_closing(hs[i]))
-			uv_close(hs[i], on_job_closed);
-}
-
-static void http_kick(http_client_t *c);
-
-/* The run is over: hand the token to the requests that waited, or fail them. */
-static void job_done(cred_job_t *j)
-{
-	cred_t *cr = j->cr;
-	if (j->done)
-		return;
-	j->done = 1;
-	uv_timer_stop(&j->timer);
-	if (!j->exited)
-		job_kill(j);
-	job_close(j);
-	if (!cr)
-		return;
-	cr->job = NULL;
-	j->cr = NULL;
-	http_client_t *c = cr->c;
-	char *why = NULL, *token = NULL;
-	double expiry = 0;
-	if (j->timed_out) {
-		why = xasprintf("credential-command timed out after %d s", CRED_TIMEOUT_MS / 1000);
-	} else if (j->signal || j->status) {
-		/* its own words, one line, harmless: never its stdout (the token) */
-		size_t n = j->ebuf.s ? strcspn(j->ebuf.s, "\r\n") : 0;
-		char *line = xstrndup(j->ebuf.s ? j->ebuf.s : "", n);
-		for (char *p = line; *p; p++)
-			if (iscntrl((unsigned char)*p))
-				*p = '?';
-		why = j->signal ? xasprintf("credential-command failed (killed by signal %d)%s%s", j->signal,
-					    *line ? ": " : "", line)
-				: xasprintf("credential-command failed (exit %lld)%s%s", (long long)j->status,
-					    *line ? ": " : "", line);
-		free(line);
-	} else {
-		char *w = cred_parse(j->obuf.s ? j->obuf.s : "", j->obuf.len, &token, &expiry);
-		if (w) {
-			why = xasprintf("credential-command %s", w);
-			free(w);
-		}
-	}
-	if (!why) {
-		cred_drop(cr);
-		cr->token = token;
-		cr->expiry = expiry;
-		cr->gen++;
-	}
-	c->dispatching++;
-again:
-	for (http_req_t *r = c->reqs; r && !c->dying; r = r->next) {
-		if (r->parked != cr)
-			continue;
-		r->parked = NULL;
-		if (why || !cr->token) {
-			finish(c, r, CURLE_OK, why ? why : "credential-command gave no token");
-			goto again; /* a callback may have cancelled or started others */
-		}
-		req_bearer(r, cr);
-		if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
-			finish(c, r, CURLE_OK, "could not start the request");
-			goto again;
-		}
-	}
-	c->dispatching--;
-	free(why);
-	if (c->dying && !c->dispatching)
-		client_destroy(c);
-	else
-		http_kick(c);
-}
-
-static void job_maybe_done(cred_job_t *j)
-{
-	if (j->exited && j->out_eof && j->err_eof)
-		job_done(j);
-}
-
-static void on_job_exit(uv_process_t *p, int64_t status, int sig)
-{
-	cred_job_t *j = p->data;
-	j->exited = 1;
-	j->status = status;
-	j->signal = sig;
-	job_maybe_done(j);
-}
-
-static void on_job_alloc(uv_handle_t *h, size_t want, uv_buf_t *buf)
-{
-	(void)h;
-	(void)want;
-	static char chunk[4096]; /* the loop thread only; copied out at once */
-	*buf = uv_buf_init(chunk, sizeof chunk);
-}
-
-static void on_job_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
-{
-	cred_job_t *j = s->data;
-	int is_out = s == (uv_stream_t *)&j->out;
-	strbuf_t *b = is_out ? &j->obuf : &j->ebuf;
-	if (n > 0 && b->len + (size_t)n <= CRED_MAX_OUTPUT)
-		sb_add(b, buf->base, (size_t)n);
-	if (n > 0)
-		memset(buf->base, 0, (size_t)n);
-	if (n < 0) {
-		uv_read_stop(s);
-		if (is_out)
-			j->out_eof = 1;
-		else
-			j->err_eof = 1;
-		job_maybe_done(j);
-	}
-}
-
-static void on_job_timeout(uv_timer_t *t)
-{
-	cred_job_t *j = t->data;
-	if (j->spawn_failed) {
-		job_done(j);
-		return;
-	}
-	j->timed_out = 1;
-	job_kill(j);
-	job_done(j);
-}
-
-/* Run the command (once at a time) for the requests parked on it. */
-static void cred_start(cred_t *cr)
-{
-	if (cr->job)
-		return;
-	http_client_t *c = cr->c;
-	cred_job_t *j = xcalloc(1, sizeof *j);
-	sb_init(&j->obuf);
-	sb_init(&j->ebuf);
-	j->cr = cr;
-	cr->job = j;
-	uv_pipe_init(c->loop, &j->out, 0);
-	uv_pipe_init(c->loop, &j->err, 0);
-	uv_timer_init(c->loop, &j->timer);
-	j->out.data = j->err.data = j->timer.data = j->proc.data = j;
-	j->open = 4; /* the process handle is closed even when the spawn fails */
-	uv_stdio_container_t io[3];
-	io[0].flags = UV_IGNORE;
-	io[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-	io[1].data.stream = (uv_stream_t *)&j->out;
-	io[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-	io[2].data.stream = (uv_stream_t *)&j->err;
-	char *args[] = { "/bin/sh", "-c", cr->cmd, NULL };
-	uv_process_options_t po;
-	memset(&po, 0, sizeof po);
-	po.file = args[0];
-	po.args = args;
-	po.exit_cb = on_job_exit;
-	po.stdio = io;
-	po.stdio_count = 3;
-	/* its own process group: a timeout kills the command and all it started
-	 * (the shell's children would outlive the shell) */
-	po.flags = UV_PROCESS_DETACHED;
-	int rc = uv_spawn(c->loop, &j->proc, &po);
-	if (rc != 0) {
-		/* no process: a failed run, told on the next turn (never from
-		 * inside http_request) */
-		sb_printf(&j->ebuf, "cannot run /bin/sh: %s", uv_strerror(rc));
-		j->exited = j->out_eof = j->err_eof = j->spawn_failed = 1;
-		j->status = 127;
-		uv_timer_start(&j->timer, on_job_timeout, 0, 0);
-		return;
-	}
-	uv_read_start((uv_stream_t *)&j->out, on_job_alloc, on_job_read);
-	uv_read_start((uv_stream_t *)&j->err, on_job_alloc, on_job_read);
-	uv_timer_start(&j->timer, on_job_timeout, CRED_TIMEOUT_MS, 0);
-}
-
-static void creds_free(http_client_t *c)
-{
-	while (c->creds) {
-		cred_t *cr = c->creds;
-		c->creds = cr->next;
-		if (cr->job) {
-			cred_job_t *j = cr->job;
-			j->cr = NULL; /* orphaned: its handles close and free it */
-			job_kill(j);
-			j->done = 1;
-			uv_timer_stop(&j->timer);
-			job_close(j);
-		}
-		cred_drop(cr);
-		free(cr->cmd);
-		free(cr);
-	}
-}
-
 /* Let curl act on handles added outside its own callbacks. */
-static void http_kick(http_client_t *c)
+void http_kick(http_client_t *c)
 {
 	if (!c->dying)
 		uv_timer_start(&c->timer, on_timer, 0, 0);
@@ -1037,31 +656,156 @@ static int has_header(const char *const *headers, const char *line)
 	return 0;
 }
 
+/* FNV-1a: which token a request carries, without keeping a copy of it. */
+static uint64_t tok_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The token of an "Authorization: Bearer TOKEN" line, else NULL. */
+static const char *bearer_of(const char *line)
+{
+	if (strncasecmp(line, "Authorization:", 14))
+		return NULL;
+	line += 14;
+	while (*line == ' ')
+		line++;
+	if (strncasecmp(line, "Bearer ", 7))
+		return NULL;
+	return line + 7;
+}
+
+static int tok_stale(const backend_opts_t *b, uint64_t h)
+{
+	for (unsigned i = 0; i < b->n_old && i < OLD_TOKENS; i++)
+		if (b->old_tok[i] == h)
+			return 1;
+	return 0;
+}
+
+/* The request's Authorization header becomes "Bearer tok" (the others kept). */
+static void req_set_bearer(http_req_t *r, const char *tok)
+{
+	struct curl_slist *n = NULL;
+	for (struct curl_slist *h = r->hdrs; h; h = h->next)
+		if (strncasecmp(h->data, "Authorization:", 14))
+			n = curl_slist_append(n, h->data);
+	for (struct curl_slist *h = r->hdrs; h; h = h->next)
+		http_zero_str(h->data);
+	curl_slist_free_all(r->hdrs);
+	char *line = xasprintf("Authorization: Bearer %s", tok);
+	r->hdrs = curl_slist_append(n, line);
+	http_zero_str(line);
+	free(line);
+	r->tok_hash = tok_hash(tok);
+}
+
+/* Read the backend's bearer-token-file again; 1 when it holds a new token
+ * (taken; the old one's hash kept, so requests still carrying it get the new). */
+static int backend_reread(backend_opts_t *b)
+{
+	char *tok = NULL;
+	if (!b->o.bearer_token_file || secret_read_file(b->o.bearer_token_file, &tok))
+		return 0;
+	if (b->o.bearer_token && !strcmp(tok, b->o.bearer_token)) {
+		secret_free(tok);
+		return 0;
+	}
+	b->old_tok[b->n_old++ % OLD_TOKENS] = tok_hash(b->o.bearer_token);
+	secret_free(b->o.bearer_token);
+	b->o.bearer_token = tok;
+	return 1;
+}
+
+/* After a 401: when the backend's token file now holds another token than the
+ * request carried, send it again with that one (in place: its callback waits). */
+static int reauth_retry(http_client_t *c, http_req_t *r)
+{
+	backend_opts_t *b = (backend_opts_t *)backend_for(c, r->url);
+	if (!b || !b->o.bearer_token_file)
+		return 0;
+	backend_reread(b);
+	if (!b->o.bearer_token || tok_hash(b->o.bearer_token) == r->tok_hash)
+		return 0;
+	r->retried = 1;
+	req_set_bearer(r, b->o.bearer_token);
+	curl_multi_remove_handle(c->multi, r->easy);
+	curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, r->hdrs);
+	r->body.len = 0;
+	r->too_big = 0;
+	r->encoded = 0;
+	r->got_bytes = 0;
+	r->declared_len = -1;
+	r->errbuf[0] = '\0';
+	if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK)
+		return 0;
+	http_kick(c);
+	return 1;
+}
+
+char *http_client_fresh_auth(http_client_t *c, const char *url, const char *sent)
+{
+	backend_opts_t *b = (backend_opts_t *)backend_for(c, url);
+	const char *tok = sent ? bearer_of(sent) : NULL;
+	if (!b || !b->o.bearer_token_file || !tok)
+		return NULL;
+	uint64_t th = tok_hash(tok);
+	if (th != tok_hash(b->o.bearer_token) && !tok_stale(b, th))
+		return NULL; /* not the backend's token (LOKI_BEARER_TOKEN, a header): leave it */
+	backend_reread(b);
+	if (!b->o.bearer_token || tok_hash(b->o.bearer_token) == th)
+		return NULL;
+	return xasprintf("Authorization: Bearer %s", b->o.bearer_token);
+}
+
+/* "http://user:pw@host:3128/" -> "host:3128": the proxy named, its secret not. */
+static char *proxy_name(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t n = strcspn(p, "/?#");
+	const char *at = NULL;
+	for (const char *q = p; q < p + n; q++)
+		if (*q == '@')
+			at = q;
+	if (at) {
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	return xstrndup(p, n);
+}
+
 /* TLS, basic auth, proxy and server name of a backend onto a request (its
  * bearer token and headers go with the request's own headers). */
 static void apply_backend(http_req_t *r, const backend_opts_t *b)
 {
 	CURL *e = r->easy;
-	if (b->username) {
+	if (b->o.username) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERNAME, b->username);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, b->password ? b->password : "");
+		curl_easy_setopt(e, CURLOPT_USERNAME, b->o.username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, b->o.password ? b->o.password : "");
 	}
-	if (b->ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, b->ca_file);
-	if (b->cert_file) {
-		curl_easy_setopt(e, CURLOPT_SSLCERT, b->cert_file);
+	if (b->o.ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, b->o.ca_file);
+	if (b->o.cert_file) {
+		curl_easy_setopt(e, CURLOPT_SSLCERT, b->o.cert_file);
 		r->has_cert = 1;
 	}
-	if (b->key_file)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, b->key_file);
-	if (b->insecure_skip_verify) {
+	if (b->o.key_file)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, b->o.key_file);
+	if (b->o.insecure_skip_verify) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (b->proxy_url)
-		curl_easy_setopt(e, CURLOPT_PROXY, b->proxy_url);
-	if (b->server_name) {
+	if (b->o.proxy_url) {
+		curl_easy_setopt(e, CURLOPT_PROXY, b->o.proxy_url);
+		r->proxy = proxy_name(b->o.proxy_url);
+	}
+	if (b->o.server_name) {
+		r->server_name = xstrdup(b->o.server_name);
 		/* Ask for https://SERVER-NAME/... (SNI and the certificate check use
 		 * it) but connect where the URL says. */
 		CURLU *u = curl_url();
@@ -1069,9 +813,9 @@ static void apply_backend(http_req_t *r, const backend_opts_t *b)
 		if (u && curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
 		    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
 		    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-		    curl_url_set(u, CURLUPART_HOST, b->server_name, 0) == CURLUE_OK &&
+		    curl_url_set(u, CURLUPART_HOST, b->o.server_name, 0) == CURLUE_OK &&
 		    curl_url_get(u, CURLUPART_URL, &nurl, 0) == CURLUE_OK) {
-			r->connect_to = xasprintf("%s:%s:%s:%s", b->server_name, port, host, port);
+			r->connect_to = xasprintf("%s:%s:%s:%s", b->o.server_name, port, host, port);
 			r->connect_to_list = curl_slist_append(NULL, r->connect_to);
 			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to_list);
 			curl_easy_setopt(e, CURLOPT_URL, nurl);
@@ -1110,8 +854,8 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	sb_init(&r->body);
 	r->max_body = opts->max_body ? opts->max_body : HTTP_DEFAULT_MAX_BODY;
 	r->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : c->default_timeout_ms;
-	if (bo && bo->timeout_ms > 0)
-		r->timeout_ms = bo->timeout_ms;
+	if (bo && bo->o.timeout_ms > 0)
+		r->timeout_ms = (long)bo->o.timeout_ms;
 
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	if (bo)
@@ -1159,21 +903,31 @@ http_req_t *http_request(http_client_t *c, const char *url, const http_opts_t *o
 	}
 	/* A server that ignores 100-continue would stall a large POST for a second. */
 	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
-	for (const char *const *h = opts->headers; h && *h; h++)
+	for (const char *const *h = opts->headers; h && *h; h++) {
+		/* the backend's token given by the caller (Loki's headers), or one it
+		 * had before its file was read again: the current one goes */
+		const char *tok = bearer_of(*h);
+		if (tok && bo && bo->o.bearer_token_file) {
+			uint64_t th = tok_hash(tok);
+			if (th == tok_hash(bo->o.bearer_token) || tok_stale(bo, th)) {
+				r->reread = 1;
+				req_set_bearer(r, bo->o.bearer_token);
+				continue;
+			}
+		}
 		r->hdrs = curl_slist_append(r->hdrs, *h);
-	for (size_t i = 0; bo && i < bo->n_headers; i++)
-		if (!has_header(opts->headers, bo->headers[i]))
-			r->hdrs = curl_slist_append(r->hdrs, bo->headers[i]);
-	if (bo && bo->bearer_token && !has_header(opts->headers, "Authorization:")) {
-		char *h = xasprintf("Authorization: Bearer %s", bo->bearer_token);
-		r->hdrs = curl_slist_append(r->hdrs, h);
-		zero_str(h);
-		free(h);
+	}
+	for (size_t i = 0; bo && i < bo->o.n_headers; i++)
+		if (!has_header(opts->headers, bo->o.headers[i]))
+			r->hdrs = curl_slist_append(r->hdrs, bo->o.headers[i]);
+	if (bo && bo->o.bearer_token && !has_header(opts->headers, "Authorization:")) {
+		req_set_bearer(r, bo->o.bearer_token);
+		r->reread = bo->o.bearer_token_file != NULL;
 	}
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
 
 	r->start_ns = uv_hrtime();
-	if (bo && bo->cred && !bo->bearer_token && !has_header(opts->headers, "Authorization:")) {
+	if (bo && bo->cred && !bo->o.bearer_token && !has_header(opts->headers, "Authorization:")) {
 		cred_t *cr = bo->cred;
 		if (!cred_valid(cr)) {
 			/* waits, outside curl, for the command */
@@ -1212,14 +966,4 @@ char *http_escape(const char *s)
 	sb_init(&b);
 	sb_url_encode(&b, s);
 	return sb_steal(&b);
-}
-
-static void req_bearer(http_req_t *r, cred_t *cr)
-{
-	char *h = xasprintf("Authorization: Bearer %s", cr->token);
-	r->hdrs = curl_slist_append(r->hdrs, h);
-	zero_str(h);
-	free(h);
-	r->cred = cr;
-	r->cred_gen = cr->gen;
 }

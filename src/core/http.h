@@ -3,6 +3,7 @@
 #define ICN_HTTP_H
 #include <stddef.h>
 #include <uv.h>
+#include "core/conf.h"
 
 typedef struct http_client http_client_t;
 typedef struct http_req http_req_t;
@@ -48,36 +49,41 @@ typedef struct {
 } http_opts_t;
 
 /* How to reach one backend: every request whose URL starts with base_url
- * (followed by '/', '?' or its end; the longest such wins) gets these. All
- * may be NULL/0. The secrets are copied, zeroed when replaced, and never
- * printed: error texts name the backend (`name`) and the cause instead. */
+ * (followed by '/', '?' or its end; the longest such wins) gets its options
+ * (conf_backend_t, copied; NULL: none):
+ * - basic auth (username, password), or Authorization: Bearer bearer_token;
+ *   bearer_token_file is where that came from: a 401 reads it again, and a
+ *   new token there is taken and the request sent once more with it (so is a
+ *   request whose own Authorization header carries this backend's token, as
+ *   Loki's do);
+ * - credential_command: `sh -c` it for a bearer token when one is needed: it
+ *   prints the token on its first line, or JSON with "token" (or kubeconfig's
+ *   ExecCredential "status": {"token"}) and an optional RFC 3339 "expiry"
+ *   ("expirationTimestamp"); the token is kept until then or until a 401 comes
+ *   back. Requests wait for it; a failure fails them ("credential-command
+ *   failed: ...");
+ * - headers ("Name: value"; a request's own header of the same name wins);
+ * - ca_file, cert_file and key_file (mTLS); server_name, the name the
+ *   certificate must carry, sent as SNI (the URL's host is then only where to
+ *   connect); insecure_skip_verify: no certificate check at all;
+ * - proxy_url; timeout_ms, which replaces the request's timeout when set.
+ * The secrets are zeroed when replaced, and never printed: error texts name
+ * the backend (`name`) and the cause instead. */
 typedef struct {
 	const char *name;          /* "prometheus", "alertmanager 2", "loki": for messages */
 	const char *base_url;
-	const char *username, *password;   /* basic auth */
-	const char *bearer_token;          /* Authorization: Bearer */
-	const char *credential_command;    /* `sh -c` it for a bearer token when one is
-	                                      needed: it prints the token on its first line,
-	                                      or JSON with "token" (or kubeconfig's
-	                                      ExecCredential "status": {"token"}) and an
-	                                      optional RFC 3339 "expiry"
-	                                      ("expirationTimestamp"); the token is kept
-	                                      until then or until a 401 comes back.
-	                                      Requests wait for it; a failure fails them
-	                                      ("credential-command failed: ...") */
-	const char *const *headers;        /* "Name: value"; a request's own header of
-	                                      the same name wins */
-	const char *ca_file, *cert_file, *key_file; /* a CA bundle; a client certificate (mTLS) */
-	const char *server_name;   /* the name the certificate must carry, sent as SNI: the
-	                              URL's host is then only where to connect */
-	int insecure_skip_verify;  /* no certificate check at all */
-	const char *proxy_url;
-	long timeout_ms;           /* replaces the request's timeout when set */
+	const conf_backend_t *opts;
 } http_backend_t;
 
 http_client_t *http_client_new(uv_loop_t *loop);
 /* Replace every backend's options with these n (copied). */
 void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t n);
+/* For a 401 outside this client (the websocket of Loki's tail): when `sent`
+ * (the "Authorization: Bearer ..." line it carried) holds the token of url's
+ * backend, now or before, and the backend's bearer-token-file, read again now,
+ * holds another one, the line to send instead (malloc'd; zero it when done);
+ * else NULL. */
+char *http_client_fresh_auth(http_client_t *c, const char *url, const char *sent);
 /* The name of the backend a URL belongs to, NULL when none matches. */
 const char *http_client_backend_name(const http_client_t *c, const char *url);
 /* Cancels every request still under way (their callbacks do not run). */

@@ -34,22 +34,28 @@ struct ws_conn {
 	uint64_t last_rx;     /* uv_now of the last frame (a message's part, a pong) */
 	unsigned pongs;       /* PONGs received: the peer answers pings */
 	int too_big;
+	char *proxy_name;     /* "host:port" of the proxy it goes through, NULL none */
 	struct ws_conn *prev, *next;
 };
 
-/* TLS options of the connections under one base URL. */
-typedef struct tls_opt {
+/* How the connections under one base URL go: TLS options and a proxy. */
+typedef struct route {
 	char *base;   /* after "://" */
 	char *ca_file, *cert_file, *key_file, *server_name;
 	int insecure;
-	struct tls_opt *next;
-} tls_opt_t;
+	char *proxy;      /* lws' form: "[user:pass@]host" (secret: zeroed), NULL none */
+	unsigned proxy_port;
+	char *proxy_name; /* "host:port", for messages */
+	char *proxy_bad;  /* why the proxy-url cannot be used, NULL when it can */
+	struct route *next;
+} route_t;
 
-/* One lws vhost per set of CA and client certificate files: lws keeps a
- * client's SSL_CTX (and so its trust and certificate) per vhost. Freed with
- * the context. */
+/* One lws vhost per set of CA and client certificate files and proxy: lws
+ * keeps a client's SSL_CTX (and so its trust and certificate) and its proxy
+ * per vhost. Freed with the context. */
 typedef struct tls_vhost {
-	char *ca_file, *cert_file, *key_file;
+	char *ca_file, *cert_file, *key_file, *proxy;
+	unsigned proxy_port;
 	struct lws_vhost *vh;
 	struct tls_vhost *next;
 } tls_vhost_t;
@@ -57,7 +63,7 @@ typedef struct tls_vhost {
 struct ws_client {
 	uv_loop_t *loop;
 	struct lws_context *ctx;
-	tls_opt_t *tls;
+	route_t *routes;
 	tls_vhost_t *vhosts;
 	unsigned n_vhosts;
 	ws_conn_t *conns;
@@ -85,6 +91,7 @@ static void conn_free(ws_conn_t *w)
 	free(w->headers);
 	sb_free(&w->msg);
 	free(w->peer_reason);
+	free(w->proxy_name);
 	free(w);
 }
 
@@ -182,6 +189,18 @@ static int on_lws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			free(why);
 			why = xstrdup("could not connect");
 		}
+		if (w->proxy_name && !status && !w->established) {
+			/* lws says "proxy not h1" when the proxy answers the CONNECT
+			 * with an error, "closed before established" when it cannot
+			 * connect to the proxy (or the proxy hung up) */
+			char *p = xasprintf("proxy %s: %s", w->proxy_name,
+					    strstr(why, "proxy not h1") ? "it refused the CONNECT"
+					    : strstr(why, "before established")
+						    ? "could not connect (or it closed the connection)"
+						    : why);
+			free(why);
+			why = p;
+		}
 		end(w, WS_CLOSE_NO_CONNECT, why);
 		free(why);
 		break;
@@ -260,13 +279,16 @@ void ws_client_close(ws_client_t *c)
 		lws_context_destroy(c->ctx); /* closes the wsis: WSI_DESTROY frees ours */
 }
 
-static void tls_opt_free(tls_opt_t *t)
+static void route_free(route_t *t)
 {
 	free(t->base);
 	free(t->ca_file);
 	free(t->cert_file);
 	free(t->key_file);
 	free(t->server_name);
+	secret_free(t->proxy);
+	free(t->proxy_name);
+	free(t->proxy_bad);
 	free(t);
 }
 
@@ -281,39 +303,84 @@ static char *dup0(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-void ws_client_set_tls(ws_client_t *c, const char *base_url, const ws_tls_t *tls)
+/* "http://[user:pass@]host[:port][/]" into lws' address ("[user:pass@]host")
+ * and port; else why not. */
+static void route_proxy(route_t *t, const char *url)
+{
+	const char *p = strstr(url, "://");
+	if (!p || (size_t)(p - url) != 4 || strncasecmp(url, "http", 4)) {
+		t->proxy_bad = xasprintf("the live tail cannot go through a %.*s proxy (libwebsockets "
+					 "reaches http:// proxies only): give the loki backend an "
+					 "http:// proxy-url", p ? (int)(p - url + 3) : 0, url);
+		return;
+	}
+	p += 3;
+	const char *end = p + strcspn(p, "/?#");
+	const char *at = NULL;
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	const char *host = at ? at + 1 : p, *he, *port = NULL;
+	if (*host == '[') {
+		he = memchr(host, ']', (size_t)(end - host));
+		he = he ? he + 1 : end;
+	} else {
+		he = memchr(host, ':', (size_t)(end - host));
+		he = he ? he : end;
+	}
+	if (he < end && *he == ':')
+		port = he + 1;
+	long v = 1080;
+	if (port) {
+		char *e;
+		v = strtol(port, &e, 10);
+		if (e != end || v <= 0 || v > 65535)
+			v = -1;
+	}
+	if (he == host || v < 0) {
+		t->proxy_bad = xstrdup("the loki backend's proxy-url has no usable host and port");
+		return;
+	}
+	t->proxy = xasprintf("%.*s", (int)(he - p), p);
+	t->proxy_port = (unsigned)v;
+	t->proxy_name = xasprintf("%.*s:%ld", (int)(he - host), host, v);
+}
+
+void ws_client_set_route(ws_client_t *c, const char *base_url, const ws_route_t *r)
 {
 	if (!c)
 		return;
-	tls_opt_t **pp = &c->tls;
+	route_t **pp = &c->routes;
 	while (*pp) {
-		tls_opt_t *t = *pp;
+		route_t *t = *pp;
 		if (!base_url || !strcmp(t->base, past_scheme(base_url))) {
 			*pp = t->next;
-			tls_opt_free(t);
+			route_free(t);
 		} else {
 			pp = &t->next;
 		}
 	}
-	if (!base_url || !tls)
+	if (!base_url || !r)
 		return;
-	tls_opt_t *t = xcalloc(1, sizeof *t);
+	route_t *t = xcalloc(1, sizeof *t);
 	t->base = xstrdup(past_scheme(base_url));
-	t->ca_file = dup0(tls->ca_file);
-	t->cert_file = dup0(tls->cert_file);
-	t->key_file = dup0(tls->key_file);
-	t->server_name = dup0(tls->server_name);
-	t->insecure = tls->insecure_skip_verify;
-	t->next = c->tls;
-	c->tls = t;
+	t->ca_file = dup0(r->ca_file);
+	t->cert_file = dup0(r->cert_file);
+	t->key_file = dup0(r->key_file);
+	t->server_name = dup0(r->server_name);
+	t->insecure = r->insecure_skip_verify;
+	if (r->proxy_url && *r->proxy_url)
+		route_proxy(t, r->proxy_url);
+	t->next = c->routes;
+	c->routes = t;
 }
 
-static const tls_opt_t *tls_for(const ws_client_t *c, const char *url)
+static const route_t *route_for(const ws_client_t *c, const char *url)
 {
 	const char *u = past_scheme(url);
-	const tls_opt_t *best = NULL;
+	const route_t *best = NULL;
 	size_t best_len = 0;
-	for (const tls_opt_t *t = c->tls; t; t = t->next) {
+	for (const route_t *t = c->routes; t; t = t->next) {
 		size_t n = strlen(t->base);
 		if (n >= best_len && !strncmp(u, t->base, n) && (!u[n] || u[n] == '/' || u[n] == '?')) {
 			best = t;
@@ -328,13 +395,16 @@ static int same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* The vhost whose client SSL_CTX trusts t's CA and presents its certificate
- * (made the first time); NULL and *err when lws cannot load them. */
-static struct lws_vhost *tls_vhost(ws_client_t *c, const tls_opt_t *t, char **err)
+/* The vhost whose client SSL_CTX trusts the CA and presents the certificate
+ * of t (when tls), and that goes through t's proxy (made the first time);
+ * NULL and *err when lws cannot load them. */
+static struct lws_vhost *route_vhost(ws_client_t *c, const route_t *t, int tls, char **err)
 {
+	const char *ca = tls ? t->ca_file : NULL, *cert = tls ? t->cert_file : NULL,
+		   *key = tls ? t->key_file : NULL;
 	for (tls_vhost_t *v = c->vhosts; v; v = v->next)
-		if (same(v->ca_file, t->ca_file) && same(v->cert_file, t->cert_file) &&
-		    same(v->key_file, t->key_file))
+		if (same(v->ca_file, ca) && same(v->cert_file, cert) && same(v->key_file, key) &&
+		    same(v->proxy, t->proxy) && v->proxy_port == t->proxy_port)
 			return v->vh;
 	struct lws_context_creation_info info;
 	char name[32];
@@ -344,20 +414,26 @@ static struct lws_vhost *tls_vhost(ws_client_t *c, const tls_opt_t *t, char **er
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protocols;
 	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	info.client_ssl_ca_filepath = t->ca_file;
-	info.client_ssl_cert_filepath = t->cert_file;
-	info.client_ssl_private_key_filepath = t->key_file;
+	info.client_ssl_ca_filepath = ca;
+	info.client_ssl_cert_filepath = cert;
+	info.client_ssl_private_key_filepath = key;
+	/* lws would take the environment's http_proxy for a vhost without one */
+	info.http_proxy_address = t->proxy;
+	info.http_proxy_port = t->proxy_port;
 	struct lws_vhost *vh = lws_create_vhost(c->ctx, &info);
 	if (!vh) {
-		*err = xasprintf("TLS: cannot load%s%s%s%s (see the debug log)",
-				 t->ca_file ? " the tls ca-file " : "", t->ca_file ? t->ca_file : "",
-				 t->cert_file ? " the tls cert-file " : "", t->cert_file ? t->cert_file : "");
+		*err = ca || cert ? xasprintf("TLS: cannot load%s%s%s%s (see the debug log)",
+					      ca ? " the tls ca-file " : "", ca ? ca : "",
+					      cert ? " the tls cert-file " : "", cert ? cert : "")
+				  : xstrdup("cannot set up the proxy (see the debug log)");
 		return NULL;
 	}
 	tls_vhost_t *v = xcalloc(1, sizeof *v);
-	v->ca_file = dup0(t->ca_file);
-	v->cert_file = dup0(t->cert_file);
-	v->key_file = dup0(t->key_file);
+	v->ca_file = dup0(ca);
+	v->cert_file = dup0(cert);
+	v->key_file = dup0(key);
+	v->proxy = dup0(t->proxy);
+	v->proxy_port = t->proxy_port;
 	v->vh = vh;
 	v->next = c->vhosts;
 	c->vhosts = v;
@@ -368,13 +444,14 @@ void ws_client_free(ws_client_t *c)
 {
 	if (!c)
 		return;
-	ws_client_set_tls(c, NULL, NULL);
+	ws_client_set_route(c, NULL, NULL);
 	while (c->vhosts) {
 		tls_vhost_t *v = c->vhosts;
 		c->vhosts = v->next;
 		free(v->ca_file);
 		free(v->cert_file);
 		free(v->key_file);
+		secret_free(v->proxy);
 		free(v);
 	}
 	ws_client_close(c);
@@ -446,11 +523,19 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 			*err = xasprintf("not a websocket URL: '%s'", url ? url : "");
 		return NULL;
 	}
-	const tls_opt_t *topt = tls ? tls_for(c, url) : NULL;
+	const route_t *rt = route_for(c, url);
+	const route_t *topt = tls ? rt : NULL;
 	struct lws_vhost *vh = NULL;
-	if (topt && (topt->ca_file || topt->cert_file)) {
+	if (rt && rt->proxy_bad) {
+		if (err)
+			*err = xstrdup(rt->proxy_bad);
+		free(host);
+		free(path);
+		return NULL;
+	}
+	if (rt && ((topt && (topt->ca_file || topt->cert_file)) || rt->proxy)) {
 		char *verr = NULL;
-		if (!(vh = tls_vhost(c, topt, &verr))) {
+		if (!(vh = route_vhost(c, rt, tls, &verr))) {
 			if (err)
 				*err = verr;
 			else
@@ -465,6 +550,7 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 	w->cbs = *cbs;
 	w->ud = ud;
 	w->max_message = max_message ? max_message : WS_MAX_MESSAGE_DEFAULT;
+	w->proxy_name = rt ? dup0(rt->proxy_name) : NULL;
 	sb_init(&w->msg);
 	size_t n = 0;
 	while (headers && headers[n])
@@ -494,8 +580,8 @@ ws_conn_t *ws_connect(ws_client_t *c, const char *url, const char *const *header
 	ci.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
 	ci.path = path;
 	ci.host = host;
+	ci.vhost = vh;
 	if (topt) {
-		ci.vhost = vh;
 		if (topt->insecure)
 			ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
 					     LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;

@@ -36,20 +36,25 @@ ws_client_t *ws_client_new(uv_loop_t *loop, char **err);
 void ws_client_close(ws_client_t *c);
 void ws_client_free(ws_client_t *c);
 
-/* How to reach a TLS server: files of a CA bundle, a client certificate and
- * its key (mTLS); the name its certificate must carry (also the SNI and the
- * Host header); no check at all. All may be NULL/0. */
+/* How to reach a server: files of a CA bundle, a client certificate and its
+ * key (mTLS); the name its certificate must carry (also the SNI and the Host
+ * header); no check at all; an http:// proxy ("http://[user:pass@]host[:port]",
+ * the port 1080 by default as curl's) asked to CONNECT to the server. All may
+ * be NULL/0; the TLS ones apply to wss:// and https:// only. */
 typedef struct {
 	const char *ca_file, *cert_file, *key_file;
 	const char *server_name;
 	int insecure_skip_verify;
-} ws_tls_t;
+	const char *proxy_url;
+} ws_route_t;
 
-/* TLS options for every connection whose URL starts with base_url, the scheme
+/* The options for every connection whose URL starts with base_url, the scheme
  * aside (http and ws, https and wss alike; at a '/', '?' or the end; the
  * longest wins). Copied; replaces base_url's earlier options, NULL removes
- * them; base_url NULL removes every one. */
-void ws_client_set_tls(ws_client_t *c, const char *base_url, const ws_tls_t *tls);
+ * them; base_url NULL removes every one. A proxy-url libwebsockets cannot use
+ * (https://, socks5://) makes every connection under base_url fail at
+ * ws_connect, saying so. */
+void ws_client_set_route(ws_client_t *c, const char *base_url, const ws_route_t *route);
 
 /* Connect to url (ws://, wss://, http:// or https://: the same, a path and query
  * kept). headers: NULL-terminated "Name: value" lines for the handshake

@@ -1,9 +1,11 @@
 /* xmalloc family and strbuf: allocation failure is fatal, handled here once. */
 #include "config.h"
 #include "core/xalloc.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void oom(size_t n)
 {
@@ -167,4 +169,44 @@ void sb_url_encode(strbuf_t *b, const char *s)
 			sb_add(b, e, 3);
 		}
 	}
+}
+
+void secret_free(char *s)
+{
+	if (s) {
+		volatile char *v = s;
+		while (*v)
+			*v++ = '\0';
+		free(s);
+	}
+}
+
+int secret_read_file(const char *path, char **out)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return EISDIR;
+	}
+	strbuf_t b;
+	sb_init(&b);
+	char chunk[512];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < 65536)
+		sb_add(&b, chunk, n);
+	int rerr = ferror(f) ? errno : 0;
+	memset(chunk, 0, sizeof chunk);
+	fclose(f);
+	size_t len = b.s ? strcspn(b.s, "\r\n") : 0;
+	if (rerr || !len) {
+		secret_free(b.s);
+		return rerr ? rerr : ENODATA;
+	}
+	*out = xstrndup(b.s, len);
+	secret_free(b.s);
+	return 0;
 }

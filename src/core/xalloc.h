@@ -37,4 +37,12 @@ void sb_url_encode(strbuf_t *b, const char *s);
 char *sb_steal(strbuf_t *b);
 void sb_free(strbuf_t *b);
 
+/* Secrets: zero s (a password, a token) and free it; NULL is fine. */
+void secret_free(char *s);
+/* The first line of a secret file (a password-file, a bearer-token-file),
+ * without its line end, into *out (malloc'd; the caller frees it with
+ * secret_free). 0, or an errno value: the open's or read's, EISDIR for a
+ * directory, ENODATA for an empty first line; *out is NULL then. */
+int secret_read_file(const char *path, char **out);
+
 #endif

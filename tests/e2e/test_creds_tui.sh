@@ -3,7 +3,9 @@
 # backends that are not there (127.0.0.1:1, no stack): :ctx lists and switches
 # live, a "prod" context is red in the header, insecure-skip-verify stands in the
 # header for as long as it holds, a password file others can read is warned
-# about on the status line, and no password reaches the screen.
+# about on the status line, and no password reaches the screen; then against
+# icnsim's Loki behind a token: :ctx to the context shown reads its token file
+# again, and the Logs view goes live with the token put there since.
 set -uo pipefail
 # shellcheck source=../tap.sh
 . "$(dirname "$0")/../tap.sh"
@@ -11,7 +13,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=9
+N=12
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "creds tui $i" "tmux not installed"; done
@@ -19,8 +21,10 @@ if [[ -z $TMUX_BIN ]]; then
 fi
 sock=icn-creds-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds-tui.XXXXXX")
+sim_pid=
 cleanup() {
 	tm kill-server 2>/dev/null || true
+	[[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -92,3 +96,35 @@ if grep -qF -e "$secret" -e "$url_secret" "$all_text" || ! [[ -s $all_text ]]; t
 else
 	ok "no password on any of the $(grep -c '' "$all_text") screen lines captured"
 fi
+
+# :ctx to the context already shown reads its files again: the Logs view,
+# refused with the wrong token, goes live once the right one is in the file
+sim_token="tok-$RANDOM$RANDOM$RANDOM"
+umask 077
+printf '%s\n' "$sim_token" >"$work/sim.tok"
+printf 'wrong-%s\n' "$RANDOM" >"$work/console.tok"
+umask 022
+"$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --loki-bearer-token-file "$work/sim.tok" >"$work/sim.out" 2>&1 &
+sim_pid=$!
+sim_url=
+for _ in $(seq 100); do
+	sim_url=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/sim.out")
+	[[ -n $sim_url ]] && break
+	sleep 0.1
+done
+umask 077
+printf 'contexts:\n  logs:\n    loki: { url: %s, bearer-token-file: %s }\n' "$sim_url" "$work/console.tok" >"$work/loki.yaml"
+umask 022
+all_text=$work/logs-screens.txt
+start 100 24 --config "$work/loki.yaml" --prometheus http://127.0.0.1:9 --alertmanager http://127.0.0.1:9
+keys 5
+check_screen "the Logs view with a wrong token: refused, 401" 10 shows "401"
+keep
+cp "$work/sim.tok" "$work/console.tok"
+keys ':' "ctx logs" Enter
+check_screen ":ctx to the context shown reads the token file again: the Logs view goes live" 10 \
+	bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '23p' | grep -q 'live'"
+keep
+keys q
+wait_for 5 exited
+if grep -qF -e "$sim_token" "$all_text"; then not_ok "no token on the Logs screens" "$(grep -nF "$sim_token" "$all_text" | head -2)"; else ok "no token on the $(grep -c '' "$all_text") Logs screen lines"; fi

@@ -55,10 +55,18 @@ static const char BFT_REASON[] = "BFT consensus failed: timeout waiting for 2/3 
 static const char RETRY_REASON[] = "BFT round timed out: retrying";
 static const char VRAM_REASON[] = "CUDA out of memory: tried to allocate 512.00 MiB";
 
+/* A route's handler behind the credential check. */
+typedef struct {
+	jaeger_t *j;
+	srv_handler_fn fn;
+} jroute_t;
+
 struct jaeger {
 	logs_t *logs;
 	const sim_t *sim;
 	unsigned apis;
+	const simauth_t *auth; /* NULL: no credentials asked */
+	jroute_t routes[9];
 	int dirs[LOGS_SLOT_NODES], supers[LOGS_SLOT_NODES];
 	int ndirs, nsupers;
 };
@@ -1456,20 +1464,48 @@ jaeger_t *jaeger_new(logs_t *logs, const sim_t *sim, unsigned apis)
 	return j;
 }
 
+void jaeger_set_auth(jaeger_t *j, const simauth_t *auth)
+{
+	j->auth = auth;
+}
+
+/* Every route's entry: the credentials asked for first, refused with a 401 in
+ * plain text as the gateway in front of a Jaeger gives it. */
+static void gated(const srv_request_t *req, srv_response_t *resp, void *user)
+{
+	const jroute_t *r = user;
+	const char *why = simauth_refusal(r->j->auth, req);
+	if (why) {
+		srv_respond_text(resp, 401, "%s\n", why);
+		return;
+	}
+	r->fn(req, resp, r->j);
+}
+
 void jaeger_register(jaeger_t *j, srv_t *srv)
 {
-	if (j->apis & JAEGER_API_V1) {
-		srv_route(srv, SRV_GET, "/api/services", v1_services, j);
-		srv_route(srv, SRV_GET, "/api/services/", v1_service_ops, j);
-		srv_route(srv, SRV_GET, "/api/operations", v1_operations, j);
-		srv_route(srv, SRV_GET, "/api/traces", v1_traces, j);
-		srv_route(srv, SRV_GET, "/api/traces/", v1_trace, j);
-	}
-	if (j->apis & JAEGER_API_V3) {
-		srv_route(srv, SRV_GET, "/api/v3/services", v3_services, j);
-		srv_route(srv, SRV_GET, "/api/v3/operations", v3_operations, j);
-		srv_route(srv, SRV_GET, "/api/v3/traces", v3_traces, j);
-		srv_route(srv, SRV_GET, "/api/v3/traces/", v3_trace, j);
+	static const struct {
+		unsigned api;
+		const char *path;
+		srv_handler_fn fn;
+	} table[] = {
+		{ JAEGER_API_V1, "/api/services", v1_services },
+		{ JAEGER_API_V1, "/api/services/", v1_service_ops },
+		{ JAEGER_API_V1, "/api/operations", v1_operations },
+		{ JAEGER_API_V1, "/api/traces", v1_traces },
+		{ JAEGER_API_V1, "/api/traces/", v1_trace },
+		{ JAEGER_API_V3, "/api/v3/services", v3_services },
+		{ JAEGER_API_V3, "/api/v3/operations", v3_operations },
+		{ JAEGER_API_V3, "/api/v3/traces", v3_traces },
+		{ JAEGER_API_V3, "/api/v3/traces/", v3_trace },
+	};
+	_Static_assert(sizeof table / sizeof table[0] == sizeof j->routes / sizeof j->routes[0],
+		       "a jroute_t per route");
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		if (!(j->apis & table[i].api))
+			continue;
+		j->routes[i] = (jroute_t){ j, table[i].fn };
+		srv_route(srv, SRV_GET, table[i].path, gated, &j->routes[i]);
 	}
 }
 

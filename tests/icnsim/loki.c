@@ -40,9 +40,7 @@ struct loki {
 	uv_timer_t timer; /* pings and the max duration, every second */
 	double max_duration;
 	tail_t *tails;
-	char *auth_bearer;  /* "Bearer TOKEN", NULL: not asked */
-	char *auth_basic;   /* "Basic BASE64", NULL: not asked */
-	char *auth_org_id;  /* the X-Scope-OrgID wanted, NULL: any */
+	const simauth_t *auth; /* the credentials wanted, NULL: none */
 };
 
 typedef struct {
@@ -322,50 +320,15 @@ static int parse_limit(const char *v, long def, long *out, srv_response_t *resp)
 	return 0;
 }
 
-void loki_set_auth(loki_t *lk, const char *bearer, const char *basic, const char *org_id)
+void loki_set_auth(loki_t *lk, const simauth_t *auth)
 {
-	free(lk->auth_bearer);
-	free(lk->auth_basic);
-	free(lk->auth_org_id);
-	lk->auth_bearer = bearer ? xasprintf("Bearer %s", bearer) : NULL;
-	lk->auth_basic = NULL;
-	if (basic) {
-		char *b = text_base64(basic, strlen(basic));
-		lk->auth_basic = xasprintf("Basic %s", b);
-		free(b);
-	}
-	lk->auth_org_id = org_id ? xstrdup(org_id) : NULL;
-}
-
-/* NULL when the request may pass, else why not (static text, for a 401). */
-static const char *auth_refusal(const loki_t *lk, const srv_request_t *req)
-{
-	const char *why = NULL;
-	if (lk->auth_org_id) {
-		char *org = srv_request_header(req, "x-scope-orgid");
-		if (!org || !*org)
-			why = "no org id";
-		else if (strcmp(org, lk->auth_org_id) != 0)
-			why = "unknown org id";
-		free(org);
-		if (why)
-			return why;
-	}
-	if (lk->auth_bearer || lk->auth_basic) {
-		char *a = srv_request_header(req, "authorization");
-		int pass = a && ((lk->auth_bearer && !strcmp(a, lk->auth_bearer)) ||
-				 (lk->auth_basic && !strcmp(a, lk->auth_basic)));
-		free(a);
-		if (!pass)
-			return "unauthorized";
-	}
-	return NULL;
+	lk->auth = auth;
 }
 
 /* Answers 401 and returns true when the request lacks the credentials asked for. */
 static bool refused(const loki_t *lk, const srv_request_t *req, srv_response_t *resp)
 {
-	const char *why = auth_refusal(lk, req);
+	const char *why = simauth_refusal(lk->auth, req);
 	if (why)
 		text_error(resp, 401, why);
 	return why != NULL;
@@ -650,7 +613,7 @@ static bool tail_wants(const tail_t *t, const logs_entry_t *e)
 
 static char *tail_check(const srv_request_t *req, void *user, int *status)
 {
-	const char *why = auth_refusal(user, req);
+	const char *why = simauth_refusal(((const loki_t *)user)->auth, req);
 	if (why) {
 		*status = 401;
 		return xstrdup(why);
@@ -917,8 +880,5 @@ void loki_close(loki_t *lk)
 
 void loki_free(loki_t *lk)
 {
-	free(lk->auth_bearer);
-	free(lk->auth_basic);
-	free(lk->auth_org_id);
 	free(lk);
 }

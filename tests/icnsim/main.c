@@ -34,9 +34,9 @@ typedef struct {
 	double block_interval;
 	double tail_max_duration;
 	double log_rate;
-	char *bearer;  /* from --loki-bearer-token-file */
-	char *basic;   /* user:password, from --loki-basic-auth-file */
-	char *org_id;  /* --loki-org-id */
+	/* --loki-bearer-token-file, --loki-basic-auth-file, --loki-org-id, and
+	 * the same of --jaeger-*: [0] Loki's, [1] Jaeger's */
+	char *bearer[2], *basic[2], *org_id[2];
 	char *tls_cert, *tls_key, *tls_client_ca; /* --tls-cert, --tls-key, --tls-client-ca */
 	unsigned jaeger_api;
 } opts_t;
@@ -55,6 +55,8 @@ static void usage(FILE *f)
 	fputs("Usage: icnsim [--listen 127.0.0.1:PORT] [--seed N] [--block-interval SECONDS]\n"
 	      "              [--log-rate N] [--tail-max-duration D] [--loki-bearer-token-file F]\n"
 	      "              [--loki-basic-auth-file F] [--loki-org-id TENANT]\n"
+	      "              [--jaeger-bearer-token-file F] [--jaeger-basic-auth-file F]\n"
+	      "              [--jaeger-org-id TENANT]\n"
 	      "              [--tls-cert F --tls-key F [--tls-client-ca F]] [--jaeger-api v1|v3|both]\n"
 	      "              [--help] [--version]\n"
 	      "\n"
@@ -74,9 +76,13 @@ static void usage(FILE *f)
 	      "                           default 1h)\n"
 	      "  --loki-bearer-token-file F  Loki's API (the tail's upgrade too) wants\n"
 	      "                           \"Authorization: Bearer\" with the token on F's first line\n"
+	      "                           (read again at every request: a token rotated in F\n"
+	      "                           is the one wanted from then on)\n"
 	      "  --loki-basic-auth-file F    ... or Basic auth with the user:password on F's first\n"
 	      "                           line (with both, either passes); else 401 unauthorized\n"
 	      "  --loki-org-id TENANT     Loki's API wants X-Scope-OrgID: TENANT (else 401 no org id)\n"
+	      "  --jaeger-bearer-token-file F, --jaeger-basic-auth-file F, --jaeger-org-id TENANT\n"
+	      "                           the same checks on Jaeger's API (v1 and v3)\n"
 	      "  --tls-cert F, --tls-key F  serve HTTPS and wss with this certificate and key (PEM)\n"
 	      "  --tls-client-ca F        ... and only to clients with a certificate F signed (mTLS)\n"
 	      "  --jaeger-api v1|v3|both  which of Jaeger's query APIs to serve (default both);\n"
@@ -207,6 +213,19 @@ static int parse_duration(const char *arg, double *out)
 	return 0;
 }
 
+static void opts_free(opts_t *o)
+{
+	free(o->host);
+	for (int j = 0; j < 2; j++) {
+		free(o->bearer[j]);
+		free(o->basic[j]);
+		free(o->org_id[j]);
+	}
+	free(o->tls_cert);
+	free(o->tls_key);
+	free(o->tls_client_ca);
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, opts_t *o)
 {
@@ -219,6 +238,9 @@ static int parse_args(int argc, char **argv, opts_t *o)
 		{ "loki-bearer-token-file", required_argument, NULL, 'B' },
 		{ "loki-basic-auth-file", required_argument, NULL, 'A' },
 		{ "loki-org-id", required_argument, NULL, 'O' },
+		{ "jaeger-bearer-token-file", required_argument, NULL, 'b' | 0x100 },
+		{ "jaeger-basic-auth-file", required_argument, NULL, 'a' | 0x100 },
+		{ "jaeger-org-id", required_argument, NULL, 'o' | 0x100 },
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "tls-client-ca", required_argument, NULL, 'T' },
@@ -265,20 +287,32 @@ static int parse_args(int argc, char **argv, opts_t *o)
 						 optarg);
 			break;
 		case 'B':
-		case 'A': {
-			char **slot = c == 'B' ? &o->bearer : &o->basic;
+		case 'A':
+		case 'b' | 0x100:
+		case 'a' | 0x100: {
+			/* the file is read at every request; here only checked once */
+			int j = c > 0xff;
+			int bearer = c == 'B' || c == ('b' | 0x100);
+			char **slot = bearer ? &o->bearer[j] : &o->basic[j];
+			char *line = first_line(optarg);
+			if (!line)
+				return bad_usage("--%s-%s: cannot read a first line from '%s'", j ? "jaeger" : "loki",
+						 bearer ? "bearer-token-file" : "basic-auth-file", optarg);
+			memset(line, 0, strlen(line));
+			free(line);
 			free(*slot);
-			if (!(*slot = first_line(optarg)))
-				return bad_usage("--%s: cannot read a first line from '%s'",
-						 c == 'B' ? "loki-bearer-token-file" : "loki-basic-auth-file", optarg);
+			*slot = xstrdup(optarg);
 			break;
 		}
 		case 'O':
+		case 'o' | 0x100: {
+			int j = c > 0xff;
 			if (!*optarg)
-				return bad_usage("--loki-org-id wants a tenant name");
-			free(o->org_id);
-			o->org_id = xstrdup(optarg);
+				return bad_usage("--%s-org-id wants a tenant name", j ? "jaeger" : "loki");
+			free(o->org_id[j]);
+			o->org_id[j] = xstrdup(optarg);
 			break;
+		}
 		case 'C':
 		case 'K':
 		case 'T': {
@@ -369,19 +403,14 @@ int main(int argc, char **argv)
 		     .tail_max_duration = 3600, .log_rate = 2, .jaeger_api = JAEGER_API_BOTH };
 	jaeger_t *jaeger;
 	loki_t *loki;
+	simauth_t *auth[2] = { NULL, NULL };
 	app_t app;
 	srv_t *srv;
 	char *err = NULL;
 	int status = parse_args(argc, argv, &o);
 
 	if (status >= 0) {
-		free(o.host);
-		free(o.bearer);
-		free(o.basic);
-		free(o.org_id);
-		free(o.tls_cert);
-		free(o.tls_key);
-		free(o.tls_client_ca);
+		opts_free(&o);
 		return status;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -398,12 +427,10 @@ int main(int argc, char **argv)
 		srv_set_tls(srv, o.tls_cert, o.tls_key, o.tls_client_ca);
 	routes_register(srv, app.sim);
 	loki_register(loki, srv);
-	if (o.bearer || o.basic || o.org_id)
-		loki_set_auth(loki, o.bearer, o.basic, o.org_id);
-	if (o.bearer)
-		memset(o.bearer, 0, strlen(o.bearer));
-	if (o.basic)
-		memset(o.basic, 0, strlen(o.basic));
+	for (int j = 0; j < 2; j++)
+		auth[j] = simauth_new(o.bearer[j], o.basic[j], o.org_id[j]);
+	loki_set_auth(loki, auth[0]);
+	jaeger_set_auth(jaeger, auth[1]);
 	jaeger_register(jaeger, srv);
 	status = 0;
 	if (srv_listen(srv, &app.loop, o.host, o.port, &err) < 0) {
@@ -442,12 +469,8 @@ int main(int argc, char **argv)
 	jaeger_free(jaeger);
 	logs_free(app.logs);
 	sim_free(app.sim);
-	free(o.host);
-	free(o.bearer);
-	free(o.basic);
-	free(o.org_id);
-	free(o.tls_cert);
-	free(o.tls_key);
-	free(o.tls_client_ca);
+	simauth_free(auth[0]);
+	simauth_free(auth[1]);
+	opts_free(&o);
 	return status;
 }

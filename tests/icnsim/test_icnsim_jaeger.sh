@@ -3,7 +3,8 @@
 # operations, searches (service, operation, tags, minDuration, limit, start/end; query.* in v3),
 # a trace opened from a log line's trace_id holding its span_id (both APIs, the fixtures' shapes),
 # error spans under the bft and vram faults, the 10,000-span trace of the bigtrace fault, the
-# v1-only and v3-only modes, Jaeger's 400s and 404s, and determinism across runs.
+# v1-only and v3-only modes, Jaeger's 400s and 404s, determinism across runs, and the optional
+# credential checks (--jaeger-bearer-token-file, --jaeger-basic-auth-file, --jaeger-org-id).
 set -u
 
 ICNSIM=${ICNSIM:-./icnsim}
@@ -127,7 +128,7 @@ rfc3339() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
 }
 
-echo "1..49"
+echo "1..55"
 
 if ! start main --seed 7 --block-interval 1; then
 	not_ok "icnsim starts" "$(cat "$TMP/main.err")"
@@ -338,6 +339,63 @@ if start v3 --seed 7 --jaeger-api v3; then
 else
 	not_ok "--jaeger-api v3 starts" "$(cat "$TMP/v3.err")"
 fi
+# 48-55: the credential checks on Jaeger's API (both generations), the files read at every request
+# qa TAG PATH CURL-ARGS...: a GET with extra curl arguments (-H, -u) into $TMP/TAG; prints the status
+qa() {
+	tag=$1
+	url="http://127.0.0.1:$PORT$2"
+	shift 2
+	curl -s -S --max-time 10 -D "$TMP/$tag.h" -o "$TMP/$tag" -w '%{http_code}' "$@" "$url"
+}
+umask 077
+echo "tok-one" >"$TMP/jtok"
+echo "jaeger:pw-one" >"$TMP/jbasic"
+umask 022
+ORG="X-Scope-OrgID: icn"
+if start auth --seed 7 --jaeger-bearer-token-file "$TMP/jtok" --jaeger-basic-auth-file "$TMP/jbasic" --jaeger-org-id icn; then
+	auth_refusals() {
+		qa a1 /api/services >/dev/null && is 401 "$TEXT" a1 "no org id$NL" &&
+			qa a2 /api/v3/services -H "X-Scope-OrgID: other" -H "Authorization: Bearer tok-one" >/dev/null &&
+			is 401 "$TEXT" a2 "unknown org id$NL" &&
+			qa a3 /api/traces/0123456789abcdef -H "$ORG" >/dev/null && is 401 "$TEXT" a3 "unauthorized$NL" &&
+			qa a4 /api/v3/traces/0123456789abcdef -H "$ORG" -H "Authorization: Bearer tok-two" >/dev/null &&
+			is 401 "$TEXT" a4 "unauthorized$NL"
+	}
+	check "jaeger auth: no tenant, another tenant, no token and a wrong token are 401s (v1 and v3)" auth_refusals
+	auth_bearer() {
+		[ "$(qa a5 /api/services -H "$ORG" -H "Authorization: Bearer tok-one")" = 200 ] &&
+			jqt a5 '.data | index("icn-director")' &&
+			[ "$(qa a6 '/api/v3/operations?service=icn-director' -H "$ORG" -H "Authorization: Bearer tok-one")" = 200 ] &&
+			jqt a6 '.operations | length > 0'
+	}
+	check "jaeger auth: the bearer token and the tenant pass, v1 and v3" auth_bearer
+	auth_basic() {
+		[ "$(qa a7 /api/v3/services -H "$ORG" -u jaeger:pw-one)" = 200 ] && jqt a7 '.services | length > 0' &&
+			[ "$(qa a8 /api/v3/services -H "$ORG" -u jaeger:pw-two)" = 401 ]
+	}
+	check "jaeger auth: basic auth from the file passes, another password does not" auth_basic
+	echo "tok-two" >"$TMP/jtok"
+	auth_rotated() {
+		[ "$(qa a9 /api/services -H "$ORG" -H "Authorization: Bearer tok-one")" = 401 ] &&
+			[ "$(qa a10 /api/services -H "$ORG" -H "Authorization: Bearer tok-two")" = 200 ]
+	}
+	check "jaeger auth: a token rotated in its file is the one wanted at the next request" auth_rotated
+	auth_loki_open() {
+		[ "$(qa a11 '/loki/api/v1/labels')" = 200 ] && [ "$(qa a12 /metrics)" = 200 ]
+	}
+	check "jaeger auth: Loki's API and /metrics ask for nothing (the flags are Jaeger's)" auth_loki_open
+	kill "$PID"
+else
+	for _ in 1 2 3 4 5; do not_ok "--jaeger-bearer-token-file starts" "$(cat "$TMP/auth.err")"; done
+fi
+"$ICNSIM" --jaeger-bearer-token-file "$TMP/nothere" >/dev/null 2>"$TMP/bad-tok.err"
+st=$?
+bad_tok() {
+	[ "$st" = 2 ] && grep -q "jaeger-bearer-token-file: cannot read a first line" "$TMP/bad-tok.err" &&
+		"$ICNSIM" --help | grep -q -- "--jaeger-org-id TENANT"
+}
+check "--jaeger-bearer-token-file without a file: exit 2 and a message; --help documents the flags" bad_tok
+
 "$ICNSIM" --jaeger-api v2 >/dev/null 2>"$TMP/bad.err"
 st=$?
 bad_flag() {
@@ -345,7 +403,7 @@ bad_flag() {
 }
 check "--jaeger-api v2: exit 2 and a message; --help documents the flag" bad_flag
 
-# 49: SIGTERM
+# 55: SIGTERM
 PORT=$MAINPORT
 kill -TERM "$MAIN"
 wait "$MAIN"

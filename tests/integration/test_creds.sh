@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 36
+plan 46
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -208,6 +208,18 @@ contexts:
     alertmanager:
       url: $am
       tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key }
+  wrong-server-name:
+    alertmanager:
+      url: $am
+      tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key, server-name: wrong.icn.test }
+  http-to-tls:
+    prometheus:
+      url: http://127.0.0.1:$prom_port
+      basic-auth: { username: oncall, password-file: $work/good.pw }
+  missing-ca:
+    prometheus: { url: $prom, tls: { ca-file: $pki/nope.pem } }
+  folder-pw:
+    prometheus: { url: $prom, basic-auth: { username: oncall, password-file: $pki } }
 EOF
 umask 022
 
@@ -275,6 +287,22 @@ console no-server-name --context no-server-name alerts
 expect no-server-name 1 "alertmanager.*$am.*TLS: the server's certificate is not for this host name \(set tls server-name\)" \
 	"a certificate for another name: alertmanager, server-name named"
 
+console wrong-server-name --context wrong-server-name alerts
+expect wrong-server-name 1 "alertmanager.*$am.*TLS: the server's certificate is not for the tls server-name 'wrong\.icn\.test'" \
+	"a set server-name the certificate does not carry: named, not 'set tls server-name'"
+
+console http-to-tls --context http-to-tls targets
+expect http-to-tls 1 "prometheus at http://127\.0\.0\.1:$prom_port: the server speaks TLS: use https:// in its URL" \
+	"an http:// URL to a TLS server: it says the server speaks TLS"
+
+console missing-ca --context missing-ca targets
+expect missing-ca 2 "context 'missing-ca': prometheus tls ca-file: cannot read '$pki/nope.pem': No such file" \
+	"a missing ca-file: said when the config is loaded, the file named"
+
+console folder-pw --context folder-pw targets
+expect folder-pw 2 "context 'folder-pw': prometheus password-file '$pki' is a directory" \
+	"a password-file that is a directory: said so, not 'empty'"
+
 console insecure --context insecure targets
 expect insecure 0 "warning: tls insecure-skip-verify: prometheus" \
 	"insecure-skip-verify: works, with a warning"
@@ -319,12 +347,14 @@ expect missing 2 "context 'x': prometheus bearer-token-file: cannot read '$work/
 # --- icnsim's Loki behind a bearer token, basic auth and a tenant --------------------------
 start icnsim "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --loki-bearer-token-file "$work/loki.tok" \
 	--loki-basic-auth-file "$work/icnsim-basic" --loki-org-id icn
-sim_port() {
-	sim=$(sed -n 's|^icnsim: listening on \(http://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim.log")
-	[[ -n $sim ]]
+# wait_sim NAME VAR: VAR is the URL the icnsim started as NAME listens on, once it does
+sim_listening() { sed -n 's|^icnsim: listening on \(https\{0,1\}://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/$1.log"; }
+sim_up() { [[ -n $(sim_listening "$1") ]]; }
+wait_sim() {
+	wait_for 20 sim_up "$1" || { echo "Bail out! $1 did not start"; sed 's/^/# /' "$work/$1.log"; exit 1; }
+	printf -v "$2" '%s' "$(sim_listening "$1")"
 }
-wait_for 20 sim_port || { echo "Bail out! icnsim did not start"; sed 's/^/# /' "$work/icnsim.log"; exit 1; }
-sim_port
+wait_sim icnsim sim
 sim_pw=${sim/http:\/\//http://loki:$pw_loki@}
 lcfg=$work/loki.yaml
 umask 077
@@ -401,16 +431,45 @@ else
 		"exit $(rc loki-tail-url), $(tail_lines loki-tail-url) lines" "$(head -c 600 "$out/loki-tail-url.err")"
 fi
 
+# a token rotated in its bearer-token-file while the tail runs: icnsim reads its
+# file at every request and ends tails after 2 s (1011); the console's next
+# upgrade gets a 401, reads the file again and goes on with the new token
+tok_new="tok2-$(openssl rand -hex 12)"
+umask 077
+printf '%s\n' "$tok_loki" >"$work/rot.tok"
+umask 022
+start icnsim-rot "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tail-max-duration 2s \
+	--loki-bearer-token-file "$work/rot.tok" --loki-org-id icn
+wait_sim icnsim-rot rsim
+umask 077
+cat >>"$lcfg" <<CONFIG
+  rotate:
+    loki: { url: $rsim, bearer-token-file: $work/rot.tok, headers: { X-Scope-OrgID: icn } }
+CONFIG
+umask 022
+lconsole loki-rotate --context rotate logs "$q" --since 1s --limit 1 --tail --duration 10s &
+rot_pid=$!
+sleep 3
+umask 077
+printf '%s\n' "$tok_new" >"$work/rot.tok.new" && mv "$work/rot.tok.new" "$work/rot.tok"
+umask 022
+rot_at=$(date +%s)
+wait "$rot_pid"
+cutoff=$(date -u -d "@$((rot_at + 3))" +%Y-%m-%dT%H:%M:%S)
+n_after=$(awk -v c="$cutoff" '$1 > c' "$out/loki-rotate.out" | wc -l)
+if [[ $(rc loki-rotate) == 0 ]] && ((n_after > 10)) && ! grep -q "refused" "$out/loki-rotate.err" &&
+	grep -q "bearer-token-file holds a new token" "$out/loki-rotate.log"; then
+	ok "loki: a token rotated in its bearer-token-file is read again at the tail's 401 ($n_after lines after)"
+else
+	not_ok "loki: a token rotated in its bearer-token-file is read again at the tail's 401" \
+		"exit $(rc loki-rotate), $n_after lines after $cutoff" "$(head -c 600 "$out/loki-rotate.err")"
+fi
+
 # Loki over TLS: mTLS and a certificate for another name than the address, on
 # query_range (curl) and on the tail's wss handshake (libwebsockets) alike
 start icnsim-tls "$ICNSIM" --listen 127.0.0.1:0 --log-rate 20 --tls-cert "$pki/am.pem" --tls-key "$pki/am.key" \
 	--tls-client-ca "$pki/ca.pem" --loki-bearer-token-file "$work/loki.tok" --loki-org-id icn
-tls_sim_port() {
-	tsim=$(sed -n 's|^icnsim: listening on \(https://127\.0\.0\.1:[0-9][0-9]*\)$|\1|p' "$work/icnsim-tls.log")
-	[[ -n $tsim ]]
-}
-wait_for 20 tls_sim_port || { echo "Bail out! icnsim (TLS) did not start"; sed 's/^/# /' "$work/icnsim-tls.log"; exit 1; }
-tls_sim_port
+wait_sim icnsim-tls tsim
 umask 077
 cat >>"$lcfg" <<CONFIG
   loki-mtls:
@@ -428,6 +487,71 @@ else
 	not_ok "loki over mTLS with server-name: history and the wss tail" \
 		"exit $(rc loki-mtls), $(tail_lines loki-mtls) lines" "$(head -c 600 "$out/loki-mtls.err")"
 fi
+
+# proxy-url: the history (curl) and the tail (libwebsockets' CONNECT) both go
+# through the proxy, the wss one too; a refused proxy and a refused CONNECT are named
+PROXY=$top_srcdir/tests/connectproxy.py
+start proxy python3 "$PROXY"
+start proxy-refuse python3 "$PROXY" --refuse
+proxy_ports() {
+	pport=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$work/proxy.log")
+	rport=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$work/proxy-refuse.log")
+	[[ -n $pport && -n $rport ]]
+}
+wait_for 20 proxy_ports || { echo "Bail out! the test proxy did not start"; cat "$work"/proxy*.log | sed 's/^/# /'; exit 1; }
+proxy_ports
+dead_port=$(free_port)
+umask 077
+cat >>"$lcfg" <<CONFIG
+  proxied:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn }, proxy-url: "http://127.0.0.1:$pport" }
+  proxied-tls:
+    loki:
+      url: $tsim
+      bearer-token-file: $work/loki.tok
+      headers: { X-Scope-OrgID: icn }
+      proxy-url: "http://127.0.0.1:$pport/"
+      tls: { ca-file: $pki/ca.pem, cert-file: $pki/client.pem, key-file: $pki/client.key, server-name: am.icn.test }
+  proxy-refuses:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn }, proxy-url: "http://127.0.0.1:$rport" }
+  proxy-dead:
+    loki: { url: $sim, bearer-token-file: $work/loki.tok, headers: { X-Scope-OrgID: icn }, proxy-url: "http://127.0.0.1:$dead_port" }
+CONFIG
+umask 022
+sim_hp=${sim#http://}
+tsim_hp=${tsim#https://}
+lconsole loki-proxied --context proxied logs "$q" --since 1s --limit 1 --tail --duration 4s
+n_get=$(grep -c "^GET http://$sim_hp/loki/api/v1/query_range" "$work/proxy.log")
+n_conn=$(grep -cx "CONNECT $sim_hp" "$work/proxy.log")
+if [[ $(rc loki-proxied) == 0 ]] && (($(tail_lines loki-proxied) > 1)) && ((n_get >= 1 && n_conn == 1)); then
+	ok "loki proxy-url: the history and the live tail both go through the proxy"
+else
+	not_ok "loki proxy-url: the history and the live tail both go through the proxy" \
+		"exit $(rc loki-proxied), $(tail_lines loki-proxied) lines, $n_get GETs and $n_conn CONNECTs via the proxy" \
+		"$(head -c 600 "$out/loki-proxied.err")"
+fi
+lconsole loki-proxied-tls --context proxied-tls logs "$q" --since 1s --limit 1 --tail --duration 4s
+n_conn=$(grep -cx "CONNECT $tsim_hp" "$work/proxy.log")
+if [[ $(rc loki-proxied-tls) == 0 ]] && (($(tail_lines loki-proxied-tls) > 1)) && ((n_conn >= 2)); then
+	ok "loki proxy-url over mTLS: history and the wss tail each CONNECT through the proxy"
+else
+	not_ok "loki proxy-url over mTLS: history and the wss tail each CONNECT through the proxy" \
+		"exit $(rc loki-proxied-tls), $(tail_lines loki-proxied-tls) lines, $n_conn CONNECTs" \
+		"$(head -c 600 "$out/loki-proxied-tls.err")"
+fi
+lconsole loki-proxy-refuses --context proxy-refuses logs "$q" --since 1s --limit 1 --tail --duration 4s
+# the history passes (a plain GET through the proxy); the tail retries, saying why
+expect loki-proxy-refuses 0 "could not reach Loki: proxy 127\.0\.0\.1:$rport: it refused the CONNECT; again in" \
+	"loki proxy-url: a proxy that refuses the tail's CONNECT is named"
+lconsole loki-proxy-dead --context proxy-dead logs "$q" --limit 1
+expect loki-proxy-dead 1 "loki at $sim: proxy 127\.0\.0\.1:$dead_port: connection refused" \
+	"loki proxy-url: a proxy that is not there is named (connection refused)"
+
+# http:// to icnsim's TLS port: libwebsockets resets without a byte; a TLS
+# handshake on the port tells the console what it is
+lconsole loki-http-to-tls --context legacy --loki "http://$tsim_hp" logs "$q" --limit 1
+expect loki-http-to-tls 1 "loki at http://$tsim_hp: the server speaks TLS: use https:// in its URL" \
+	"an http:// URL to a TLS server that only hangs up: it says the server speaks TLS"
 
 # icnsim's own handshake checks, with a plain websocket client
 ws() {
@@ -455,7 +579,7 @@ fi
 
 # --- nothing leaked -------------------------------------------------------------------
 # every stdout, stderr and debug log of every run above
-leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$pw_loki" \
+leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$tok_new" -e "$pw_loki" \
 	-e "$(printf 'loki:%s' "$pw_loki" | base64 -w0)" -e "$(printf 'oncall:%s' "$pw_good" | base64 -w0)" \
 	"$out" 2>/dev/null)
 n_files=$(find "$out" -type f | wc -l)

@@ -825,8 +825,12 @@ static void test_resolve_secrets(void **state)
 			       "  broken:\n"
 			       "    loki: { url: http://l, bearer-token-file: %s/missing }\n"
 			       "  hollow:\n"
-			       "    jaeger: { url: http://j, basic-auth: { username: u, password-file: %s } }\n",
-			       pw, tok, dir, empty);
+			       "    jaeger: { url: http://j, basic-auth: { username: u, password-file: %s } }\n"
+			       "  folder:\n"
+			       "    jaeger: { url: http://j, basic-auth: { username: u, password-file: %s } }\n"
+			       "  no-ca:\n"
+			       "    prometheus: { url: https://p, tls: { ca-file: %s/ca.pem } }\n",
+			       pw, tok, dir, empty, dir, dir);
 	assert_int_equal(load(yaml, &c, err, sizeof err), 0);
 	conf_overrides_t ov = { 0 };
 	ov.context = "prod";
@@ -864,6 +868,18 @@ static void test_resolve_secrets(void **state)
 	ov.context = "hollow";
 	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), -1);
 	want = xasprintf("context 'hollow': jaeger password-file '%s' is empty", empty);
+	assert_string_equal(err, want);
+	free(want);
+	ov.context = "folder";
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), -1);
+	want = xasprintf("context 'folder': jaeger password-file '%s' is a directory, not a file", dir);
+	assert_string_equal(err, want);
+	free(want);
+	/* a missing ca-file is said at the load, not at the first request */
+	ov.context = "no-ca";
+	assert_int_equal(conf_resolve(&c, &ov, fake_getenv, &r, err, sizeof err), -1);
+	want = xasprintf("context 'no-ca': prometheus tls ca-file: cannot read '%s/ca.pem': No such "
+			 "file or directory", dir);
 	assert_string_equal(err, want);
 	free(want);
 	conf_free(&c);

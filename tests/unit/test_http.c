@@ -188,6 +188,14 @@ static void route(conn_t *k, const char *method, const char *path, const char *h
 		respond(k, 503, "text/plain", NULL, "backend unavailable", 19);
 	} else if (!strcmp(path, "/status/401")) {
 		respond(k, 401, "text/plain", NULL, "Unauthorized", 12);
+	} else if (!strncmp(path, "/bearer/", 8)) {
+		/* 200 for "Authorization: Bearer" and the rest of the path, else 401 */
+		char *want = xasprintf("\r\nAuthorization: Bearer %s\r\n", path + 8);
+		if (strstr(hdrs, want))
+			respond(k, 200, "text/plain", NULL, "in", 2);
+		else
+			respond(k, 401, "text/plain", NULL, "Unauthorized", 12);
+		free(want);
 	} else if (!strcmp(path, "/gzip")) {
 		const char *ae = strcasestr(hdrs, "\r\nAccept-Encoding:");
 		const char *eol = ae ? strstr(ae + 2, "\r\n") : NULL;
@@ -794,21 +802,26 @@ static void test_backend_options(void **state)
 {
 	env_t *e = *state;
 	result_t a, b, other, slow;
-	static const char *const bh[] = { "X-Scope-OrgID: from-backend", "X-Extra: 1", NULL };
+	static char *bh[] = { "X-Scope-OrgID: from-backend", "X-Extra: 1", NULL };
 	static const char *const own[] = { "X-Scope-OrgID: mine", NULL };
 	http_backend_t be[3];
+	conf_backend_t bo[3];
 	memset(be, 0, sizeof be);
+	memset(bo, 0, sizeof bo);
+	for (size_t bi = 0; bi < 3; bi++)
+		be[bi].opts = &bo[bi];
 	be[0].name = "prometheus";
 	be[0].base_url = url(e, "");
-	be[0].username = "oncall";
-	be[0].password = "pa:ss";
-	be[0].headers = bh;
+	bo[0].username = "oncall";
+	bo[0].password = "pa:ss";
+	bo[0].headers = bh;
+	bo[0].n_headers = 2;
 	be[1].name = "loki";
 	be[1].base_url = url(e, "/loki");
-	be[1].bearer_token = "t0k3n";
+	bo[1].bearer_token = "t0k3n";
 	be[2].name = "slowpoke";
 	be[2].base_url = url(e, "/slow");
-	be[2].timeout_ms = 300;
+	bo[2].timeout_ms = 300;
 	http_client_set_backends(e->c, be, 3);
 	assert_string_equal(http_client_backend_name(e->c, url(e, "/headers")), "prometheus");
 	assert_string_equal(http_client_backend_name(e->c, url(e, "/loki/api")), "loki");
@@ -880,16 +893,20 @@ static void test_credential_command(void **state)
 	char *cmd_fail = xasprintf("echo run >>%s; echo tok-secret; echo 'no session: run login' >&2; exit 3",
 				   count);
 	http_backend_t be[3];
+	conf_backend_t bo[3];
 	memset(be, 0, sizeof be);
+	memset(bo, 0, sizeof bo);
+	for (size_t bi = 0; bi < 3; bi++)
+		be[bi].opts = &bo[bi];
 	be[0].name = "plain";
 	be[0].base_url = url(e, "/headers");
-	be[0].credential_command = cmd_plain;
+	bo[0].credential_command = cmd_plain;
 	be[1].name = "json";
 	be[1].base_url = url(e, "/status");
-	be[1].credential_command = cmd_json;
+	bo[1].credential_command = cmd_json;
 	be[2].name = "fail";
 	be[2].base_url = url(e, "/ok");
-	be[2].credential_command = cmd_fail;
+	bo[2].credential_command = cmd_fail;
 	http_client_set_backends(e->c, be, 3);
 
 	/* two at once: one run, both carry the token */
@@ -942,11 +959,8 @@ static void test_credential_command_401(void **state)
 	assert_non_null(mkdtemp(dir));
 	char *count = xasprintf("%s/runs", dir);
 	char *cmd = xasprintf("echo run >>%s; echo tok", count);
-	http_backend_t be;
-	memset(&be, 0, sizeof be);
-	be.name = "p";
-	be.base_url = url(e, "");
-	be.credential_command = cmd;
+	conf_backend_t bo = { .credential_command = cmd };
+	http_backend_t be = { "p", url(e, ""), &bo };
 	http_client_set_backends(e->c, &be, 1);
 	http_get(e->c, url(e, "/status/401"), 5000, on_done, res_new(e, &a));
 	run_until(e, &a.called, 1);
@@ -963,17 +977,87 @@ static void test_credential_command_401(void **state)
 	free(cmd);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A token rotated in its bearer-token-file: a 401 reads the file again and the
+ * request goes once more with the new token; a request carrying the backend's
+ * old token (as Loki's own headers do) gets the new one; a token not the
+ * backend's is left alone; a second 401 is final; http_client_fresh_auth
+ * gives the websocket the same. */
+static void test_token_file_reread(void **state)
+{
+	env_t *e = *state;
+	result_t a, b, c, d;
+	char dir[] = "/tmp/test_http_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *file = xasprintf("%s/tok", dir);
+	write_file(file, "new\n");
+	conf_backend_t bo = { .bearer_token = "old", .bearer_token_file = file };
+	http_backend_t be = { "loki", url(e, ""), &bo };
+	http_client_set_backends(e->c, &be, 1);
+
+	int n0 = e->srv.n_requests;
+	http_get(e->c, url(e, "/bearer/new"), 5000, on_done, res_new(e, &a));
+	run_until(e, &a.called, 1);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(e->srv.n_requests - n0, 2); /* the 401, then the retry */
+
+	static const char *const stale[] = { "Authorization: Bearer old", NULL };
+	http_opts_t o = {0};
+	o.headers = stale;
+	n0 = e->srv.n_requests;
+	http_request(e->c, url(e, "/bearer/new"), &o, on_done, res_new(e, &b));
+	run_until(e, &b.called, 1);
+	assert_int_equal(b.status, 200);
+	assert_int_equal(e->srv.n_requests - n0, 1); /* replaced before it went */
+
+	static const char *const mine[] = { "Authorization: Bearer mine", NULL };
+	o.headers = mine;
+	http_request(e->c, url(e, "/bearer/mine"), &o, on_done, res_new(e, &c));
+	run_until(e, &c.called, 1);
+	assert_int_equal(c.status, 200);
+
+	/* the file holds the token already refused: one request, its 401 final */
+	n0 = e->srv.n_requests;
+	http_get(e->c, url(e, "/bearer/other"), 5000, on_done, res_new(e, &d));
+	run_until(e, &d.called, 1);
+	assert_int_equal(d.status, 401);
+	assert_int_equal(e->srv.n_requests - n0, 1);
+
+	char *f = http_client_fresh_auth(e->c, url(e, "/loki/api/v1/tail"), "Authorization: Bearer old");
+	assert_string_equal(f, "Authorization: Bearer new");
+	free(f);
+	assert_null(http_client_fresh_auth(e->c, url(e, "/x"), "Authorization: Bearer new"));
+	write_file(file, "newest\n");
+	f = http_client_fresh_auth(e->c, url(e, "/x"), "Authorization: Bearer new");
+	assert_string_equal(f, "Authorization: Bearer newest");
+	free(f);
+	assert_null(http_client_fresh_auth(e->c, url(e, "/x"), "Authorization: Bearer mine"));
+	assert_null(http_client_fresh_auth(e->c, url(e, "/x"), "X-Scope-OrgID: old"));
+
+	result_free(&a);
+	result_free(&b);
+	result_free(&c);
+	result_free(&d);
+	unlink(file);
+	rmdir(dir);
+	free(file);
+}
+
 /* A request waiting for the command can be cancelled, and the client freed
  * while it runs. */
 static void test_credential_command_cancel(void **state)
 {
 	env_t *e = *state;
 	result_t a, b;
-	http_backend_t be;
-	memset(&be, 0, sizeof be);
-	be.name = "slow";
-	be.base_url = url(e, "");
-	be.credential_command = "sleep 1; echo tok";
+	conf_backend_t bo = { .credential_command = "sleep 1; echo tok" };
+	http_backend_t be = { "slow", url(e, ""), &bo };
 	http_client_set_backends(e->c, &be, 1);
 	http_req_t *r = http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &b));
@@ -982,7 +1066,7 @@ static void test_credential_command_cancel(void **state)
 	assert_int_equal(b.ok, 1);
 	assert_int_equal(a.called, 0);
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
-	be.credential_command = "sleep 5; echo tok2";
+	bo.credential_command = "sleep 5; echo tok2";
 	http_client_set_backends(e->c, &be, 1);
 	http_get(e->c, url(e, "/ok"), 5000, on_done, res_new(e, &a));
 	/* the teardown frees the client with the command running: no leak, no hang */
@@ -1200,6 +1284,7 @@ int main(void)
 		T(test_backend_options),
 		T(test_credential_command),
 		T(test_credential_command_401),
+		T(test_token_file_reread),
 		T(test_credential_command_cancel),
 		T(test_only_http),
 		T(test_cancel_pending),

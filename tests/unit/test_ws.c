@@ -313,6 +313,48 @@ static void test_refused_and_bad_url(void **state)
 	free(err);
 }
 
+/* A proxy-url routes the connections under its base URL only: a proxy that
+ * refuses is named in the reason; one libwebsockets cannot use (https://,
+ * socks5://) fails ws_connect, saying so; others go direct. */
+static void test_proxy_named_and_unusable(void **state)
+{
+	env_t *e = *state;
+	seen_t s;
+	char *err = NULL;
+	char *base = xasprintf("http://127.0.0.1:%d/loki", g_srv.port);
+	ws_route_t r = { .proxy_url = "http://user:secret@127.0.0.1:1" };
+	ws_client_set_route(e->c, base, &r);
+	memset(&s, 0, sizeof s);
+	char *url = xasprintf("ws://127.0.0.1:%d/loki/api/v1/tail", g_srv.port);
+	s.w = ws_connect(e->c, url, NULL, 0, &cbs, &s, &err);
+	assert_non_null(s.w);
+	run_until(e, &s.closed);
+	assert_int_equal(s.code, WS_CLOSE_NO_CONNECT);
+	assert_non_null(strstr(s.reason, "proxy 127.0.0.1:1: could not connect"));
+	assert_null(strstr(s.reason, "secret"));
+	/* not under the base: direct, and it opens */
+	g_srv.script = SCRIPT_DROP;
+	connect_to(e, "/elsewhere", NULL, 0, &s);
+	run_until(e, &s.closed);
+	assert_int_equal(s.opened, 1);
+	assert_int_equal(s.code, WS_CLOSE_ABNORMAL);
+
+	static const char *const bad[] = { "https://127.0.0.1:3128", "socks5://127.0.0.1:1080" };
+	for (size_t i = 0; i < 2; i++) {
+		r.proxy_url = bad[i];
+		ws_client_set_route(e->c, base, &r);
+		memset(&s, 0, sizeof s);
+		err = NULL;
+		assert_null(ws_connect(e->c, url, NULL, 0, &cbs, &s, &err));
+		assert_non_null(err);
+		assert_non_null(strstr(err, "reaches http:// proxies only"));
+		free(err);
+	}
+	ws_client_set_route(e->c, base, NULL);
+	free(url);
+	free(base);
+}
+
 /* Closed by us while still connecting (a new query while the tail was being
  * asked for): no assertion in lws, no callback, the connection goes; then one
  * closed right after the upgrade was sent, before the answer. */
@@ -352,6 +394,7 @@ int main(void)
 		T(test_too_big),
 		T(test_refused_and_bad_url),
 		T(test_close_while_connecting),
+		T(test_proxy_named_and_unusable),
 	};
 	return cmocka_run_group_tests_name("ws", tests, NULL, NULL);
 }
