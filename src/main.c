@@ -86,7 +86,7 @@ static const char usage_text[] =
 	"      --read-only          refuse every write (acknowledge, expire, extend)\n"
 	"  -r, --refresh DUR        refresh interval (default 5s)\n"
 	"      --range DUR          time range of graphs (default 1h)\n"
-	"      --timeout DUR        per-request timeout (default 3s)\n"
+	"      --timeout DUR        per-request timeout (default 3s; Jaeger's 15s)\n"
 	"      --once               query every panel once, print, and exit\n"
 	"  -o, --output FORMAT      text (default) or json, for --once and the commands\n"
 	"      --log FILE           write a debug log to FILE\n"
@@ -647,10 +647,10 @@ static int run(const opts_t *op, double started)
 		rc = cli_logs(&lc);
 		goto out;
 	}
+	/* a trace search on a big store, or a trace of megabytes, takes longer than
+	 * a dashboard query: 15 s unless --timeout or the config says otherwise */
+	long long jt = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 15000;
 	if (jaeger_cmd) {
-		/* a search on a big store takes longer than a dashboard query: 15 s
-		 * unless --timeout or the config says otherwise */
-		long long jt = timeout_flag ? timeout_flag : conf.timeout_ms ? conf.timeout_ms : 15000;
 		cli_traces_t tc = {
 			.loop = loop, .http = http, .ctx = &ctx, .timeout_ms = (long)jt,
 			.json = o.output && strcmp(o.output, "json") == 0,
@@ -762,7 +762,7 @@ static int run(const opts_t *op, double started)
 	tui_opts_t to = {
 		.conf = &conf, .ov = &o.ov, .ctx = &ctx, .board = &board,
 		.theme = have_theme ? &theme : NULL, .refresh_ms = refresh, .range_ms = range,
-		.timeout_ms = (long)timeout, .no_color = no_color, .ascii = o.ascii,
+		.timeout_ms = (long)timeout, .jaeger_timeout_ms = (long)jt, .no_color = no_color, .ascii = o.ascii,
 		.started = started,
 		.bell = !o.no_bell && conf.bell != 0,
 		.clipboard = !o.no_clipboard && conf.clipboard != 0,

@@ -230,8 +230,14 @@ int jaeger_parse_names(const char *body, size_t len, long http_status, char ***n
 	size_t i;
 	json_array_foreach (list, i, e) {
 		json_t *s = json_is_object(e) ? json_object_get(e, "name") : e;
-		if (json_is_string(s))
-			v[k++] = xstrndup(json_string_value(s), json_string_length(s));
+		if (!json_is_string(s)) {
+			/* a list of something else is not Jaeger's: never "no service" */
+			jaeger_names_free(v, k);
+			json_decref(root);
+			set_err(err, xasprintf("not a Jaeger answer: element %zu of the list is not a name", i + 1));
+			return -1;
+		}
+		v[k++] = xstrndup(json_string_value(s), json_string_length(s));
 	}
 	json_decref(root);
 	if (k)

@@ -38,24 +38,10 @@ typedef struct {
 
 /* ---- formatting ---- */
 
-/* A duration in at most 8 columns, no blank: "850us", "12.3ms", "4.21s", "3m20s", "2h05m". */
+/* A duration in at most 8 columns, no blank ("850us", "12.3ms", "4.21s"): the waterfall's. */
 static const char *dur_fmt(int64_t us, char buf[24])
 {
-	if (us < 0)
-		us = 0;
-	if (us < 1000)
-		snprintf(buf, 24, "%" PRId64 "us", us);
-	else if (us < 10000)
-		snprintf(buf, 24, "%.2fms", (double)us / 1e3);
-	else if (us < 1000000)
-		snprintf(buf, 24, "%.1fms", (double)us / 1e3);
-	else if (us < 60000000)
-		snprintf(buf, 24, "%.2fs", (double)us / 1e6);
-	else if (us < INT64_C(3600000000))
-		snprintf(buf, 24, "%" PRId64 "m%02" PRId64 "s", us / 60000000, us / 1000000 % 60);
-	else
-		snprintf(buf, 24, "%" PRId64 "h%02" PRId64 "m", us / INT64_C(3600000000), us / 60000000 % 60);
-	return buf;
+	return span_format_us(us < 0 ? 0 : us, buf, 24);
 }
 
 /* Local time with milliseconds: "2026-11-30 03:02:01.123". */
@@ -214,7 +200,16 @@ static json_t *jrows(const trace_summary_t *rows, size_t n)
 	return a;
 }
 
-static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const char *err, void *ud)
+/* Newest first, as the view shows them (Jaeger's order is its store's). */
+static int by_start_desc(const void *a, const void *b)
+{
+	const trace_summary_t *x = a, *y = b;
+	if (x->start_us != y->start_us)
+		return x->start_us > y->start_us ? -1 : 1;
+	return strcmp(x->trace_id, y->trace_id);
+}
+
+static void on_search(traces_t *t, const trace_summary_t *rows_in, size_t n, const char *err, void *ud)
 {
 	(void)t;
 	run_t *r = ud;
@@ -226,10 +221,15 @@ static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const 
 		r->rc = RC_BACKEND;
 		return;
 	}
+	trace_summary_t *rows = xmalloc((n ? n : 1) * sizeof *rows);
+	if (n)
+		memcpy(rows, rows_in, n * sizeof *rows);
+	qsort(rows, n, sizeof *rows, by_start_desc);
 	if (c->json)
 		cli_jdump(jrows(rows, n));
 	else if (n)
 		print_rows(rows, n);
+	free(rows); /* a shallow copy: the strings are the callee's */
 	if (!n) {
 		char lb[32];
 		duration_format(c->lookback_us / 1000, lb, sizeof lb);
@@ -290,6 +290,24 @@ static json_t *jtrace(const trace_t *t)
 			json_decref(key);
 		}
 		json_object_set_new(js, "tags", tags);
+		/* its logs (events): where a failure says why ("CUDA out of memory") */
+		if (s->n_events) {
+			json_t *logs = json_array();
+			for (uint32_t e = 0; e < s->n_events; e++) {
+				json_t *le = json_object(), *fields = json_object();
+				json_object_set_new(le, "timestamp", json_integer(s->events[e].ts_us));
+				for (uint32_t k = 0; k < s->events[e].n_fields; k++) {
+					json_t *key = cli_jstr(s->events[e].fields[k].key);
+					const char *ks = json_string_value(key);
+					if (ks && !json_object_get(fields, ks))
+						json_object_set_new(fields, ks, jtag(&s->events[e].fields[k]));
+					json_decref(key);
+				}
+				json_object_set_new(le, "fields", fields);
+				json_array_append_new(logs, le);
+			}
+			json_object_set_new(js, "logs", logs);
+		}
 		json_array_append_new(a, js);
 	}
 	json_object_set_new(o, "spans", a);

@@ -620,8 +620,8 @@ void trace_build(trace_t *t)
 			t->end_us = e;
 	}
 	if (n_skewed)
-		trace_warn(t, "%zu span%s start before the parent or end after it (clock skew?)",
-			   n_skewed, n_skewed == 1 ? "" : "s");
+		trace_warn(t, "%zu span%s before the parent or end%s after it (clock skew?)", n_skewed,
+			   n_skewed == 1 ? " starts" : "s start", n_skewed == 1 ? "s" : "");
 	self_times(t);
 	trace_critical_path(t);
 }

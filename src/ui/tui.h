@@ -14,6 +14,7 @@ typedef struct {
 	long long refresh_ms;
 	long long range_ms;
 	long timeout_ms;
+	long jaeger_timeout_ms;      /* Jaeger's requests (searches, traces of megabytes) */
 	int no_color;
 	int ascii;
 	int charts;                  /* glyphs_t for charts, -1 = by the terminal */

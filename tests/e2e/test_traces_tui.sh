@@ -12,7 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=34
+N=38
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "traces tui $i" "tmux not installed"; done
@@ -117,13 +117,34 @@ keys Up
 keys T
 check_screen "T on a log line: the Traces view opens its trace" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -Eq 'trace [0-9a-f]{16}'"
 check_screen "... the cursor on the line's span (bft.coordinate, an error)" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -E '^>' | grep -q 'bft.coord'"
-keys Escape
-check_screen "Esc: back to the traces found" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 4p | grep -q 'START'"
+check_screen "the header's jaeger dot is up" 5 shows "jaeger ●"
+# a trace Jaeger does not have (yet), asked from a waterfall: said, never the last one shown
 keys ':trace zz' Enter
 check_screen ":trace with a bad id says so" 5 shows "is not a trace id"
 keys ':trace 0123456789abcdef0123456789abcdef' Enter
-check_screen "an unknown trace id: not found, said in the view" 10 shows "not found"
-keys Escape q
+check_screen "an unknown trace id: not found, said in the view, r to ask again" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'not found' && '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'r asks again'"
+check_screen "... and not the waterfall shown before" 5 hides "SPAN"
+keys Escape
+check_screen "Esc: back to the traces found" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 4p | grep -q 'START'"
+
+# T on an alert that names no service: the form, service empty, the old list gone
+curl -sf -X POST -H 'Content-Type: application/json' "$ALERTMANAGER_URL/api/v2/alerts" \
+	-d '[{"labels":{"alertname":"AAZZTest","severity":"critical"},"annotations":{"summary":"x"}}]' >/dev/null
+keys 3
+wait_for 20 shows "AAZZTest"
+# the alert's row (its group header comes first)
+keys g
+for _ in 1 2 3 4 5 6 7 8; do
+	keys Enter
+	wait_for 2 shows "Alert AAZZTest" && break
+	keys Escape j
+done
+wait_for 5 shows "Alert AAZZTest"
+keys T
+check_screen "T on an alert naming no service: the search form, the service to choose" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'Search traces' && '$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -Eq 'Service\\* +Tab completes'"
+keys Escape
+check_screen "... and the traces of the last search are not passed off as the alert's" 5 hides "bft.coordinate error=true"
+keys q
 wait_for 5 bash -c "! '$TMUX_BIN' -L '$sock' has-session -t '$sess' 2>/dev/null" || tm kill-session -t "$sess" 2>/dev/null
 
 # an icnsim that serves /api/v3 only: found, and a trace opens

@@ -340,6 +340,9 @@ static void test_names(void **state)
 	names_fail("{\"error\":{\"httpCode\":400,\"message\":\"bad\"}}", 400, "HTTP 400: bad");
 	names_fail("{\"data\":{}}", 200, "not a Jaeger answer: the list of names is not an array");
 	names_fail("{}", 200, "not a Jaeger answer: no data, services or operations");
+	/* a list of something else is an error, never an empty Jaeger */
+	names_fail("{\"data\":[1,{\"x\":2},null]}", 200, "not a Jaeger answer: element 1 of the list is not a name");
+	names_fail("{\"services\":[\"a\",{\"name\":7}]}", 200, "element 2 of the list is not a name");
 	names_fail("nope", 200, "invalid JSON");
 	names_fail("", 200, "empty response body");
 	names_fail("<html></html>", 502, "HTTP 502: not a Jaeger API (an HTML page)");

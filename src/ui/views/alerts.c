@@ -495,7 +495,7 @@ static void open_logs(view_t *v, const alertlist_row_t *row)
 		labels_t common;
 		double start;
 		group_labels(al, row, &common, &start);
-		char *what = xasprintf("%s (%zu alerts)", name, row->count);
+		char *what = xasprintf("%s (%zu alert%s)", name, row->count, row->count == 1 ? "" : "s");
 		logs_jump_labels(v->ui, &common, NULL, start > 0 ? (int64_t)(start * 1e9) : 0, what);
 		free(what);
 		labels_free(&common);

@@ -25,7 +25,8 @@
 #define TV_LOOKBACK_MAX_MS (2LL * 24 * 3600 * 1000)
 #define TV_LIMIT_DEFAULT 20
 #define TV_JUMP_BEFORE_US (5LL * 60 * 1000000) /* an alert's traces: from 5 min before its start */
-#define TV_JUMP_AFTER_US (10LL * 60 * 1000000)
+#define TV_JUMP_AFTER_US (5LL * 60 * 1000000)  /* ... to 5 min after */
+#define TV_JUMP_LIMIT 200
 
 enum { SORT_TIME, SORT_DURATION, SORT_SPANS, SORT__N };
 static const char *const sort_names[SORT__N] = { "time", "duration", "spans" };
@@ -58,6 +59,11 @@ typedef struct {
 	int in_trace;               /* the waterfall is shown (else the results) */
 	trace_t *t;
 	char *loading;              /* the id being fetched */
+	char *want, *want_span;     /* the id (and span) asked last: r asks again after a failure */
+	int want_form;              /* a jump named no service: the form opens when shown */
+	int64_t focus_us;           /* a jump's moment: the trace nearest it is selected */
+	double searched_at;         /* when the traces shown were found (unix s) */
+	char *saved;                /* the service in the state file (traces-service) */
 	char *focus_span;           /* ... and the span to put the cursor on */
 	char *trace_err;
 	uint8_t *collapsed;
@@ -100,9 +106,11 @@ static const keybind_t traces_keys[] = {
 	{ 'N', "N", REQ_PREV_MATCH, "previous span matching the last /" },
 	{ 'e', "e", REQ_NEXT_ERROR, "next error span" },
 	{ 'E', "E", REQ_PREV_ERROR, "previous error span" },
-	{ 'L', "L", REQ_LOGS, "the logs carrying the trace id, from the span's start" },
+	{ 'L', "L", REQ_LOGS, "the span's pod's logs carrying the trace id, from a minute before the span" },
 	{ 'y', "y", REQ_COPY, "copy the trace id (OSC 52)" },
 	{ 'r', "r", REQ_REFRESH, "search again (or fetch the trace again)" },
+	{ 27, "Esc q", REQ_BACK, "from a trace: back to the traces found (else as everywhere)" },
+	{ 'q', NULL, REQ_BACK_OR_QUIT, NULL },
 };
 
 static traces_view_t *tv_of(view_t *v)
@@ -185,7 +193,8 @@ static traces_t *tv_conn(view_t *v, int say)
 			ui_say(ui, 1, "no Jaeger in this context: set 'jaeger:' in the config, JAEGER_URL or --jaeger");
 		return NULL;
 	}
-	traces_opts_t o = { .loop = ui->loop, .http = ui->http, .base = ui->ctx.jaeger };
+	traces_opts_t o = { .loop = ui->loop, .http = ui->http, .base = ui->ctx.jaeger,
+			    .timeout_ms = ui->o->jaeger_timeout_ms };
 	tv->tr = traces_new(&o);
 	tv->gen = ui->ctx_gen;
 	return tv->tr;
@@ -256,8 +265,17 @@ static void on_services(traces_t *t, char *const *names, size_t n, const char *e
 		} else {
 			ui_say(v->ui, err != NULL, "%s", err ? tv->svcs_err :
 			       "no Jaeger service is named by the alert: choose one (Tab completes)");
-			if (!err && ui_cur_view(v->ui) == v)
-				open_form(v);
+			/* what was found for another question must not pass for this one */
+			results_clear(tv);
+			tv->searched = 0;
+			free(tv->service);
+			tv->service = NULL;
+			if (!err) {
+				if (ui_cur_view(v->ui) == v)
+					open_form(v);
+				else
+					tv->want_form = 1; /* shown next (the jump shows it) */
+			}
 		}
 		strv_free(tv->hints, tv->n_hints);
 		tv->hints = NULL;
@@ -372,7 +390,32 @@ static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const 
 	}
 	tv->n_res = n;
 	tv->searched = 1;
+	tv->searched_at = now_unix();
+	if (tv->service && *tv->service && (!tv->saved || strcmp(tv->saved, tv->service) != 0)) {
+		/* the next session searches it again */
+		history_t h = { .max = 1 };
+		history_add(&h, tv->service);
+		ui_state_write("traces-service", &h);
+		history_free(&h);
+		free(tv->saved);
+		tv->saved = xstrdup(tv->service);
+	}
 	resort(tv);
+	if (tv->focus_us && n) {
+		/* a jump: the first trace at or after its moment (else the newest) */
+		size_t best = 0;
+		int64_t bd = INT64_MAX;
+		for (size_t i = 0; i < n; i++) {
+			int64_t d = res_at(tv, i)->start_us - tv->focus_us;
+			if (d >= -1000000 && d < bd) {
+				bd = d;
+				best = i;
+			}
+		}
+		list_fit(&tv->rl, n, tv->rl.rows > 0 ? tv->rl.rows : 1);
+		list_select(&tv->rl, best);
+		tv->focus_us = 0;
+	}
 	if (tv->why) {
 		ui_say(v->ui, 0, "%s: %zu trace%s", tv->why, n, n == 1 ? "" : "s");
 		free(tv->why);
@@ -482,8 +525,16 @@ static void on_trace(traces_t *t, trace_t *trace, const char *err, void *ud)
 	free(tv->trace_err);
 	tv->trace_err = NULL;
 	if (!trace) {
-		tv->trace_err = text_sanitize(err ? err : "no trace");
+		char *e = text_sanitize(err ? err : "no trace");
+		/* a log line's trace is often not in Jaeger yet: say it may come */
+		tv->trace_err = strstr(e, "not found")
+					? xasprintf("%s (Jaeger may not have it yet, or no longer: r asks again)", e)
+					: xasprintf("%s (r asks again)", e);
+		free(e);
 		ui_say(v->ui, 1, "%s", tv->trace_err);
+		/* the waterfall shown stays only when it is of the id asked (r failed) */
+		if (tv->t && tv->loading && strcmp(tv->t->trace_id, tv->loading) != 0)
+			trace_clear(tv);
 		free(tv->loading);
 		tv->loading = NULL;
 		ui_dirty(v->ui);
@@ -533,6 +584,14 @@ static void tv_open_trace(view_t *v, const char *id, const char *span)
 		trace_clear(tv);
 	free(tv->loading);
 	tv->loading = xstrdup(id);
+	if (tv->want != id) {
+		free(tv->want);
+		tv->want = xstrdup(id);
+	}
+	if (tv->want_span != span) {
+		free(tv->want_span);
+		tv->want_span = span ? xstrdup(span) : NULL;
+	}
 	free(tv->focus_span);
 	tv->focus_span = span ? xstrdup(span) : NULL;
 	free(tv->trace_err);
@@ -807,14 +866,26 @@ static void draw_info(view_t *v, rect_t a)
 		s = xasprintf("Jaeger %s%s%s", api_word(tv), tv->have_svcs ? "  " : "",
 			      tv->have_svcs ? (tv->n_svcs == 1 ? "1 service" : "services") : "");
 	} else {
-		char lb[16];
+		char lb[16], win[64], at[16];
+		if (tv->start_us) {
+			char w0[16], w1[16];
+			time_t ta = (time_t)(tv->start_us / 1000000), tb = (time_t)(tv->end_us / 1000000);
+			struct tm tm;
+			strftime(w0, sizeof w0, "%H:%M:%S", localtime_r(&ta, &tm));
+			strftime(w1, sizeof w1, "%H:%M:%S", localtime_r(&tb, &tm));
+			snprintf(win, sizeof win, "%s..%s", w0, w1);
+		} else {
+			snprintf(win, sizeof win, "last %s", duration_format(tv->lookback_ms, lb, sizeof lb));
+		}
+		time_t st = (time_t)tv->searched_at;
+		struct tm tm;
+		strftime(at, sizeof at, "%H:%M:%S", localtime_r(&st, &tm));
 		char *svc = text_sanitize(tv->service ? tv->service : "");
 		char *op = tv->operation && *tv->operation ? text_sanitize(tv->operation) : NULL;
 		char *tags = tv->tags && *tv->tags ? text_sanitize(tv->tags) : NULL;
-		s = xasprintf("%s%s%s%s%s  %s%s  %zu found  by %s  Jaeger %s%s", svc, op ? " " : "", op ? op : "",
-			      tags ? " " : "", tags ? tags : "", tv->start_us ? "" : "last ",
-			      tv->start_us ? "window" : duration_format(tv->lookback_ms, lb, sizeof lb), tv->n_res,
-			      sort_names[tv->sort], api_word(tv), tv->searching ? "  searching..." : "");
+		s = xasprintf("%s%s%s%s%s  %s  %zu found at %s  by %s  Jaeger %s%s", svc, op ? " " : "", op ? op : "",
+			      tags ? " " : "", tags ? tags : "", win, tv->n_res, at, sort_names[tv->sort], api_word(tv),
+			      tv->searching ? "  searching..." : "");
 		free(svc);
 		free(op);
 		free(tags);
@@ -829,6 +900,14 @@ static void draw_results(view_t *v, rect_t a)
 	ui_t *ui = v->ui;
 	if (!ui->ctx.jaeger || !*ui->ctx.jaeger) {
 		draw_message(a, 1, "No Jaeger in this context: set 'jaeger:' in the config (or JAEGER_URL, --jaeger).", EL_DIM);
+		return;
+	}
+	if (!tv->searched && tv->searching) {
+		char *svc = text_sanitize(tv->service ? tv->service : "");
+		char *m = xasprintf("searching the traces of %s...", svc);
+		draw_message(a, 1, m, EL_DIM);
+		free(m);
+		free(svc);
 		return;
 	}
 	if (!tv->searched) {
@@ -867,7 +946,7 @@ static void draw_results(view_t *v, rect_t a)
 	a.h--;
 	int wide = a.w >= 110;
 	int wstart = 8, wdur = 7, wbar = a.w >= 100 ? 16 : 8, wsp = 6, werr = 4;
-	int wsvc = wide ? 30 : 0;
+	int wsvc = wide ? (a.w - 60) / 2 : 0;
 	int wroot = a.w - (1 + wstart + 1 + wdur + 1 + wbar + 1 + wsp + 1 + werr + 1) - (wsvc ? wsvc + 1 : 0);
 	if (wroot < 10)
 		wroot = 10;
@@ -913,7 +992,7 @@ static void draw_results(view_t *v, rect_t a)
 		ui_printf(y, x, werr, s->n_errors && !sel ? ui_attr(EL_VALUE_CRIT) | A_BOLD : base, "%*s", werr,
 			  s->n_errors ? er : "-");
 		x += werr + 1;
-		char *root = xasprintf("%s: %s", s->root_service, s->root_operation);
+		char *root = s->n_spans ? xasprintf("%s: %s", s->root_service, s->root_operation) : xstrdup("(no spans)");
 		char *rs = text_sanitize(root);
 		ui_put_cut(y, x, wroot, rs, base);
 		free(rs);
@@ -936,7 +1015,7 @@ static void draw_trace(view_t *v, rect_t a)
 	if (!t) {
 		if (tv->trace_err) {
 			draw_message(a, 1, tv->trace_err, EL_ERROR);
-			draw_message(a, 4, "Esc: back to the traces found; r: ask again.", EL_DIM);
+			draw_message(a, 5, "r asks again; Esc goes back to the traces found.", EL_DIM);
 		} else {
 			char *m = xasprintf("fetching trace %s...", tv->loading ? tv->loading : "");
 			draw_message(a, 1, m, EL_DIM);
@@ -948,17 +1027,31 @@ static void draw_trace(view_t *v, rect_t a)
 	const trace_span_t *root = t->n_spans ? &t->spans[0] : NULL;
 	char du[24];
 	span_format_us(t->end_us - t->start_us, du, sizeof du);
-	char *head = xasprintf(" trace %.16s  %s: %s  %s  %zu spans  %zu error%s  %zu service%s%s", t->trace_id,
-			       root ? trace_span_service(t, root) : "?", root ? root->operation : "?", du, t->n_spans,
-			       t->n_errors, t->n_errors == 1 ? "" : "s", t->n_services, t->n_services == 1 ? "" : "s",
-			       t->n_warnings ? "  (warnings: Enter on the root)" : "");
+	/* the numbers on the right, always whole; the root's name takes what is left */
+	char *nums = xasprintf("%s  %zu span%s  %zu error%s ", du, t->n_spans, t->n_spans == 1 ? "" : "s", t->n_errors,
+			       t->n_errors == 1 ? "" : "s");
+	if (a.w >= 120) {
+		char *x = xasprintf("%s %zu service%s ", nums, t->n_services, t->n_services == 1 ? "" : "s");
+		free(nums);
+		nums = x;
+	}
+	if (t->n_warnings) {
+		char *x = xasprintf("%s %s", nums, a.w >= 120 ? "warnings: Enter on the root " : "warnings ");
+		free(nums);
+		nums = x;
+	}
+	char *head = root ? xasprintf(" trace %.16s  %s: %s", t->trace_id, trace_span_service(t, root), root->operation)
+			  : xasprintf(" trace %.16s  (no spans)", t->trace_id);
 	char *hs = text_sanitize(head);
+	int nw = utf8_width(nums);
 	ui_fill((rect_t){ a.x, a.y, a.w, 1 }, ui_attr(EL_TABLE_HEADER));
-	ui_put_cut(a.y, a.x, a.w, hs, ui_attr(EL_TABLE_HEADER) | A_BOLD);
+	ui_put_cut(a.y, a.x, a.w - nw - 1, hs, ui_attr(EL_TABLE_HEADER) | A_BOLD);
+	ui_put(a.y, a.x + a.w - nw, nw, nums, ui_attr(t->n_errors ? EL_VALUE_CRIT : EL_TABLE_HEADER) | A_BOLD);
 	free(hs);
 	free(head);
+	free(nums);
 	if (tv->loading)
-		ui_put(a.y, a.x + a.w - 12, 12, " fetching...", ui_attr(EL_DIM));
+		ui_put(a.y + 1, a.x + a.w - 12, 12, " fetching...", ui_attr(EL_DIM));
 
 	wf_geom_t g;
 	wf_geometry(a.w, &g);
@@ -1126,7 +1219,9 @@ static void details_fill(textbox_t *tb, void *ctx)
 		free(xs);
 		free(x);
 	} else {
-		textbox_kv(tb, "parent", s->orphan ? "missing from the trace (shown as a root)" : "none: a root");
+		textbox_kv(tb, "parent", s->orphan ? "missing from the trace (shown as a root)"
+				     : s->n_refs ? "its references go round in a cycle (or to itself): shown as a root"
+						 : "none: a root");
 	}
 	x = xasprintf("+%s from the trace's start, %s long, self %s", span_format_us(s->start_us - t->start_us, b1, sizeof b1),
 		      span_format_us(s->duration_us, b2, sizeof b2), span_format_us(s->self_us, b3, sizeof b3));
@@ -1352,8 +1447,8 @@ static req_t trace_request(view_t *v, req_t r)
 			tv->in_trace = 0;
 			return REQ_NONE;
 		}
-		if (r == REQ_REFRESH && tv->trace_err && tv->loading == NULL) {
-			ui_say(ui, 0, "press Esc, then Enter on the trace to ask again");
+		if (r == REQ_REFRESH && tv->want && !tv->loading) {
+			tv_open_trace(v, tv->want, tv->want_span);
 			return REQ_NONE;
 		}
 		return r == REQ_QUERY ? (open_form(v), REQ_NONE) : r;
@@ -1422,7 +1517,7 @@ static req_t trace_request(view_t *v, req_t r)
 		return REQ_NONE;
 	}
 	case REQ_FILTER:
-		prompt_open(ui, "find span: ", tv->find, find_enter, NULL, NULL, v, NULL);
+		prompt_open(ui, "find span: ", NULL, find_enter, NULL, NULL, v, NULL);
 		return REQ_NONE;
 	case REQ_NEXT_MATCH:
 	case REQ_PREV_MATCH:
@@ -1505,6 +1600,11 @@ static req_t results_request(view_t *v, req_t r)
 		if (tv->searched && n)
 			ui_copy(ui, "trace id", res_at(tv, tv->rl.sel)->trace_id);
 		return REQ_NONE;
+	case REQ_COLLAPSE: case REQ_COLLAPSE_ALL: case REQ_CRITICAL: case REQ_ZOOM_IN: case REQ_ZOOM_OUT:
+	case REQ_ZOOM_SPAN: case REQ_ZOOM_RESET: case REQ_LEFT: case REQ_RIGHT: case REQ_FILTER:
+	case REQ_NEXT_MATCH: case REQ_PREV_MATCH: case REQ_NEXT_ERROR: case REQ_PREV_ERROR: case REQ_LOGS:
+		ui_say(ui, 0, "in a trace: open one first (Enter)");
+		return REQ_NONE;
 	default:
 		return r;
 	}
@@ -1525,20 +1625,16 @@ static void traces_view_open(view_t *v)
 	tv->limit = TV_LIMIT_DEFAULT;
 	history_t h = { .max = 1 };
 	ui_state_read("traces-service", &h);
-	if (h.n)
+	if (h.n) {
 		tv->service = xstrdup(h.v[h.n - 1]);
+		tv->saved = xstrdup(h.v[h.n - 1]);
+	}
 	history_free(&h);
 }
 
 static void traces_view_close(view_t *v)
 {
 	traces_view_t *tv = tv_of(v);
-	if (tv->service && *tv->service && tv->searched) {
-		history_t h = { .max = 1 };
-		history_add(&h, tv->service);
-		ui_state_write("traces-service", &h);
-		history_free(&h);
-	}
 	tv_disconnect(tv);
 	results_clear(tv);
 	trace_clear(tv);
@@ -1553,6 +1649,9 @@ static void traces_view_close(view_t *v)
 	free(tv->focus_span);
 	free(tv->find);
 	free(tv->why);
+	free(tv->want);
+	free(tv->want_span);
+	free(tv->saved);
 }
 
 /* Shown (or another context): the services, and the last service's traces. */
@@ -1568,6 +1667,10 @@ static void traces_view_reload(view_t *v)
 	}
 	if (!tv_conn(v, 0))
 		return;
+	if (tv->want_form) {
+		tv->want_form = 0;
+		open_form(v);
+	}
 	if (!tv->have_svcs && !tv->svcs_err)
 		ask_services(v);
 	if (!tv->searched && !tv->searching && !tv->in_trace && !tv->n_hints && tv->service && *tv->service)
@@ -1612,6 +1715,8 @@ static int traces_view_jump(view_t *v, const jump_t *j)
 	free(tv->tags);
 	tv->tags = NULL;
 	tv->min_us = tv->max_us = 0;
+	tv->limit = TV_JUMP_LIMIT;
+	tv->focus_us = at;
 	free(tv->why);
 	tv->why = j->why ? text_sanitize(j->why) : NULL;
 	tv->in_trace = 0;
@@ -1674,7 +1779,7 @@ static const char *traces_view_hint(view_t *v)
 {
 	traces_view_t *tv = tv_of(v);
 	if (tv->in_trace)
-		return "Enter details  Space fold  C fold all  * critical  +/- z 0 zoom  h/l pan  / find  e error  L logs  Esc back";
+		return "Enter span  Space fold  * path  +-z0 zoom  / find  e error  L logs  Esc back";
 	if (!tv->searched)
 		return "Enter search the service  s search form  r ask again  ? help";
 	return "Enter open  s search  o sort  r again  y copy id  ? help";
@@ -1714,7 +1819,7 @@ static int cmd_lookback(ui_t *ui, const char *arg)
 
 static const command_t traces_cmds[] = {
 	{ "trace", NULL, "TRACE_ID", "open a trace by its id", cmd_trace },
-	{ "lookback", NULL, "DURATION|START..END", "search the same again over another window (15m to 2d)", cmd_lookback },
+	{ "lookback", NULL, "DURATION|START..END", "search the same again over another window (1m to 2d)", cmd_lookback },
 };
 
 const view_ops_t traces_view_ops = {
