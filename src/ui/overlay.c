@@ -437,12 +437,33 @@ const char *form_label(const form_t *f, size_t i)
 	return i < f->n ? f->f[i].label : "";
 }
 
+/* Rows an information line takes wrapped to w columns (its continuation
+ * rows indented under it, as fm_draw draws them). */
+static int fm_wrapped_rows(const char *s, int w)
+{
+	int indent = (int)strspn(s, " "), rows = 0, first = 1;
+	do {
+		int iw = first ? w : w - indent - 2;
+		size_t k = ui_wrap_piece(s, iw > 4 ? iw : 4);
+		s += k;
+		while (*s == ' ')
+			s++;
+		rows++;
+		first = 0;
+	} while (*s);
+	return rows;
+}
+
 static void fm_draw(overlay_t *o, rect_t area)
 {
 	form_t *f = o->data;
 	int w = COLS > 90 ? 84 : COLS - 4;
 	int step = f->compact ? 1 : 2;
-	int h = (int)f->n_info + (int)f->n * step + 6 + (f->compact ? 1 : 0);
+	/* information lines wrap (at blanks) rather than lose their ends */
+	int info_rows = 0;
+	for (size_t i = 0; i < f->n_info; i++)
+		info_rows += fm_wrapped_rows(f->info[i].s, w - 4);
+	int h = info_rows + (int)f->n * step + 6 + (f->compact ? 1 : 0);
 	if (h > area.h)
 		h = area.h;
 	if (w < 20 || h < 6)
@@ -451,8 +472,22 @@ static void fm_draw(overlay_t *o, rect_t area)
 	ui_fill(r, ui_attr(EL_DEFAULT));
 	ui_box(r, f->title, ui_attr(EL_PANEL_BORDER_FOCUS), ui_attr(EL_PANEL_TITLE) | A_BOLD);
 	int y = r.y + 1, x = r.x + 2, cw = w - 4;
-	for (size_t i = 0; i < f->n_info && y < r.y + r.h - 1; i++)
-		ui_put(y++, x, cw, f->info[i].s, ui_attr(f->info[i].el));
+	for (size_t i = 0; i < f->n_info && y < r.y + r.h - 1; i++) {
+		const char *p = f->info[i].s;
+		int indent = (int)strspn(p, " ");
+		int first = 1;
+		do {
+			int iw = first ? cw : cw - indent - 2;
+			size_t k = ui_wrap_piece(p, iw > 4 ? iw : 4);
+			char *piece = xstrndup(p, k);
+			ui_put(y++, first ? x : x + indent + 2, iw, piece, ui_attr(f->info[i].el));
+			free(piece);
+			p += k;
+			while (*p == ' ')
+				p++;
+			first = 0;
+		} while (*p && y < r.y + r.h - 1);
+	}
 	y++;
 	int lw = 0;
 	for (size_t i = 0; i < f->n; i++) {
