@@ -9,6 +9,10 @@ MODE html: a web page (200 text/html) at every path, as a UI or a proxy's
   login page would.
 MODE nothttp: a TCP peer that answers any request with an SSH banner.
 MODE hang: an HTTP server that reads every request and never answers.
+MODE broken: Jaeger's v1 API with one service, "svc", whose search finds two
+  traces: one with no spans (id 000000000000000000000000000000e0) and one whose
+  spans' references go round (a child of b, b child of a, c its own parent;
+  id 000000000000000000000000000000c0).
 Listens on 127.0.0.1 at a free port, written to PORT_FILE once listening.
 """
 import http.server
@@ -45,6 +49,23 @@ def trace():
             ]}
 
 
+def broken_traces():
+    t0 = 1764471721000000
+
+    def sp(tid, sid, op, parent, start):
+        return {"traceID": tid, "spanID": sid, "operationName": op, "startTime": start, "duration": 1000,
+                "references": [{"refType": "CHILD_OF", "traceID": tid, "spanID": parent}], "tags": [],
+                "logs": [], "processID": "p1", "warnings": None}
+    cyc = "000000000000000000000000000000c0"
+    empty = {"traceID": "000000000000000000000000000000e0", "spans": [],
+             "processes": {}, "warnings": None}
+    cycle = {"traceID": cyc, "processes": {"p1": {"serviceName": "svc", "tags": []}}, "warnings": None,
+             "spans": [sp(cyc, "00000000000000aa", "alpha", "00000000000000bb", t0),
+                       sp(cyc, "00000000000000bb", "beta", "00000000000000aa", t0 + 100),
+                       sp(cyc, "00000000000000cc", "selfref", "00000000000000cc", t0 + 200)]}
+    return {t["traceID"]: t for t in (empty, cycle)}
+
+
 def envelope(data, errors=None):
     return json.dumps({"data": data, "total": 0, "limit": 0, "offset": 0, "errors": errors})
 
@@ -71,6 +92,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         "<body><form>user <input name=u></form></body></html>\n")
             return
         path = self.path.split("?")[0]
+        if mode == "broken":
+            bt = broken_traces()
+            if path == "/api/services":
+                self.answer(200, "application/json", envelope(["svc"]))
+            elif path == "/api/traces":
+                self.answer(200, "application/json", envelope(list(bt.values())))
+            elif path.startswith("/api/traces/") and path[len("/api/traces/"):] in bt:
+                self.answer(200, "application/json", envelope([bt[path[len("/api/traces/"):]]]))
+            else:
+                self.answer(404, "text/plain; charset=utf-8",
+                            envelope(None, [{"code": 404, "msg": "trace not found"}]) + "\n")
+            return
         if path == "/api/services":
             self.answer(200, "application/json", envelope([HOSTILE_SVC]))
         elif path == "/api/traces":

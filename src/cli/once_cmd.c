@@ -248,8 +248,16 @@ static void on_jaeger_check(traces_t *t, char *const *names, size_t n, const cha
 	jaeger_check_t *jc = ud;
 	backends_t *bk = jc->d->bk;
 	double ms = (now_unix() - jc->t0) * 1000;
-	if (err) /* the line names the backend already */
-		backend_down(bk, &bk->jaeger, ms, strncmp(err, "jaeger: ", 8) == 0 ? err + 8 : err);
+	if (err) { /* the line names the backend and its URL already */
+		const char *e = err;
+		size_t ul = strlen(jc->d->ctx.jaeger ? jc->d->ctx.jaeger : "");
+		if (strncmp(e, "jaeger: ", 8) == 0)
+			e += 8;
+		else if (strncmp(e, "jaeger at ", 10) == 0 && ul && strncmp(e + 10, jc->d->ctx.jaeger, ul) == 0 &&
+			 e[10 + ul] == ' ')
+			e += 10 + ul + 1;
+		backend_down(bk, &bk->jaeger, ms, e);
+	}
 	else
 		backend_good(bk, &bk->jaeger, ms);
 	jc->done = 1;

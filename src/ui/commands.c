@@ -138,11 +138,24 @@ static int cmd_help(ui_t *ui, const char *arg)
 	return 0;
 }
 
+/* :trace ID from any view: the Traces view opens it. */
+static int cmd_trace(ui_t *ui, const char *arg)
+{
+	if (!arg || !*arg) {
+		ui_say(ui, 1, "trace: give a trace id (hex, as a log line's trace_id)");
+		return 0;
+	}
+	jump_t j = { .trace_id = arg };
+	ui_jump(ui, "Traces", &j);
+	return 0;
+}
+
 static const command_t cmd_table[] = {
 	{ "ctx", "context", "[NAME]", "switch to context NAME (no NAME: list them)", cmd_ctx },
 	{ "range", NULL, "DUR", "time range of graphs: 5m, 1h, 6h, 24h, 7d, ...", cmd_range },
 	{ "refresh", NULL, "DUR", "refresh interval, e.g. 5s", cmd_refresh },
 	{ "theme", NULL, "[NAME]", "switch theme (no NAME: list them)", cmd_theme },
+	{ "trace", NULL, "TRACE_ID", "open a trace by its id (the Traces view)", cmd_trace },
 	{ "help", NULL, "", "show the help", cmd_help },
 	{ "q", "quit", "", "quit", cmd_quit },
 };

@@ -12,7 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=38
+N=42
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "traces tui $i" "tmux not installed"; done
@@ -184,5 +184,39 @@ start 80 $H --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL" --
 wait_for 15 shows "Dashboard"
 keys 6
 check_screen "an HTML page: not a Jaeger API, said" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -qi 'not a Jaeger\\|HTML'"
-keys q
+# :trace from another view opens the Traces view (a trace id pasted from chat)
+keys 1 ':trace 0123abcd' Enter
+check_screen ":trace ID from the Dashboard: the Traces view asks for it (and says why it failed)" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -q 'trace 0*123abcd'"
+tm kill-session -t "$sess" 2>/dev/null
+
+# broken traces: one without spans, one whose references go round
+python3 "$top_srcdir/tests/jaegerstandin.py" broken "$work/broken.port" &
+PIDS+=($!)
+wait_for 10 test -s "$work/broken.port"
+start 80 $H --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL" --jaeger "http://127.0.0.1:$(cat "$work/broken.port")" --refresh 1s
+wait_for 15 shows "Dashboard"
+keys 6
+wait_for 10 shows "Jaeger v1"
+keys s Up C-u
+keys -l 'svc'
+keys Enter
+check_screen "a trace without spans is listed as one, without a 1970 start" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -E '^ +- .*\\(no spans\\)' | grep -q ."
+for _ in 1 2; do
+	screen | grep -E '(no spans)' | grep -q . || break
+	keys Enter
+	wait_for 3 shows "(no spans)" && shows "trace 0000" && break
+	keys Escape j
+done
+keys L
+check_screen "L (and any span key) on a trace without spans says so; the console lives" 5 shows "this trace has no spans"
+keys Escape
+for _ in 1 2 3; do
+	keys g
+	keys Enter
+	wait_for 3 shows "alpha" && break
+	keys Escape j
+done
+keys g Enter
+check_screen "references that go round: the details say so" 5 shows "go round in a cycle"
+keys Escape q
 exit $((tap_failed > 0))

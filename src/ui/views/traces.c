@@ -401,22 +401,35 @@ static void on_search(traces_t *t, const trace_summary_t *rows, size_t n, const 
 		tv->saved = xstrdup(tv->service);
 	}
 	resort(tv);
+	int64_t far_us = 0;
 	if (tv->focus_us && n) {
-		/* a jump: the first trace at or after its moment (else the newest) */
+		/* a jump: the trace that started nearest its moment */
 		size_t best = 0;
 		int64_t bd = INT64_MAX;
 		for (size_t i = 0; i < n; i++) {
 			int64_t d = res_at(tv, i)->start_us - tv->focus_us;
-			if (d >= -1000000 && d < bd) {
+			if (d < 0)
+				d = -d;
+			if (d < bd) {
 				bd = d;
 				best = i;
 			}
 		}
 		list_fit(&tv->rl, n, tv->rl.rows > 0 ? tv->rl.rows : 1);
 		list_select(&tv->rl, best);
+		if (bd > 60 * 1000000LL)
+			far_us = res_at(tv, best)->start_us - tv->focus_us;
 		tv->focus_us = 0;
 	}
-	if (tv->why) {
+	if (tv->why && far_us) {
+		/* Jaeger's answer holds nothing near the moment: say how far the nearest is */
+		char d[24];
+		span_format_us(far_us < 0 ? -far_us : far_us, d, sizeof d);
+		ui_say(v->ui, 1, "%s: %zu trace%s, none near its start: the nearest starts %s %s", tv->why, n,
+		       n == 1 ? "" : "s", d, far_us < 0 ? "before" : "after");
+		free(tv->why);
+		tv->why = NULL;
+	} else if (tv->why) {
 		ui_say(v->ui, 0, "%s: %zu trace%s", tv->why, n, n == 1 ? "" : "s");
 		free(tv->why);
 		tv->why = NULL;
@@ -525,7 +538,10 @@ static void on_trace(traces_t *t, trace_t *trace, const char *err, void *ud)
 	free(tv->trace_err);
 	tv->trace_err = NULL;
 	if (!trace) {
-		char *e = text_sanitize(err ? err : "no trace");
+		char *e0 = text_sanitize(err ? err : "no trace");
+		/* say which trace, when the cause does not (Jaeger down, not Jaeger) */
+		char *e = tv->loading && !strstr(e0, tv->loading) ? xasprintf("trace %s: %s", tv->loading, e0) : xstrdup(e0);
+		free(e0);
 		/* a log line's trace is often not in Jaeger yet: say it may come */
 		tv->trace_err = strstr(e, "not found")
 					? xasprintf("%s (Jaeger may not have it yet, or no longer: r asks again)", e)
@@ -822,7 +838,8 @@ static theme_el_t svc_el(uint16_t svc)
 	return pal[svc % 6];
 }
 
-static void draw_message(rect_t a, int y, const char *s, theme_el_t el)
+/* Wrapped text from row y of a; returns the row after it. */
+static int draw_message(rect_t a, int y, const char *s, theme_el_t el)
 {
 	char *t = text_sanitize(s);
 	int row = a.y + y;
@@ -837,6 +854,7 @@ static void draw_message(rect_t a, int y, const char *s, theme_el_t el)
 			p++;
 	}
 	free(t);
+	return row - a.y;
 }
 
 static void fmt_start(int64_t us, char *buf, size_t n)
@@ -913,8 +931,8 @@ static void draw_results(view_t *v, rect_t a)
 	if (!tv->searched) {
 		/* before any search: the services, Enter searches one */
 		if (tv->svcs_err) {
-			draw_message(a, 1, tv->svcs_err, EL_ERROR);
-			draw_message(a, 4, "r asks again; s opens the search form.", EL_DIM);
+			int y = draw_message(a, 1, tv->svcs_err, EL_ERROR);
+			draw_message(a, y + 1, "r asks again; s opens the search form.", EL_DIM);
 			return;
 		}
 		if (!tv->have_svcs) {
@@ -945,7 +963,15 @@ static void draw_results(view_t *v, rect_t a)
 	a.y++;
 	a.h--;
 	int wide = a.w >= 110;
-	int wstart = 8, wdur = 7, wbar = a.w >= 100 ? 16 : 8, wsp = 6, werr = 4;
+	/* HH:MM:SS, or MM-DD HH:MM when a trace is older than today's */
+	int wstart = 8;
+	for (size_t i = 0; i < tv->n_res; i++) {
+		char b[32];
+		fmt_start(tv->res[i].start_us, b, sizeof b);
+		if (tv->res[i].n_spans && strlen(b) > 8)
+			wstart = 11;
+	}
+	int wdur = 7, wbar = a.w >= 100 ? 16 : 8, wsp = 6, werr = 4;
 	int wsvc = wide ? (a.w - 60) / 2 : 0;
 	int wroot = a.w - (1 + wstart + 1 + wdur + 1 + wbar + 1 + wsp + 1 + werr + 1) - (wsvc ? wsvc + 1 : 0);
 	if (wroot < 10)
@@ -974,7 +1000,10 @@ static void draw_results(view_t *v, rect_t a)
 		attr_t base = ui_attr(sel ? EL_SELECTED : EL_DEFAULT);
 		ui_fill((rect_t){ a.x, y, a.w, 1 }, base);
 		char st[32], du[24], sp[16], er[16];
-		fmt_start(s->start_us, st, sizeof st);
+		if (s->n_spans)
+			fmt_start(s->start_us, st, sizeof st);
+		else
+			snprintf(st, sizeof st, "-");
 		span_format_us(s->duration_us, du, sizeof du);
 		snprintf(sp, sizeof sp, "%zu", s->n_spans);
 		snprintf(er, sizeof er, "%zu", s->n_errors);
@@ -1014,8 +1043,8 @@ static void draw_trace(view_t *v, rect_t a)
 	trace_t *t = tv->t;
 	if (!t) {
 		if (tv->trace_err) {
-			draw_message(a, 1, tv->trace_err, EL_ERROR);
-			draw_message(a, 5, "r asks again; Esc goes back to the traces found.", EL_DIM);
+			int y = draw_message(a, 1, tv->trace_err, EL_ERROR);
+			draw_message(a, y + 1, "r asks again; Esc goes back to the traces found.", EL_DIM);
 		} else {
 			char *m = xasprintf("fetching trace %s...", tv->loading ? tv->loading : "");
 			draw_message(a, 1, m, EL_DIM);
@@ -1396,7 +1425,7 @@ static void find_enter(ui_t *ui, const char *text, void *ud)
 	if (!hits)
 		ui_say(ui, 0, "no span matches %s", f);
 	else if (find_next(tv, 1, 0))
-		ui_say(ui, 0, "%zu span%s match %s (n/N)", hits, hits == 1 ? "" : "s", f);
+		ui_say(ui, 0, "%zu span%s %s (n/N)", hits, hits == 1 ? " matches" : "s match", f);
 	free(f);
 }
 
@@ -1452,6 +1481,33 @@ static req_t trace_request(view_t *v, req_t r)
 			return REQ_NONE;
 		}
 		return r == REQ_QUERY ? (open_form(v), REQ_NONE) : r;
+	}
+	if (!tv->t->n_spans) {
+		/* nothing to fold, find or follow: what a trace without spans allows */
+		switch (r) {
+		case REQ_BACK:
+		case REQ_BACK_OR_QUIT:
+			tv->in_trace = 0;
+			return REQ_NONE;
+		case REQ_REFRESH:
+			tv_open_trace(v, tv->t->trace_id, NULL);
+			return REQ_NONE;
+		case REQ_QUERY:
+			open_form(v);
+			return REQ_NONE;
+		case REQ_COPY:
+			ui_copy(ui, "trace id", tv->t->trace_id);
+			return REQ_NONE;
+		case REQ_UP: case REQ_DOWN: case REQ_PGUP: case REQ_PGDN: case REQ_TOP: case REQ_BOTTOM:
+		case REQ_ENTER: case REQ_DETAILS: case REQ_COLLAPSE: case REQ_COLLAPSE_ALL: case REQ_CRITICAL:
+		case REQ_ZOOM_IN: case REQ_ZOOM_OUT: case REQ_ZOOM_SPAN: case REQ_ZOOM_RESET: case REQ_LEFT:
+		case REQ_RIGHT: case REQ_FILTER: case REQ_NEXT_MATCH: case REQ_PREV_MATCH: case REQ_NEXT_ERROR:
+		case REQ_PREV_ERROR: case REQ_LOGS:
+			ui_say(ui, 0, "this trace has no spans");
+			return REQ_NONE;
+		default:
+			return r;
+		}
 	}
 	if (list_request(&tv->wl, r))
 		return REQ_NONE;
@@ -1569,6 +1625,18 @@ static req_t results_request(view_t *v, req_t r)
 			}
 			free(tv->service);
 			tv->service = xstrdup(tv->svcs[tv->rl.sel]);
+			/* "its traces of the last hour": nothing of an earlier jump or search */
+			tv->start_us = tv->end_us = 0;
+			tv->lookback_ms = TV_LOOKBACK_DEFAULT_MS;
+			tv->focus_us = 0;
+			tv->limit = TV_LIMIT_DEFAULT;
+			tv->min_us = tv->max_us = 0;
+			free(tv->operation);
+			free(tv->tags);
+			free(tv->window);
+			tv->operation = tv->tags = tv->window = NULL;
+			free(tv->why);
+			tv->why = NULL;
 			tv_search(v);
 			return REQ_NONE;
 		}
@@ -1785,20 +1853,6 @@ static const char *traces_view_hint(view_t *v)
 	return "Enter open  s search  o sort  r again  y copy id  ? help";
 }
 
-static int cmd_trace(ui_t *ui, const char *arg)
-{
-	view_t *v = ui_cur_view(ui);
-	if (v->ops != &traces_view_ops)
-		return -1;
-	if (!arg || !*arg) {
-		ui_say(ui, 1, "trace: give a trace id (hex)");
-		return 0;
-	}
-	jump_t j = { .trace_id = arg };
-	traces_view_jump(v, &j);
-	return 0;
-}
-
 static int cmd_lookback(ui_t *ui, const char *arg)
 {
 	view_t *v = ui_cur_view(ui);
@@ -1818,7 +1872,6 @@ static int cmd_lookback(ui_t *ui, const char *arg)
 }
 
 static const command_t traces_cmds[] = {
-	{ "trace", NULL, "TRACE_ID", "open a trace by its id", cmd_trace },
 	{ "lookback", NULL, "DURATION|START..END", "search the same again over another window (1m to 2d)", cmd_lookback },
 };
 
