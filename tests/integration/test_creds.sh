@@ -407,39 +407,39 @@ else
 	not_ok "loki: a token from credential-command (run once)" "exit $(rc loki-cmd), runs: $(cat "$work/cmd-runs" 2>&1 | wc -l)" \
 		"$(head -c 600 "$out/loki-cmd.err")"
 fi
+# tail_lines NAME: the lines a run printed (with --limit 1, more than one: its tail was let in)
+tail_lines() { grep -c 'app="icn-director"' "$out/$1.out"; }
+# verdict NAME DESC DETAIL CMD...: ok when the run NAME exited 0 and CMD
+# succeeds, else not_ok with its exit status, DETAIL and its stderr
+verdict() {
+	local name=$1 desc=$2 detail=$3
+	shift 3
+	if [[ $(rc "$name") == 0 ]] && "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc" "exit $(rc "$name"), $detail" "$(head -c 600 "$out/$name.err")"
+	fi
+}
 # the tail's upgrade carries the credential-command's token too: the command
 # runs once for the history and the tail (the token kept); lines newer than
 # the history (which --limit 1 cuts to one) prove the tail was let in
 lconsole loki-cmd-tail --context command-tail logs "$q" --since 1s --limit 1 --tail --duration 4s
-n_tail=$(grep -c 'app="icn-director"' "$out/loki-cmd-tail.out")
-if [[ $(rc loki-cmd-tail) == 0 ]] && ((n_tail > 1)) && [[ $(wc -l <"$work/tail-runs") == 1 ]]; then
-	ok "loki tail: the websocket handshake carries the credential-command's token (run once for history and tail)"
-else
-	not_ok "loki tail: the websocket handshake carries the credential-command's token (run once for history and tail)" \
-		"exit $(rc loki-cmd-tail), $n_tail lines, runs: $(cat "$work/tail-runs" 2>&1 | wc -l)" \
-		"$(head -c 600 "$out/loki-cmd-tail.err")"
-fi
+n_tail=$(tail_lines loki-cmd-tail)
+n_runs=$(cat "$work/tail-runs" 2>/dev/null | wc -l)
+verdict loki-cmd-tail "loki tail: the websocket handshake carries the credential-command's token (run once for history and tail)" \
+	"$n_tail lines, $n_runs runs" test "$n_tail" -gt 1 -a "$n_runs" -eq 1
 lconsole loki-cmd-fails --context command-fails logs "$q" --limit 3
 expect loki-cmd-fails 1 "loki at $sim: credential-command failed \(exit 4\): token expired: run icn-login" \
 	"loki: a failing credential-command: the backend, the exit status and its message"
 
 # the tail: the websocket handshake carries the same credentials; lines newer
 # than the history (which --limit 1 cuts to one) prove it was let in
-tail_lines() { grep -c 'app="icn-director"' "$out/$1.out"; }
 lconsole loki-tail --context bearer logs "$q" --since 1s --limit 1 --tail --duration 4s
-if [[ $(rc loki-tail) == 0 ]] && (($(tail_lines loki-tail) > 1)); then
-	ok "loki tail: the websocket handshake passes with the bearer token and tenant"
-else
-	not_ok "loki tail: the websocket handshake passes with the bearer token and tenant" \
-		"exit $(rc loki-tail), $(tail_lines loki-tail) lines" "$(head -c 600 "$out/loki-tail.err")"
-fi
+verdict loki-tail "loki tail: the websocket handshake passes with the bearer token and tenant" \
+	"$(tail_lines loki-tail) lines" test "$(tail_lines loki-tail)" -gt 1
 LOKI_ORG_ID=icn lconsole loki-tail-url --context legacy --loki "$sim_pw" logs "$q" --since 1s --limit 1 --tail --duration 4s
-if [[ $(rc loki-tail-url) == 0 ]] && (($(tail_lines loki-tail-url) > 1)); then
-	ok "loki tail: basic auth from a URL's user:password on the websocket handshake"
-else
-	not_ok "loki tail: basic auth from a URL's user:password on the websocket handshake" \
-		"exit $(rc loki-tail-url), $(tail_lines loki-tail-url) lines" "$(head -c 600 "$out/loki-tail-url.err")"
-fi
+verdict loki-tail-url "loki tail: basic auth from a URL's user:password on the websocket handshake" \
+	"$(tail_lines loki-tail-url) lines" test "$(tail_lines loki-tail-url)" -gt 1
 
 # a token rotated in its bearer-token-file while the tail runs: icnsim reads its
 # file at every request and ends tails after 2 s (1011); the console's next
@@ -496,13 +496,12 @@ CONFIG
 umask 022
 rotate_during loki-rotate-cmd rotate-cmd "$tok_cmd"
 n_runs=$(cat "$work/rot-runs" 2>/dev/null | wc -l)
-if [[ $(rc loki-rotate-cmd) == 0 ]] && ((n_after > 10 && n_runs == 2)) && ! grep -q "refused" "$out/loki-rotate-cmd.err" &&
-	grep -q "running the credential-command again" "$out/loki-rotate-cmd.log"; then
-	ok "loki: a rotated token: the tail's 401 runs the credential-command again ($n_after lines after, $n_runs runs)"
-else
-	not_ok "loki: a rotated token: the tail's 401 runs the credential-command again" \
-		"exit $(rc loki-rotate-cmd), $n_after lines after $cutoff, $n_runs runs" "$(head -c 600 "$out/loki-rotate-cmd.err")"
-fi
+rerun_ok() {
+	((n_after > 10 && n_runs == 2)) && ! grep -q "refused" "$out/loki-rotate-cmd.err" &&
+		grep -q "running the credential-command again" "$out/loki-rotate-cmd.log"
+}
+verdict loki-rotate-cmd "loki: a rotated token: the tail's 401 runs the credential-command again" \
+	"$n_after lines after $cutoff, $n_runs runs" rerun_ok
 # a command that goes on printing the old token: the second 401 is final, said
 tok_last="tok4-$(openssl rand -hex 12)"
 umask 077
