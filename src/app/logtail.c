@@ -13,7 +13,10 @@
  * those (same stream, timestamp and line) and keeps a different line at the
  * same nanosecond. Entries Loki drops for a slow reader are read back too and
  * told in their place. A refusal that no retry cures (HTTP 400 on the
- * upgrade: a bad query; the concurrent tail limit) ends it. */
+ * upgrade: a bad query; the concurrent tail limit) ends it. The handshake
+ * carries the backend's credentials: a bearer-token-file's token read again
+ * at a 401, or a credential-command's, asked of the HTTP client before each
+ * connection and asked anew (the command run again) at a 401. */
 #include "config.h"
 #include "app/backends.h"
 #include "app/logtail.h"
@@ -70,6 +73,11 @@ struct logtail {
 	int64_t tail_open;         /* ... and when it opened: the read-back ends there (0 none) */
 	int resuming;              /* the connection asked for resumes after lines received */
 	int reauthed;              /* a 401 brought a token read anew: the next 401 is final */
+	/* the loki backend's credential-command gives the handshake its token
+	 * (through the HTTP client, which keeps it and runs the command) */
+	http_req_t *tok_req;       /* asking for it */
+	char *auth;                /* the Authorization line it gave, sent on the handshake only */
+	int auth_refused;          /* ... refused by a 401: the next connection asks anew */
 	/* a frame that reported dropped entries waits for them (read back by
 	 * query_range), the frames after it held: told in time order */
 	int drop_wait;
@@ -95,6 +103,7 @@ static void set_state(logtail_t *t, logtail_state_t st, const char *msg)
 }
 
 static void connect_now(logtail_t *t);
+static int has_name(char **h, size_t n, const char *line);
 
 static void on_timer(uv_timer_t *tm)
 {
@@ -551,6 +560,13 @@ static int reauth(logtail_t *t)
 {
 	if (!t->http || t->reauthed)
 		return 0;
+	if (t->auth) {
+		/* the credential-command's token: dropped, the command run again */
+		t->reauthed = t->auth_refused = 1;
+		log_msg("loki tail: HTTP 401 on the upgrade; running the credential-command again for a new token");
+		uv_timer_start(&t->timer, on_timer, 0, 0);
+		return 1;
+	}
 	for (size_t i = 0; t->headers[i]; i++) {
 		char *fresh = http_client_fresh_auth(t->http, t->base, t->headers[i]);
 		if (fresh) {
@@ -577,9 +593,13 @@ static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 	if (code == WS_CLOSE_NO_CONNECT) {
 		/* the upgrade was answered with an error: Loki refused the query */
 		if (strstr(reason, "HTTP 4")) {
-			if (strstr(reason, "HTTP 401") && reauth(t))
+			int e401 = strstr(reason, "HTTP 401") != NULL;
+			if (e401 && reauth(t))
 				return;
-			char *msg = xasprintf("Loki refused the tail: %s", reason);
+			char *msg = xasprintf("Loki refused the tail: %s%s", reason,
+					      e401 && t->auth ? " (the loki backend's credential-command's token "
+								"was refused, and so was the one it printed when "
+								"run again)" : "");
 			set_state(t, LOGTAIL_FAILED, msg);
 			free(msg);
 			return;
@@ -600,11 +620,9 @@ static void on_close(ws_conn_t *w, int code, const char *reason, void *ud)
 	free(msg);
 }
 
-static void connect_now(logtail_t *t)
+static void open_ws(logtail_t *t)
 {
 	int resume = t->last_ts != INT64_MIN;
-	if (t->tries++)
-		t->reconnects++;
 	int64_t start = resume ? t->last_ts : t->start_ns;
 	int limit = resume ? RESUME_LIMIT : t->limit;
 	t->resuming = resume;
@@ -622,17 +640,56 @@ static void connect_now(logtail_t *t)
 	}
 	static const ws_cbs_t cbs = { on_open, on_message, on_close };
 	char *err = NULL;
-	set_state(t, LOGTAIL_CONNECTING, "");
-	if (t->dead) { /* freed from the callback */
-		free(url);
-		return;
-	}
-	t->conn = ws_connect(t->ws, url, (const char *const *)t->headers, 0, &cbs, t, &err);
+	size_t n = 0;
+	while (t->headers[n])
+		n++;
+	const char **h = xcalloc(n + 2, sizeof *h);
+	memcpy(h, t->headers, n * sizeof *h);
+	h[n] = t->auth; /* NULL none */
+	t->conn = ws_connect(t->ws, url, h, 0, &cbs, t, &err);
+	free(h);
 	free(url);
 	if (!t->conn) {
 		retry_later(t, err ? err : "could not start the connection");
 		free(err);
 	}
+}
+
+/* The credential-command's token, asked for before each connection. */
+static void on_token(const char *auth, const char *error, void *ud)
+{
+	logtail_t *t = ud;
+	t->tok_req = NULL;
+	if (t->dead)
+		return;
+	if (!auth) {
+		retry_later(t, error ? error : "credential-command gave no token");
+		return;
+	}
+	secret_free(t->auth);
+	t->auth = xstrdup(auth);
+	open_ws(t);
+}
+
+static void connect_now(logtail_t *t)
+{
+	if (t->tries++)
+		t->reconnects++;
+	set_state(t, LOGTAIL_CONNECTING, "");
+	if (t->dead) /* freed from the callback */
+		return;
+	size_t n = 0;
+	while (t->headers[n])
+		n++;
+	/* credentials of its own (LOKI_BEARER_TOKEN, basic auth) go as they are */
+	if (t->http && !has_name(t->headers, n, "Authorization:")) {
+		const char *refused = t->auth_refused ? t->auth : NULL;
+		t->auth_refused = 0;
+		t->tok_req = http_client_token(t->http, t->base, refused, on_token, t);
+		if (t->tok_req)
+			return; /* on_token connects */
+	}
+	open_ws(t);
 }
 
 logtail_t *logtail_new(uv_loop_t *loop, ws_client_t *ws, const logtail_opts_t *o,
@@ -694,6 +751,7 @@ static void on_timer_closed(uv_handle_t *h)
 		return;
 	logdedup_free(&t->dd);
 	ov_clear(t);
+	secret_free(t->auth);
 	for (size_t i = 0; t->headers[i]; i++)
 		secret_free(t->headers[i]);
 	free(t->headers);
@@ -707,6 +765,9 @@ void logtail_free(logtail_t *t)
 	if (!t)
 		return;
 	t->dead = 1;
+	if (t->tok_req)
+		http_cancel(t->tok_req);
+	t->tok_req = NULL;
 	if (t->fill_req)
 		http_cancel(t->fill_req);
 	t->fill_req = NULL;
@@ -777,15 +838,6 @@ char **logtail_headers_new(const conf_context_t *ctx)
 		if (!has_name(h, n, o->headers[i]))
 			h[n++] = xstrdup(o->headers[i]);
 	return h;
-}
-
-const char *logtail_refusal_hint(const conf_context_t *ctx, const char *msg)
-{
-	if (!ctx || !msg || !strstr(msg, "HTTP 401") || !ctx->loki_opts.credential_command ||
-	    ctx->loki_opts.bearer_token)
-		return "";
-	return " (the tail's websocket handshake does not carry credential-command tokens: give the "
-	       "loki backend a bearer-token-file)";
 }
 
 void logtail_headers_free(char **h)

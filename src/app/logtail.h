@@ -43,7 +43,12 @@ typedef struct {
 	/* With a client, a resumed tail starts at the moment of reconnecting and
 	 * the lines of the outage are read by query_range (paged, so any number),
 	 * the tail's lines held back meanwhile: nothing lost however long the cut.
-	 * Without, the tail's own backfill (at most 5,000 lines) covers it. */
+	 * Without, the tail's own backfill (at most 5,000 lines) covers it.
+	 * When base's backend there takes its token from a credential-command
+	 * (and headers carry no Authorization), every connection first asks the
+	 * client for that token (http_client_token: kept, shared with the HTTP
+	 * requests); a 401 on the upgrade drops it and the command runs again,
+	 * once: a second 401 is final. */
 	http_client_t *http;
 	long timeout_ms;
 	/* nothing from Loki for this long while live (it is pinged every few
@@ -71,10 +76,6 @@ logtail_state_t logtail_state(const logtail_t *t);
  * hold secrets: never log or print them. */
 char **logtail_headers_new(const conf_context_t *ctx);
 void logtail_headers_free(char **h);
-/* What to add to a refusal of the tail (msg) for this context: its loki
- * backend gets its token from a credential-command, which the websocket
- * handshake does not run, so a 401 there needs bearer-token-file. "" else. */
-const char *logtail_refusal_hint(const conf_context_t *ctx, const char *msg);
 /* Reconnections so far, and entries dropped as repeats at the joins. */
 size_t logtail_reconnects(const logtail_t *t);
 size_t logtail_repeats(const logtail_t *t);

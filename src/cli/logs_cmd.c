@@ -130,8 +130,7 @@ static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *
 		fprintf(stderr, "icn-console: %s\n", msg);
 	} else if (st == LOGTAIL_FAILED) {
 		fflush(stdout);
-		fprintf(stderr, "icn-console: loki at %s: %s%s\n", r->c->ctx->loki, msg,
-			logtail_refusal_hint(r->c->ctx, msg));
+		fprintf(stderr, "icn-console: loki at %s: %s\n", r->c->ctx->loki, msg);
 		stop(r, 1);
 	}
 }

@@ -48,6 +48,10 @@ static void req_unlink(http_client_t *c, http_req_t *r)
 		r->next->prev = r->prev;
 	r->prev = r->next = NULL;
 	c->n_reqs--;
+	if (r->tok_ready) {
+		r->tok_ready = 0;
+		c->n_tok_ready--;
+	}
 }
 
 void http_zero_str(char *s)
@@ -168,7 +172,9 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 
 	if (c->dying)
 		return 0;
-	if (timeout_ms < 0)
+	if (timeout_ms < 0 && c->n_tok_ready)
+		uv_timer_start(&c->timer, on_timer, 0, 0); /* a kept token still to give */
+	else if (timeout_ms < 0)
 		uv_timer_stop(&c->timer);
 	else
 		/* 0 means "as soon as possible" but never from inside this
@@ -436,6 +442,20 @@ static void drain(http_client_t *c)
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
 		if (priv)
 			http_finish(c, (http_req_t *)(void *)priv, msg->data.result, NULL);
+	}
+	/* token requests whose token was kept: given now, outside http_client_token */
+	while (!c->dying && c->n_tok_ready) {
+		http_req_t *r = c->reqs;
+		while (r && !r->tok_ready)
+			r = r->next;
+		if (!r)
+			break;
+		r->tok_ready = 0;
+		c->n_tok_ready--;
+		if (cred_valid(r->parked))
+			http_token_give(c, r, NULL);
+		else
+			cred_start(r->parked); /* expired meanwhile: it waits for the run */
 	}
 	c->dispatching--;
 	if (c->dying && !c->dispatching)
@@ -759,6 +779,49 @@ char *http_client_fresh_auth(http_client_t *c, const char *url, const char *sent
 	if (!b->o.bearer_token || tok_hash(b->o.bearer_token) == th)
 		return NULL;
 	return xasprintf("Authorization: Bearer %s", b->o.bearer_token);
+}
+
+http_req_t *http_client_token(http_client_t *c, const char *url, const char *refused,
+			      http_token_cb cb, void *ud)
+{
+	const backend_opts_t *bo = c && !c->dying ? backend_for(c, url) : NULL;
+	if (!bo || !bo->cred || bo->o.bearer_token || !cb)
+		return NULL;
+	cred_t *cr = bo->cred;
+	const char *tok = refused ? bearer_of(refused) : NULL;
+	if (tok && cr->token && !strcmp(tok, cr->token))
+		cred_drop(cr); /* refused: the next is the command's */
+	http_req_t *r = xcalloc(1, sizeof *r);
+	r->c = c;
+	r->url = xstrdup(url);
+	r->backend = xstrdup(bo->name);
+	r->tok_cb = cb;
+	r->ud = ud;
+	sb_init(&r->body);
+	r->start_ns = uv_hrtime();
+	r->parked = cr;
+	req_link(c, r);
+	if (cred_valid(cr)) {
+		r->tok_ready = 1;
+		c->n_tok_ready++;
+		http_kick(c);
+	} else {
+		cred_start(cr);
+	}
+	return r;
+}
+
+void http_token_give(http_client_t *c, http_req_t *r, const char *why)
+{
+	char *line = why ? NULL : xasprintf("Authorization: Bearer %s", r->parked->token);
+	req_unlink(c, r);
+	r->parked = NULL;
+	r->in_cb = 1;
+	r->tok_cb(line, line ? NULL : why, r->ud);
+	r->in_cb = 0;
+	http_zero_str(line);
+	free(line);
+	req_destroy(r);
 }
 
 /* "http://user:pw@host:3128/" -> "host:3128": the proxy named, its secret not. */

@@ -84,6 +84,20 @@ void http_client_set_backends(http_client_t *c, const http_backend_t *b, size_t 
  * holds another one, the line to send instead (malloc'd; zero it when done);
  * else NULL. */
 char *http_client_fresh_auth(http_client_t *c, const char *url, const char *sent);
+/* The token of url's backend's credential-command, for a connection outside
+ * this client (the websocket of Loki's tail): cb gets the line to send,
+ * "Authorization: Bearer TOKEN" (valid during the call only; a secret), or
+ * why there is none ("credential-command failed: ..."), on the loop and never
+ * from inside this call. The token is the one HTTP requests share: kept until
+ * its expiry or a 401, the command run when there is none, once for all that
+ * wait. refused: the Authorization line a 401 just refused, or NULL: when it
+ * still carries the kept token, that token is dropped first (so the command
+ * runs again; a newer one kept meanwhile is given as it is). Returns a handle
+ * for http_cancel (cb then does not run), or NULL when url's backend has no
+ * credential-command: nothing to add. */
+typedef void (*http_token_cb)(const char *auth, const char *error, void *ud);
+http_req_t *http_client_token(http_client_t *c, const char *url, const char *refused,
+			      http_token_cb cb, void *ud);
 /* The name of the backend a URL belongs to, NULL when none matches. */
 const char *http_client_backend_name(const http_client_t *c, const char *url);
 /* Cancels every request still under way (their callbacks do not run). */

@@ -186,6 +186,10 @@ again:
 	for (http_req_t *r = c->reqs; r && !c->dying; r = r->next) {
 		if (r->parked != cr)
 			continue;
+		if (r->tok_cb) {
+			http_token_give(c, r, why ? why : cr->token ? NULL : "credential-command gave no token");
+			goto again;
+		}
 		r->parked = NULL;
 		if (why || !cr->token) {
 			http_finish(c, r, CURLE_OK, why ? why : "credential-command gave no token");

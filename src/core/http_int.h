@@ -41,6 +41,8 @@ struct http_req {
 	char *probe_error;
 	char *server_name; /* its backend's tls server-name, for messages */
 	int in_cb;        /* its callback is running: freeing waits until it returns */
+	http_token_cb tok_cb; /* not a transfer: it asks for parked's token (http_client_token) */
+	int tok_ready;    /* ... which is kept: given on the next turn */
 	struct http_req *prev, *next;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -98,6 +100,7 @@ struct http_client {
 	http_req_t *reqs;     /* in flight */
 	size_t n_reqs;
 	sock_ctx_t *socks;    /* polls not yet closing */
+	size_t n_tok_ready;   /* token requests to answer on the next turn */
 	int dispatching;      /* inside drain(): user callbacks may run */
 	int dying;            /* http_client_free was called */
 };
@@ -111,6 +114,8 @@ void http_finish(http_client_t *c, http_req_t *r, CURLcode rc, const char *fail)
 void http_client_destroy(http_client_t *c);
 /* Let curl act on handles added outside its own callbacks. */
 void http_kick(http_client_t *c);
+/* A token request's answer: parked's token, or why not; its callback run. */
+void http_token_give(http_client_t *c, http_req_t *r, const char *why);
 /* Zero a string in place (a secret), NULL fine. */
 void http_zero_str(char *s);
 

@@ -155,6 +155,7 @@ void screen_set_theme(screen_t *s, const theme_t *t, const char *ctx_color)
 	}
 	s->ctx_attr = s->attr[EL_HEADER_CONTEXT];
 	int c = ctx_color ? theme_color_parse(ctx_color) : -2;
+	s->ctx_framed = c >= 0;
 	if (c >= 0) {
 		const theme_style_t *h = &t->el[EL_HEADER_CONTEXT];
 		/* the 8-colour fallback of a 0..15 colour is itself mod 8 */

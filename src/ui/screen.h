@@ -15,6 +15,7 @@ typedef struct {
 	glyphs_t glyphs;  /* chart glyphs for this terminal */
 	attr_t attr[EL__COUNT];
 	attr_t ctx_attr;  /* the context's own colour for the header */
+	int ctx_framed;   /* the context has a colour: the status line's edges show it too */
 	theme_t theme;
 } screen_t;
 

@@ -242,22 +242,40 @@ static void draw_viewbar(ui_t *ui)
 	}
 }
 
-static void draw_statusbar(ui_t *ui)
+/* The frame: a context with a colour (its own, or red for a "prod" one) has
+ * the status line's edges in it, as the header has its name at the top, and
+ * its name at the right where the line's text leaves room (used: the columns
+ * the text took); without colours, in bold and the other video than the line. */
+static void draw_frame(ui_t *ui, int y, int used)
 {
-	int y = LINES - 1;
-	ui_fill((rect_t){ 0, y, COLS, 1 }, ui_attr(EL_STATUSBAR));
-	if (ui->msg && now_unix() < ui->msg_until) {
-		ui_put_cut(y, 1, COLS - 2, ui->msg, ui->msg_err ? ui_attr(EL_ERROR) | A_BOLD : ui_attr(EL_STATUSBAR));
+	if (!g_scr->ctx_framed)
 		return;
-	}
+	attr_t fa = g_scr->ctx_attr;
+	if (!(fa & A_COLOR)) /* no colours: the other video than the line's */
+		fa = A_BOLD | ((ui_attr(EL_STATUSBAR) & A_REVERSE) ? 0 : A_REVERSE);
+	const char *name = ui->ctx.name ? ui->ctx.name : "default";
+	int w = utf8_width(name) + 2;
+	ui_put(y, 0, 1, " ", fa);
+	if (used + 1 + w <= COLS && w <= COLS / 3)
+		ui_printf(y, COLS - w, w, fa, " %s ", name);
+	else
+		ui_put(y, COLS - 1, 1, " ", fa);
+}
+
+/* The status line's text from column 1 (a message, a write under way, or the
+ * hints); returns the columns it took. */
+static int draw_status_text(ui_t *ui, int y)
+{
+	if (ui->msg && now_unix() < ui->msg_until)
+		return ui_put_cut(y, 1, COLS - 2, ui->msg,
+				  ui->msg_err ? ui_attr(EL_ERROR) | A_BOLD : ui_attr(EL_STATUSBAR));
 	overlay_t *o = ui_top(ui);
 	size_t nw = alerts_writes_pending(&ui->al);
 	if (nw && !(o && o->ops->input)) {
 		/* a write under way stays in sight until Alertmanager answers */
-		ui_printf_cut(y, 1, COLS - 2, ui_attr(EL_VALUE_WARN) | A_BOLD,
-			  "%zu write%s to Alertmanager under way: waiting for its answer...", nw,
-			  nw == 1 ? "" : "s");
-		return;
+		return ui_printf_cut(y, 1, COLS - 2, ui_attr(EL_VALUE_WARN) | A_BOLD,
+				     "%zu write%s to Alertmanager under way: waiting for its answer...", nw,
+				     nw == 1 ? "" : "s");
 	}
 	const char *hint = NULL;
 	if (o && o->ops->hint)
@@ -265,7 +283,14 @@ static void draw_statusbar(ui_t *ui)
 	view_t *v = ui_cur_view(ui);
 	if (!hint)
 		hint = v->ops->hint_fn ? v->ops->hint_fn(v) : v->ops->hint;
-	ui_put_cut(y, 1, COLS - 2, hint ? hint : "", ui_attr(EL_STATUSBAR));
+	return ui_put_cut(y, 1, COLS - 2, hint ? hint : "", ui_attr(EL_STATUSBAR));
+}
+
+static void draw_statusbar(ui_t *ui)
+{
+	int y = LINES - 1;
+	ui_fill((rect_t){ 0, y, COLS, 1 }, ui_attr(EL_STATUSBAR));
+	draw_frame(ui, y, 1 + draw_status_text(ui, y));
 }
 
 static void paint(ui_t *ui)

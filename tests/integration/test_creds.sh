@@ -18,7 +18,7 @@ for tool in openssl htpasswd jq python3 "$ICNSIM" "$PROMETHEUS" "$ALERTMANAGER";
 	fi
 done
 
-plan 46
+plan 48
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-creds.XXXXXX")
 out=$work/out # everything the console prints or logs, searched at the end
 mkdir -p "$out" "$work/pki"
@@ -374,6 +374,8 @@ contexts:
     loki: { url: $sim, credential-command: "echo ran >>$work/cmd-runs; cat $work/loki.tok", headers: { X-Scope-OrgID: icn } }
   command-fails:
     loki: { url: $sim, credential-command: "echo 'token expired: run icn-login' >&2; exit 4" }
+  command-tail:
+    loki: { url: $sim, credential-command: "echo ran >>$work/tail-runs; cat $work/loki.tok", headers: { X-Scope-OrgID: icn } }
 CONFIG
 umask 022
 lconsole() {
@@ -405,31 +407,39 @@ else
 	not_ok "loki: a token from credential-command (run once)" "exit $(rc loki-cmd), runs: $(cat "$work/cmd-runs" 2>&1 | wc -l)" \
 		"$(head -c 600 "$out/loki-cmd.err")"
 fi
-# the tail's upgrade carries no credential-command token: its 401 says so
-lconsole loki-cmd-tail --context command logs "$q" --limit 1 --tail --duration 3s
-expect loki-cmd-tail 1 "loki at $sim: Loki refused the tail: .*401.*does not carry credential-command tokens: give the loki backend a bearer-token-file" \
-	"loki: the tail with a credential-command: its 401 names the way out"
+# tail_lines NAME: the lines a run printed (with --limit 1, more than one: its tail was let in)
+tail_lines() { grep -c 'app="icn-director"' "$out/$1.out"; }
+# verdict NAME DESC DETAIL CMD...: ok when the run NAME exited 0 and CMD
+# succeeds, else not_ok with its exit status, DETAIL and its stderr
+verdict() {
+	local name=$1 desc=$2 detail=$3
+	shift 3
+	if [[ $(rc "$name") == 0 ]] && "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc" "exit $(rc "$name"), $detail" "$(head -c 600 "$out/$name.err")"
+	fi
+}
+# the tail's upgrade carries the credential-command's token too: the command
+# runs once for the history and the tail (the token kept); lines newer than
+# the history (which --limit 1 cuts to one) prove the tail was let in
+lconsole loki-cmd-tail --context command-tail logs "$q" --since 1s --limit 1 --tail --duration 4s
+n_tail=$(tail_lines loki-cmd-tail)
+n_runs=$(cat "$work/tail-runs" 2>/dev/null | wc -l)
+verdict loki-cmd-tail "loki tail: the websocket handshake carries the credential-command's token (run once for history and tail)" \
+	"$n_tail lines, $n_runs runs" test "$n_tail" -gt 1 -a "$n_runs" -eq 1
 lconsole loki-cmd-fails --context command-fails logs "$q" --limit 3
 expect loki-cmd-fails 1 "loki at $sim: credential-command failed \(exit 4\): token expired: run icn-login" \
 	"loki: a failing credential-command: the backend, the exit status and its message"
 
 # the tail: the websocket handshake carries the same credentials; lines newer
 # than the history (which --limit 1 cuts to one) prove it was let in
-tail_lines() { grep -c 'app="icn-director"' "$out/$1.out"; }
 lconsole loki-tail --context bearer logs "$q" --since 1s --limit 1 --tail --duration 4s
-if [[ $(rc loki-tail) == 0 ]] && (($(tail_lines loki-tail) > 1)); then
-	ok "loki tail: the websocket handshake passes with the bearer token and tenant"
-else
-	not_ok "loki tail: the websocket handshake passes with the bearer token and tenant" \
-		"exit $(rc loki-tail), $(tail_lines loki-tail) lines" "$(head -c 600 "$out/loki-tail.err")"
-fi
+verdict loki-tail "loki tail: the websocket handshake passes with the bearer token and tenant" \
+	"$(tail_lines loki-tail) lines" test "$(tail_lines loki-tail)" -gt 1
 LOKI_ORG_ID=icn lconsole loki-tail-url --context legacy --loki "$sim_pw" logs "$q" --since 1s --limit 1 --tail --duration 4s
-if [[ $(rc loki-tail-url) == 0 ]] && (($(tail_lines loki-tail-url) > 1)); then
-	ok "loki tail: basic auth from a URL's user:password on the websocket handshake"
-else
-	not_ok "loki tail: basic auth from a URL's user:password on the websocket handshake" \
-		"exit $(rc loki-tail-url), $(tail_lines loki-tail-url) lines" "$(head -c 600 "$out/loki-tail-url.err")"
-fi
+verdict loki-tail-url "loki tail: basic auth from a URL's user:password on the websocket handshake" \
+	"$(tail_lines loki-tail-url) lines" test "$(tail_lines loki-tail-url)" -gt 1
 
 # a token rotated in its bearer-token-file while the tail runs: icnsim reads its
 # file at every request and ends tails after 2 s (1011); the console's next
@@ -447,22 +457,65 @@ cat >>"$lcfg" <<CONFIG
     loki: { url: $rsim, bearer-token-file: $work/rot.tok, headers: { X-Scope-OrgID: icn } }
 CONFIG
 umask 022
-lconsole loki-rotate --context rotate logs "$q" --since 1s --limit 1 --tail --duration 10s &
-rot_pid=$!
-sleep 3
-umask 077
-printf '%s\n' "$tok_new" >"$work/rot.tok.new" && mv "$work/rot.tok.new" "$work/rot.tok"
-umask 022
-rot_at=$(date +%s)
-wait "$rot_pid"
-cutoff=$(date -u -d "@$((rot_at + 3))" +%Y-%m-%dT%H:%M:%S)
-n_after=$(awk -v c="$cutoff" '$1 > c' "$out/loki-rotate.out" | wc -l)
+# rotate_during NAME CONTEXT TOKEN: a 10 s tail of CONTEXT, TOKEN put in
+# rot.tok (icnsim-rot's) after 3 s; n_after: the lines it printed from 3 s
+# after that on
+rotate_during() {
+	lconsole "$1" --context "$2" logs "$q" --since 1s --limit 1 --tail --duration 10s &
+	local pid=$!
+	sleep 3
+	umask 077
+	printf '%s\n' "$3" >"$work/rot.tok.new" && mv "$work/rot.tok.new" "$work/rot.tok"
+	umask 022
+	local at
+	at=$(date +%s)
+	wait "$pid"
+	n_run=$((n_run + 1)) # lconsole counted in the subshell
+	cutoff=$(date -u -d "@$((at + 3))" +%Y-%m-%dT%H:%M:%S)
+	n_after=$(awk -v c="$cutoff" '$1 > c' "$out/$1.out" | wc -l)
+}
+rotate_during loki-rotate rotate "$tok_new"
 if [[ $(rc loki-rotate) == 0 ]] && ((n_after > 10)) && ! grep -q "refused" "$out/loki-rotate.err" &&
 	grep -q "bearer-token-file holds a new token" "$out/loki-rotate.log"; then
 	ok "loki: a token rotated in its bearer-token-file is read again at the tail's 401 ($n_after lines after)"
 else
 	not_ok "loki: a token rotated in its bearer-token-file is read again at the tail's 401" \
 		"exit $(rc loki-rotate), $n_after lines after $cutoff" "$(head -c 600 "$out/loki-rotate.err")"
+fi
+
+# the same with a credential-command printing the token of that file: the
+# tail's 401 after the rotation drops the kept token and runs the command again
+tok_cmd="tok3-$(openssl rand -hex 12)"
+umask 077
+cat >>"$lcfg" <<CONFIG
+  rotate-cmd:
+    loki: { url: $rsim, credential-command: "echo ran >>$work/rot-runs; cat $work/rot.tok", headers: { X-Scope-OrgID: icn } }
+  rotate-stale:
+    loki: { url: $rsim, credential-command: "echo ran >>$work/stale-runs; cat $work/stale.tok", headers: { X-Scope-OrgID: icn } }
+CONFIG
+umask 022
+rotate_during loki-rotate-cmd rotate-cmd "$tok_cmd"
+n_runs=$(cat "$work/rot-runs" 2>/dev/null | wc -l)
+rerun_ok() {
+	((n_after > 10 && n_runs == 2)) && ! grep -q "refused" "$out/loki-rotate-cmd.err" &&
+		grep -q "running the credential-command again" "$out/loki-rotate-cmd.log"
+}
+verdict loki-rotate-cmd "loki: a rotated token: the tail's 401 runs the credential-command again" \
+	"$n_after lines after $cutoff, $n_runs runs" rerun_ok
+# a command that goes on printing the old token: the second 401 is final, said
+tok_last="tok4-$(openssl rand -hex 12)"
+umask 077
+cp "$work/rot.tok" "$work/stale.tok"
+umask 022
+rotate_during loki-rotate-stale rotate-stale "$tok_last"
+n_runs=$(cat "$work/stale-runs" 2>/dev/null | wc -l)
+final_pat="loki at $rsim: Loki refused the tail: .*HTTP 401 \(the loki backend's credential-command's token was refused, and so was the one it printed when run again\)"
+if [[ $(rc loki-rotate-stale) == 1 ]] && grep -qE -- "$final_pat" "$out/loki-rotate-stale.err" && ((n_runs == 2)); then
+	ok "loki: the credential-command's token refused on the tail again after a new run: final, said"
+else
+	not_ok "loki: the credential-command's token refused on the tail again after a new run: final, said" \
+		"exit $(rc loki-rotate-stale), $n_runs runs (want 2: the history's, the one after the first 401)" \
+		"$(tail -c 800 "$out/loki-rotate-stale.err")" "$(grep "loki tail" "$out/loki-rotate-stale.log" | tail -n 5)"
 fi
 
 # Loki over TLS: mTLS and a certificate for another name than the address, on
@@ -579,7 +632,7 @@ fi
 
 # --- nothing leaked -------------------------------------------------------------------
 # every stdout, stderr and debug log of every run above
-leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$tok_new" -e "$pw_loki" \
+leaks=$(grep -rlF -e "$pw_good" -e "$pw_bad" -e "$pw_url" -e "$tok_loki" -e "$tok_new" -e "$tok_cmd" -e "$tok_last" -e "$pw_loki" \
 	-e "$(printf 'loki:%s' "$pw_loki" | base64 -w0)" -e "$(printf 'oncall:%s' "$pw_good" | base64 -w0)" \
 	"$out" 2>/dev/null)
 n_files=$(find "$out" -type f | wc -l)

@@ -1073,6 +1073,145 @@ static void test_credential_command_cancel(void **state)
 	result_free(&b);
 }
 
+/* What http_client_token gave. */
+typedef struct {
+	int called;
+	int asking; /* inside http_client_token: a callback now is one too early */
+	int early;
+	char *auth, *error;
+} tok_res_t;
+
+static void on_token(const char *auth, const char *error, void *ud)
+{
+	tok_res_t *t = ud;
+	t->called++;
+	t->early |= t->asking;
+	free(t->auth);
+	free(t->error);
+	t->auth = auth ? xstrdup(auth) : NULL;
+	t->error = error ? xstrdup(error) : NULL;
+}
+
+static http_req_t *ask_token(env_t *e, const char *u, const char *refused, tok_res_t *t)
+{
+	t->called = 0;
+	t->asking = 1;
+	http_req_t *r = http_client_token(e->c, u, refused, on_token, t);
+	t->asking = 0;
+	return r;
+}
+
+/* Ask for url's token (refused: as http_client_token's) and wait: it is want,
+ * and the command in file count has run runs times in all. */
+static void token_is(env_t *e, tok_res_t *t, const char *refused, const char *want, const char *count,
+		     int n_runs)
+{
+	assert_non_null(ask_token(e, url(e, "/headers"), refused, t));
+	assert_int_equal(t->called, 0);
+	run_until(e, &t->called, 1);
+	assert_int_equal(t->early, 0);
+	assert_string_equal(t->auth, want);
+	assert_int_equal(runs(count), n_runs);
+}
+
+/* Ask for the token and GET /headers at once: both wait for the same run of
+ * the command and carry Bearer tok; it has run runs times in all. */
+static void token_with_request(env_t *e, tok_res_t *t, const char *refused, const char *tok,
+			       const char *count, int n_runs)
+{
+	result_t a;
+	char *line = xasprintf("Authorization: Bearer %s", tok);
+	char *wire = xasprintf("\r\n%s\r\n", line);
+	assert_non_null(ask_token(e, url(e, "/headers"), refused, t));
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &a));
+	run_until(e, &t->called, 1);
+	run_until(e, &a.called, 1);
+	assert_int_equal(t->early, 0);
+	assert_string_equal(t->auth, line);
+	assert_non_null(strstr(a.body, wire));
+	assert_int_equal(runs(count), n_runs);
+	result_free(&a);
+	free(line);
+	free(wire);
+}
+
+/* http_client_token, for the websocket of Loki's tail: the token the HTTP
+ * requests carry, from the same runs of the command (one for all waiting,
+ * kept); a refused one is dropped and the command run again, a stale refusal
+ * (the kept token is newer) runs nothing; never answered from inside the
+ * call; a cancelled ask is not answered; a failure is said. */
+static void test_credential_token(void **state)
+{
+	env_t *e = *state;
+	tok_res_t t = { 0 }, u = { 0 };
+	result_t a;
+	char dir[] = "/tmp/test_http_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *count = xasprintf("%s/runs", dir);
+	char *file = xasprintf("%s/tok", dir);
+	write_file(file, "one\n");
+	char *cmd = xasprintf("echo run >>%s; cat %s", count, file);
+	conf_backend_t bo[3] = { { .credential_command = cmd },
+				 { .credential_command = "echo 'no session' >&2; exit 3" },
+				 { 0 } };
+	http_backend_t be[3] = { { "loki", url(e, "/headers"), &bo[0] },
+				 { "broken", url(e, "/status"), &bo[1] },
+				 { "plain", url(e, "/ok"), &bo[2] } };
+	http_client_set_backends(e->c, be, 3);
+
+	/* no credential-command: nothing to add */
+	assert_null(ask_token(e, url(e, "/ok"), NULL, &t));
+	assert_null(ask_token(e, "http://127.0.0.1:1/elsewhere", NULL, &t));
+
+	/* asked with a request: one run for both */
+	token_with_request(e, &t, NULL, "one", count, 1);
+
+	/* kept: given on the next turn, not from inside the call, no run */
+	token_is(e, &t, NULL, "Authorization: Bearer one", count, 1);
+
+	/* rotated: the refused token is dropped, the command runs again */
+	write_file(file, "two\n");
+	token_is(e, &t, "Authorization: Bearer one", "Authorization: Bearer two", count, 2);
+	/* a refusal of the old one once more: the kept one is newer, no run */
+	token_is(e, &t, "Authorization: Bearer one", "Authorization: Bearer two", count, 2);
+	/* ... and the HTTP requests carry the new one */
+	http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &a));
+	run_until(e, &a.called, 1);
+	assert_non_null(strstr(a.body, "\r\nAuthorization: Bearer two\r\n"));
+	assert_int_equal(runs(count), 2);
+
+	/* cancelled while the command runs: not answered; the run serves the others */
+	write_file(file, "three\n");
+	http_req_t *r = ask_token(e, url(e, "/headers"), "Authorization: Bearer two", &t);
+	assert_non_null(r);
+	http_cancel(r);
+	token_with_request(e, &u, NULL, "three", count, 3);
+	assert_int_equal(t.called, 0);
+
+	/* a failing command: said, no token */
+	assert_non_null(ask_token(e, url(e, "/status/200"), NULL, &t));
+	run_until(e, &t.called, 1);
+	assert_null(t.auth);
+	assert_string_equal(t.error, "credential-command failed (exit 3): no session");
+
+	/* one still asked for when the client goes (teardown): no callback, no leak */
+	bo[0].credential_command = "sleep 5; echo tok";
+	http_client_set_backends(e->c, be, 3);
+	assert_non_null(ask_token(e, url(e, "/headers"), NULL, &u));
+
+	result_free(&a);
+	free(t.auth);
+	free(t.error);
+	free(u.auth);
+	free(u.error);
+	unlink(count);
+	unlink(file);
+	rmdir(dir);
+	free(count);
+	free(file);
+	free(cmd);
+}
+
 static void test_only_http(void **state)
 {
 	env_t *e = *state;
@@ -1286,6 +1425,7 @@ int main(void)
 		T(test_credential_command_401),
 		T(test_token_file_reread),
 		T(test_credential_command_cancel),
+		T(test_credential_token),
 		T(test_only_http),
 		T(test_cancel_pending),
 		T(test_cancel_in_callback),

@@ -179,10 +179,7 @@ static void on_state(logfollow_t *t, logtail_state_t st, const char *msg, void *
 	logs_view_t *lv = v->priv;
 	lv->st = st;
 	free(lv->st_msg);
-	char *full = xasprintf("%s%s", msg ? msg : "",
-			       st == LOGTAIL_FAILED ? logtail_refusal_hint(&v->ui->ctx, msg) : "");
-	lv->st_msg = text_sanitize(full);
-	free(full);
+	lv->st_msg = text_sanitize(msg ? msg : "");
 	/* logtail says "WHY; again in N s": the countdown is drawn from it */
 	lv->retry_at = 0;
 	char *again = st == LOGTAIL_WAITING ? strstr(lv->st_msg, "; again in ") : NULL;
