@@ -62,6 +62,17 @@ static double rfc3339(const char *s)
 	return -1;
 }
 
+/* A token goes into "Authorization: Bearer ...": visible ASCII only (RFC 6750's
+ * b64token is narrower), so no byte of it can end the header or start another. */
+#define TOKEN_BAD "printed a token with bytes a header cannot carry (blanks, control characters or non-ASCII)"
+static int token_ok(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)t[i] < 0x21 || (unsigned char)t[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
 /* What the command printed: a token and its expiry, or why not (malloc'd). */
 static char *cred_parse(const char *out, size_t len, char **token, double *expiry)
 {
@@ -84,6 +95,8 @@ static char *cred_parse(const char *out, size_t len, char **token, double *expir
 		else if (exp && !json_is_null(exp) &&
 			 !(json_is_number(exp) || (json_is_string(exp) && rfc3339(json_string_value(exp)) >= 0)))
 			why = xstrdup("printed an expiry that is not an RFC 3339 time");
+		if (!why && !token_ok(json_string_value(tok), json_string_length(tok)))
+			why = xstrdup(TOKEN_BAD);
 		if (!why) {
 			*token = xstrdup(json_string_value(tok));
 			if (json_is_number(exp))
@@ -101,6 +114,8 @@ static char *cred_parse(const char *out, size_t len, char **token, double *expir
 		n--;
 	if (!n)
 		return xstrdup("printed no token");
+	if (!token_ok(out + i, n))
+		return xstrdup(TOKEN_BAD);
 	*token = xstrndup(out + i, n);
 	return NULL;
 }

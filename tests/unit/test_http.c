@@ -977,6 +977,32 @@ static void test_credential_command_401(void **state)
 	free(cmd);
 }
 
+/* A command printing a token no header can carry (a CR LF that would start a
+ * header of its own, control bytes, non-ASCII) fails the request saying so,
+ * and nothing of it is sent. */
+static void test_credential_command_bad_token(void **state)
+{
+	env_t *e = *state;
+	static char *const cmds[] = {
+		"printf '{\"token\": \"a\\\\r\\\\nX-Evil: 1\"}'", /* JSON's \r\n escapes */
+		"printf 'tok\\001en\\n'",
+		"printf 'tok en\\n'",
+		"printf 't\\303\\251ok\\n'",
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		result_t a;
+		conf_backend_t bo = { .credential_command = cmds[i] };
+		http_backend_t be = { "p", url(e, ""), &bo };
+		http_client_set_backends(e->c, &be, 1);
+		http_get(e->c, url(e, "/headers"), 5000, on_done, res_new(e, &a));
+		run_until(e, &a.called, 1);
+		assert_int_equal(a.ok, 0);
+		if (!a.error || !strstr(a.error, "a header cannot carry"))
+			fail_msg("command %zu: error \"%s\"", i, a.error ? a.error : "(none)");
+		result_free(&a);
+	}
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -1423,6 +1449,7 @@ int main(void)
 		T(test_backend_options),
 		T(test_credential_command),
 		T(test_credential_command_401),
+		T(test_credential_command_bad_token),
 		T(test_token_file_reread),
 		T(test_credential_command_cancel),
 		T(test_credential_token),
