@@ -23,8 +23,8 @@ typedef struct backends {
 	backend_t prom;
 	backend_t am[CONF_MAX_AM];
 	size_t n_am;
-	backend_t loki;       /* told by the Logs view (unknown until it is used) */
-	backend_t jaeger;     /* told by the Traces view (unknown until it is used) */
+	backend_t loki;       /* told by the Logs view and app/probe (every 30 s) */
+	backend_t jaeger;     /* told by the Traces view and app/probe (every 30 s) */
 	double slow_ms;       /* an answer slower than this marks the backend slow */
 	/* called after any health change (not on every good answer) */
 	void (*on_change)(struct backends *b, void *ud);

@@ -3,7 +3,7 @@
 #include "cli/once_cmd.h"
 #include "app/logtail.h"
 #include "app/targets.h"
-#include "app/traces.h"
+#include "app/probe.h"
 #include "backend/loki.h"
 #include "backend/prom.h"
 #include "core/log.h"
@@ -209,94 +209,20 @@ static void once_text(const dash_t *d, const alerts_t *al, const dashboard_t *bo
 	putchar('\n');
 }
 
-/* Loki, when the context has one: its label names over the last 5 minutes
- * (a read that needs the tenant and the credentials, as the Logs view's do). */
-typedef struct {
-	dash_t *d;
-	int done;
-} loki_check_t;
-
-static void on_loki_check(const http_response_t *r, void *ud)
-{
-	loki_check_t *lc = ud;
-	backends_t *bk = lc->d->bk;
-	char **names = NULL, *err = NULL;
-	size_t n = 0;
-	if (r->ok && loki_parse_names(r->body, r->len, r->status, &names, &n, &err) == 0)
-		backend_good(bk, &bk->loki, r->elapsed_ms);
-	else
-		backend_down(bk, &bk->loki, r->elapsed_ms, r->ok ? (err ? err : "invalid answer")
-							      : (r->error ? r->error : "no answer"));
-	loki_names_free(names, n);
-	free(err);
-	lc->done = 1;
-}
-
-/* Jaeger, when the context has one: its services, the API found first (as
- * the Traces view asks them). */
-typedef struct {
-	dash_t *d;
-	int done;
-	double t0;
-} jaeger_check_t;
-
-static void on_jaeger_check(traces_t *t, char *const *names, size_t n, const char *err, void *ud)
-{
-	(void)t;
-	(void)names;
-	(void)n;
-	jaeger_check_t *jc = ud;
-	backends_t *bk = jc->d->bk;
-	double ms = (now_unix() - jc->t0) * 1000;
-	if (err) { /* the line names the backend and its URL already */
-		const char *e = err;
-		size_t ul = strlen(jc->d->ctx.jaeger ? jc->d->ctx.jaeger : "");
-		if (strncmp(e, "jaeger: ", 8) == 0)
-			e += 8;
-		else if (strncmp(e, "jaeger at ", 10) == 0 && ul && strncmp(e + 10, jc->d->ctx.jaeger, ul) == 0 &&
-			 e[10 + ul] == ' ')
-			e += 10 + ul + 1;
-		backend_down(bk, &bk->jaeger, ms, e);
-	}
-	else
-		backend_good(bk, &bk->jaeger, ms);
-	jc->done = 1;
-}
-
 int run_once(dash_t *d, alerts_t *al, const dashboard_t *board, const char *output)
 {
 	uv_loop_t *loop = d->loop;
 	dash_refresh(d, now_unix(), 0);
 	if (d->bk->n_am)
 		alerts_refresh(al, 0);
-	loki_check_t lc = { d, 1 };
-	char **lh = NULL;
-	if (d->bk->loki.url) {
-		int64_t now = (int64_t)(now_unix() * 1e9);
-		char *url = loki_url_labels(d->ctx.loki, now - 300LL * 1000000000, now);
-		lh = logtail_headers_new(&d->ctx);
-		http_opts_t o = { 0 };
-		o.timeout_ms = d->timeout_ms;
-		o.headers = (const char *const *)lh;
-		lc.done = 0;
-		if (!http_request(d->http, url, &o, on_loki_check, &lc)) {
-			backend_down(d->bk, &d->bk->loki, 0, "could not start the request");
-			lc.done = 1;
-		}
-		free(url);
-	}
-	jaeger_check_t jc = { d, 1, now_unix() };
-	traces_t *tr = NULL;
-	if (d->bk->jaeger.url) {
-		traces_opts_t to = { .loop = loop, .http = d->http, .base = d->ctx.jaeger, .timeout_ms = d->timeout_ms };
-		tr = traces_new(&to);
-		jc.done = 0;
-		traces_services(tr, on_jaeger_check, &jc);
-	}
-	while (dash_pending(d) || alerts_pending(al) || !lc.done || !jc.done)
+	/* Loki and Jaeger, when the context has them: a question each, as the
+	 * console's header asks them */
+	hprobe_t pr;
+	hprobe_init(&pr, loop, d->http, d->bk);
+	hprobe_start(&pr, &d->ctx, d->timeout_ms);
+	while (dash_pending(d) || alerts_pending(al) || hprobe_pending(&pr))
 		uv_run(loop, UV_RUN_ONCE);
-	traces_free(tr);
-	logtail_headers_free(lh);
+	hprobe_free(&pr);
 	dash_tick(d, now_unix());
 	int rc = EXIT_OK;
 	if (d->bk->prom.health == BK_DOWN || !d->bk->prom.url) {

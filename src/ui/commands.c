@@ -51,6 +51,7 @@ static int cmd_ctx(ui_t *ui, const char *arg)
 	conf_context_free(&ui->ctx);
 	ui->ctx = nc;
 	backends_set_context(&ui->bk, &ui->ctx);
+	hprobe_reset(&ui->probe); /* the last context's answers must not colour this one's dots */
 	dash_set_context(&ui->dash, &ui->ctx);
 	alerts_set_context(&ui->al, &ui->ctx);
 	creds_apply(ui->http, &ui->ctx);

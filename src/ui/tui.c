@@ -370,6 +370,7 @@ void ui_dirty_net(ui_t *ui)
 void ui_refresh_now(ui_t *ui)
 {
 	dash_refresh(&ui->dash, now_unix(), 1);
+	hprobe_tick(&ui->probe, &ui->ctx, ui->o->timeout_ms, now_unix());
 	/* the header's firing count, whatever the view */
 	alerts_refresh(&ui->al, 0);
 	view_t *v = ui_cur_view(ui);
@@ -775,6 +776,7 @@ int tui_run(const tui_opts_t *o)
 	ui.tg.ud = &ui;
 
 	alerts_init(&ui.al, ui.loop, ui.http, &ui.bk, &ui.ctx, o->timeout_ms);
+	hprobe_init(&ui.probe, ui.loop, ui.http, &ui.bk);
 	ui.al.on_change = on_alerts_change;
 	ui.al.on_new_critical = on_new_critical;
 	ui.al.ud = &ui;
@@ -833,6 +835,7 @@ int tui_run(const tui_opts_t *o)
 	}
 	targets_free(&ui.tg);
 	dash_free(&ui.dash);
+	hprobe_free(&ui.probe);
 	ui.bk.on_change = NULL;
 	backends_free(&ui.bk);
 	http_client_free(ui.http);

@@ -5,6 +5,7 @@
 #include "app/alerts.h"
 #include "app/backends.h"
 #include "app/dash.h"
+#include "app/probe.h"
 #include "app/targets.h"
 #include "core/conf.h"
 #include "core/http.h"
@@ -28,6 +29,7 @@ struct ui {
 	dash_t dash;
 	targets_t tg;
 	alerts_t al;
+	hprobe_t probe;              /* the header's loki and jaeger dots, asked every 30 s */
 
 	view_t views[UI_MAX_VIEWS];
 	size_t n_views, cur;

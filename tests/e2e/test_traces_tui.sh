@@ -12,7 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../tmux.sh"
 
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux || true)}
-N=42
+N=44
 plan $N
 if [[ -z $TMUX_BIN ]]; then
 	for i in $(seq $N); do skip "traces tui $i" "tmux not installed"; done
@@ -45,6 +45,7 @@ sleep 4
 
 start 80 $H --config "$STACK_CONFIG" --refresh 1s
 wait_for 15 shows "Dashboard"
+check_screen "the header's loki and jaeger dots are up before their views are opened" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | head -1 | grep -q 'loki ● jaeger ●'"
 keys 6
 check_screen "6: the Traces view lists Jaeger's services" 10 shows "icn-super-node"
 check_screen "... the view bar names the API found" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n 3p | grep -q 'Jaeger v1'"
@@ -166,6 +167,7 @@ tm kill-session -t "$sess" 2>/dev/null
 dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 start 80 $H --prometheus "$PROMETHEUS_URL" --alertmanager "$ALERTMANAGER_URL" --jaeger "http://127.0.0.1:$dead" --refresh 1s
 wait_for 15 shows "Dashboard"
+check_screen "a dead Jaeger: its header dot is down on the Dashboard already" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | head -1 | grep -q 'jaeger ✗'"
 keys 6
 check_screen "a dead Jaeger: the view says why (connection refused)" 10 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -qi 'refused'"
 keys 1
