@@ -20,6 +20,9 @@
 #include <string.h>
 #include <time.h>
 
+/* every line of a page at one nanosecond is remembered across its boundary */
+_Static_assert(LOGDEDUP_MAX > LOGFOLLOW_PAGE, "the dedupe holds a whole history page");
+
 struct logfollow {
 	uv_loop_t *loop;
 	char *base, *query;

@@ -13,11 +13,13 @@
  * another in stream, timestamp and line, so a repeat is never a real line.
  * Entries older than the boundary are kept (the resumed tail never sends
  * them: they are another stream's late lines); a newer one moves the boundary
- * and forgets the old set. At most LOGDEDUP_MAX hashes are kept (a flood at
- * one nanosecond is not remembered beyond that: a repeat of it shows twice).
+ * and forgets the old set. At most LOGDEDUP_MAX hashes are kept (512 KB): more
+ * than a history page holds (LOGFOLLOW_PAGE, 5000), so a page boundary falling
+ * inside a run of lines at one nanosecond never shows one twice; a flood at
+ * one nanosecond past that is not remembered (a repeat of it shows twice).
  * 64-bit hashes: a false match needs ~2^32 entries at one nanosecond.
  */
-#define LOGDEDUP_MAX 4096
+#define LOGDEDUP_MAX 65536
 
 typedef struct {
 	int64_t ts;       /* the boundary: newest timestamp seen (INT64_MIN at first),

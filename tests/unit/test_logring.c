@@ -298,6 +298,17 @@ static void test_dedup_boundary(void **state)
 	}
 	assert_int_equal(d.n, LOGDEDUP_MAX);
 	assert_int_equal(logdedup_check(&d, &a, 400, "7", 1), 1);
+	/* a whole history page (5000) at one nanosecond, sent again at the next
+	 * page's boundary: every line of it is a repeat */
+	logdedup_reset(&d);
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof buf, "p%d", i);
+		assert_int_equal(logdedup_check(&d, &a, 500, buf, (size_t)n), 0);
+	}
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof buf, "p%d", i);
+		assert_int_equal(logdedup_check(&d, &a, 500, buf, (size_t)n), 1);
+	}
 	labels_free(&x);
 	labels_free(&y);
 	labels_free(&a);
