@@ -7,7 +7,7 @@
 
 void wf_geometry(int width, wf_geom_t *g)
 {
-	int lw = width * 2 / 5;
+	int lw = width * 9 / 20;
 	if (lw < 24)
 		lw = 24;
 	if (lw > 60)

@@ -13,7 +13,7 @@ typedef struct {
 	int bar_w;    /* its width */
 } wf_geom_t;
 
-/* For a content `width` columns wide: the labels take two fifths, from 24 to
+/* For a content `width` columns wide: the labels take nine twentieths, from 24 to
  * 60 columns (less when the screen is narrower), the rest is the axis. */
 void wf_geometry(int width, wf_geom_t *g);
 

@@ -102,7 +102,7 @@ check_screen "0 shows the whole trace again" 5 hides "zoomed: 0 resets"
 keys /
 keys -l 'p2p'
 keys Enter
-check_screen "/p2p finds the publish span" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -E '^>' | grep -q 'p2p.publish'"
+check_screen "/p2p finds the publish span" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | grep -E '^>' | grep -q 'p2p.pub'"
 keys y
 check_screen "y copies the trace id" 5 bash -c "'$TMUX_BIN' -L '$sock' capture-pane -p -t '$sess' | sed -n '${H}p' | grep -Eq 'trace id.*(copied|clipboard)'"
 keys L

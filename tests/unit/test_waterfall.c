@@ -18,9 +18,9 @@ static void test_geometry(void **state)
 	(void)state;
 	wf_geom_t g;
 	wf_geometry(80, &g);
-	assert_int_equal(g.label_w, 32);
-	assert_int_equal(g.bar_x, 33);
-	assert_int_equal(g.bar_w, 46);
+	assert_int_equal(g.label_w, 36);
+	assert_int_equal(g.bar_x, 37);
+	assert_int_equal(g.bar_w, 42);
 	wf_geometry(160, &g);
 	assert_int_equal(g.label_w, 60); /* capped */
 	assert_int_equal(g.bar_w, 160 - 61 - 1);

@@ -1112,10 +1112,13 @@ static void draw_trace(view_t *v, rect_t a)
 		x += lab.indent_w;
 		ui_put(y, x, 2, lab.twisty ? ui_glyph(lab.twisty > 0 ? GL_EXPANDED : GL_COLLAPSED) : " ", base);
 		x += 2;
-		if (s->error) {
+		if (s->error)
 			ui_put(y, x, 1, "!", sel ? base | A_BOLD : ui_attr(EL_VALUE_CRIT) | A_BOLD);
-		} else if (tv->critical && s->critical) {
-			ui_put(y, x, 1, "*", base | A_BOLD);
+		if (tv->critical) {
+			/* a column of its own while the path is shown: a failed span on it is both */
+			if (s->critical)
+				ui_put(y, x + 1, 1, "*", base | A_BOLD);
+			x += 1;
 		}
 		x += 1;
 		int room = a.x + g.label_w - x;
