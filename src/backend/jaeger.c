@@ -172,6 +172,18 @@ static char *answer_error(json_t *root)
 	return t ? t : xstrdup("the answer holds an error without a message");
 }
 
+/* The answer as a JSON object, or NULL with why in *err. */
+static json_t *load_object(const char *body, size_t len, char **err)
+{
+	json_t *root = load(body, len, err);
+	if (root && !json_is_object(root)) {
+		json_decref(root);
+		set_err(err, xstrdup("not a Jaeger answer: not a JSON object"));
+		return NULL;
+	}
+	return root;
+}
+
 /* ---- names ---- */
 
 static int cmp_name(const void *a, const void *b)
@@ -197,14 +209,9 @@ int jaeger_parse_names(const char *body, size_t len, long http_status, char ***n
 		set_err(err, jaeger_error_message(http_status, body, len));
 		return -1;
 	}
-	json_t *root = load(body, len, err);
+	json_t *root = load_object(body, len, err);
 	if (!root)
 		return -1;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		set_err(err, xstrdup("not a Jaeger answer: not a JSON object"));
-		return -1;
-	}
 	json_t *list = NULL;
 	int found = 0;
 	static const char *const keys[] = { "data", "services", "operations" };
@@ -1466,14 +1473,9 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 	}
 	if (walk(body, len, traces, n))
 		return 0;
-	json_t *root = load(body, len, err);
+	json_t *root = load_object(body, len, err);
 	if (!root)
 		return -1;
-	if (!json_is_object(root)) {
-		json_decref(root);
-		set_err(err, xstrdup("not a Jaeger answer: not a JSON object"));
-		return -1;
-	}
 	json_t *data = json_object_get(root, "data");
 	json_t *result = json_object_get(root, "result");
 	json_t *rss = json_object_get(json_is_object(result) ? result : root, "resourceSpans");

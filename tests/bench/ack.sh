@@ -15,6 +15,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+. "$here/benchlib.sh"
+BENCH_POLL_S=0.05
 rounds=${1:-10}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [ROUNDS]" >&2; exit 2; }
 ICN_CONSOLE=${ICN_CONSOLE:-$top/build/icn-console}
@@ -42,14 +45,6 @@ cleanup() {
 trap cleanup EXIT
 
 # wait_until SECONDS CMD...: poll CMD every 0.05 s (a bound against hangs, not a figure)
-wait_until() {
-	local limit=$1 t0=$SECONDS
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS - t0 < limit)) || return 1
-		sleep 0.05
-	done
-}
 screen() { tm capture-pane -p -t =c:; }
 shows() { screen | grep -qF -- "$1"; }
 showsre() { screen | grep -qE -- "$1"; }

@@ -14,6 +14,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+. "$here/benchlib.sh"
 nalerts=${1:-2000}
 nj=${2:-60}
 idle=${3:-30}
@@ -24,12 +26,7 @@ ICN_CONSOLE=${ICN_CONSOLE:-$top/build/icn-console}
 export ICNSIM=${ICNSIM:-$top/build/icnsim}
 export ICN_CONSOLE_DATADIR=${ICN_CONSOLE_DATADIR:-$top}
 lib=$here/benchlib.py
-for b in "$ICN_CONSOLE" "$ICNSIM"; do
-	[[ -x $b ]] || { echo "alerts_keys.sh: $b is not built (run ./tools/build first)" >&2; exit 2; }
-done
-for p in tmux curl jq python3; do
-	command -v "$p" >/dev/null || { echo "alerts_keys.sh: $p is needed" >&2; exit 2; }
-done
+bench_need alerts_keys.sh "$ICN_CONSOLE" "$ICNSIM" tmux curl jq python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-bench-keys.XXXXXX")
 sock=icn-bench-keys-$$
@@ -47,14 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_until() {
-	local limit=$1 t0=$SECONDS
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS - t0 < limit)) || return 1
-		sleep 0.1
-	done
-}
 screen() { tm capture-pane -p -t =console:; }
 shows() { screen | grep -qF -- "$1"; }
 dump() { screen | sed 's/^/  | /' >&2; }
@@ -64,10 +53,6 @@ fail() {
 	[[ -f ${log:-} ]] && tail -5 "$log" | sed 's/^/  log: /' >&2
 	exit 1
 }
-cpu_ns() { awk '{print $1}' "/proc/$1/schedstat"; }
-hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-now_ns() { date +%s%N; }
 # keys FILE KEY...: measure each key on the console's pane, appending to FILE
 keys() {
 	local out=$1

@@ -12,6 +12,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+. "$here/benchlib.sh"
 nkeys=${1:-40}
 secs=${2:-20}
 for v in "$nkeys" "$secs"; do
@@ -38,17 +40,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-wait_until() {
-	local limit=$1 t0=$SECONDS
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS - t0 < limit)) || return 1
-		sleep 0.1
-	done
-}
-cpu_ns() { awk '{print $1}' "/proc/$1/schedstat"; }
-hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
-now_ns() { date +%s%N; }
 screen() { tm capture-pane -p -t =console:; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 

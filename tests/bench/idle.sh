@@ -8,6 +8,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+. "$here/benchlib.sh"
 secs=${1:-60}
 runs=${2:-7}
 ICN_CONSOLE=${ICN_CONSOLE:-$top/build/icn-console}
@@ -38,8 +40,6 @@ hz=$(getconf CLK_TCK)
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 pane_pid() { tm display-message -p -t "$1" '#{pane_pid}'; }
 # the program itself: the pane runs `exec PROGRAM`, so the pane pid is the program
 start_session() {

@@ -26,6 +26,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+. "$here/benchlib.sh"
 secs=${1:-10}
 rounds=${2:-10}
 paced=${3:-50000}
@@ -57,17 +59,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-wait_until() {
-	local limit=$1 t0=$SECONDS
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS - t0 < limit)) || return 1
-		sleep 0.1
-	done
-}
-cpu_ns() { awk '{print $1}' "/proc/$1/schedstat"; }
 kb() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
-now_ns() { date +%s%N; }
 screen() { tm capture-pane -p -t =console:; }
 shows() { screen | grep -qE -- "$1"; }
 dump() { screen | sed 's/^/  | /' >&2; }

@@ -13,17 +13,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=benchlib.sh
+. "$here/benchlib.sh"
 nj=${1:-60}
 [[ $nj =~ ^[0-9]+$ ]] || { echo "usage: $0 [J KEYS]" >&2; exit 2; }
 ICN_CONSOLE=${ICN_CONSOLE:-$top/build/icn-console}
 ICNSIM=${ICNSIM:-$top/build/icnsim}
 lib=$here/benchlib.py
-for b in "$ICN_CONSOLE" "$ICNSIM"; do
-	[[ -x $b ]] || { echo "trace_keys.sh: $b is not built (run ./tools/build first)" >&2; exit 2; }
-done
-for p in tmux curl jq python3; do
-	command -v "$p" >/dev/null || { echo "trace_keys.sh: $p is needed" >&2; exit 2; }
-done
+bench_need trace_keys.sh "$ICN_CONSOLE" "$ICNSIM" tmux curl jq python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/icn-bench-trace.XXXXXX")
 sock=icn-bench-trace-$$
 sim=
@@ -35,14 +32,6 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-wait_until() {
-	local limit=$1 t0=$SECONDS
-	shift
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS - t0 < limit)) || return 1
-		sleep 0.1
-	done
-}
 screen() { tm capture-pane -p -t =console:; }
 shows() { screen | grep -qF -- "$1"; }
 fail() {
@@ -120,10 +109,8 @@ for ((i = 0; i < 10; i++)); do keys_list+=(NPage); done
 for ((i = 0; i < 10; i++)); do keys_list+=(PPage); done
 keys_list+=(G g G g c c c c e e e E + + - 0)
 c0=$(awk '{print $1}' "/proc/$cpid/schedstat")
-t0=$(date +%s%N)
 "$lib" keys "$sock" =console: "$work/wf" "${keys_list[@]}"
 c1=$(awk '{print $1}' "/proc/$cpid/schedstat")
-t1=$(date +%s%N)
 fk=()
 for ((i = 0; i < nj / 2; i++)); do fk+=(j); done
 "$lib" keys "$sock" =floor: "$work/floor" "${fk[@]}"
