@@ -223,3 +223,51 @@ void logfields_free(logfields_t *f)
 	free(f->span_id);
 	memset(f, 0, sizeof *f);
 }
+
+/* A logfmt line's `key=value` (or key="value"): the value of the first of
+ * keys found at a word's start, at most outsz-1 bytes, into out; 0 or -1. */
+static int logfmt_get(const char *line, size_t len, const char *const *keys, char *out, size_t outsz)
+{
+	for (const char *const *k = keys; *k; k++) {
+		size_t kl = strlen(*k);
+		for (size_t i = 0; i + kl + 1 < len; i++) {
+			if ((i && line[i - 1] != ' ' && line[i - 1] != '\t') || memcmp(line + i, *k, kl) != 0 ||
+			    line[i + kl] != '=')
+				continue;
+			size_t j = i + kl + 1, o = 0;
+			int q = j < len && line[j] == '"';
+			j += (size_t)q;
+			while (j < len && o + 1 < outsz && line[j] != (q ? '"' : ' ') && line[j] != '\t' && line[j])
+				out[o++] = line[j++];
+			out[o] = 0;
+			if (o)
+				return 0;
+		}
+	}
+	return -1;
+}
+
+int logfields_trace_ids(const char *line, size_t len, char **trace_id, char **span_id)
+{
+	logfields_t f;
+	logfields_parse(line, len, &f);
+	*trace_id = f.trace_id && *f.trace_id ? f.trace_id : NULL;
+	*span_id = *trace_id && f.span_id && *f.span_id ? f.span_id : NULL;
+	if (*trace_id)
+		f.trace_id = NULL;
+	if (*span_id)
+		f.span_id = NULL;
+	if (!*trace_id && !f.json) {
+		/* a logfmt line: trace_id=... span_id=... */
+		static const char *const tk[] = { "trace_id", "traceID", "traceId", "trace-id", NULL };
+		static const char *const sk[] = { "span_id", "spanID", "spanId", "span-id", NULL };
+		char tid[80], sid[40];
+		if (logfmt_get(line, len, tk, tid, sizeof tid) == 0) {
+			*trace_id = xstrdup(tid);
+			if (logfmt_get(line, len, sk, sid, sizeof sid) == 0)
+				*span_id = xstrdup(sid);
+		}
+	}
+	logfields_free(&f);
+	return *trace_id ? 0 : -1;
+}

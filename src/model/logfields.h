@@ -44,4 +44,10 @@ typedef struct {
 void logfields_parse(const char *line, size_t len, logfields_t *out);
 void logfields_free(logfields_t *f);
 
+/* The trace a line names (T in the Logs view): a JSON line's trace_id and
+ * span_id (or traceID, traceId), else a logfmt line's trace_id= and span_id=
+ * (quoted or not). 0 with *trace_id (and *span_id, NULL when absent)
+ * malloc'd, or -1 (both NULL). */
+int logfields_trace_ids(const char *line, size_t len, char **trace_id, char **span_id);
+
 #endif

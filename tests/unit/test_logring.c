@@ -495,9 +495,38 @@ static void test_fields(void **state)
 	logfields_free(&f);
 }
 
+/* T's ids: JSON fields, else logfmt's trace_id= and span_id= (quoted or not). */
+static void test_trace_ids(void **state)
+{
+	(void)state;
+	char *t, *sp;
+	const char *j = "{\"msg\":\"x\",\"trace_id\":\"abc\",\"span_id\":\"def\"}";
+	assert_int_equal(logfields_trace_ids(j, strlen(j), &t, &sp), 0);
+	assert_string_equal(t, "abc");
+	assert_string_equal(sp, "def");
+	free(t);
+	free(sp);
+	const char *l = "level=error msg=\"a b\" trace_id=\"0af7\" span_id=b7ad x=1";
+	assert_int_equal(logfields_trace_ids(l, strlen(l), &t, &sp), 0);
+	assert_string_equal(t, "0af7");
+	assert_string_equal(sp, "b7ad");
+	free(t);
+	free(sp);
+	const char *n = "msg=no-ids xtrace_id=1";
+	assert_int_equal(logfields_trace_ids(n, strlen(n), &t, &sp), -1);
+	assert_null(t);
+	assert_null(sp);
+	const char *q = "{\"msg\":\"json without\"} trace_id=1";
+	assert_int_equal(logfields_trace_ids(q, strlen(q), &t, &sp), 0); /* not JSON as a whole: logfmt */
+	assert_string_equal(t, "1");
+	assert_null(sp);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trace_ids),
 		cmocka_unit_test(test_ring_basics),
 		cmocka_unit_test(test_ring_evicts_by_lines),
 		cmocka_unit_test(test_ring_evicts_by_bytes),

@@ -948,58 +948,22 @@ typedef struct {
 	ui_t *ui;
 } pretty_t;
 
-/* A logfmt line's `key=value` (or key="value"): the value of the first of
- * keys found at a word's start, at most outsz-1 bytes, into out; 0 or -1. */
-static int logfmt_get(const char *line, size_t len, const char *const *keys, char *out, size_t outsz)
-{
-	for (const char *const *k = keys; *k; k++) {
-		size_t kl = strlen(*k);
-		for (size_t i = 0; i + kl + 1 < len; i++) {
-			if ((i && line[i - 1] != ' ' && line[i - 1] != '\t') || memcmp(line + i, *k, kl) != 0 ||
-			    line[i + kl] != '=')
-				continue;
-			size_t j = i + kl + 1, o = 0;
-			int q = j < len && line[j] == '"';
-			j += (size_t)q;
-			while (j < len && o + 1 < outsz && line[j] != (q ? '"' : ' ') && line[j] != '\t' && line[j])
-				out[o++] = line[j++];
-			out[o] = 0;
-			if (o)
-				return 0;
-		}
-	}
-	return -1;
-}
-
 /* T: the trace a line names (its trace_id), with the cursor on its span_id. */
 static int line_trace(ui_t *ui, const char *line, size_t len)
 {
-	logfields_t f;
-	logfields_parse(line, len, &f);
+	char *trace_id = NULL, *span_id = NULL;
 	int rc = -1;
-	if ((!f.trace_id || !*f.trace_id) && !f.json) {
-		/* a logfmt line: trace_id=... span_id=... */
-		static const char *const tk[] = { "trace_id", "traceID", "traceId", "trace-id", NULL };
-		static const char *const sk[] = { "span_id", "spanID", "spanId", "span-id", NULL };
-		char tid[80], sid[40];
-		if (logfmt_get(line, len, tk, tid, sizeof tid) == 0) {
-			free(f.trace_id);
-			f.trace_id = xstrdup(tid);
-			if (logfmt_get(line, len, sk, sid, sizeof sid) == 0) {
-				free(f.span_id);
-				f.span_id = xstrdup(sid);
-			}
-		}
-	}
-	if (!f.trace_id || !*f.trace_id) {
+	logfields_trace_ids(line, len, &trace_id, &span_id);
+	if (!trace_id) {
 		ui_say(ui, 0, "this line names no trace (no trace_id field, JSON or key=value)");
 	} else {
-		char *why = xasprintf("the trace of the line (span %s)", f.span_id ? f.span_id : "?");
-		jump_t j = { .trace_id = f.trace_id, .span_id = f.span_id, .why = why };
+		char *why = xasprintf("the trace of the line (span %s)", span_id ? span_id : "?");
+		jump_t j = { .trace_id = trace_id, .span_id = span_id, .why = why };
 		rc = ui_jump(ui, "Traces", &j) ? 0 : -1;
 		free(why);
 	}
-	logfields_free(&f);
+	free(trace_id);
+	free(span_id);
 	return rc;
 }
 

@@ -1,85 +1,24 @@
-/* The Traces view: search Jaeger (a form), the traces found, and one trace's
- * waterfall: the span tree, bars on a time axis, collapse, zoom and pan, the
- * critical path, span search, a span's details, and the jumps to its logs. */
+/* The Traces view: the connection to Jaeger, the traces found, and one
+ * trace's waterfall (the span tree, bars on a time axis, folds, zoom and pan,
+ * the critical path, span search), its keys and the jumps in; the search form
+ * is in traces_form.c, a span's details and logs in traces_span.c. */
 #include "config.h"
 #include "app/traces.h"
-#include "backend/prom.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/units.h"
-#include "model/logsel.h"
 #include "ui/canvas.h"
 #include "ui/ui.h"
+#include "ui/views/traces_int.h"
 #include "ui/waterfall.h"
-#include <ctype.h>
 #include <curses.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#define TV_LOOKBACK_DEFAULT_MS (60LL * 60 * 1000)
-#define TV_LOOKBACK_MIN_MS (60LL * 1000)
-#define TV_LOOKBACK_MAX_MS (2LL * 24 * 3600 * 1000)
-#define TV_LIMIT_DEFAULT 20
-#define TV_JUMP_BEFORE_US (5LL * 60 * 1000000) /* an alert's traces: from 5 min before its start */
-#define TV_JUMP_AFTER_US (5LL * 60 * 1000000)  /* ... to 5 min after */
-#define TV_JUMP_LIMIT 200
-
-enum { SORT_TIME, SORT_DURATION, SORT_SPANS, SORT__N };
 static const char *const sort_names[SORT__N] = { "time", "duration", "spans" };
-
-typedef struct {
-	traces_t *tr;
-	unsigned gen;               /* the context (ui->ctx_gen) tr reads */
-	/* Jaeger's services, and the operations of one (completion) */
-	char **svcs;
-	size_t n_svcs;
-	int have_svcs, asking_svcs;
-	char *svcs_err;
-	char **ops;
-	size_t n_ops;
-	char *ops_of;               /* the service ops are of (or being asked about) */
-	/* the search */
-	char *service, *operation, *tags, *window;
-	long long lookback_ms;      /* the window: the last lookback_ms ... */
-	int64_t start_us, end_us;   /* ... or this one, when start_us is set */
-	int64_t min_us, max_us;
-	int limit;
-	int searched, searching;
-	char *search_err;
-	trace_summary_t *res;
-	size_t n_res;
-	size_t *order;              /* res by the sort */
-	int sort;
-	list_t rl;                  /* the results' selection; before any search, the services' */
-	/* the trace */
-	int in_trace;               /* the waterfall is shown (else the results) */
-	trace_t *t;
-	char *loading;              /* the id being fetched */
-	char *want, *want_span;     /* the id (and span) asked last: r asks again after a failure */
-	int want_form;              /* a jump named no service: the form opens when shown */
-	int64_t focus_us;           /* a jump's moment: the trace nearest it is selected */
-	double searched_at;         /* when the traces shown were found (unix s) */
-	char *saved;                /* the service in the state file (traces-service) */
-	char *focus_span;           /* ... and the span to put the cursor on */
-	char *trace_err;
-	uint8_t *collapsed;
-	uint32_t *rows;
-	size_t n_rows;
-	list_t wl;                  /* the waterfall's selection (row index) */
-	int critical;
-	uint64_t arrived_ns;        /* when the trace arrived (for the log's first-paint line) */
-	int64_t v0, v1;             /* the time axis shown, µs since the trace's start */
-	char *find;                 /* the last /, for n and N */
-	/* a jump waiting for the services (T on an alert) */
-	char **hints;
-	size_t n_hints;
-	char *why;
-	int page;
-} traces_view_t;
 
 static const keybind_t traces_keys[] = {
 	LIST_KEYBINDS,
@@ -112,11 +51,6 @@ static const keybind_t traces_keys[] = {
 	{ 27, "Esc q", REQ_BACK, "from a trace: back to the traces found (else as everywhere)" },
 	{ 'q', NULL, REQ_BACK_OR_QUIT, NULL },
 };
-
-static traces_view_t *tv_of(view_t *v)
-{
-	return v->priv;
-}
 
 static void strv_free(char **v, size_t n)
 {
@@ -181,7 +115,7 @@ static void tv_disconnect(traces_view_t *tv)
 }
 
 /* The context's Jaeger, connected on first use; NULL (and said) when it has none. */
-static traces_t *tv_conn(view_t *v, int say)
+traces_t *tv_conn(view_t *v, int say)
 {
 	traces_view_t *tv = tv_of(v);
 	ui_t *ui = v->ui;
@@ -200,7 +134,6 @@ static traces_t *tv_conn(view_t *v, int say)
 	return tv->tr;
 }
 
-static void tv_search(view_t *v);
 static void tv_open_trace(view_t *v, const char *id, const char *span);
 
 /* The service a jump's words name best: one equal to a word (or icn-WORD),
@@ -232,7 +165,6 @@ static const char *resolve_hint(const traces_view_t *tv)
 	return NULL;
 }
 
-static void open_form(view_t *v);
 
 static void on_services(traces_t *t, char *const *names, size_t n, const char *err, void *ud)
 {
@@ -272,7 +204,7 @@ static void on_services(traces_t *t, char *const *names, size_t n, const char *e
 			tv->service = NULL;
 			if (!err) {
 				if (ui_cur_view(v->ui) == v)
-					open_form(v);
+					tv_form_open(v);
 				else
 					tv->want_form = 1; /* shown next (the jump shows it) */
 			}
@@ -284,7 +216,7 @@ static void on_services(traces_t *t, char *const *names, size_t n, const char *e
 	ui_dirty(v->ui);
 }
 
-static void ask_services(view_t *v)
+void tv_ask_services(view_t *v)
 {
 	traces_view_t *tv = tv_of(v);
 	traces_t *t = tv_conn(v, 0);
@@ -307,7 +239,7 @@ static void on_operations(traces_t *t, char *const *names, size_t n, const char 
 	ui_dirty(v->ui);
 }
 
-static void ask_operations(view_t *v, const char *service)
+void tv_ask_operations(view_t *v, const char *service)
 {
 	traces_view_t *tv = tv_of(v);
 	traces_t *t = tv_conn(v, 0);
@@ -451,14 +383,14 @@ static void search_window(const traces_view_t *tv, int64_t *start, int64_t *end)
 	*start = *end - tv->lookback_ms * 1000;
 }
 
-static void tv_search(view_t *v)
+void tv_search(view_t *v)
 {
 	traces_view_t *tv = tv_of(v);
 	traces_t *t = tv_conn(v, 1);
 	if (!t)
 		return;
 	if (!tv->service || !*tv->service) {
-		open_form(v);
+		tv_form_open(v);
 		return;
 	}
 	jaeger_tag_t *tags = NULL;
@@ -615,219 +547,6 @@ static void tv_open_trace(view_t *v, const char *id, const char *span)
 	tv->in_trace = 1;
 	traces_get(t, id, on_trace, v);
 	ui_dirty(v->ui);
-}
-
-/* ---- the search form ---- */
-
-enum { F_SERVICE, F_OPERATION, F_TAGS, F_WINDOW, F_MIN, F_MAX, F_LIMIT };
-
-/* "START..END": RFC 3339, or HH:MM[:SS] today (local). */
-static int parse_when(const char *s, size_t n, int64_t *us)
-{
-	char *x = xstrndup(s, n);
-	double t;
-	int rc = -1;
-	if (rfc3339_parse(x, &t) == 0) {
-		*us = (int64_t)(t * 1e6);
-		rc = 0;
-	} else {
-		int h, m, sec = 0;
-		char tail;
-		if ((sscanf(x, "%d:%d:%d%c", &h, &m, &sec, &tail) == 3 || sscanf(x, "%d:%d%c", &h, &m, &tail) == 2) &&
-		    h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60) {
-			time_t now = time(NULL);
-			struct tm tm;
-			localtime_r(&now, &tm);
-			tm.tm_hour = h;
-			tm.tm_min = m;
-			tm.tm_sec = sec;
-			tm.tm_isdst = -1;
-			*us = (int64_t)mktime(&tm) * 1000000;
-			rc = 0;
-		}
-	}
-	free(x);
-	return rc;
-}
-
-static char *parse_window(traces_view_t *tv, const char *w)
-{
-	const char *dots = strstr(w, "..");
-	if (!*w) {
-		tv->lookback_ms = TV_LOOKBACK_DEFAULT_MS;
-		tv->start_us = tv->end_us = 0;
-		return NULL;
-	}
-	if (dots) {
-		int64_t a, b;
-		if (parse_when(w, (size_t)(dots - w), &a) != 0 || parse_when(dots + 2, strlen(dots + 2), &b) != 0)
-			return xstrdup("window: START..END as RFC 3339 (2026-11-30T04:00:00Z) or HH:MM today");
-		if (b <= a)
-			return xstrdup("window: END must come after START");
-		tv->start_us = a;
-		tv->end_us = b;
-		return NULL;
-	}
-	long long ms;
-	if (duration_parse_ms(w, &ms) != 0 || ms < TV_LOOKBACK_MIN_MS || ms > TV_LOOKBACK_MAX_MS)
-		return xstrdup("lookback: a duration from 1m to 2d (15m, 1h, 2d), or START..END");
-	tv->lookback_ms = ms;
-	tv->start_us = tv->end_us = 0;
-	return NULL;
-}
-
-static int parse_limit(const char *s, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static char *form_submit(form_t *f, void *ud)
-{
-	view_t *v = ud;
-	traces_view_t *tv = tv_of(v);
-	char *val[F_LIMIT + 1];
-	for (int i = 0; i <= F_LIMIT; i++)
-		val[i] = form_value(f, (size_t)i);
-	char *err = NULL;
-	int64_t mn = 0, mx = 0;
-	long limit = TV_LIMIT_DEFAULT;
-	jaeger_tag_t *tags = NULL;
-	size_t n_tags;
-	if (*val[F_MIN] && jaeger_parse_duration(val[F_MIN], &mn) != 0)
-		err = xstrdup("min duration: a duration such as 100ms, 1.5s or 2m");
-	else if (*val[F_MAX] && jaeger_parse_duration(val[F_MAX], &mx) != 0)
-		err = xstrdup("max duration: a duration such as 100ms, 1.5s or 2m");
-	else if (mn && mx && mx < mn)
-		err = xstrdup("max duration is below min duration");
-	else if (*val[F_LIMIT] && (parse_limit(val[F_LIMIT], &limit) != 0 || limit < 1 || limit > JAEGER_LIMIT_MAX))
-		err = xasprintf("limit: a number from 1 to %d", JAEGER_LIMIT_MAX);
-	else if (*val[F_TAGS] && jaeger_parse_tags(val[F_TAGS], &tags, &n_tags, &err) != 0)
-		; /* err says which */
-	else {
-		long long lb = tv->lookback_ms;
-		int64_t s = tv->start_us, e = tv->end_us;
-		err = parse_window(tv, val[F_WINDOW]);
-		if (err) {
-			tv->lookback_ms = lb;
-			tv->start_us = s;
-			tv->end_us = e;
-		}
-	}
-	free(tags);
-	if (!err && tv->have_svcs && tv->n_svcs) {
-		int known = 0;
-		for (size_t i = 0; i < tv->n_svcs; i++)
-			known |= strcmp(tv->svcs[i], val[F_SERVICE]) == 0;
-		if (!known) {
-			char *s = text_sanitize(val[F_SERVICE]);
-			err = xasprintf("service '%s' is not one Jaeger knows (Tab completes)", s);
-			free(s);
-		}
-	}
-	if (!err) {
-		free(tv->service);
-		free(tv->operation);
-		free(tv->tags);
-		free(tv->window);
-		tv->service = val[F_SERVICE];
-		tv->operation = val[F_OPERATION];
-		tv->tags = val[F_TAGS];
-		tv->window = val[F_WINDOW];
-		val[F_SERVICE] = val[F_OPERATION] = val[F_TAGS] = val[F_WINDOW] = NULL;
-		tv->min_us = mn;
-		tv->max_us = mx;
-		tv->limit = (int)limit;
-		tv_search(v);
-	}
-	for (int i = 0; i <= F_LIMIT; i++)
-		free(val[i]);
-	return err;
-}
-
-/* Tab in a name field: complete from names (those starting with what is typed). */
-static char *complete_from(char *const *names, size_t n, const char *text, char **cands)
-{
-	const char *first;
-	size_t common;
-	char *list = NULL;
-	size_t hits = text_prefix_matches(text, names, n, 40, &first, &common, &list);
-	if (list) { /* the names come from outside: shown sanitised */
-		*cands = text_sanitize(list);
-		free(list);
-	}
-	if (!hits)
-		*cands = xasprintf("no %s starts with that", n ? "name" : "name is known");
-	return first ? xstrndup(first, hits == 1 ? strlen(first) : common) : NULL;
-}
-
-static char *complete_service(void *ud, const char *text, char **cands)
-{
-	view_t *v = ud;
-	traces_view_t *tv = tv_of(v);
-	if (!tv->have_svcs) {
-		ask_services(v);
-		*cands = xstrdup(tv->svcs_err ? tv->svcs_err : "asking Jaeger for its services...");
-		return NULL;
-	}
-	return complete_from(tv->svcs, tv->n_svcs, text, cands);
-}
-
-static char *complete_operation(void *ud, const char *text, char **cands)
-{
-	view_t *v = ud;
-	traces_view_t *tv = tv_of(v);
-	/* the operations of the service typed in the form */
-	overlay_t *o = ui_top(v->ui);
-	char *svc = o && o->data ? form_value(o->data, F_SERVICE) : xstrdup("");
-	if (!*svc) {
-		free(svc);
-		*cands = xstrdup("type the service first");
-		return NULL;
-	}
-	if (!tv->ops_of || strcmp(tv->ops_of, svc) != 0 || !tv->ops) {
-		ask_operations(v, svc);
-		free(svc);
-		*cands = xstrdup("asking Jaeger for the operations... (Tab again)");
-		return NULL;
-	}
-	free(svc);
-	return complete_from(tv->ops, tv->n_ops, text, cands);
-}
-
-static void open_form(view_t *v)
-{
-	traces_view_t *tv = tv_of(v);
-	if (!tv_conn(v, 1))
-		return;
-	ask_services(v);
-	form_t *f = form_open(v->ui, "Search traces", form_submit, v, NULL);
-	form_compact(f);
-	form_enter_submits(f);
-	char lim[16], mn[32], mx[32], lb[16];
-	snprintf(lim, sizeof lim, "%d", tv->limit > 0 ? tv->limit : TV_LIMIT_DEFAULT);
-	form_field(f, "Service", tv->service ? tv->service : "", 1);
-	form_field(f, "Operation", tv->operation ? tv->operation : "", 0);
-	form_field(f, "Tags", tv->tags ? tv->tags : "", 0);
-	form_field(f, "Lookback", tv->window ? tv->window : duration_format(tv->lookback_ms, lb, sizeof lb), 0);
-	form_field(f, "Min duration", tv->min_us ? jaeger_format_duration(tv->min_us, mn) : "", 0);
-	form_field(f, "Max duration", tv->max_us ? jaeger_format_duration(tv->max_us, mx) : "", 0);
-	form_field(f, "Limit", lim, 0);
-	form_placeholder(f, F_SERVICE, "Tab completes");
-	form_placeholder(f, F_OPERATION, "any (Tab completes)");
-	form_placeholder(f, F_TAGS, "error=true slot=12345 (logfmt: all must match)");
-	form_placeholder(f, F_WINDOW, "15m to 2d, or START..END");
-	form_placeholder(f, F_MIN, "100ms, 1.5s");
-	form_placeholder(f, F_MAX, "none");
-	form_completion(f, F_SERVICE, complete_service);
-	form_completion(f, F_OPERATION, complete_operation);
-	if (tv->service && *tv->service)
-		ask_operations(v, tv->service);
-	form_focus(f, tv->service && *tv->service ? F_OPERATION : F_SERVICE);
 }
 
 /* ---- drawing ---- */
@@ -1183,216 +902,6 @@ static void traces_view_draw(view_t *v, rect_t a)
 		draw_results(v, a);
 }
 
-/* ---- a span's details ---- */
-
-typedef struct {
-	view_t *v;
-	uint32_t span;
-	trace_t *t;   /* the trace it was opened on: details of a replaced trace close */
-} details_t;
-
-static void kv_lines(textbox_t *tb, const trace_kv_t *kv, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		char *k = text_sanitize(kv[i].key), *val = text_sanitize(kv[i].value);
-		textbox_kv(tb, k, val);
-		free(k);
-		free(val);
-	}
-}
-
-/* Why a span failed, in its own words: a status description or error
- * message tag, else the first event field that says it. NULL when none. */
-static const char *error_reason(const trace_span_t *s)
-{
-	static const char *const tags[] = { "otel.status_description", "error.message", "exception.message" };
-	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
-		const char *v = trace_tag(s, tags[i]);
-		if (v && *v)
-			return v;
-	}
-	static const char *const fields[] = { "message", "error.message", "exception.message", "error", "event" };
-	for (uint32_t e = 0; e < s->n_events; e++)
-		for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
-			for (uint32_t f = 0; f < s->events[e].n_fields; f++)
-				if (strcmp(s->events[e].fields[f].key, fields[k]) == 0 && *s->events[e].fields[f].value)
-					return s->events[e].fields[f].value;
-	return NULL;
-}
-
-static void details_fill(textbox_t *tb, void *ctx)
-{
-	details_t *d = ctx;
-	traces_view_t *tv = tv_of(d->v);
-	if (tv->t != d->t || d->span >= tv->t->n_spans) {
-		textbox_text(tb, EL_DIM, "the trace was replaced: Esc");
-		return;
-	}
-	const trace_t *t = tv->t;
-	const trace_span_t *s = &t->spans[d->span];
-	char b1[24], b2[24], b3[24], *x;
-	char *op = text_sanitize(s->operation), *svc = text_sanitize(trace_span_service(t, s));
-	textbox_heading(tb, "Span");
-	textbox_kv(tb, "operation", op);
-	textbox_kv(tb, "service", svc);
-	free(op);
-	free(svc);
-	char *sid = text_sanitize(s->span_id), *tid = text_sanitize(t->trace_id);
-	textbox_kv(tb, "span id", sid);
-	textbox_kv(tb, "trace id", tid);
-	free(sid);
-	free(tid);
-	if (s->parent != TRACE_NONE) {
-		const trace_span_t *p = &t->spans[s->parent];
-		x = xasprintf("%s (%s, %s)", p->span_id, p->operation,
-			      s->parent_kind == TRACE_FOLLOWS_FROM ? "follows from" : "child of");
-		char *xs = text_sanitize(x);
-		textbox_kv(tb, "parent", xs);
-		free(xs);
-		free(x);
-	} else {
-		textbox_kv(tb, "parent", s->orphan ? "missing from the trace (shown as a root)"
-				     : s->n_refs ? "its references go round in a cycle (or to itself): shown as a root"
-						 : "none: a root");
-	}
-	x = xasprintf("+%s from the trace's start, %s long, self %s", span_format_us(s->start_us - t->start_us, b1, sizeof b1),
-		      span_format_us(s->duration_us, b2, sizeof b2), span_format_us(s->self_us, b3, sizeof b3));
-	textbox_kv(tb, "time", x);
-	free(x);
-	if (s->error) {
-		const char *why = error_reason(s);
-		char *w = text_sanitize(why ? why : "yes (no message)");
-		textbox_kv(tb, "error", w);
-		free(w);
-	}
-	if (s->critical)
-		textbox_kv(tb, "critical path", "yes");
-	if (s->skewed)
-		textbox_kv(tb, "clock skew", "it starts before its parent or ends after it");
-	if (s->dup)
-		textbox_kv(tb, "duplicate", "another span has the same id");
-	if (s->n_tags) {
-		textbox_blank(tb);
-		textbox_heading(tb, "Tags");
-		kv_lines(tb, s->tags, s->n_tags);
-	}
-	const trace_proc_t *p = &t->procs[s->proc];
-	if (p->n_tags) {
-		textbox_blank(tb);
-		textbox_heading(tb, "Process");
-		kv_lines(tb, p->tags, p->n_tags);
-	}
-	if (s->n_events) {
-		textbox_blank(tb);
-		textbox_heading(tb, "Logs (times from the trace's start)");
-		for (uint32_t i = 0; i < s->n_events; i++) {
-			const trace_event_t *e = &s->events[i];
-			strbuf_t b = { 0 };
-			for (uint32_t k = 0; k < e->n_fields; k++)
-				sb_printf(&b, "%s%s=%s", k ? " " : "", e->fields[k].key, e->fields[k].value);
-			char *line = sb_steal(&b), *ls = text_sanitize(line ? line : "");
-			char when[32];
-			snprintf(when, sizeof when, "+%s", span_format_us(e->ts_us - t->start_us, b1, sizeof b1));
-			textbox_kv(tb, when, ls);
-			free(ls);
-			free(line);
-		}
-	}
-	if (s->n_refs) {
-		textbox_blank(tb);
-		textbox_heading(tb, "References");
-		for (uint32_t i = 0; i < s->n_refs; i++) {
-			const trace_ref_t *r = &s->refs[i];
-			int32_t at = strcmp(r->trace_id, t->trace_id) == 0 ? trace_find_span(t, r->span_id) : TRACE_NONE;
-			x = xasprintf("%s %s%s", r->span_id, at == TRACE_NONE ? "(not in the trace" : "(", at == TRACE_NONE ? ")" : t->spans[at].operation);
-			if (at != TRACE_NONE) {
-				char *y = xasprintf("%s)", x);
-				free(x);
-				x = y;
-			}
-			char *xs = text_sanitize(x);
-			textbox_kv(tb, r->kind == TRACE_FOLLOWS_FROM ? "follows from" : "child of", xs);
-			free(xs);
-			free(x);
-		}
-	}
-	if (d->span == 0 && t->n_warnings) {
-		textbox_blank(tb);
-		textbox_heading(tb, "Warnings of the trace");
-		for (size_t i = 0; i < t->n_warnings; i++) {
-			char *w = text_sanitize(t->warnings[i]);
-			textbox_text(tb, EL_VALUE_WARN, w);
-			free(w);
-		}
-	}
-}
-
-static void open_span_logs(view_t *v, uint32_t span);
-
-static int details_logs(void *ctx)
-{
-	details_t *d = ctx;
-	traces_view_t *tv = tv_of(d->v);
-	if (tv->t == d->t)
-		open_span_logs(d->v, d->span);
-	return OV_CLOSE;
-}
-
-static void open_details(view_t *v)
-{
-	traces_view_t *tv = tv_of(v);
-	if (!tv->t || !tv->n_rows)
-		return;
-	details_t *d = xcalloc(1, sizeof *d);
-	d->v = v;
-	d->span = tv->rows[tv->wl.sel];
-	d->t = tv->t;
-	char *sid = text_sanitize(tv->t->spans[d->span].span_id);
-	char *title = xasprintf("Span %s", sid);
-	free(sid);
-	textbox_t *tb = textbox_open(v->ui, title, details_fill, d, free);
-	free(title);
-	if (tb)
-		textbox_on_key(tb, 'L', "L its logs", details_logs);
-}
-
-/* ---- jumps out ---- */
-
-/* L on a span: the logs carrying the trace id, of the span's pod or service,
- * from just before the span started. */
-static void open_span_logs(view_t *v, uint32_t span)
-{
-	traces_view_t *tv = tv_of(v);
-	const trace_t *t = tv->t;
-	const trace_span_t *s = &t->spans[span];
-	const trace_proc_t *p = &t->procs[s->proc];
-	labels_t l = { 0 };
-	for (uint32_t i = 0; i < p->n_tags; i++)
-		if (strcmp(p->tags[i].key, "pod") == 0 || strcmp(p->tags[i].key, "namespace") == 0)
-			labels_add(&l, p->tags[i].key, p->tags[i].value);
-	if (!labels_get(&l, "pod"))
-		labels_add(&l, "app", p->service);
-	char id[33];
-	if (jaeger_trace_id_norm(t->trace_id, id) != 0) {
-		labels_free(&l);
-		ui_say(v->ui, 1, "this trace's id is not hex: its logs cannot be searched for it");
-		return;
-	}
-	const conf_t *c = v->ui->o->conf;
-	char *sel = logsel_from_labels(&l, c && c->n_log_labels ? c->log_labels : NULL, c ? c->n_log_labels : 0);
-	labels_free(&l);
-	/* the id as the log lines write it: Jaeger's form, 16 or 32 digits */
-	char *q = xasprintf("%s |= \"%s\"", sel ? sel : "{app=~\".+\"}", id);
-	char *op = text_sanitize(s->operation);
-	char *why = xasprintf("logs of trace %.16s... from span %s", t->trace_id, op);
-	jump_t j = { .query = q, .focus_ns = s->start_us * 1000, .start_ns = (s->start_us - 60 * 1000000LL) * 1000, .why = why };
-	ui_jump(v->ui, "Logs", &j);
-	free(op);
-	free(why);
-	free(q);
-	free(sel);
-}
-
 /* ---- keys ---- */
 
 static int find_next(traces_view_t *tv, int dir, int errors)
@@ -1483,7 +992,7 @@ static req_t trace_request(view_t *v, req_t r)
 			tv_open_trace(v, tv->want, tv->want_span);
 			return REQ_NONE;
 		}
-		return r == REQ_QUERY ? (open_form(v), REQ_NONE) : r;
+		return r == REQ_QUERY ? (tv_form_open(v), REQ_NONE) : r;
 	}
 	if (!tv->t->n_spans) {
 		/* nothing to fold, find or follow: what a trace without spans allows */
@@ -1496,7 +1005,7 @@ static req_t trace_request(view_t *v, req_t r)
 			tv_open_trace(v, tv->t->trace_id, NULL);
 			return REQ_NONE;
 		case REQ_QUERY:
-			open_form(v);
+			tv_form_open(v);
 			return REQ_NONE;
 		case REQ_COPY:
 			ui_copy(ui, "trace id", tv->t->trace_id);
@@ -1523,7 +1032,7 @@ static req_t trace_request(view_t *v, req_t r)
 		return REQ_NONE;
 	case REQ_ENTER:
 	case REQ_DETAILS:
-		open_details(v);
+		tv_span_details(v);
 		return REQ_NONE;
 	case REQ_COLLAPSE:
 		if (!s->n_children) {
@@ -1591,7 +1100,7 @@ static req_t trace_request(view_t *v, req_t r)
 			ui_say(ui, 0, "no error span in this trace");
 		return REQ_NONE;
 	case REQ_LOGS:
-		open_span_logs(v, span);
+		tv_span_logs(v, span);
 		return REQ_NONE;
 	case REQ_COPY:
 		ui_copy(ui, "trace id", tv->t->trace_id);
@@ -1604,7 +1113,7 @@ static req_t trace_request(view_t *v, req_t r)
 		return REQ_NONE;
 	}
 	case REQ_QUERY:
-		open_form(v);
+		tv_form_open(v);
 		return REQ_NONE;
 	default:
 		return r;
@@ -1623,7 +1132,7 @@ static req_t results_request(view_t *v, req_t r)
 	case REQ_ENTER:
 		if (!tv->searched) {
 			if (!n) {
-				open_form(v);
+				tv_form_open(v);
 				return REQ_NONE;
 			}
 			free(tv->service);
@@ -1649,7 +1158,7 @@ static req_t results_request(view_t *v, req_t r)
 		}
 		return REQ_NONE;
 	case REQ_QUERY:
-		open_form(v);
+		tv_form_open(v);
 		return REQ_NONE;
 	case REQ_SORT:
 		tv->sort = (tv->sort + 1) % SORT__N;
@@ -1664,7 +1173,7 @@ static req_t results_request(view_t *v, req_t r)
 			tv->have_svcs = 0;
 			free(tv->svcs_err);
 			tv->svcs_err = NULL;
-			ask_services(v);
+			tv_ask_services(v);
 		}
 		return REQ_NONE;
 	case REQ_COPY:
@@ -1740,10 +1249,10 @@ static void traces_view_reload(view_t *v)
 		return;
 	if (tv->want_form) {
 		tv->want_form = 0;
-		open_form(v);
+		tv_form_open(v);
 	}
 	if (!tv->have_svcs && !tv->svcs_err)
-		ask_services(v);
+		tv_ask_services(v);
 	if (!tv->searched && !tv->searching && !tv->in_trace && !tv->n_hints && tv->service && *tv->service)
 		tv_search(v);
 }
@@ -1813,7 +1322,7 @@ static int traces_view_jump(view_t *v, const jump_t *j)
 		on_services(tv->tr, names, nn, NULL, v);
 		strv_free(names, nn);
 	} else {
-		ask_services(v);
+		tv_ask_services(v);
 	}
 	if (tv->why)
 		ui_say(ui, 0, "%s", tv->why);
@@ -1862,7 +1371,7 @@ static int cmd_lookback(ui_t *ui, const char *arg)
 	if (v->ops != &traces_view_ops)
 		return -1;
 	traces_view_t *tv = tv_of(v);
-	char *err = parse_window(tv, arg ? arg : "");
+	char *err = tv_parse_window(tv, arg ? arg : "");
 	if (err) {
 		ui_say(ui, 1, "%s", err);
 		free(err);
