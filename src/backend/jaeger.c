@@ -1,6 +1,8 @@
-/* Jaeger's answers without I/O: names, traces (v1 JSON and /api/v3 OTLP JSON) and error texts. */
+/* Jaeger's answers without I/O: names, traces (v1 JSON here, /api/v3's OTLP
+ * JSON in jaeger_otlp.c), and error texts. */
 #include "config.h"
 #include "backend/jaeger.h"
+#include "backend/jaeger_int.h"
 #include "core/http.h"
 #include "core/jscan.h"
 #include "core/text.h"
@@ -268,7 +270,7 @@ int jaeger_parse_names(const char *body, size_t len, long http_status, char ***n
 /* ---- values ---- */
 
 /* An int64 from a JSON number or a string of digits. */
-static int get_i64(json_t *v, int64_t *out)
+int jg_get_i64(json_t *v, int64_t *out)
 {
 	if (json_is_integer(v)) {
 		*out = (int64_t)json_integer_value(v);
@@ -311,7 +313,7 @@ static void fmt_double(double d, char buf[40])
 }
 
 /* Any JSON value as text: a string as it is, others as compact JSON. */
-static const char *value_text(trace_t *t, json_t *v)
+const char *jg_value_text(trace_t *t, json_t *v)
 {
 	char buf[40];
 	if (!v)
@@ -394,7 +396,7 @@ static void pick_member(jspan_t k, jspan_t v, void *ud)
 			pk->vals[i] = v;
 }
 
-static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
+const char *jg_pick(jspan_t obj, const char *const *names, jspan_t *vals, size_t n)
 {
 	pick_t pk = { names, vals, n };
 	memset(vals, 0, n * sizeof *vals);
@@ -404,15 +406,15 @@ static const char *pick(jspan_t obj, const char *const *names, jspan_t *vals, si
 	return jscan_object(p, obj.e, pick_member, &pk);
 }
 
-static int is_kind(jspan_t v, char open)
+int jg_is_kind(jspan_t v, char open)
 {
 	const char *p = v.p ? jscan_ws(v.p, v.e) : NULL;
 	return p && p < v.e && *p == open;
 }
 
-static int is_array(jspan_t v)
+int jg_is_array(jspan_t v)
 {
-	return is_kind(v, '[');
+	return jg_is_kind(v, '[');
 }
 
 /* An optional member decoded: NULL when absent; *bad when it does not decode. */
@@ -430,35 +432,15 @@ static json_t *load_member(jspan_t v, int *bad)
  * A v1 Trace is decoded straight from the text (core/jscan), every string
  * into the trace's arena: no JSON tree of 10,000 spans is built or freed. */
 
-typedef struct {
-	const char *key;
-	uint32_t proc;
-} pmap_t;
 
 static int cmp_pmap(const void *a, const void *b)
 {
 	return strcmp(((const pmap_t *)a)->key, ((const pmap_t *)b)->key);
 }
 
-typedef struct {
-	trace_t *t;
-	trace_span_t *s;          /* the span being read */
-	pmap_t *pm;               /* processes by key */
-	size_t n_pm, cap_pm;
-	size_t no_proc, not_obj;
-	int bad;                  /* the text does not decode: give up */
-	/* scratch arrays, copied into the arena when complete */
-	trace_kv_t *kv;
-	size_t n_kv, cap_kv;
-	trace_event_t *ev;
-	size_t n_ev, cap_ev;
-	trace_ref_t *ref;
-	size_t n_ref, cap_ref;
-	const char *skip;         /* a key o_kv leaves out */
-} dec_t;
 
 /* A string into the arena ("" for null or absent); NULL when it is no string. */
-static const char *t_str(trace_t *t, jspan_t v)
+const char *jg_t_str(trace_t *t, jspan_t v)
 {
 	if (jscan_is_null(v))
 		return "";
@@ -476,7 +458,7 @@ static const char *t_str(trace_t *t, jspan_t v)
 }
 
 /* An integer: a JSON number (a fraction cut) or a string holding one. */
-static int t_i64(jspan_t v, int64_t *out)
+int jg_t_i64(jspan_t v, int64_t *out)
 {
 	char buf[48];
 	size_t n = v.p ? (size_t)(v.e - v.p) : 0;
@@ -505,7 +487,7 @@ static int t_i64(jspan_t v, int64_t *out)
 /* A value as text, and the type its JSON says: a string decoded, a number as
  * sent, true/false, null "", an object or array as compact JSON. NULL when it
  * does not decode. */
-static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
+const char *jg_t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
 {
 	*type = TRACE_KV_STRING;
 	if (!v.p)
@@ -513,7 +495,7 @@ static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
 	size_t n = (size_t)(v.e - v.p);
 	switch (*v.p) {
 	case '"':
-		return t_str(t, v);
+		return jg_t_str(t, v);
 	case 't':
 	case 'f':
 		*type = TRACE_KV_BOOL;
@@ -525,7 +507,7 @@ static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
 	case '{':
 	case '[': {
 		json_t *j = jscan_load(v, JSON_ALLOW_NUL);
-		const char *r = j ? value_text(t, j) : NULL;
+		const char *r = j ? jg_value_text(t, j) : NULL;
 		json_decref(j);
 		return r;
 	}
@@ -548,11 +530,11 @@ static const char *t_value(trace_t *t, jspan_t v, trace_kv_type_t *type)
 
 /* An array element's members: 1 when it is an object (m filled), 0 when it is
  * something else (left out), -1 when it does not decode (c->bad set). */
-static int elem_pick(dec_t *c, jspan_t v, const char *const *names, jspan_t *m, size_t n)
+int jg_elem_pick(dec_t *c, jspan_t v, const char *const *names, jspan_t *m, size_t n)
 {
-	if (!is_kind(v, '{'))
+	if (!jg_is_kind(v, '{'))
 		return 0;
-	if (!pick(v, names, m, n)) {
+	if (!jg_pick(v, names, m, n)) {
 		c->bad = 1;
 		return -1;
 	}
@@ -561,7 +543,7 @@ static int elem_pick(dec_t *c, jspan_t v, const char *const *names, jspan_t *m, 
 
 /* The scratch arrays into the arena: c->kv as a tag list, c->ref and c->ev as
  * the span's references and events (by time). */
-static const trace_kv_t *kv_done(dec_t *c, uint32_t *n)
+const trace_kv_t *jg_kv_done(dec_t *c, uint32_t *n)
 {
 	*n = (uint32_t)c->n_kv;
 	if (!c->n_kv)
@@ -571,7 +553,7 @@ static const trace_kv_t *kv_done(dec_t *c, uint32_t *n)
 	return o;
 }
 
-static void refs_events_done(dec_t *c, trace_span_t *s)
+void jg_refs_events_done(dec_t *c, trace_span_t *s)
 {
 	if (c->n_ref) {
 		trace_ref_t *r = trace_alloc(c->t, c->n_ref * sizeof *r);
@@ -594,14 +576,14 @@ static int t_kv(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "key", "type", "value" };
 	jspan_t m[3];
-	int r = elem_pick(c, v, names, m, 3);
+	int r = jg_elem_pick(c, v, names, m, 3);
 	if (r <= 0)
 		return r < 0;
 	if (!m[0].p || *m[0].p != '"')
 		return 0;
 	trace_kv_t kv;
-	kv.key = t_str(c->t, m[0]);
-	kv.value = t_value(c->t, m[2], &kv.type);
+	kv.key = jg_t_str(c->t, m[0]);
+	kv.value = jg_t_value(c->t, m[2], &kv.type);
 	if (!kv.key || !kv.value) {
 		c->bad = 1;
 		return 1;
@@ -635,7 +617,7 @@ static const trace_kv_t *t_kvs(dec_t *c, jspan_t arr, uint32_t *n)
 	c->n_kv = 0;
 	if (jscan_array(arr, t_kv, c, &bad_at) != 0)
 		c->bad = 1;
-	return c->bad ? NULL : kv_done(c, n);
+	return c->bad ? NULL : jg_kv_done(c, n);
 }
 
 static int t_ref(jspan_t v, size_t i, void *ud)
@@ -643,12 +625,12 @@ static int t_ref(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "refType", "traceID", "spanID" };
 	jspan_t m[3];
-	int r = elem_pick(c, v, names, m, 3);
+	int r = jg_elem_pick(c, v, names, m, 3);
 	if (r <= 0)
 		return r < 0;
 	if (!m[2].p || *m[2].p != '"')
 		return 0;
-	char *tid = (char *)t_str(c->t, m[1]), *sid = (char *)t_str(c->t, m[2]);
+	char *tid = (char *)jg_t_str(c->t, m[1]), *sid = (char *)jg_t_str(c->t, m[2]);
 	if (!tid || !sid) {
 		c->bad = 1;
 		return 1;
@@ -667,11 +649,11 @@ static int t_log(jspan_t v, size_t i, void *ud)
 	dec_t *c = ud;
 	static const char *const names[] = { "timestamp", "fields" };
 	jspan_t m[2];
-	int r = elem_pick(c, v, names, m, 2);
+	int r = jg_elem_pick(c, v, names, m, 2);
 	if (r <= 0)
 		return r < 0;
 	trace_event_t ev = { 0 };
-	t_i64(m[0], &ev.ts_us);
+	jg_t_i64(m[0], &ev.ts_us);
 	ev.fields = t_kvs(c, m[1], &ev.n_fields);
 	c->ev = xgrow(c->ev, &c->cap_ev, c->n_ev + 1, sizeof *c->ev);
 	c->ev[c->n_ev++] = ev;
@@ -682,14 +664,14 @@ static void t_proc(dec_t *c, jspan_t key, jspan_t v)
 {
 	static const char *const names[] = { "serviceName", "tags" };
 	jspan_t m[2];
-	if (!is_kind(v, '{'))
+	if (!jg_is_kind(v, '{'))
 		return;
-	if (!pick(v, names, m, 2)) {
+	if (!jg_pick(v, names, m, 2)) {
 		c->bad = 1;
 		return;
 	}
-	const char *svc = m[0].p && *m[0].p == '"' ? t_str(c->t, m[0]) : "";
-	const char *k = key.p ? t_str(c->t, key) : "";
+	const char *svc = m[0].p && *m[0].p == '"' ? jg_t_str(c->t, m[0]) : "";
+	const char *k = key.p ? jg_t_str(c->t, key) : "";
 	uint32_t n;
 	const trace_kv_t *kv = t_kvs(c, m[1], &n);
 	if (!svc || !k) {
@@ -719,11 +701,11 @@ static int t_span(jspan_t v, size_t i, void *ud)
 					     "references", "logs", "processID", "process", "warnings" };
 	jspan_t m[10];
 	size_t bad_at;
-	if (!is_kind(v, '{')) {
+	if (!jg_is_kind(v, '{')) {
 		c->not_obj++;
 		return 0;
 	}
-	if (!pick(v, names, m, 10)) {
+	if (!jg_pick(v, names, m, 10)) {
 		c->bad = 1;
 		return 1;
 	}
@@ -732,8 +714,8 @@ static int t_span(jspan_t v, size_t i, void *ud)
 		return 0;
 	trace_t *t = c->t;
 	c->s = s;
-	char *id = m[0].p && *m[0].p == '"' ? (char *)t_str(t, m[0]) : (char *)"";
-	const char *op = m[1].p && *m[1].p == '"' ? t_str(t, m[1]) : "";
+	char *id = m[0].p && *m[0].p == '"' ? (char *)jg_t_str(t, m[0]) : (char *)"";
+	const char *op = m[1].p && *m[1].p == '"' ? jg_t_str(t, m[1]) : "";
 	if (!id || !op) {
 		c->bad = 1;
 		return 1;
@@ -741,8 +723,8 @@ static int t_span(jspan_t v, size_t i, void *ud)
 	lower_hex(id);
 	s->span_id = id;
 	s->operation = op;
-	t_i64(m[2], &s->start_us);
-	t_i64(m[3], &s->duration_us);
+	jg_t_i64(m[2], &s->start_us);
+	jg_t_i64(m[3], &s->duration_us);
 	if (s->duration_us < 0)
 		s->duration_us = 0;
 	s->tags = t_kvs(c, m[4], &s->n_tags);
@@ -752,11 +734,11 @@ static int t_span(jspan_t v, size_t i, void *ud)
 		c->bad = 1;
 	if (!jscan_is_null(m[6]) && jscan_array(m[6], t_log, c, &bad_at) != 0)
 		c->bad = 1;
-	refs_events_done(c, s);
+	jg_refs_events_done(c, s);
 
 	s->proc = UINT32_MAX;
 	if (m[7].p && *m[7].p == '"' && c->n_pm) {
-		pmap_t key = { t_str(t, m[7]), 0 };
+		pmap_t key = { jg_t_str(t, m[7]), 0 };
 		const pmap_t *f = key.key ? bsearch(&key, c->pm, c->n_pm, sizeof *c->pm, cmp_pmap) : NULL;
 		if (f)
 			s->proc = f->proc;
@@ -766,10 +748,10 @@ static int t_span(jspan_t v, size_t i, void *ud)
 	if (s->proc == UINT32_MAX)
 		c->no_proc++;
 
-	if (is_array(m[9]))
+	if (jg_is_array(m[9]))
 		for (const char *p = jscan_ws(m[9].p + 1, m[9].e); p && p < m[9].e && *p == '"';) {
 			jspan_t w = { p, jscan_string_end(p, m[9].e) };
-			const char *txt = w.e ? t_str(t, w) : NULL;
+			const char *txt = w.e ? jg_t_str(t, w) : NULL;
 			if (!txt)
 				break;
 			trace_warn(t, "span %s: %s", s->span_id, txt);
@@ -781,7 +763,7 @@ static int t_span(jspan_t v, size_t i, void *ud)
 	return c->bad;
 }
 
-static void warn_dropped(trace_t *t)
+void jg_warn_dropped(trace_t *t)
 {
 	if (t->n_dropped)
 		trace_warn(t, "%zu spans past the first %d were dropped", t->n_dropped, TRACE_MAX_SPANS);
@@ -794,7 +776,7 @@ static trace_t *v1_trace(jspan_t tr, int *bad)
 	static const char *const names[] = { "traceID", "processes", "warnings", "spans" };
 	jspan_t m[4];
 	size_t bad_at;
-	if (!pick(tr, names, m, 4)) {
+	if (!jg_pick(tr, names, m, 4)) {
 		*bad = 1;
 		return NULL;
 	}
@@ -810,7 +792,7 @@ static trace_t *v1_trace(jspan_t tr, int *bad)
 		trace_warn(t, "the trace id is not hex");
 
 	/* processes: their keys sorted, for the spans to find */
-	if (is_kind(m[1], '{') && !jscan_object(jscan_ws(m[1].p, m[1].e), m[1].e, t_proc_member, &c))
+	if (jg_is_kind(m[1], '{') && !jscan_object(jscan_ws(m[1].p, m[1].e), m[1].e, t_proc_member, &c))
 		c.bad = 1;
 	if (c.n_pm)
 		qsort(c.pm, c.n_pm, sizeof *c.pm, cmp_pmap);
@@ -831,7 +813,7 @@ static trace_t *v1_trace(jspan_t tr, int *bad)
 		trace_warn(t, "%zu spans are not JSON objects: left out", c.not_obj);
 	if (c.no_proc)
 		trace_warn(t, "%zu spans name a process the trace does not hold", c.no_proc);
-	warn_dropped(t);
+	jg_warn_dropped(t);
 	size_t i;
 	json_t *e;
 	json_array_foreach (w, i, e)
@@ -851,531 +833,6 @@ static trace_t *v1_trace_json(json_t *jt)
 	trace_t *t = txt ? v1_trace((jspan_t){ txt, txt + strlen(txt) }, &bad) : NULL;
 	free(txt);
 	return t;
-}
-
-/* ---- v3 (OTLP JSON) ---- */
-
-static int b64_val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* An OTLP id as lowercase hex: hex as Jaeger's gateway sends it, or the
- * base64 of 8 or 16 bytes as protojson does. 0, or -1 (out[0] = 0). */
-static int otlp_id(const char *s, char out[33])
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t n = s ? strlen(s) : 0;
-	out[0] = '\0';
-	if (!n)
-		return -1;
-	int hex = n <= 32;
-	for (size_t i = 0; hex && i < n; i++)
-		hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-		      (s[i] >= 'A' && s[i] <= 'F');
-	if (hex) {
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)ascii_lower((unsigned char)s[i]);
-		out[n] = '\0';
-		return 0;
-	}
-	while (n && s[n - 1] == '=')
-		n--;
-	/* 8 bytes: 11 digits; 16 bytes: 22 */
-	if (n != 11 && n != 22)
-		return -1;
-	unsigned char bytes[18];
-	size_t nb = 0;
-	unsigned acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < n; i++) {
-		int v = b64_val((unsigned char)s[i]);
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			bytes[nb++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	for (size_t i = 0; i < nb; i++) {
-		out[2 * i] = hx[bytes[i] >> 4];
-		out[2 * i + 1] = hx[bytes[i] & 15];
-	}
-	out[2 * nb] = '\0';
-	return 0;
-}
-
-/* An OTLP AnyValue as plain JSON (new reference). Nesting is bounded by the
- * parser's depth limit. */
-static json_t *any_plain(json_t *av)
-{
-	json_t *v;
-	if ((v = json_object_get(av, "stringValue")))
-		return json_incref(v);
-	if ((v = json_object_get(av, "boolValue")))
-		return json_incref(v);
-	if ((v = json_object_get(av, "intValue"))) {
-		int64_t x;
-		return get_i64(v, &x) ? json_incref(v) : json_integer(x);
-	}
-	if ((v = json_object_get(av, "doubleValue")))
-		return json_incref(v);
-	if ((v = json_object_get(av, "bytesValue")))
-		return json_incref(v);
-	if ((v = json_object_get(av, "arrayValue"))) {
-		json_t *a = json_array(), *e;
-		size_t i;
-		json_array_foreach (json_object_get(v, "values"), i, e)
-			json_array_append_new(a, any_plain(e));
-		return a;
-	}
-	if ((v = json_object_get(av, "kvlistValue"))) {
-		json_t *o = json_object(), *e;
-		size_t i;
-		json_array_foreach (json_object_get(v, "values"), i, e) {
-			const char *k = json_string_value(json_object_get(e, "key"));
-			if (k)
-				json_object_set_new(o, k, any_plain(json_object_get(e, "value")));
-		}
-		return o;
-	}
-	return json_null();
-}
-
-/* ---- OTLP, from the text ---- */
-
-/* An AnyValue's text and type: a string decoded, a number as sent (an
- * intValue may be a string of digits), a bool, bytes as their base64, an
- * array or kvlist as compact plain JSON. */
-static int o_value(dec_t *c, jspan_t av, trace_kv_t *o)
-{
-	static const char *const names[] = { "stringValue", "intValue",   "boolValue", "doubleValue",
-					     "bytesValue",  "arrayValue", "kvlistValue" };
-	static const trace_kv_type_t types[] = { TRACE_KV_STRING, TRACE_KV_INT,    TRACE_KV_BOOL,
-						 TRACE_KV_FLOAT,  TRACE_KV_BINARY, TRACE_KV_STRING,
-						 TRACE_KV_STRING };
-	jspan_t m[7];
-	o->type = TRACE_KV_STRING;
-	o->value = "";
-	if (!is_kind(av, '{'))
-		return 0;
-	if (!pick(av, names, m, 7))
-		return -1;
-	for (size_t i = 0; i < 7; i++) {
-		if (!m[i].p)
-			continue;
-		trace_kv_type_t jt;
-		o->type = types[i];
-		if (i >= 5) {
-			json_t *j = jscan_load(av, JSON_ALLOW_NUL), *p = j ? any_plain(j) : NULL;
-			o->value = p ? value_text(c->t, p) : NULL;
-			json_decref(p);
-			json_decref(j);
-		} else {
-			o->value = t_value(c->t, m[i], &jt);
-		}
-		if (!o->value)
-			return -1;
-		if (o->type == TRACE_KV_BOOL)
-			o->value = !strcasecmp(o->value, "true") ? "true" : "false";
-		return 0;
-	}
-	return 0;
-}
-
-/* {key, value}; an element with no key, or the key c->skip, is left out. */
-static int o_kv(jspan_t v, size_t i, void *ud)
-{
-	dec_t *c = ud;
-	static const char *const names[] = { "key", "value" };
-	jspan_t m[2];
-	int r = elem_pick(c, v, names, m, 2);
-	if (r <= 0)
-		return r < 0;
-	if (!m[0].p || *m[0].p != '"' || (c->skip && jscan_key_is(m[0], c->skip)))
-		return 0;
-	trace_kv_t kv;
-	kv.key = t_str(c->t, m[0]);
-	if (!kv.key || o_value(c, m[1], &kv) < 0) {
-		c->bad = 1;
-		return 1;
-	}
-	c->kv = xgrow(c->kv, &c->cap_kv, c->n_kv + 1, sizeof *c->kv);
-	c->kv[c->n_kv++] = kv;
-	return 0;
-}
-
-/* Attributes into c->kv, after the `keep` already there. */
-static void o_attrs(dec_t *c, jspan_t arr, size_t keep)
-{
-	size_t bad_at;
-	c->n_kv = keep;
-	if (!jscan_is_null(arr) && jscan_array(arr, o_kv, c, &bad_at) != 0)
-		c->bad = 1;
-}
-
-/* An id string of the text as hex (otlp_id); -1 when absent or not one. */
-static int o_id(jspan_t v, char out[33])
-{
-	char raw[64];
-	size_t len;
-	out[0] = '\0';
-	if (!v.p || jscan_string_into(v, 0, raw, sizeof raw, &len) != 0)
-		return -1;
-	return otlp_id(raw, out);
-}
-
-static int64_t o_ns_us(jspan_t v)
-{
-	int64_t ns = 0;
-	t_i64(v, &ns);
-	return ns >= 0 ? ns / 1000 : -((-(ns + 1)) / 1000) - 1; /* floor, before 1970 too */
-}
-
-static const char *kind_name(jspan_t k)
-{
-	static const char *const names[] = { NULL, "internal", "server", "client", "producer", "consumer" };
-	static const char *const enums[] = { NULL, "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT",
-					     "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER" };
-	int64_t v;
-	if (k.p && *k.p != '"')
-		return t_i64(k, &v) == 0 && v >= 1 && v <= 5 ? names[v] : NULL;
-	for (int i = 1; k.p && i <= 5; i++)
-		if (jscan_key_is(k, enums[i]))
-			return names[i];
-	return NULL;
-}
-
-/* The traces of a v3 answer, by trace id in the order they first come. */
-typedef struct {
-	trace_t **v;
-	size_t n, cap;
-	uint32_t *slot; /* open addressing: index + 1, 0 empty */
-	size_t n_slot;
-	size_t spans_left_out; /* of traces past JAEGER_LIMIT_MAX */
-	size_t bad_ids;        /* spans without a trace id */
-} tset_t;
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static trace_t *tset_get(tset_t *ts, const char *id)
-{
-	if (ts->n_slot) {
-		size_t m = ts->n_slot - 1;
-		for (size_t h = hash_str(id) & m;; h = (h + 1) & m) {
-			uint32_t k = ts->slot[h];
-			if (!k)
-				break;
-			if (!strcmp(ts->v[k - 1]->trace_id, id))
-				return ts->v[k - 1];
-		}
-	}
-	if (ts->n >= JAEGER_LIMIT_MAX)
-		return NULL;
-	if ((ts->n + 1) * 2 >= ts->n_slot) {
-		size_t ns = ts->n_slot ? ts->n_slot * 2 : 64;
-		free(ts->slot);
-		ts->slot = xcalloc(ns, sizeof *ts->slot);
-		ts->n_slot = ns;
-		for (size_t i = 0; i < ts->n; i++) {
-			size_t h = hash_str(ts->v[i]->trace_id) & (ns - 1);
-			while (ts->slot[h])
-				h = (h + 1) & (ns - 1);
-			ts->slot[h] = (uint32_t)i + 1;
-		}
-	}
-	ts->v = xgrow(ts->v, &ts->cap, ts->n + 1, sizeof *ts->v);
-	trace_t *t = trace_new(id);
-	ts->v[ts->n++] = t;
-	size_t h = hash_str(id) & (ts->n_slot - 1);
-	while (ts->slot[h])
-		h = (h + 1) & (ts->n_slot - 1);
-	ts->slot[h] = (uint32_t)ts->n;
-	return t;
-}
-
-/* A resourceSpans' resource and the scope at hand, while its spans are read. */
-typedef struct {
-	tset_t *ts;
-	dec_t c;               /* c.t: the trace of the span at hand */
-	char *service;         /* the resource's service.name (malloc'd) */
-	jspan_t attrs;         /* its attributes, the process's tags */
-	trace_t *last;         /* the process in the last trace asked */
-	uint32_t proc;
-	char *scope_name;      /* the scope's name (malloc'd), NULL: none */
-} o_walk_t;
-
-static uint32_t res_proc(o_walk_t *w)
-{
-	if (w->last != w->c.t) {
-		uint32_t n;
-		w->c.skip = "service.name";
-		o_attrs(&w->c, w->attrs, 0);
-		w->c.skip = NULL;
-		const trace_kv_t *kv = kv_done(&w->c, &n);
-		w->proc = trace_add_proc(w->c.t, trace_str(w->c.t, w->service, (size_t)-1), kv, n);
-		w->last = w->c.t;
-	}
-	return w->proc;
-}
-
-static int o_link(jspan_t v, size_t i, void *ud)
-{
-	dec_t *c = ud;
-	static const char *const names[] = { "traceId", "spanId" };
-	jspan_t m[2];
-	char lt[33], ls[33];
-	int r = elem_pick(c, v, names, m, 2);
-	if (r <= 0)
-		return r < 0;
-	if (o_id(m[1], ls) < 0)
-		return 0;
-	o_id(m[0], lt);
-	c->ref = xgrow(c->ref, &c->cap_ref, c->n_ref + 1, sizeof *c->ref);
-	c->ref[c->n_ref++] = (trace_ref_t){ TRACE_FOLLOWS_FROM, trace_str(c->t, lt, (size_t)-1),
-					    trace_str(c->t, ls, (size_t)-1) };
-	return 0;
-}
-
-/* An event: its name as the field "event", then its attributes. */
-static int o_event(jspan_t v, size_t i, void *ud)
-{
-	dec_t *c = ud;
-	static const char *const names[] = { "timeUnixNano", "name", "attributes" };
-	jspan_t m[3];
-	int r = elem_pick(c, v, names, m, 3);
-	if (r <= 0)
-		return r < 0;
-	trace_event_t ev = { o_ns_us(m[0]), NULL, 0 };
-	size_t keep = 0;
-	if (m[1].p && *m[1].p == '"') {
-		const char *name = t_str(c->t, m[1]);
-		if (!name) {
-			c->bad = 1;
-			return 1;
-		}
-		c->kv = xgrow(c->kv, &c->cap_kv, 1, sizeof *c->kv);
-		c->kv[0] = (trace_kv_t){ "event", name, TRACE_KV_STRING };
-		keep = 1;
-	}
-	o_attrs(c, m[2], keep);
-	ev.fields = kv_done(c, &ev.n_fields);
-	c->ev = xgrow(c->ev, &c->cap_ev, c->n_ev + 1, sizeof *c->ev);
-	c->ev[c->n_ev++] = ev;
-	return c->bad;
-}
-
-static void o_span(o_walk_t *w, jspan_t v)
-{
-	static const char *const names[] = { "traceId", "spanId", "parentSpanId", "name", "kind",
-					     "startTimeUnixNano", "endTimeUnixNano", "attributes",
-					     "events", "links", "status" };
-	jspan_t m[11];
-	char tid[33], sid[33], pid[33];
-	size_t bad_at;
-	dec_t *c = &w->c;
-	if (!pick(v, names, m, 11)) {
-		c->bad = 1;
-		return;
-	}
-	if (o_id(m[0], tid) < 0) {
-		w->ts->bad_ids++;
-		return;
-	}
-	trace_t *t = tset_get(w->ts, tid);
-	if (!t) {
-		w->ts->spans_left_out++;
-		return;
-	}
-	c->t = t;
-	trace_span_t *s = trace_add_span(t);
-	if (!s)
-		return;
-	s->proc = res_proc(w);
-	o_id(m[1], sid);
-	s->span_id = trace_str(t, sid, (size_t)-1);
-	s->operation = m[3].p && *m[3].p == '"' ? t_str(t, m[3]) : "";
-	if (!s->operation) {
-		c->bad = 1;
-		return;
-	}
-	int64_t st = o_ns_us(m[5]), en = o_ns_us(m[6]);
-	s->start_us = st;
-	s->duration_us = en > st && !__builtin_sub_overflow(en, st, &en) ? en : 0;
-
-	/* references: the parent, then the links */
-	c->n_ref = 0;
-	if (o_id(m[2], pid) == 0) {
-		c->ref = xgrow(c->ref, &c->cap_ref, 1, sizeof *c->ref);
-		c->ref[c->n_ref++] = (trace_ref_t){ TRACE_CHILD_OF, t->trace_id, trace_str(t, pid, (size_t)-1) };
-	}
-	if (!jscan_is_null(m[9]) && jscan_array(m[9], o_link, c, &bad_at) != 0)
-		c->bad = 1;
-
-	/* tags: the attributes, then what Jaeger derives (kind, status, scope) */
-	static const char *const snames[] = { "code", "message" };
-	jspan_t st_m[2] = { { NULL, NULL }, { NULL, NULL } };
-	if (is_kind(m[10], '{') && !pick(m[10], snames, st_m, 2))
-		c->bad = 1;
-	int64_t code = 0;
-	if (st_m[0].p && *st_m[0].p != '"')
-		t_i64(st_m[0], &code);
-	int err = code == 2 || jscan_key_is(st_m[0], "STATUS_CODE_ERROR");
-	int ok = code == 1 || jscan_key_is(st_m[0], "STATUS_CODE_OK");
-	const char *msg = st_m[1].p && *st_m[1].p == '"' ? t_str(t, st_m[1]) : NULL;
-	const char *kind = kind_name(m[4]);
-	o_attrs(c, m[7], 0);
-	c->kv = xgrow(c->kv, &c->cap_kv, c->n_kv + 4, sizeof *c->kv);
-	if (kind)
-		c->kv[c->n_kv++] = (trace_kv_t){ "span.kind", kind, TRACE_KV_STRING };
-	if (err || ok)
-		c->kv[c->n_kv++] = (trace_kv_t){ "otel.status_code", err ? "ERROR" : "OK", TRACE_KV_STRING };
-	if (msg && *msg)
-		c->kv[c->n_kv++] = (trace_kv_t){ "otel.status_description", msg, TRACE_KV_STRING };
-	if (w->scope_name && *w->scope_name)
-		c->kv[c->n_kv++] = (trace_kv_t){ "otel.scope.name", trace_str(t, w->scope_name, (size_t)-1),
-						  TRACE_KV_STRING };
-	s->tags = kv_done(c, &s->n_tags);
-	s->status_error = err;
-
-	c->n_ev = 0;
-	if (!jscan_is_null(m[8]) && jscan_array(m[8], o_event, c, &bad_at) != 0)
-		c->bad = 1;
-	refs_events_done(c, s);
-}
-
-static int o_span_elem(jspan_t v, size_t i, void *ud)
-{
-	o_walk_t *w = ud;
-	if (is_kind(v, '{'))
-		o_span(w, v);
-	return w->c.bad;
-}
-
-/* A malloc'd string member, NULL when absent or not a string. */
-static char *member_str(jspan_t obj, const char *name)
-{
-	const char *const names[] = { name };
-	jspan_t m;
-	size_t len;
-	if (!pick(obj, names, &m, 1) || !m.p || *m.p != '"')
-		return NULL;
-	char *s = jscan_string(m, 0, &len);
-	if (!s) {
-		json_t *j = jscan_load(m, 0);
-		s = json_is_string(j) ? xstrdup(json_string_value(j)) : NULL;
-		json_decref(j);
-	}
-	return s;
-}
-
-static int o_scope(jspan_t v, size_t i, void *ud)
-{
-	o_walk_t *w = ud;
-	static const char *const names[] = { "scope", "instrumentationLibrary", "spans" };
-	jspan_t m[3];
-	size_t bad_at;
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 3))
-		return w->c.bad = 1;
-	w->scope_name = member_str(m[0].p ? m[0] : m[1], "name");
-	if (!jscan_is_null(m[2]) && jscan_array(m[2], o_span_elem, w, &bad_at) != 0)
-		w->c.bad = 1;
-	free(w->scope_name);
-	w->scope_name = NULL;
-	return w->c.bad;
-}
-
-/* {key, value} of service.name: the resource's service. */
-static int o_service(jspan_t v, size_t i, void *ud)
-{
-	o_walk_t *w = ud;
-	static const char *const names[] = { "key", "value" };
-	jspan_t m[2];
-	if (!w->service && pick(v, names, m, 2) && jscan_key_is(m[0], "service.name"))
-		w->service = member_str(m[1], "stringValue");
-	return 0;
-}
-
-static int o_resource_spans(jspan_t v, size_t i, void *ud)
-{
-	o_walk_t *w = ud;
-	static const char *const names[] = { "resource", "scopeSpans", "instrumentationLibrarySpans" };
-	static const char *const rnames[] = { "attributes" };
-	jspan_t m[3];
-	size_t bad_at;
-	if (!is_kind(v, '{'))
-		return 0;
-	if (!pick(v, names, m, 3))
-		return w->c.bad = 1;
-	w->attrs = (jspan_t){ NULL, NULL };
-	if (is_kind(m[0], '{') && !pick(m[0], rnames, &w->attrs, 1))
-		return w->c.bad = 1;
-	w->service = NULL;
-	if (is_array(w->attrs))
-		jscan_array(w->attrs, o_service, w, &bad_at);
-	if (!w->service)
-		w->service = xstrdup("");
-	w->last = NULL;
-	jspan_t scopes = m[1].p ? m[1] : m[2];
-	if (!jscan_is_null(scopes) && jscan_array(scopes, o_scope, w, &bad_at) != 0)
-		w->c.bad = 1;
-	free(w->service);
-	w->service = NULL;
-	return w->c.bad;
-}
-
-/* The traces of resourceSpans[] (the text of the array); 0, or -1 when the
- * text does not decode (nothing kept). */
-static int otlp_traces(jspan_t rss, tset_t *ts)
-{
-	o_walk_t w = { .ts = ts };
-	size_t bad_at;
-	if (jscan_array(rss, o_resource_spans, &w, &bad_at) != 0)
-		w.c.bad = 1;
-	free(w.c.kv);
-	free(w.c.ev);
-	free(w.c.ref);
-	if (!w.c.bad) {
-		for (size_t i = 0; i < ts->n; i++) {
-			trace_t *t = ts->v[i];
-			if (!i && ts->bad_ids)
-				trace_warn(t, "%zu spans without a valid trace id were left out", ts->bad_ids);
-			if (!i && ts->spans_left_out)
-				trace_warn(t, "%zu spans of traces past the first %d were left out",
-					   ts->spans_left_out, JAEGER_LIMIT_MAX);
-			warn_dropped(t);
-			trace_build(t);
-		}
-	}
-	free(ts->slot);
-	ts->slot = NULL;
-	if (w.c.bad) {
-		jaeger_traces_free(ts->v, ts->n);
-		memset(ts, 0, sizeof *ts);
-		return -1;
-	}
-	return 0;
 }
 
 /* ---- the walk: big answers without the whole tree ----
@@ -1409,13 +866,13 @@ static int walk(const char *body, size_t len, trace_t ***out, size_t *n)
 {
 	static const char *const names[] = { "data", "result", "errors", "error", "spans" };
 	jspan_t root = { body, body + len }, m[5];
-	const char *end = body ? pick(root, names, m, 5) : NULL;
+	const char *end = body ? jg_pick(root, names, m, 5) : NULL;
 	if (!end || jscan_ws(end, root.e) != root.e || (m[2].p && !jscan_is_null(m[2])) || m[3].p)
 		return 0;
-	if (is_array(m[0]) || (!m[0].p && is_array(m[4]))) {
+	if (jg_is_array(m[0]) || (!m[0].p && jg_is_array(m[4]))) {
 		walk_v1_t w = { 0 };
 		size_t bad_at;
-		if (is_array(m[0])) {
+		if (jg_is_array(m[0])) {
 			if (jscan_array(m[0], walk_v1_elem, &w, &bad_at) < 0)
 				w.bad = 1;
 		} else {
@@ -1431,10 +888,10 @@ static int walk(const char *body, size_t len, trace_t ***out, size_t *n)
 	}
 	jspan_t rss;
 	static const char *const rnames[] = { "resourceSpans" };
-	if (!m[1].p || !pick(m[1], rnames, &rss, 1) || !is_array(rss))
+	if (!m[1].p || !jg_pick(m[1], rnames, &rss, 1) || !jg_is_array(rss))
 		return 0;
 	tset_t ts = { 0 };
-	if (otlp_traces(rss, &ts) < 0 || !ts.n) {
+	if (jg_otlp_traces(rss, &ts) < 0 || !ts.n) {
 		jaeger_traces_free(ts.v, ts.n);
 		return 0;
 	}
@@ -1518,7 +975,7 @@ int jaeger_parse_traces(const char *body, size_t len, long http_status, trace_t 
 		/* through its text, as the walk reads it (so one decoder reads both) */
 		tset_t ts = { 0 };
 		char *txt = json_dumps(rss, JSON_COMPACT);
-		int bad = !txt || otlp_traces((jspan_t){ txt, txt + strlen(txt) }, &ts) < 0;
+		int bad = !txt || jg_otlp_traces((jspan_t){ txt, txt + strlen(txt) }, &ts) < 0;
 		free(txt);
 		if (bad) {
 			set_err(err, xstrdup("not a Jaeger answer: resourceSpans of another shape"));
